@@ -1,0 +1,67 @@
+import * as v from 'valibot';
+import { canonicalJson } from './canonical-json.ts';
+import { formatHlc, type Hlc } from './hlc.ts';
+import { SaleCompletedPayloadSchema, type SaleCompletedPayload } from './sale.ts';
+import { sha256Hex } from './sha256.ts';
+
+/**
+ * The journal: every business action is one immutable event (DESIGN.md "The event
+ * journal"). Each event names the hash of its device's previous event, so a
+ * device's journal is a tamper-evident chain starting from GENESIS_HASH.
+ */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** Payload schema versions this code writes. The server also accepts v - 1 (DESIGN.md). */
+export const PAYLOAD_VERSION = 1;
+
+const envelopeFields = {
+  id: v.pipe(v.string(), v.uuid('id must be a UUID')),
+  deviceId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  seq: v.pipe(v.number(), v.safeInteger(), v.minValue(1, 'seq starts at 1')),
+  storeId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  staffId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+  hlc: v.pipe(v.string(), v.regex(/^\d{15}-\d{6}-.{1,64}$/, 'hlc must be a hybrid logical clock timestamp')),
+  v: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(PAYLOAD_VERSION)),
+  prev: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'prev must be a SHA-256 hex digest')),
+};
+
+export const EventSchema = v.variant('type', [
+  v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), payload: SaleCompletedPayloadSchema }),
+]);
+
+export type StoreEvent = v.InferOutput<typeof EventSchema>;
+export type EventType = StoreEvent['type'];
+export type PayloadOf<T extends EventType> = Extract<StoreEvent, { type: T }>['payload'];
+
+export const EVENT_TYPES: readonly EventType[] = ['sale.completed'];
+
+export function eventHash(event: StoreEvent): string {
+  return sha256Hex(canonicalJson(event));
+}
+
+export type ChainHead = { seq: number; hash: string };
+
+export type NewEvent = {
+  id: string;
+  deviceId: string;
+  storeId: string;
+  staffId?: string;
+  hlc: Hlc;
+} & { type: 'sale.completed'; payload: SaleCompletedPayload };
+
+/** The next event of a device's chain, and the new head it makes. */
+export function appendToChain(head: ChainHead, fields: NewEvent): { event: StoreEvent; head: ChainHead } {
+  const event: StoreEvent = {
+    id: fields.id,
+    deviceId: fields.deviceId,
+    seq: head.seq + 1,
+    storeId: fields.storeId,
+    ...(fields.staffId === undefined ? {} : { staffId: fields.staffId }),
+    type: fields.type,
+    hlc: formatHlc(fields.hlc),
+    v: PAYLOAD_VERSION,
+    prev: head.hash,
+    payload: fields.payload,
+  };
+  return { event, head: { seq: event.seq, hash: eventHash(event) } };
+}

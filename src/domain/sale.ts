@@ -1,0 +1,41 @@
+import * as v from 'valibot';
+
+const minor = v.pipe(v.number(), v.safeInteger());
+const nonNegativeMinor = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const shortText = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
+
+export const SaleLineSchema = v.strictObject({
+  sku: shortText(64),
+  name: shortText(200),
+  quantity: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(9999)),
+  unitPrice: nonNegativeMinor,
+  taxCategory: shortText(32),
+  lineTotal: minor,
+  tax: minor,
+});
+
+export const CashTenderSchema = v.strictObject({
+  kind: v.literal('cash'),
+  amount: nonNegativeMinor,
+  tendered: nonNegativeMinor,
+  change: nonNegativeMinor,
+});
+
+export const SaleCompletedPayloadSchema = v.strictObject({
+  saleId: v.pipe(v.string(), v.uuid()),
+  receiptNumber: shortText(40),
+  currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code')),
+  lines: v.pipe(v.array(SaleLineSchema), v.minLength(1, 'a sale needs at least one line'), v.maxLength(500)),
+  subtotal: minor,
+  tax: minor,
+  total: minor,
+  taxIncluded: v.boolean(),
+  taxConfigVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  tenders: v.pipe(v.array(CashTenderSchema), v.minLength(1), v.maxLength(20)),
+  /** device wall clock when the sale was completed, ms since the epoch */
+  completedAt: v.pipe(v.number(), v.safeInteger()),
+});
+
+export type SaleLine = v.InferOutput<typeof SaleLineSchema>;
+export type CashTenderRecord = v.InferOutput<typeof CashTenderSchema>;
+export type SaleCompletedPayload = v.InferOutput<typeof SaleCompletedPayloadSchema>;

@@ -1,0 +1,72 @@
+import Dexie, { type Table } from 'dexie';
+import type { Hlc } from '../domain/hlc.ts';
+import type { ChainHead, StoreEvent } from '../domain/events.ts';
+import type { ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
+import type { LocalSale } from './local-sale.ts';
+
+/** A product as the device stores it: the synced record plus its search words. */
+export type ProductRow = ProductRecord & { words: string[] };
+
+export type Enrollment = { deviceId: string; storeId: string; role: 'tablet' | 'kiosk'; token: string };
+
+/** Where an interrupted bootstrap continues: the snapshot's cursor and its next page. */
+export type BootstrapProgress = { cursor: number; next: string | null; done: boolean };
+
+/** The device's singletons, one row each in the `meta` table. */
+export type MetaValues = {
+  enrollment: Enrollment;
+  /** seq and hash of the newest journal event: the next event chains onto it */
+  chainHead: ChainHead;
+  /** the server has acknowledged every event up to this seq */
+  ackedSeq: number;
+  hlc: Hlc;
+  receiptCounter: number;
+  bootstrap: BootstrapProgress;
+  /** pull cursor: every change of the store's slice up to it is on the device */
+  cursor: number;
+};
+export type MetaKey = keyof MetaValues;
+export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];
+
+export const DB_NAME = 'storeside';
+
+export class StoresideDb extends Dexie {
+  meta!: Table<MetaRow, MetaKey>;
+  products!: Table<ProductRow, string>;
+  stock!: Table<StockRecord, string>;
+  staff!: Table<StaffRecord, string>;
+  stores!: Table<StoreRecord, string>;
+  sales!: Table<LocalSale, string>;
+  /** the event journal: the outbox is the events with seq > ackedSeq */
+  journal!: Table<StoreEvent, number>;
+
+  constructor(name = DB_NAME) {
+    // Strict durability: a committed sale has reached the disk, not just the OS cache.
+    super(name, { chromeTransactionDurability: 'strict' });
+    this.version(1).stores({
+      meta: 'key',
+      products: 'sku, barcode, *words',
+      stock: 'sku',
+      staff: 'id',
+      stores: 'id',
+      sales: 'id, receiptNumber, completedAt',
+      journal: 'seq',
+    });
+  }
+
+  async getMeta<K extends MetaKey>(key: K): Promise<MetaValues[K] | undefined> {
+    const row = await this.meta.get(key);
+    return row?.value as MetaValues[K] | undefined;
+  }
+
+  async setMeta<K extends MetaKey>(key: K, value: MetaValues[K]): Promise<void> {
+    await this.meta.put({ key, value } as MetaRow);
+  }
+}
+
+/** Lower-case words of a name and SKU, for "type part of a name" search. */
+export function searchWords(product: ProductRecord): string[] {
+  const words = new Set(product.name.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1));
+  words.add(product.sku.toLowerCase());
+  return [...words];
+}

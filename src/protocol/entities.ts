@@ -1,0 +1,75 @@
+import * as v from 'valibot';
+
+/**
+ * The records of a store's slice that sync down to its devices, keyed by
+ * `entity` + `key`. Each is validated where it arrives.
+ */
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+const count = v.pipe(v.number(), v.safeInteger());
+
+export const TaxConfigSchema = v.object({
+  version: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  mode: v.picklist(['exclusive', 'inclusive']),
+  rounding: v.picklist(['half-up', 'half-even']),
+  level: v.picklist(['line', 'invoice']),
+  categories: v.record(v.string(), v.object({ rate: v.pipe(v.number(), v.integer(), v.minValue(0)), label: v.string() })),
+});
+
+export const StoreRecordSchema = v.object({
+  id,
+  name: v.string(),
+  currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)),
+  locale: v.string(),
+  timezone: v.string(),
+  receiptPrefix: v.string(),
+  taxConfig: TaxConfigSchema,
+});
+
+export const ProductRecordSchema = v.object({
+  sku: id,
+  name: v.string(),
+  barcode: v.pipe(v.string(), v.regex(/^\d{13}$/)),
+  category: v.string(),
+  taxCategory: v.string(),
+  /** unit price in the store's currency, minor units, as the shelf shows it */
+  price: v.pipe(count, v.minValue(0)),
+  priceVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+
+export const StockRecordSchema = v.object({
+  sku: id,
+  onHand: count,
+  aisle: v.string(),
+  bin: v.string(),
+});
+
+export const StaffRecordSchema = v.object({
+  id,
+  name: v.string(),
+  role: v.picklist(['associate', 'manager']),
+  /** PBKDF2-HMAC-SHA-256 of the PIN, hex; the PIN itself never leaves the server */
+  pinHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  pinSalt: v.pipe(v.string(), v.regex(/^[0-9a-f]+$/)),
+  pinIterations: v.pipe(v.number(), v.integer(), v.minValue(1)),
+});
+
+export type StoreRecord = v.InferOutput<typeof StoreRecordSchema>;
+export type ProductRecord = v.InferOutput<typeof ProductRecordSchema>;
+export type StockRecord = v.InferOutput<typeof StockRecordSchema>;
+export type StaffRecord = v.InferOutput<typeof StaffRecordSchema>;
+
+export type EntityRecords = {
+  store: StoreRecord;
+  staff: StaffRecord;
+  product: ProductRecord;
+  stock: StockRecord;
+};
+export type EntityName = keyof EntityRecords;
+export const ENTITY_NAMES: readonly EntityName[] = ['product', 'staff', 'stock', 'store'];
+
+export const ENTITY_SCHEMAS = {
+  store: StoreRecordSchema,
+  staff: StaffRecordSchema,
+  product: ProductRecordSchema,
+  stock: StockRecordSchema,
+} as const;

@@ -1,0 +1,86 @@
+import * as v from 'valibot';
+import { EventSchema } from '../domain/events.ts';
+import { ENTITY_NAMES } from './entities.ts';
+
+/** Request and response bodies of /api/v1, shared by the device and the server. */
+
+export const EnrollRequestSchema = v.strictObject({
+  code: v.pipe(v.string(), v.trim(), v.regex(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/i, 'code looks like ABCD-1234')),
+});
+export const EnrollResponseSchema = v.object({
+  deviceId: v.string(),
+  storeId: v.string(),
+  role: v.picklist(['tablet', 'kiosk']),
+  token: v.string(),
+});
+
+export const MAX_PUSH_EVENTS = 500;
+
+export const PushRequestSchema = v.strictObject({
+  deviceId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  events: v.pipe(v.array(EventSchema), v.minLength(1, 'events must not be empty'), v.maxLength(MAX_PUSH_EVENTS)),
+});
+
+export const PushResultSchema = v.object({
+  id: v.string(),
+  seq: v.number(),
+  status: v.picklist(['applied', 'duplicate', 'rejected']),
+  reason: v.optional(v.string()),
+});
+
+export const PushResponseSchema = v.object({
+  ackedThroughSeq: v.number(),
+  results: v.array(PushResultSchema),
+});
+
+export const SeqGapDetailsSchema = v.object({ expectedSeq: v.number() });
+
+const entity = v.picklist(ENTITY_NAMES as unknown as ['product', 'staff', 'stock', 'store']);
+
+export const ChangeSchema = v.object({
+  entity,
+  key: v.string(),
+  op: v.picklist(['put', 'delete']),
+  value: v.optional(v.unknown()),
+});
+
+export const PullResponseSchema = v.object({
+  changes: v.array(ChangeSchema),
+  cursor: v.number(),
+  hasMore: v.boolean(),
+});
+
+/**
+ * One page of a bootstrap. `cursor` is fixed by the first page: pulling from it
+ * afterwards brings everything that changed while the pages were read.
+ */
+export const SnapshotPageSchema = v.object({
+  cursor: v.number(),
+  groups: v.array(v.object({ entity, rows: v.array(v.unknown()) })),
+  next: v.nullable(v.string()),
+});
+
+export type EnrollRequest = v.InferOutput<typeof EnrollRequestSchema>;
+export type EnrollResponse = v.InferOutput<typeof EnrollResponseSchema>;
+export type PushRequest = v.InferOutput<typeof PushRequestSchema>;
+export type PushResult = v.InferOutput<typeof PushResultSchema>;
+export type PushResponse = v.InferOutput<typeof PushResponseSchema>;
+export type Change = v.InferOutput<typeof ChangeSchema>;
+export type PullResponse = v.InferOutput<typeof PullResponseSchema>;
+export type SnapshotPage = v.InferOutput<typeof SnapshotPageSchema>;
+
+const intFromQuery = (min: number, max: number) =>
+  v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'must be a whole number'), v.transform(Number), v.minValue(min), v.maxValue(max));
+
+export const MAX_PULL_LIMIT = 5000;
+export const PullQuerySchema = v.strictObject({
+  cursor: intFromQuery(0, Number.MAX_SAFE_INTEGER),
+  limit: v.optional(intFromQuery(1, MAX_PULL_LIMIT), '1000'),
+});
+
+export const MAX_SNAPSHOT_PAGE = 20_000;
+export const SnapshotQuerySchema = v.strictObject({
+  /** the `next` token of the previous page; absent on the first page */
+  after: v.optional(v.pipe(v.string(), v.maxLength(512))),
+  limit: v.optional(intFromQuery(1, MAX_SNAPSHOT_PAGE), '5000'),
+});

@@ -1,0 +1,55 @@
+import type { ProductRecord } from '../../protocol/entities.ts';
+import { hashPin, hashSecret, newEnrollmentCode } from '../auth/secrets.ts';
+import type { RetailerSeed } from '../storage/server-store.ts';
+import { generateDemoRetailer } from './demo-retailer.ts';
+
+/** What start-up prints and writes to <DATA_DIR>/demo-credentials.json (DESIGN.md "Enrollment"). */
+export type DemoCredentials = {
+  stores: {
+    id: string;
+    name: string;
+    enrollmentCodes: { tablet: string[]; kiosk: string[] };
+    staff: { id: string; name: string; role: 'associate' | 'manager'; pin: string }[];
+  }[];
+};
+
+export const DEMO_CODES_PER_ROLE = { tablet: 6, kiosk: 2 } as const;
+
+/**
+ * The demo retailer as seed rows plus the plain credentials to hand to people.
+ * The catalogue is deterministic from `seed`; enrollment codes and PIN salts are
+ * random, because they are secrets even in a demo.
+ */
+export function buildDemoSeed(options: { seed: number; productCount: number; pinIterations?: number }): {
+  seed: RetailerSeed;
+  credentials: DemoCredentials;
+} {
+  const retailer = generateDemoRetailer({ seed: options.seed, productCount: options.productCount });
+  const seed: RetailerSeed = { stores: [], enrollmentCodes: [] };
+  const credentials: DemoCredentials = { stores: [] };
+
+  for (const demoStore of retailer.stores) {
+    const storeId = demoStore.store.id;
+    const products: ProductRecord[] = retailer.products.map((product) => ({
+      ...product,
+      price: demoStore.prices.get(product.sku) ?? 0,
+      priceVersion: 1,
+    }));
+    seed.stores.push({
+      store: demoStore.store,
+      products,
+      stock: demoStore.stock,
+      staff: demoStore.staff.map(({ pin, ...member }) => ({ ...member, ...hashPin(pin, options.pinIterations) })),
+    });
+    const codes = { tablet: [] as string[], kiosk: [] as string[] };
+    for (const role of ['tablet', 'kiosk'] as const) {
+      for (let i = 0; i < DEMO_CODES_PER_ROLE[role]; i++) {
+        const code = newEnrollmentCode();
+        codes[role].push(code);
+        seed.enrollmentCodes.push({ codeHash: hashSecret(code), storeId, role });
+      }
+    }
+    credentials.stores.push({ id: storeId, name: demoStore.store.name, enrollmentCodes: codes, staff: demoStore.staff });
+  }
+  return { seed, credentials };
+}

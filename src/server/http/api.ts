@@ -1,0 +1,202 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { constants as zlibConstants, gzip } from 'node:zlib';
+import * as v from 'valibot';
+import type { StoreEvent } from '../../domain/events.ts';
+import {
+  EnrollRequestSchema,
+  PullQuerySchema,
+  PushRequestSchema,
+  SnapshotQuerySchema,
+  type EnrollResponse,
+  type PullResponse,
+  type PushResponse,
+} from '../../protocol/messages.ts';
+import { OLDEST_SUPPORTED_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../protocol/version.ts';
+import { hashSecret, newDeviceToken, normalizeEnrollmentCode } from '../auth/secrets.ts';
+import type { DeviceState } from '../ledger/ledger-tx.ts';
+import type { ServerStore, SliceRow } from '../storage/server-store.ts';
+import { ApiError, parseOrThrow } from './api-error.ts';
+import { readJsonBody } from './read-json-body.ts';
+
+const gzipAsync = promisify(gzip);
+
+export type ApiOptions = {
+  store: ServerStore;
+  now: () => number;
+  newId: () => string;
+  maxBodyBytes: number;
+};
+
+type Handler = (request: IncomingMessage, url: URL, options: ApiOptions) => Promise<Reply>;
+type Reply = { status: number; json: string };
+
+const reply = (status: number, body: unknown): Reply => ({ status, json: JSON.stringify(body) });
+
+/** Answers a request under /api/. Every answer, error or not, is JSON. */
+export async function handleApi(request: IncomingMessage, response: ServerResponse, options: ApiOptions): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  let result: Reply;
+  try {
+    const route = ROUTES[url.pathname];
+    if (!route) throw new ApiError('not_found', `no API route ${url.pathname}`);
+    const handler = route[request.method ?? 'GET'];
+    if (!handler) throw new ApiError('method_not_allowed', `${url.pathname} does not accept ${request.method}`);
+    result = await handler(request, url, options);
+  } catch (error) {
+    if (error instanceof ApiError) {
+      result = reply(error.status, error.toBody());
+    } else {
+      console.error(`unexpected error answering ${request.method} ${url.pathname}:`, error);
+      result = reply(500, { error: { code: 'internal', message: 'the server failed to answer; try again' } });
+    }
+    // A client may still be sending a body we refused; let it finish instead of resetting the socket.
+    request.resume();
+  }
+  await send(request, response, result);
+}
+
+async function send(request: IncomingMessage, response: ServerResponse, { status, json }: Reply) {
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+  let body: Buffer | string = json;
+  if (json.length > 16_384 && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+    body = await gzipAsync(json, { level: zlibConstants.Z_BEST_SPEED });
+    headers['content-encoding'] = 'gzip';
+    headers['vary'] = 'accept-encoding';
+  }
+  response.writeHead(status, headers).end(body);
+}
+
+function checkProtocol(request: IncomingMessage): void {
+  const header = request.headers[PROTOCOL_HEADER];
+  if (header === undefined) throw new ApiError('missing_protocol', `send the header X-Storeside-Protocol: ${PROTOCOL_VERSION}`);
+  const version = Number(header);
+  if (!Number.isInteger(version) || version < OLDEST_SUPPORTED_PROTOCOL || version > PROTOCOL_VERSION) {
+    throw new ApiError(
+      'unsupported_protocol',
+      `protocol ${String(header)} is not supported; this server speaks ${OLDEST_SUPPORTED_PROTOCOL}–${PROTOCOL_VERSION}. Reload the app to update it.`,
+      { supported: [OLDEST_SUPPORTED_PROTOCOL, PROTOCOL_VERSION] },
+    );
+  }
+}
+
+async function authenticate(request: IncomingMessage, store: ServerStore): Promise<DeviceState> {
+  checkProtocol(request);
+  const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(request.headers.authorization ?? '');
+  if (!match) throw new ApiError('unauthorized', 'send the device token as Authorization: Bearer <token>');
+  const device = await store.deviceByTokenHash(hashSecret(match[1]!));
+  if (!device) throw new ApiError('unauthorized', 'device token is not recognised; enroll the device again');
+  return device;
+}
+
+function queryObject(url: URL): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of url.searchParams) {
+    if (key in query) throw new ApiError('invalid_query', `query parameter ${key} is given twice`);
+    query[key] = value;
+  }
+  return query;
+}
+
+const enroll: Handler = async (request, _url, { store, now, newId, maxBodyBytes }) => {
+  checkProtocol(request);
+  const { code } = parseOrThrow(EnrollRequestSchema, await readJsonBody(request, maxBodyBytes));
+  const token = newDeviceToken();
+  const deviceId = newId();
+  const enrolled = await store.enrollDevice(hashSecret(normalizeEnrollmentCode(code)), { id: deviceId, tokenHash: hashSecret(token), at: now() });
+  if (!enrolled) throw new ApiError('enrollment_code_invalid', 'this enrollment code is unknown or was already used; ask a manager for a new one');
+  const body: EnrollResponse = { deviceId, storeId: enrolled.storeId, role: enrolled.role as EnrollResponse['role'], token };
+  return reply(201, body);
+};
+
+const push: Handler = async (request, _url, { store, now, maxBodyBytes }) => {
+  const device = await authenticate(request, store);
+  const body = parseOrThrow(PushRequestSchema, await readJsonBody(request, maxBodyBytes));
+  if (body.deviceId !== device.id) throw new ApiError('forbidden', `this token belongs to device ${device.id}, not ${body.deviceId}`);
+  for (const event of body.events) {
+    if (event.deviceId !== device.id) throw new ApiError('forbidden', `event ${event.id} names device ${event.deviceId}; this token belongs to ${device.id}`);
+    if (event.storeId !== device.storeId) throw new ApiError('forbidden', `event ${event.id} is for store ${event.storeId}; this device belongs to store ${device.storeId}`);
+  }
+  const events: StoreEvent[] = [...body.events].sort((a, b) => a.seq - b.seq);
+  for (let i = 1; i < events.length; i++) {
+    if (events[i]!.seq !== events[i - 1]!.seq + 1) {
+      throw new ApiError('invalid_body', `events must have consecutive seq numbers; ${events[i - 1]!.seq} is followed by ${events[i]!.seq}`);
+    }
+  }
+  const outcome = await store.ingestPush(device.id, events, now());
+  if (outcome.kind === 'gap') {
+    throw new ApiError('seq_gap', `the server expects seq ${outcome.expectedSeq} next from this device`, { expectedSeq: outcome.expectedSeq });
+  }
+  const answer: PushResponse = { ackedThroughSeq: outcome.ackedThroughSeq, results: outcome.results };
+  return reply(200, answer);
+};
+
+const pull: Handler = async (request, url, { store }) => {
+  const device = await authenticate(request, store);
+  const { cursor, limit } = parseOrThrow(PullQuerySchema, queryObject(url), 'invalid_query');
+  const rows = await store.changesSince(device.storeId, cursor, limit + 1);
+  const page = rows.slice(0, limit);
+  const answer: PullResponse = {
+    changes: page.map((row) => (row.deleted ? { entity: row.entity, key: row.key, op: 'delete' } : { entity: row.entity, key: row.key, op: 'put', value: JSON.parse(row.value!) })),
+    cursor: page.at(-1)?.version ?? cursor,
+    hasMore: rows.length > limit,
+  };
+  return reply(200, answer);
+};
+
+/** The `next` token of a snapshot page: where to continue, and the cursor fixed by page one. */
+const SnapshotTokenSchema = v.strictObject({
+  cursor: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  entity: v.string(),
+  key: v.string(),
+});
+
+function decodeSnapshotToken(token: string) {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw new ApiError('invalid_query', 'after is not a token this server issued');
+  }
+  return parseOrThrow(SnapshotTokenSchema, decoded, 'invalid_query');
+}
+
+/**
+ * A page of the store's slice. Stored values are JSON text already, so the page
+ * is assembled as text: a 100,000-product bootstrap never parses and
+ * re-serialises every record on the server.
+ */
+const snapshot: Handler = async (request, url, { store }) => {
+  const device = await authenticate(request, store);
+  const { after, limit } = parseOrThrow(SnapshotQuerySchema, queryObject(url), 'invalid_query');
+  const position = after === undefined ? null : decodeSnapshotToken(after);
+  const cursor = position?.cursor ?? (await store.currentCursor());
+  const rows = await store.snapshotRows(device.storeId, position, limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const next = rows.length > limit && last ? Buffer.from(JSON.stringify({ cursor, entity: last.entity, key: last.key })).toString('base64url') : null;
+  return { status: 200, json: `{"cursor":${cursor},"next":${JSON.stringify(next)},"groups":[${groupByEntity(page)}]}` };
+};
+
+function groupByEntity(rows: readonly SliceRow[]): string {
+  const groups: string[] = [];
+  let start = 0;
+  for (let i = 1; i <= rows.length; i++) {
+    if (i === rows.length || rows[i]!.entity !== rows[start]!.entity) {
+      const values = rows.slice(start, i).map((row) => row.value);
+      groups.push(`{"entity":${JSON.stringify(rows[start]!.entity)},"rows":[${values.join(',')}]}`);
+      start = i;
+    }
+  }
+  return groups.join(',');
+}
+
+const health: Handler = async () => reply(200, { ok: true, protocol: PROTOCOL_VERSION });
+
+const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
+  '/api/v1/health': { GET: health },
+  '/api/v1/devices/enroll': { POST: enroll },
+  '/api/v1/sync/push': { POST: push },
+  '/api/v1/sync/pull': { GET: pull },
+  '/api/v1/sync/snapshot': { GET: snapshot },
+};

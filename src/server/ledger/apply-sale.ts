@@ -1,0 +1,55 @@
+import { priceCart } from '../../domain/cart.ts';
+import { UnknownTaxCategoryError } from '../../domain/tax.ts';
+import type { PayloadOf, StoreEvent } from '../../domain/events.ts';
+import type { StoreRecord } from '../../protocol/entities.ts';
+import type { LedgerTx } from './ledger-tx.ts';
+
+type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;
+
+/**
+ * Records a completed sale in the ledger and takes its units off the store's
+ * stock. The server re-prices the sale with the same domain code as the till;
+ * where the totals differ the sale still stands as the customer paid it, and
+ * the difference is recorded as a variance. Returns a rejection reason when the
+ * sale cannot be booked at all.
+ */
+export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreRecord): Promise<string | null> {
+  const sale: PayloadOf<'sale.completed'> = event.payload;
+  if (sale.currency !== store.currency) return `sale is in ${sale.currency} but store ${store.id} sells in ${store.currency}`;
+
+  let recomputed;
+  try {
+    recomputed = priceCart(sale.lines, store.taxConfig);
+  } catch (error) {
+    if (error instanceof UnknownTaxCategoryError || error instanceof RangeError) return error.message;
+    throw error;
+  }
+  const tendered = sale.tenders.reduce((sum, tender) => sum + tender.amount, 0);
+  if (tendered !== sale.total) return `tenders add up to ${tendered} but the sale total is ${sale.total}`;
+
+  await tx.insertSale(
+    {
+      id: sale.saleId,
+      eventId: event.id,
+      storeId: event.storeId,
+      deviceId: event.deviceId,
+      staffId: event.staffId ?? null,
+      receiptNumber: sale.receiptNumber,
+      currency: sale.currency,
+      subtotal: sale.subtotal,
+      tax: sale.tax,
+      total: sale.total,
+      completedAt: sale.completedAt,
+      hlc: event.hlc,
+    },
+    sale.lines.map((line, index) => ({ lineNo: index + 1, ...line })),
+    sale.tenders.map((tender, index) => ({ tenderNo: index + 1, ...tender })),
+  );
+  for (const field of ['subtotal', 'tax', 'total'] as const) {
+    if (recomputed[field] !== sale[field]) await tx.recordVariance(sale.saleId, field, sale[field], recomputed[field]);
+  }
+  const soldBySku = new Map<string, number>();
+  for (const line of sale.lines) soldBySku.set(line.sku, (soldBySku.get(line.sku) ?? 0) + line.quantity);
+  for (const [sku, quantity] of soldBySku) await tx.adjustStock(event.storeId, sku, -quantity);
+  return null;
+}

@@ -1,0 +1,84 @@
+import { eventHash, type StoreEvent } from '../../domain/events.ts';
+import type { PushResult } from '../../protocol/messages.ts';
+import { applySale } from './apply-sale.ts';
+import type { LedgerTx } from './ledger-tx.ts';
+
+export type IngestOutcome =
+  | { kind: 'acked'; ackedThroughSeq: number; results: PushResult[] }
+  | { kind: 'gap'; expectedSeq: number };
+
+/**
+ * Applies one device's batch in seq order, exactly once (DESIGN.md "Sync protocol").
+ * Runs inside the transaction that also records the ack, so a crash anywhere
+ * leaves either the whole batch applied and acknowledged or none of it.
+ *
+ *   seq ≤ acked, same hash   → duplicate (a retry; success for the device)
+ *   seq ≤ acked, other hash  → rejected and alarmed; the stored event stands
+ *   seq = acked + 1          → applied, or rejected into quarantine with a
+ *                              reason; either way the device's seq advances
+ *   first new seq > acked+1  → gap: nothing is applied, the device resends
+ *
+ * `events` must already be sorted by seq without holes (the route checks it).
+ */
+export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonly StoreEvent[], now: number): Promise<IngestOutcome> {
+  const device = await tx.device(deviceId);
+  if (!device) throw new Error(`device ${deviceId} vanished during a push`);
+  const store = await tx.storeRecord(device.storeId);
+  if (!store) throw new Error(`store ${device.storeId} of device ${deviceId} is missing`);
+
+  const firstNew = events.find((event) => event.seq > device.ackedSeq);
+  if (firstNew && firstNew.seq > device.ackedSeq + 1) return { kind: 'gap', expectedSeq: device.ackedSeq + 1 };
+
+  let ackedSeq = device.ackedSeq;
+  let headHash = device.headHash;
+  const results: PushResult[] = [];
+  for (const event of events) {
+    const hash = eventHash(event);
+    if (event.seq <= ackedSeq) {
+      const stored = await tx.eventAt(deviceId, event.seq);
+      if (stored?.hash === hash) {
+        results.push({ id: event.id, seq: event.seq, status: 'duplicate' });
+      } else {
+        const reason = `seq ${event.seq} was already received with different content`;
+        await tx.raiseAlarm({ kind: 'conflicting_duplicate', storeId: device.storeId, deviceId, seq: event.seq, detail: `${reason}; event ${event.id} not applied`, at: now });
+        results.push({ id: event.id, seq: event.seq, status: 'rejected', reason });
+      }
+      continue;
+    }
+
+    let reason: string | null = null;
+    if (event.prev !== headHash) {
+      reason = `event does not follow the device's previous event (hash chain broken at seq ${event.seq})`;
+      await tx.raiseAlarm({ kind: 'chain_broken', storeId: device.storeId, deviceId, seq: event.seq, detail: reason, at: now });
+    } else if (await tx.eventIdTaken(event.id)) {
+      reason = `event id ${event.id} is already used by another event`;
+    } else {
+      reason = await applyEvent(tx, event, store);
+    }
+    await tx.insertEvent({
+      deviceId,
+      seq: event.seq,
+      id: event.id,
+      storeId: event.storeId,
+      type: event.type,
+      hlc: event.hlc,
+      hash,
+      body: JSON.stringify(event),
+      status: reason ? 'rejected' : 'applied',
+      reason,
+      receivedAt: now,
+    });
+    results.push(reason ? { id: event.id, seq: event.seq, status: 'rejected', reason } : { id: event.id, seq: event.seq, status: 'applied' });
+    ackedSeq = event.seq;
+    headHash = hash;
+  }
+  if (ackedSeq !== device.ackedSeq) await tx.advanceDevice(deviceId, ackedSeq, headHash, now);
+  return { kind: 'acked', ackedThroughSeq: ackedSeq, results };
+}
+
+function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof applySale>[2]): Promise<string | null> {
+  switch (event.type) {
+    case 'sale.completed':
+      return applySale(tx, event, store);
+  }
+}

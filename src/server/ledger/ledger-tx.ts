@@ -1,0 +1,67 @@
+import type { StoreRecord } from '../../protocol/entities.ts';
+import type { EntityName } from '../../protocol/entities.ts';
+
+/** What the ledger reads and writes inside one push transaction. */
+export type DeviceState = { id: string; storeId: string; role: string; ackedSeq: number; headHash: string };
+
+export type StoredEvent = { hash: string; status: string };
+
+export type EventRow = {
+  deviceId: string;
+  seq: number;
+  id: string;
+  storeId: string;
+  type: string;
+  hlc: string;
+  hash: string;
+  body: string;
+  status: 'applied' | 'rejected';
+  reason: string | null;
+  receivedAt: number;
+};
+
+export type SaleRow = {
+  id: string;
+  eventId: string;
+  storeId: string;
+  deviceId: string;
+  staffId: string | null;
+  receiptNumber: string;
+  currency: string;
+  subtotal: number;
+  tax: number;
+  total: number;
+  completedAt: number;
+  hlc: string;
+};
+
+export type SaleLineRow = {
+  lineNo: number;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+  taxCategory: string;
+  lineTotal: number;
+  tax: number;
+};
+
+export type TenderRow = { tenderNo: number; kind: string; amount: number; tendered: number; change: number };
+
+export type Alarm = { kind: string; storeId: string | null; deviceId: string | null; seq: number | null; detail: string; at: number };
+
+export interface LedgerTx {
+  device(deviceId: string): Promise<DeviceState | null>;
+  storeRecord(storeId: string): Promise<StoreRecord | null>;
+  eventAt(deviceId: string, seq: number): Promise<StoredEvent | null>;
+  /** Whether an applied event already carries this id. */
+  eventIdTaken(id: string): Promise<boolean>;
+  insertEvent(row: EventRow): Promise<void>;
+  advanceDevice(deviceId: string, ackedSeq: number, headHash: string, at: number): Promise<void>;
+  insertSale(sale: SaleRow, lines: readonly SaleLineRow[], tenders: readonly TenderRow[]): Promise<void>;
+  recordVariance(saleId: string, field: string, deviceValue: number, serverValue: number): Promise<void>;
+  /** Adds `delta` to a store's on-hand count and publishes the new level to its devices. */
+  adjustStock(storeId: string, sku: string, delta: number): Promise<void>;
+  raiseAlarm(alarm: Alarm): Promise<void>;
+  putSyncRow(storeId: string, entity: EntityName, key: string, value: unknown): Promise<void>;
+}

@@ -1,0 +1,47 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createStoresideServer } from './app.ts';
+import { readConfig } from './config.ts';
+import { buildDemoSeed } from './demo/seed-demo.ts';
+import { newUuid } from './ids.ts';
+import { openSqlite } from './storage/sqlite-driver.ts';
+import { createSqlStore } from './storage/sql-store.ts';
+
+const config = readConfig(process.env);
+mkdirSync(config.dataDir, { recursive: true });
+const store = createSqlStore(openSqlite(config.databaseFile));
+await store.migrate();
+
+if (!(await store.isSeeded())) {
+  const started = Date.now();
+  const { seed, credentials } = buildDemoSeed({ seed: config.demoSeed, productCount: config.demoProducts });
+  await store.seed(seed);
+  const credentialsFile = join(config.dataDir, 'demo-credentials.json');
+  writeFileSync(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  console.log(`Generated the demo retailer (${config.demoProducts} products, seed ${config.demoSeed}) in ${Date.now() - started} ms.`);
+  for (const s of credentials.stores) {
+    console.log(`\n  ${s.name} (${s.id})`);
+    console.log(`    tablet enrollment codes: ${s.enrollmentCodes.tablet.join('  ')}`);
+    console.log(`    kiosk enrollment codes:  ${s.enrollmentCodes.kiosk.join('  ')}`);
+    for (const member of s.staff) console.log(`    ${member.role.padEnd(9)} ${member.name.padEnd(22)} PIN ${member.pin}`);
+  }
+  console.log(`\nThese codes and PINs are also in ${resolve(credentialsFile)}`);
+}
+
+const server = createStoresideServer({
+  store,
+  distDir: config.distDir,
+  now: Date.now,
+  newId: newUuid,
+  maxBodyBytes: config.maxBodyBytes,
+});
+server.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  // Tests start the server on port 0 and read the real port from this line.
+  console.log(`\nStoreside is serving on http://localhost:${port} (database ${resolve(config.databaseFile)})`);
+});
+
+const shutDown = () => server.close(() => void store.close().then(() => process.exit(0)));
+process.on('SIGINT', shutDown);
+process.on('SIGTERM', shutDown);

@@ -1,0 +1,129 @@
+/**
+ * The server's tables, in SQL that SQLite and Postgres both run. JSON documents
+ * are TEXT so that a snapshot can splice stored JSON into a response unparsed.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS stores (id TEXT PRIMARY KEY, record TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS enrollment_codes (
+  code_hash TEXT PRIMARY KEY,
+  store_id TEXT NOT NULL REFERENCES stores(id),
+  role TEXT NOT NULL,
+  used_by_device TEXT,
+  used_at BIGINT
+);
+
+CREATE TABLE IF NOT EXISTS devices (
+  id TEXT PRIMARY KEY,
+  store_id TEXT NOT NULL REFERENCES stores(id),
+  role TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  enrolled_at BIGINT NOT NULL,
+  acked_seq BIGINT NOT NULL DEFAULT 0,
+  head_hash TEXT NOT NULL,
+  last_push_at BIGINT
+);
+
+-- The journal as received: one row per (device, seq), applied or quarantined.
+CREATE TABLE IF NOT EXISTS events (
+  device_id TEXT NOT NULL REFERENCES devices(id),
+  seq BIGINT NOT NULL,
+  id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  hlc TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL,
+  reason TEXT,
+  received_at BIGINT NOT NULL,
+  PRIMARY KEY (device_id, seq)
+);
+-- Not unique: a quarantined event may reuse an applied event's id.
+CREATE INDEX IF NOT EXISTS events_by_id ON events (id);
+
+CREATE TABLE IF NOT EXISTS sales (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  store_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  staff_id TEXT,
+  receipt_number TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  subtotal BIGINT NOT NULL,
+  tax BIGINT NOT NULL,
+  total BIGINT NOT NULL,
+  completed_at BIGINT NOT NULL,
+  hlc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sales_by_store ON sales (store_id, hlc);
+
+CREATE TABLE IF NOT EXISTS sale_lines (
+  sale_id TEXT NOT NULL REFERENCES sales(id),
+  line_no INTEGER NOT NULL,
+  sku TEXT NOT NULL,
+  name TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  unit_price BIGINT NOT NULL,
+  tax_category TEXT NOT NULL,
+  line_total BIGINT NOT NULL,
+  tax BIGINT NOT NULL,
+  PRIMARY KEY (sale_id, line_no)
+);
+
+CREATE TABLE IF NOT EXISTS tenders (
+  sale_id TEXT NOT NULL REFERENCES sales(id),
+  tender_no INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  amount BIGINT NOT NULL,
+  tendered BIGINT NOT NULL,
+  change_given BIGINT NOT NULL,
+  PRIMARY KEY (sale_id, tender_no)
+);
+
+-- Where the server's recomputation of a sale disagrees with the device's. The
+-- sale stands as the customer paid it; finance reviews these.
+CREATE TABLE IF NOT EXISTS sale_variances (
+  sale_id TEXT NOT NULL REFERENCES sales(id),
+  field TEXT NOT NULL,
+  device_value BIGINT NOT NULL,
+  server_value BIGINT NOT NULL,
+  PRIMARY KEY (sale_id, field)
+);
+
+CREATE TABLE IF NOT EXISTS stock (
+  store_id TEXT NOT NULL REFERENCES stores(id),
+  sku TEXT NOT NULL,
+  on_hand BIGINT NOT NULL,
+  aisle TEXT NOT NULL,
+  bin TEXT NOT NULL,
+  PRIMARY KEY (store_id, sku)
+);
+
+CREATE TABLE IF NOT EXISTS alarms (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  store_id TEXT,
+  device_id TEXT,
+  seq BIGINT,
+  detail TEXT NOT NULL,
+  at BIGINT NOT NULL
+);
+
+-- Each store's slice as its devices see it: the latest value per (entity, key),
+-- stamped with a version that only grows. Pull reads by version, bootstrap by key.
+CREATE TABLE IF NOT EXISTS sync_rows (
+  store_id TEXT NOT NULL,
+  entity TEXT NOT NULL,
+  key TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  value TEXT,
+  PRIMARY KEY (store_id, entity, key)
+);
+CREATE INDEX IF NOT EXISTS sync_rows_by_version ON sync_rows (store_id, version);
+`;

@@ -1,0 +1,25 @@
+/**
+ * The one seam between the server and a SQL database. SQL above this line is
+ * written once, in the dialect SQLite and Postgres share (`?` placeholders,
+ * `ON CONFLICT … DO UPDATE`, `RETURNING`, row-value comparisons); a driver only
+ * translates placeholders and runs statements.
+ */
+export type SqlValue = string | number | bigint | null;
+
+export interface SqlExecutor {
+  all<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+  get<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row | undefined>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+}
+
+export interface SqlDriver extends SqlExecutor {
+  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Runs `work` in one transaction that either commits durably before the
+   * returned promise resolves, or rolls back and rejects.
+   */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs a script of DDL statements. */
+  exec(script: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,233 @@
+import type { StoreEvent } from '../../domain/events.ts';
+import { GENESIS_HASH } from '../../domain/events.ts';
+import type { EntityName, StoreRecord } from '../../protocol/entities.ts';
+import { ingestPush } from '../ledger/ingest-push.ts';
+import type { DeviceState, LedgerTx } from '../ledger/ledger-tx.ts';
+import { SCHEMA } from './schema.ts';
+import type { RetailerSeed, ServerStore, SliceRow } from './server-store.ts';
+import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
+
+type DeviceRow = { id: string; store_id: string; role: string; acked_seq: number; head_hash: string };
+type SliceRowRaw = { entity: EntityName; key: string; version: number; deleted: number; value: string | null };
+
+const toDevice = (row: DeviceRow): DeviceState => ({
+  id: row.id,
+  storeId: row.store_id,
+  role: row.role,
+  ackedSeq: Number(row.acked_seq),
+  headHash: row.head_hash,
+});
+const toSliceRow = (row: SliceRowRaw): SliceRow => ({ ...row, version: Number(row.version), deleted: row.deleted === 1 });
+
+/**
+ * Versions of the sync slice come from one counter in `meta`. A transaction
+ * reads it once, hands out versions from memory, and writes it back before it
+ * commits; transactions are serialised, so versions commit in order.
+ */
+class SyncVersions {
+  private next: number | null = null;
+  private dirty = false;
+  constructor(private readonly tx: SqlExecutor) {}
+
+  async allocate(): Promise<number> {
+    if (this.next === null) {
+      const row = await this.tx.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'sync_version'`);
+      this.next = Number(row?.value ?? 0) + 1;
+    }
+    this.dirty = true;
+    return this.next++;
+  }
+
+  async flush(): Promise<void> {
+    if (!this.dirty || this.next === null) return;
+    await this.tx.run(
+      `INSERT INTO meta (key, value) VALUES ('sync_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [String(this.next - 1)],
+    );
+  }
+}
+
+async function putSyncRow(tx: SqlExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string, json: string) {
+  await tx.run(
+    `INSERT INTO sync_rows (store_id, entity, key, version, deleted, value) VALUES (?, ?, ?, ?, 0, ?)
+     ON CONFLICT (store_id, entity, key) DO UPDATE SET version = excluded.version, deleted = 0, value = excluded.value`,
+    [storeId, entity, key, await versions.allocate(), json],
+  );
+}
+
+function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, StoreRecord>): LedgerTx {
+  return {
+    async device(deviceId) {
+      const row = await tx.get<DeviceRow>(`SELECT id, store_id, role, acked_seq, head_hash FROM devices WHERE id = ?`, [deviceId]);
+      return row ? toDevice(row) : null;
+    },
+    async storeRecord(storeId) {
+      const cached = stores.get(storeId);
+      if (cached) return cached;
+      const row = await tx.get<{ record: string }>(`SELECT record FROM stores WHERE id = ?`, [storeId]);
+      if (!row) return null;
+      const record = JSON.parse(row.record) as StoreRecord;
+      stores.set(storeId, record);
+      return record;
+    },
+    async eventAt(deviceId, seq) {
+      return (await tx.get<{ hash: string; status: string }>(`SELECT hash, status FROM events WHERE device_id = ? AND seq = ?`, [deviceId, seq])) ?? null;
+    },
+    async eventIdTaken(id) {
+      return (await tx.get(`SELECT 1 AS taken FROM events WHERE id = ? AND status = 'applied'`, [id])) !== undefined;
+    },
+    async insertEvent(e) {
+      await tx.run(
+        `INSERT INTO events (device_id, seq, id, store_id, type, hlc, hash, body, status, reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [e.deviceId, e.seq, e.id, e.storeId, e.type, e.hlc, e.hash, e.body, e.status, e.reason, e.receivedAt],
+      );
+    },
+    async advanceDevice(deviceId, ackedSeq, headHash, at) {
+      await tx.run(`UPDATE devices SET acked_seq = ?, head_hash = ?, last_push_at = ? WHERE id = ?`, [ackedSeq, headHash, at, deviceId]);
+    },
+    async insertSale(sale, lines, tenders) {
+      await tx.run(
+        `INSERT INTO sales (id, event_id, store_id, device_id, staff_id, receipt_number, currency, subtotal, tax, total, completed_at, hlc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [sale.id, sale.eventId, sale.storeId, sale.deviceId, sale.staffId, sale.receiptNumber, sale.currency, sale.subtotal, sale.tax, sale.total, sale.completedAt, sale.hlc],
+      );
+      for (const line of lines) {
+        await tx.run(
+          `INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, unit_price, tax_category, line_total, tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [sale.id, line.lineNo, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.tax],
+        );
+      }
+      for (const tender of tenders) {
+        await tx.run(`INSERT INTO tenders (sale_id, tender_no, kind, amount, tendered, change_given) VALUES (?, ?, ?, ?, ?, ?)`, [
+          sale.id,
+          tender.tenderNo,
+          tender.kind,
+          tender.amount,
+          tender.tendered,
+          tender.change,
+        ]);
+      }
+    },
+    async recordVariance(saleId, field, deviceValue, serverValue) {
+      await tx.run(`INSERT INTO sale_variances (sale_id, field, device_value, server_value) VALUES (?, ?, ?, ?)`, [saleId, field, deviceValue, serverValue]);
+    },
+    async adjustStock(storeId, sku, delta) {
+      const level = await tx.get<{ on_hand: number; aisle: string; bin: string }>(
+        `INSERT INTO stock (store_id, sku, on_hand, aisle, bin) VALUES (?, ?, ?, '', '')
+         ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = stock.on_hand + excluded.on_hand
+         RETURNING on_hand, aisle, bin`,
+        [storeId, sku, delta],
+      );
+      if (!level) throw new Error(`stock upsert for ${storeId}/${sku} returned nothing`);
+      const record = { sku, onHand: Number(level.on_hand), aisle: level.aisle, bin: level.bin };
+      await putSyncRow(tx, versions, storeId, 'stock', sku, JSON.stringify(record));
+    },
+    async raiseAlarm(alarm) {
+      await tx.run(`INSERT INTO alarms (kind, store_id, device_id, seq, detail, at) VALUES (?, ?, ?, ?, ?, ?)`, [
+        alarm.kind,
+        alarm.storeId,
+        alarm.deviceId,
+        alarm.seq,
+        alarm.detail,
+        alarm.at,
+      ]);
+    },
+    async putSyncRow(storeId, entity, key, value) {
+      await putSyncRow(tx, versions, storeId, entity, key, JSON.stringify(value));
+    },
+  };
+}
+
+export function createSqlStore(db: SqlDriver): ServerStore {
+  // Store records change only through HQ, which does not exist yet; cache them per process.
+  const storeRecords = new Map<string, StoreRecord>();
+
+  const inTransaction = <T>(work: (tx: SqlExecutor, versions: SyncVersions) => Promise<T>) =>
+    db.transaction(async (tx) => {
+      const versions = new SyncVersions(tx);
+      const result = await work(tx, versions);
+      await versions.flush();
+      return result;
+    });
+
+  return {
+    migrate: () => db.exec(SCHEMA),
+
+    async isSeeded() {
+      return (await db.get(`SELECT 1 AS seeded FROM stores LIMIT 1`)) !== undefined;
+    },
+
+    seed: (retailer: RetailerSeed) =>
+      inTransaction(async (tx, versions) => {
+        for (const slice of retailer.stores) {
+          const storeId = slice.store.id;
+          await tx.run(`INSERT INTO stores (id, record) VALUES (?, ?)`, [storeId, JSON.stringify(slice.store)]);
+          await putSyncRow(tx, versions, storeId, 'store', storeId, JSON.stringify(slice.store));
+          for (const member of slice.staff) await putSyncRow(tx, versions, storeId, 'staff', member.id, JSON.stringify(member));
+          for (const product of slice.products) await putSyncRow(tx, versions, storeId, 'product', product.sku, JSON.stringify(product));
+          for (const level of slice.stock) {
+            await tx.run(`INSERT INTO stock (store_id, sku, on_hand, aisle, bin) VALUES (?, ?, ?, ?, ?)`, [storeId, level.sku, level.onHand, level.aisle, level.bin]);
+            await putSyncRow(tx, versions, storeId, 'stock', level.sku, JSON.stringify(level));
+          }
+        }
+        for (const code of retailer.enrollmentCodes) {
+          await tx.run(`INSERT INTO enrollment_codes (code_hash, store_id, role) VALUES (?, ?, ?)`, [code.codeHash, code.storeId, code.role]);
+        }
+      }),
+
+    enrollDevice: (codeHash, device) =>
+      db.transaction(async (tx) => {
+        const code = await tx.get<{ store_id: string; role: string }>(
+          `UPDATE enrollment_codes SET used_by_device = ?, used_at = ? WHERE code_hash = ? AND used_by_device IS NULL RETURNING store_id, role`,
+          [device.id, device.at, codeHash],
+        );
+        if (!code) return null;
+        await tx.run(`INSERT INTO devices (id, store_id, role, token_hash, enrolled_at, acked_seq, head_hash) VALUES (?, ?, ?, ?, ?, 0, ?)`, [
+          device.id,
+          code.store_id,
+          code.role,
+          device.tokenHash,
+          device.at,
+          GENESIS_HASH,
+        ]);
+        return { storeId: code.store_id, role: code.role };
+      }),
+
+    async deviceByTokenHash(tokenHash) {
+      const row = await db.get<DeviceRow>(`SELECT id, store_id, role, acked_seq, head_hash FROM devices WHERE token_hash = ?`, [tokenHash]);
+      return row ? toDevice(row) : null;
+    },
+
+    ingestPush: (deviceId, events: readonly StoreEvent[], now) =>
+      inTransaction((tx, versions) => ingestPush(ledgerTx(tx, versions, storeRecords), deviceId, events, now)),
+
+    async currentCursor() {
+      const row = await db.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'sync_version'`);
+      return Number(row?.value ?? 0);
+    },
+
+    async snapshotRows(storeId, after, limit) {
+      const rows = after
+        ? await db.all<SliceRowRaw>(
+            `SELECT entity, key, version, deleted, value FROM sync_rows
+             WHERE store_id = ? AND deleted = 0 AND (entity, key) > (?, ?) ORDER BY entity, key LIMIT ?`,
+            [storeId, after.entity, after.key, limit],
+          )
+        : await db.all<SliceRowRaw>(
+            `SELECT entity, key, version, deleted, value FROM sync_rows WHERE store_id = ? AND deleted = 0 ORDER BY entity, key LIMIT ?`,
+            [storeId, limit],
+          );
+      return rows.map(toSliceRow);
+    },
+
+    async changesSince(storeId, cursor, limit) {
+      const rows = await db.all<SliceRowRaw>(
+        `SELECT entity, key, version, deleted, value FROM sync_rows WHERE store_id = ? AND version > ? ORDER BY version LIMIT ?`,
+        [storeId, cursor, limit],
+      );
+      return rows.map(toSliceRow);
+    },
+
+    close: () => db.close(),
+  };
+}

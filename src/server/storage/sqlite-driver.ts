@@ -1,0 +1,65 @@
+import Database from 'better-sqlite3';
+import type { SqlDriver, SqlExecutor, SqlValue } from './sql-driver.ts';
+
+/**
+ * SQLite through better-sqlite3. One connection, so transactions are serialised
+ * through a promise chain: an `await` inside a transaction must not let another
+ * request's statements run on the same connection mid-transaction. Reads queue
+ * behind open transactions for the same reason.
+ *
+ * Durability: WAL with synchronous=FULL, so a commit (and therefore a push
+ * acknowledgement) survives power loss, not only a process crash.
+ */
+export function openSqlite(file: string): SqlDriver {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+    return statement;
+  };
+  const executor: SqlExecutor = {
+    async all<Row>(sql: string, params: readonly SqlValue[] = []) {
+      return prepare(sql).all(...params) as Row[];
+    },
+    async get<Row>(sql: string, params: readonly SqlValue[] = []) {
+      return prepare(sql).get(...params) as Row | undefined;
+    },
+    async run(sql: string, params: readonly SqlValue[] = []) {
+      return { changes: prepare(sql).run(...params).changes };
+    },
+  };
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = queue.then(work);
+    queue = result.catch(() => undefined);
+    return result;
+  };
+
+  return {
+    dialect: 'sqlite',
+    all: (sql, params) => serialised(() => executor.all(sql, params)),
+    get: (sql, params) => serialised(() => executor.get(sql, params)),
+    run: (sql, params) => serialised(() => executor.run(sql, params)),
+    transaction: (work) =>
+      serialised(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(executor);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    exec: (script) => serialised(async () => void db.exec(script)),
+    close: () => serialised(async () => void db.close()),
+  };
+}

@@ -1,0 +1,66 @@
+import * as v from 'valibot';
+import { searchWords, type BootstrapProgress, type StoresideDb } from '../local/db.ts';
+import { ENTITY_SCHEMAS, type ProductRecord } from '../protocol/entities.ts';
+import { SnapshotPageSchema, type SnapshotPage } from '../protocol/messages.ts';
+import type { ApiClient, ApiFailure } from './api-client.ts';
+import { TABLE_OF_ENTITY } from './apply-changes.ts';
+
+export const SNAPSHOT_PAGE_SIZE = 10_000;
+
+/**
+ * Loads the store's slice into IndexedDB, page by page (DESIGN.md "snapshot").
+ * The next page is fetched while the current one is written. Each page is written
+ * in one transaction together with the position to resume from, so a bootstrap
+ * cut off by a reload or a dropped connection continues where it stopped.
+ *
+ * Writes go straight to IndexedDB with relaxed durability: catalogue pages can be
+ * fetched again, unlike sales, which use Dexie's strict transactions.
+ */
+export async function bootstrap(
+  db: StoresideDb,
+  api: ApiClient,
+  onProgress: (rowsLoaded: number) => void = () => {},
+): Promise<{ ok: true } | { ok: false; failure: ApiFailure }> {
+  let progress: BootstrapProgress = (await db.getMeta('bootstrap')) ?? { cursor: 0, next: null, done: false };
+  if (progress.done) return { ok: true };
+  const idb = db.backendDB();
+  const fetchPage = (after: string | null) =>
+    api.request('GET', `/api/v1/sync/snapshot?limit=${SNAPSHOT_PAGE_SIZE}${after ? `&after=${encodeURIComponent(after)}` : ''}`, SnapshotPageSchema);
+
+  let loaded = 0;
+  let nextPage = fetchPage(progress.next);
+  for (;;) {
+    const result = await nextPage;
+    if (!result.ok) return result;
+    const page = result.value;
+    if (page.next) nextPage = fetchPage(page.next);
+    progress = { cursor: page.cursor, next: page.next, done: page.next === null };
+    await writePage(idb, page, progress);
+    loaded += page.groups.reduce((sum, group) => sum + group.rows.length, 0);
+    onProgress(loaded);
+    if (progress.done) return { ok: true };
+  }
+}
+
+function writePage(idb: IDBDatabase, page: SnapshotPage, progress: BootstrapProgress): Promise<void> {
+  const tables = [...new Set(page.groups.map((group) => TABLE_OF_ENTITY[group.entity]))];
+  const tx = idb.transaction([...tables, 'meta'], 'readwrite', { durability: 'relaxed' });
+  const done = new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('bootstrap page write aborted'));
+  });
+  for (const group of page.groups) {
+    const objectStore = tx.objectStore(TABLE_OF_ENTITY[group.entity]);
+    const schema = ENTITY_SCHEMAS[group.entity];
+    for (const row of group.rows) {
+      const record = v.parse(schema, row);
+      objectStore.put(group.entity === 'product' ? { ...record, words: searchWords(record as ProductRecord) } : record);
+    }
+  }
+  const meta = tx.objectStore('meta');
+  meta.put({ key: 'bootstrap', value: progress });
+  if (progress.done) meta.put({ key: 'cursor', value: progress.cursor });
+  tx.commit();
+  return done;
+}

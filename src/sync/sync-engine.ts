@@ -1,0 +1,119 @@
+import type { StoresideDb } from '../local/db.ts';
+import type { ApiClient } from './api-client.ts';
+import { syncOnce, type SyncRound } from './sync-once.ts';
+
+export type SyncStatus = {
+  /** whether the last round reached the server */
+  reachable: boolean | null;
+  running: boolean;
+  lastSuccessAt: number | null;
+  lastError: string | null;
+  nextAttemptAt: number | null;
+  /** events the server refused for business reasons; they sit in quarantine at HQ */
+  rejectedCount: number;
+};
+
+export type SyncEngineOptions = {
+  db: StoresideDb;
+  api: ApiClient;
+  onStatus: (status: SyncStatus) => void;
+  now?: () => number;
+  random?: () => number;
+  /** how often to pull while nothing else triggers a round */
+  pollMs?: number;
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+};
+
+/**
+ * Drives sync rounds in a page.
+ *
+ *   idle ──request()──▶ running ──ok──▶ idle (poll timer armed)
+ *     ▲                   │ failed
+ *     │                   ▼
+ *     └──timer/request── backing off: wait base·2ⁿ × [0.5, 1), at most max
+ *
+ * Triggers: a committed sale, the browser coming `online`, the timers. A request
+ * during a round runs one more round right after it, so nothing waits for the
+ * next timer.
+ */
+export function createSyncEngine(options: SyncEngineOptions) {
+  const { db, api, onStatus } = options;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const pollMs = options.pollMs ?? 30_000;
+  const baseBackoffMs = options.baseBackoffMs ?? 1_000;
+  const maxBackoffMs = options.maxBackoffMs ?? 60_000;
+
+  let status: SyncStatus = { reachable: null, running: false, lastSuccessAt: null, lastError: null, nextAttemptAt: null, rejectedCount: 0 };
+  let failures = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let again = false;
+  let stopped = false;
+
+  const publish = (patch: Partial<SyncStatus>) => {
+    status = { ...status, ...patch };
+    onStatus(status);
+  };
+
+  const arm = (delayMs: number) => {
+    clearTimeout(timer);
+    if (stopped) return;
+    publish({ nextAttemptAt: now() + delayMs });
+    timer = setTimeout(request, delayMs);
+  };
+
+  async function run(): Promise<void> {
+    publish({ running: true });
+    let round: SyncRound;
+    try {
+      round = await syncOnce(db, api);
+    } catch (error) {
+      round = { ok: false, failure: { kind: 'invalid_response', message: (error as Error).message } };
+    }
+    if (round.ok) {
+      failures = 0;
+      publish({ running: false, reachable: true, lastSuccessAt: now(), lastError: null, rejectedCount: status.rejectedCount + round.rejected.length });
+      arm(pollMs);
+    } else {
+      failures += 1;
+      const backoff = Math.min(maxBackoffMs, baseBackoffMs * 2 ** (failures - 1)) * (0.5 + random() / 2);
+      publish({ running: false, reachable: round.failure.kind !== 'offline', lastError: round.failure.message });
+      arm(backoff);
+    }
+  }
+
+  function request(): void {
+    if (stopped) return;
+    if (status.running) {
+      again = true;
+      return;
+    }
+    void run().then(() => {
+      if (again) {
+        again = false;
+        request();
+      }
+    });
+  }
+
+  const onOnline = () => request();
+  return {
+    start() {
+      stopped = false;
+      globalThis.addEventListener?.('online', onOnline);
+      request();
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      globalThis.removeEventListener?.('online', onOnline);
+    },
+    request,
+    get status() {
+      return status;
+    },
+  };
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>;

@@ -1,0 +1,73 @@
+import { useMemo } from 'preact/hooks';
+import type { StoresideDb } from '../local/db.ts';
+import { CheckoutScreen } from './checkout/checkout-screen.tsx';
+import { createCheckoutModel } from './checkout/checkout-model.ts';
+import { SyncIndicator } from './components/sync-indicator.tsx';
+import { EnrollScreen } from './enroll/enroll-screen.tsx';
+import { LoginScreen } from './login/login-screen.tsx';
+import type { PricingClient } from './pricing-client.ts';
+import type { SessionModel } from './session-model.ts';
+import type { SyncModel } from './sync-model.ts';
+
+type Props = { session: SessionModel; sync: SyncModel; db: StoresideDb; pricing: PricingClient };
+
+export function App({ session, sync, db, pricing }: Props) {
+  const phase = session.phase.value;
+  const store = session.store.value;
+  const staff = session.staff.value;
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <span class="brand">Storeside</span>
+        {store && <span class="store-name">{store.name}</span>}
+        <span class="spacer" />
+        {staff && (
+          <span class="staff">
+            {staff.name}
+            <button type="button" class="link" onClick={session.signOut}>
+              Sign out
+            </button>
+          </span>
+        )}
+        {session.enrollment.value && <SyncIndicator sync={sync} />}
+      </header>
+      <main class="content">
+        {phase === 'loading' && <p class="centered">Opening…</p>}
+        {phase === 'enroll' && <EnrollScreen session={session} />}
+        {phase === 'bootstrapping' && <Bootstrapping session={session} />}
+        {phase === 'login' && <LoginScreen session={session} />}
+        {phase === 'checkout' && store && staff && <Checkout db={db} pricing={pricing} session={session} sync={sync} />}
+      </main>
+    </div>
+  );
+}
+
+function Checkout({ db, pricing, session, sync }: Omit<Props, 'session'> & { session: SessionModel }) {
+  const store = session.store.value!;
+  const model = useMemo(
+    () => createCheckoutModel({ db, pricing, store, staff: () => session.staff.value!, onSaleCommitted: sync.eventCommitted }),
+    [db, pricing, store, session, sync],
+  );
+  return <CheckoutScreen model={model} />;
+}
+
+function Bootstrapping({ session }: { session: SessionModel }) {
+  const error = session.error.value;
+  return (
+    <section class="card centered-card" aria-labelledby="bootstrap-title">
+      <h1 id="bootstrap-title">Loading the store’s catalogue</h1>
+      <p>{session.bootstrapRows.value.toLocaleString()} records on this device</p>
+      <progress aria-label="Catalogue download" />
+      {error && (
+        <>
+          <p class="error" role="alert">
+            {error}
+          </p>
+          <button type="button" class="primary" onClick={() => void session.retryBootstrap()}>
+            Try again
+          </button>
+        </>
+      )}
+    </section>
+  );
+}

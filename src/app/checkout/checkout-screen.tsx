@@ -1,0 +1,146 @@
+import { formatMoney } from '../../domain/money.ts';
+import { Money } from '../components/money.tsx';
+import type { CheckoutModel } from './checkout-model.ts';
+import { ReceiptView } from './receipt-view.tsx';
+import { ScanField } from './scan-field.tsx';
+
+export function CheckoutScreen({ model }: { model: CheckoutModel }) {
+  const { store } = model;
+  const lines = model.lines.value;
+  const totals = model.totals.value;
+  const notice = model.notice.value;
+  return (
+    <div class="checkout">
+      <section class="cart" aria-label="Cart">
+        <ScanField onSubmit={(text) => void model.scanOrSearch(text)} />
+        {notice && (
+          <p class={notice.tone === 'error' ? 'notice error' : 'notice'} role="alert">
+            {notice.text}
+          </p>
+        )}
+        {model.searchResults.value.length > 0 && (
+          <ul class="search-results" aria-label="Search results">
+            {model.searchResults.value.map((product) => (
+              <li key={product.sku}>
+                <button type="button" onClick={() => void model.addProduct(product)}>
+                  <span>{product.name}</span>
+                  <span class="muted">{product.sku}</span>
+                  <Money amount={product.price} store={store} />
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {lines.length === 0 ? (
+          <p class="empty-cart">Scan an item to start a sale.</p>
+        ) : (
+          <table class="lines">
+            <thead>
+              <tr>
+                <th scope="col">Item</th>
+                <th scope="col">Qty</th>
+                <th scope="col" class="num">Price</th>
+                <th scope="col" class="num">Total</th>
+                <th scope="col">
+                  <span class="visually-hidden">Remove</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {lines.map((line) => (
+                <tr key={line.sku}>
+                  <td>
+                    {line.name}
+                    <div class="muted">{line.sku}</div>
+                  </td>
+                  <td class="qty">
+                    <button type="button" aria-label={`One fewer ${line.name}`} disabled={line.quantity <= 1} onClick={() => void model.setQuantity(line.sku, line.quantity - 1)}>
+                      −
+                    </button>
+                    <span aria-label={`Quantity of ${line.name}`}>{line.quantity}</span>
+                    <button type="button" aria-label={`One more ${line.name}`} onClick={() => void model.setQuantity(line.sku, line.quantity + 1)}>
+                      +
+                    </button>
+                  </td>
+                  <td class="num">
+                    <Money amount={line.unitPrice} store={store} />
+                  </td>
+                  <td class="num">
+                    <Money amount={line.unitPrice * line.quantity} store={store} />
+                  </td>
+                  <td>
+                    <button type="button" class="remove" aria-label={`Remove ${line.name}`} onClick={() => void model.removeLine(line.sku)}>
+                      ✕
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <aside class="summary" aria-label="Sale summary">
+        <dl class="totals">
+          <dt>Subtotal</dt>
+          <dd data-testid="subtotal">
+            <Money amount={totals?.subtotal ?? 0} store={store} />
+          </dd>
+          {(totals?.taxBreakdown ?? []).map((row) => (
+            <>
+              <dt class="muted">
+                {totals?.taxIncluded ? 'incl. ' : ''}
+                {row.label}
+              </dt>
+              <dd class="muted">
+                <Money amount={row.tax} store={store} />
+              </dd>
+            </>
+          ))}
+          <dt>{totals?.taxIncluded ? 'Tax included' : 'Tax'}</dt>
+          <dd data-testid="tax">
+            <Money amount={totals?.tax ?? 0} store={store} />
+          </dd>
+          <dt class="grand">Total</dt>
+          <dd class="grand" aria-label="Total due" data-testid="total">
+            <Money amount={totals?.total ?? 0} store={store} />
+          </dd>
+        </dl>
+
+        <form
+          class="tender"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void model.completeCashSale();
+          }}
+        >
+          <label>
+            Cash received
+            <input
+              inputMode="decimal"
+              autoComplete="off"
+              placeholder={totals ? formatMoney(totals.total, store.currency, store.locale) : ''}
+              value={model.cashText.value}
+              onInput={(event) => (model.cashText.value = event.currentTarget.value)}
+            />
+          </label>
+          <p class="change" aria-live="polite">
+            {model.changeDue.value !== null ? (
+              <>
+                Change due <Money amount={model.changeDue.value} store={store} />
+              </>
+            ) : model.cashText.value && model.cashTendered.value === null ? (
+              'Type an amount like 20 or 20.50'
+            ) : (
+              ' '
+            )}
+          </p>
+          <button type="submit" class="primary big" disabled={!totals || model.completing.value}>
+            Complete cash sale
+          </button>
+        </form>
+      </aside>
+      {model.receipt.value && <ReceiptView sale={model.receipt.value} store={store} onClose={model.startNewSale} />}
+    </div>
+  );
+}

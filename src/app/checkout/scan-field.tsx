@@ -1,0 +1,43 @@
+import { useEffect, useRef } from 'preact/hooks';
+
+/**
+ * The field a keyboard-wedge scanner types into: it holds focus whenever no
+ * other field is being used, so a scan is never lost to a button that kept focus.
+ */
+export function ScanField({ onSubmit }: { onSubmit: (text: string) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const refocus = () => {
+      const active = document.activeElement;
+      const typingElsewhere = active instanceof HTMLInputElement && active !== input.current;
+      if (!typingElsewhere && !document.querySelector('[role="dialog"]')) input.current?.focus({ preventScroll: true });
+    };
+    refocus();
+    const onFocusOut = () => setTimeout(refocus, 0);
+    document.addEventListener('focusout', onFocusOut);
+    document.addEventListener('click', onFocusOut);
+    return () => {
+      document.removeEventListener('focusout', onFocusOut);
+      document.removeEventListener('click', onFocusOut);
+    };
+  }, []);
+  return (
+    <input
+      ref={input}
+      class="scan-field"
+      type="search"
+      aria-label="Scan or search"
+      placeholder="Scan a barcode, or type a name or SKU and press Enter"
+      autoComplete="off"
+      spellcheck={false}
+      enterKeyHint="search"
+      onKeyDown={(event) => {
+        if (event.key !== 'Enter') return;
+        event.preventDefault();
+        const text = event.currentTarget.value;
+        event.currentTarget.value = '';
+        onSubmit(text);
+      }}
+    />
+  );
+}

@@ -1,0 +1,125 @@
+import { signal } from '@preact/signals';
+import type { Enrollment, StoresideDb } from '../local/db.ts';
+import { verifyPin } from '../local/pin.ts';
+import type { StaffRecord, StoreRecord } from '../protocol/entities.ts';
+import { EnrollResponseSchema } from '../protocol/messages.ts';
+import type { ApiClient, ApiFailure } from '../sync/api-client.ts';
+import { bootstrap } from '../sync/bootstrap.ts';
+
+export type Phase = 'loading' | 'enroll' | 'bootstrapping' | 'login' | 'checkout';
+export type SignedInStaff = { id: string; name: string; role: StaffRecord['role'] };
+
+const SIGNED_IN_KEY = 'storeside.signedInStaff';
+
+/** User-facing text for a failed request: the one place failures become words. */
+export function describeFailure(failure: ApiFailure): string {
+  if (failure.kind === 'offline') return 'The server cannot be reached. Check the network and try again.';
+  if (failure.kind === 'invalid_response') return `The server answered something this app does not understand (${failure.message}). Reload the app.`;
+  return failure.message;
+}
+
+/**
+ * Who this device is and who is using it:
+ *
+ *   loading ─▶ enroll ─(code)─▶ bootstrapping ─▶ login ─(PIN)─▶ checkout
+ *                                    ▲ (interrupted: resumes)      │ sign out
+ *                                    └─────────────────            ▼ login
+ */
+export function createSessionModel(db: StoresideDb, api: ApiClient) {
+  const phase = signal<Phase>('loading');
+  const enrollment = signal<Enrollment | null>(null);
+  const store = signal<StoreRecord | null>(null);
+  const staff = signal<SignedInStaff | null>(null);
+  const roster = signal<StaffRecord[]>([]);
+  const error = signal<string | null>(null);
+  const busy = signal(false);
+  const bootstrapRows = signal(0);
+
+  async function loadStore(storeId: string) {
+    store.value = (await db.stores.get(storeId)) ?? null;
+    roster.value = (await db.staff.toArray()).sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'manager' ? 1 : -1));
+  }
+
+  async function runBootstrap() {
+    phase.value = 'bootstrapping';
+    error.value = null;
+    const result = await bootstrap(db, api, (rows) => (bootstrapRows.value = rows));
+    if (!result.ok) {
+      error.value = describeFailure(result.failure);
+      return;
+    }
+    await loadStore(enrollment.value!.storeId);
+    const remembered = sessionStorage.getItem(SIGNED_IN_KEY);
+    const member = remembered ? roster.value.find((m) => m.id === (JSON.parse(remembered) as SignedInStaff).id) : undefined;
+    if (member) {
+      staff.value = { id: member.id, name: member.name, role: member.role };
+      phase.value = 'checkout';
+    } else {
+      phase.value = 'login';
+    }
+  }
+
+  return {
+    phase,
+    enrollment,
+    store,
+    staff,
+    roster,
+    error,
+    busy,
+    bootstrapRows,
+
+    async start() {
+      await db.open();
+      enrollment.value = (await db.getMeta('enrollment')) ?? null;
+      if (!enrollment.value) {
+        phase.value = 'enroll';
+        return;
+      }
+      await runBootstrap();
+    },
+
+    retryBootstrap: runBootstrap,
+
+    async enroll(code: string) {
+      busy.value = true;
+      error.value = null;
+      const result = await api.request('POST', '/api/v1/devices/enroll', EnrollResponseSchema, { code: code.trim().toUpperCase() });
+      busy.value = false;
+      if (!result.ok) {
+        error.value = describeFailure(result.failure);
+        return;
+      }
+      enrollment.value = result.value;
+      await db.setMeta('enrollment', result.value);
+      // Ask the browser not to evict this origin's data: the journal lives here.
+      void navigator.storage?.persist?.();
+      await runBootstrap();
+    },
+
+    async signIn(staffId: string, pin: string): Promise<boolean> {
+      const member = roster.value.find((m) => m.id === staffId);
+      if (!member) return false;
+      busy.value = true;
+      const ok = await verifyPin(member, pin);
+      busy.value = false;
+      if (!ok) {
+        error.value = 'That PIN is not right. Try again.';
+        return false;
+      }
+      error.value = null;
+      staff.value = { id: member.id, name: member.name, role: member.role };
+      sessionStorage.setItem(SIGNED_IN_KEY, JSON.stringify(staff.value));
+      phase.value = 'checkout';
+      return true;
+    },
+
+    signOut() {
+      sessionStorage.removeItem(SIGNED_IN_KEY);
+      staff.value = null;
+      phase.value = 'login';
+    },
+  };
+}
+
+export type SessionModel = ReturnType<typeof createSessionModel>;

@@ -1,0 +1,54 @@
+import { computed, signal } from '@preact/signals';
+import { liveQuery } from 'dexie';
+import { pendingCount } from '../local/commit-sale.ts';
+import type { StoresideDb } from '../local/db.ts';
+import type { ApiClient } from '../sync/api-client.ts';
+import { createSyncEngine, type SyncStatus } from '../sync/sync-engine.ts';
+
+type SyncManagerRegistration = ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } };
+
+/**
+ * What the sync indicator shows. `pending` is read from the journal itself (and
+ * follows writes from other tabs and the service worker through Dexie's
+ * liveQuery), so "all sent" is only ever shown when the server has acknowledged
+ * every event on this device.
+ */
+export function createSyncModel(db: StoresideDb, api: ApiClient) {
+  const pending = signal<number | null>(null);
+  const browserOnline = signal(navigator.onLine);
+  const status = signal<SyncStatus | null>(null);
+  const engine = createSyncEngine({ db, api, onStatus: (next) => (status.value = next) });
+
+  const online = computed(() => browserOnline.value && status.value?.reachable !== false);
+  const setOnline = () => (browserOnline.value = navigator.onLine);
+  const subscription = liveQuery(() => pendingCount(db)).subscribe({
+    next: (count) => (pending.value = count),
+    error: (error) => console.error('cannot read the outbox depth', error),
+  });
+
+  return {
+    pending,
+    online,
+    status,
+    start() {
+      addEventListener('online', setOnline);
+      addEventListener('offline', setOnline);
+      engine.start();
+    },
+    stop() {
+      removeEventListener('online', setOnline);
+      removeEventListener('offline', setOnline);
+      subscription.unsubscribe();
+      engine.stop();
+    },
+    /** After a commit: send now if we can, and let the service worker send later if we can't. */
+    eventCommitted() {
+      engine.request();
+      void navigator.serviceWorker?.ready
+        .then((registration) => (registration as SyncManagerRegistration).sync?.register('outbox'))
+        .catch((error) => console.warn('background sync unavailable', error));
+    },
+  };
+}
+
+export type SyncModel = ReturnType<typeof createSyncModel>;

@@ -1,0 +1,39 @@
+/// <reference lib="webworker" />
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { StoresideDb } from '../local/db.ts';
+import { createApiClient } from '../sync/api-client.ts';
+import { syncOnce } from '../sync/sync-once.ts';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
+
+// The app shell: every built file, precached at install, served cache-first, so
+// the till loads with the network down.
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }));
+
+self.addEventListener('install', () => void self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+type SyncEvent = ExtendableEvent & { tag: string };
+
+/**
+ * Background Sync (Chromium): the browser wakes the worker once the network is
+ * back, even with the app closed. A failed round rejects, so the browser retries.
+ */
+self.addEventListener('sync', (event) => {
+  const syncEvent = event as SyncEvent;
+  if (syncEvent.tag !== 'outbox') return;
+  syncEvent.waitUntil(
+    (async () => {
+      const db = new StoresideDb();
+      const enrollment = await db.getMeta('enrollment');
+      if (!enrollment) return;
+      const api = createApiClient({ baseUrl: self.location.origin, token: () => enrollment.token });
+      const round = await syncOnce(db, api);
+      db.close();
+      if (!round.ok) throw new Error(`background sync failed: ${round.failure.message}`);
+    })(),
+  );
+});

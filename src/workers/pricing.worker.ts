@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { pricingApi } from './pricing-api.ts';
+
+expose(pricingApi);

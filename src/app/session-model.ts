@@ -43,7 +43,10 @@ export function createSessionModel(db: StoresideDb, api: ApiClient) {
   async function runBootstrap() {
     phase.value = 'bootstrapping';
     error.value = null;
+    // User Timing marks: visible in DevTools and read by `npm run bench`.
+    performance.mark('storeside:bootstrap:start');
     const result = await bootstrap(db, api, (rows) => (bootstrapRows.value = rows));
+    performance.measure('storeside:bootstrap', 'storeside:bootstrap:start');
     if (!result.ok) {
       error.value = describeFailure(result.failure);
       return;

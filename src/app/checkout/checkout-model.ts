@@ -85,7 +85,9 @@ export function createCheckoutModel(deps: {
       const text = input.trim();
       if (!text) return;
       if (/^\d{8,14}$/.test(text)) {
+        const lookupStart = performance.now();
         const product = isValidGtin(text) ? await productByBarcode(db, text) : null;
+        performance.measure('storeside:barcode-lookup', { start: lookupStart, end: performance.now() });
         if (product) return addProduct(product);
         notice.value = { tone: 'error', text: isValidGtin(text) ? `No product has barcode ${text}.` : `${text} is not a valid barcode (check digit). Scan again.` };
         return;

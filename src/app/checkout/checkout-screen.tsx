@@ -39,7 +39,7 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
               <tr>
                 <th scope="col">Item</th>
                 <th scope="col">Qty</th>
-                <th scope="col" class="num">Price</th>
+                <th scope="col" class="num unit-price">Price</th>
                 <th scope="col" class="num">Total</th>
                 <th scope="col">
                   <span class="visually-hidden">Remove</span>
@@ -62,7 +62,7 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
                       +
                     </button>
                   </td>
-                  <td class="num">
+                  <td class="num unit-price">
                     <Money amount={line.unitPrice} store={store} />
                   </td>
                   <td class="num">

@@ -20,12 +20,13 @@ export async function bootstrap(
   db: StoresideDb,
   api: ApiClient,
   onProgress: (rowsLoaded: number) => void = () => {},
+  pageSize = SNAPSHOT_PAGE_SIZE,
 ): Promise<{ ok: true } | { ok: false; failure: ApiFailure }> {
   let progress: BootstrapProgress = (await db.getMeta('bootstrap')) ?? { cursor: 0, next: null, done: false };
   if (progress.done) return { ok: true };
   const idb = db.backendDB();
   const fetchPage = (after: string | null) =>
-    api.request('GET', `/api/v1/sync/snapshot?limit=${SNAPSHOT_PAGE_SIZE}${after ? `&after=${encodeURIComponent(after)}` : ''}`, SnapshotPageSchema);
+    api.request('GET', `/api/v1/sync/snapshot?limit=${pageSize}${after ? `&after=${encodeURIComponent(after)}` : ''}`, SnapshotPageSchema);
 
   let loaded = 0;
   let nextPage = fetchPage(progress.next);

@@ -26,9 +26,14 @@ export async function pushOutbox(db: StoresideDb, api: ApiClient): Promise<PushO
     if (!result.ok) {
       const gap = seqGap(result.failure);
       if (gap === null) return result;
-      // The server's idea of what it has differs from ours (our ack was lost, or the
-      // server was restored from a backup): continue from where it says. The journal
-      // keeps every event, so resending older ones is always possible.
+      const head = (await db.getMeta('chainHead'))?.seq ?? 0;
+      if (gap - 1 > head) {
+        // The server has more of this device's journal than the device: local data
+        // was lost. Never mark unsent events as acknowledged to paper over it.
+        return { ok: false, failure: { kind: 'http', status: 409, code: 'seq_gap', message: `the server expects seq ${gap} but this device's journal ends at ${head}; its local data was lost` } };
+      }
+      // Our ack was lost, or the server was restored from a backup: continue from
+      // where it says. The journal keeps every event, so resending is always possible.
       await db.setMeta('ackedSeq', gap - 1);
       continue;
     }

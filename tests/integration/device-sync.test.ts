@@ -1,0 +1,195 @@
+import 'fake-indexeddb/auto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cashTender, priceCart } from '../../src/domain/cart.ts';
+import { commitSale, pendingCount, type DeviceEnv } from '../../src/local/commit-sale.ts';
+import { StoresideDb } from '../../src/local/db.ts';
+import { EnrollResponseSchema } from '../../src/protocol/messages.ts';
+import { createStoresideServer } from '../../src/server/app.ts';
+import { buildDemoSeed } from '../../src/server/demo/seed-demo.ts';
+import { newUuid } from '../../src/server/ids.ts';
+import { openSqlite } from '../../src/server/storage/sqlite-driver.ts';
+import { createSqlStore } from '../../src/server/storage/sql-store.ts';
+import type { ServerStore } from '../../src/server/storage/server-store.ts';
+import { createApiClient, type ApiClient } from '../../src/sync/api-client.ts';
+import { bootstrap } from '../../src/sync/bootstrap.ts';
+import { pullChanges } from '../../src/sync/pull-changes.ts';
+import { pushOutbox } from '../../src/sync/push-outbox.ts';
+import Database from 'better-sqlite3';
+
+/**
+ * The device's sync code (Dexie over an in-memory IndexedDB, the only fake here)
+ * against the real server and a real SQLite file, in one process.
+ */
+describe('device sync against the real server', () => {
+  let dataDir: string;
+  let store: ServerStore;
+  let server: Server;
+  let baseUrl: string;
+  let codes: string[];
+  let dbCount = 0;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'storeside-device-sync-'));
+    store = createSqlStore(openSqlite(join(dataDir, 'storeside.db')));
+    await store.migrate();
+    const { seed, credentials } = buildDemoSeed({ seed: 7, productCount: 60, pinIterations: 1000 });
+    const first = seed.stores[0]!;
+    await store.seed({ stores: [first], enrollmentCodes: seed.enrollmentCodes.filter((c) => c.storeId === first.store.id) });
+    codes = [...credentials.stores[0]!.enrollmentCodes.tablet];
+    server = createStoresideServer({ store, distDir: join(dataDir, 'no-dist'), now: Date.now, newId: newUuid, maxBodyBytes: 1 << 20 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  let db: StoresideDb;
+  beforeEach(() => {
+    db = new StoresideDb(`device-${++dbCount}`);
+  });
+
+  const ledger = () => new Database(join(dataDir, 'storeside.db'), { readonly: true });
+  const serverCount = (sql: string, ...params: unknown[]) => {
+    const handle = ledger();
+    try {
+      return (handle.prepare(sql).get(...params) as { n: number }).n;
+    } finally {
+      handle.close();
+    }
+  };
+
+  /** An enrolled, bootstrapped device whose fetch can be made to fail. */
+  async function enrolledDevice(pageSize?: number) {
+    const network = { failAfterResponse: false, requests: [] as string[], down: false };
+    const flakyFetch: typeof fetch = async (input, init) => {
+      network.requests.push(String(input));
+      if (network.down) throw new TypeError('Failed to fetch');
+      const response = await fetch(input, init);
+      if (network.failAfterResponse) {
+        // The server committed and answered; the answer is lost on the way back.
+        network.failAfterResponse = false;
+        throw new TypeError('network connection lost');
+      }
+      return response;
+    };
+    let token: string | undefined;
+    const api: ApiClient = createApiClient({ baseUrl, token: () => token, fetch: flakyFetch });
+    const enrolled = await api.request('POST', '/api/v1/devices/enroll', EnrollResponseSchema, { code: codes.pop()! });
+    if (!enrolled.ok) throw new Error(enrolled.failure.message);
+    token = enrolled.value.token;
+    await db.setMeta('enrollment', enrolled.value);
+    const loaded = await bootstrap(db, api, undefined, pageSize);
+    if (!loaded.ok) throw new Error(loaded.failure.message);
+    return { api, network, enrollment: enrolled.value };
+  }
+
+  const env = (now = 1_800_000_000_000, fill = 1): DeviceEnv => ({ now: () => now, randomBytes: (n) => new Uint8Array(n).fill(fill) });
+
+  async function sellOne(sku: string, quantity: number, deviceEnv: DeviceEnv = env(Date.now(), Math.floor(Math.random() * 255))) {
+    const storeRecord = (await db.stores.toArray())[0]!;
+    const product = (await db.products.get(sku))!;
+    const totals = priceCart([{ sku, name: product.name, quantity, unitPrice: product.price, taxCategory: product.taxCategory }], storeRecord.taxConfig);
+    const tender = cashTender(totals.total, totals.total + 500);
+    if ('error' in tender) throw new Error(tender.error);
+    return commitSale(db, { totals, tender, staff: { id: 'staff-test', name: 'Test' }, store: storeRecord }, deviceEnv);
+  }
+
+  it('a bootstrap cut off by the network resumes from the page it reached, not from zero', async () => {
+    const network = { calls: 0 };
+    let token: string | undefined;
+    const failingThirdPage: typeof fetch = async (input, init) => {
+      network.calls += 1;
+      if (network.calls === 4) throw new TypeError('Failed to fetch'); // enroll + two pages, then the line drops
+      return fetch(input, init);
+    };
+    const api = createApiClient({ baseUrl, token: () => token, fetch: failingThirdPage });
+    const enrolled = await api.request('POST', '/api/v1/devices/enroll', EnrollResponseSchema, { code: codes.pop()! });
+    if (!enrolled.ok) throw new Error(enrolled.failure.message);
+    token = enrolled.value.token;
+    await db.setMeta('enrollment', enrolled.value);
+
+    const first = await bootstrap(db, api, undefined, 25);
+    expect(first.ok).toBe(false);
+    const progress = await db.getMeta('bootstrap');
+    expect(progress?.done).toBe(false);
+    expect(progress?.next).toBeTruthy();
+    const partial = await db.products.count();
+
+    const requested: string[] = [];
+    const resumingApi = createApiClient({ baseUrl, token: () => token, fetch: (input, init) => (requested.push(String(input)), fetch(input, init)) });
+    const second = await bootstrap(db, resumingApi, undefined, 25);
+    expect(second.ok).toBe(true);
+    expect(requested[0]).toContain('after=');
+    expect(partial).toBeGreaterThan(0);
+    expect(await db.products.count()).toBe(60);
+    expect(await db.stock.count()).toBe(60);
+    expect((await db.getMeta('bootstrap'))?.done).toBe(true);
+  });
+
+  it('a sale whose acknowledgement was lost is re-sent with the same id and booked once', async () => {
+    const { api, network, enrollment } = await enrolledDevice();
+    const { sale } = await sellOne('SKU-000003', 2);
+    expect(await pendingCount(db)).toBe(1);
+
+    network.failAfterResponse = true;
+    const lost = await pushOutbox(db, api);
+    expect(lost.ok).toBe(false);
+    expect(await pendingCount(db)).toBe(1);
+    expect(serverCount(`SELECT COUNT(*) AS n FROM sales WHERE id = ?`, sale.saleId)).toBe(1);
+
+    const retried = await pushOutbox(db, api);
+    expect(retried).toEqual({ ok: true, sent: 1, rejected: [] });
+    expect(await pendingCount(db)).toBe(0);
+    expect(serverCount(`SELECT COUNT(*) AS n FROM sales WHERE id = ?`, sale.saleId)).toBe(1);
+    expect(serverCount(`SELECT COUNT(*) AS n FROM events WHERE device_id = ?`, enrollment.deviceId)).toBe(1);
+  });
+
+  it('a sale made offline stays off the local stock count when newer levels are pulled', async () => {
+    const { api, network } = await enrolledDevice();
+    const before = (await db.stock.get('SKU-000010'))!.onHand;
+    network.down = true;
+    await sellOne('SKU-000010', 3);
+    expect((await db.stock.get('SKU-000010'))!.onHand).toBe(before - 3);
+
+    // Another till of the store sells one unit; this device pulls while its own sale is unsent.
+    const other = new StoresideDb(`device-${++dbCount}`);
+    const otherDb = db;
+    db = other;
+    const second = await enrolledDevice();
+    await sellOne('SKU-000010', 1);
+    expect((await pushOutbox(db, second.api)).ok).toBe(true);
+    db = otherDb;
+
+    network.down = false;
+    await db.setMeta('cursor', 0);
+    expect((await pullChanges(db, api)).ok).toBe(true);
+    expect((await db.stock.get('SKU-000010'))!.onHand).toBe(before - 1 - 3);
+
+    expect((await pushOutbox(db, api)).ok).toBe(true);
+    expect((await pullChanges(db, api)).ok).toBe(true);
+    expect((await db.stock.get('SKU-000010'))!.onHand).toBe(before - 1 - 3);
+  });
+
+  it('a sale that fails to save leaves no event, no stock change and no gap in the journal', async () => {
+    await enrolledDevice();
+    const before = (await db.stock.get('SKU-000005'))!.onHand;
+    const sameIds = env(1_800_000_000_000, 9);
+    await sellOne('SKU-000005', 1, sameIds);
+    // The same clock and randomness make the same sale id: the second write fails inside the transaction.
+    await expect(sellOne('SKU-000005', 1, sameIds)).rejects.toThrow();
+    expect(await db.journal.count()).toBe(1);
+    expect(await db.sales.count()).toBe(1);
+    expect((await db.getMeta('chainHead'))?.seq).toBe(1);
+    expect((await db.stock.get('SKU-000005'))!.onHand).toBe(before - 1);
+    await sellOne('SKU-000005', 1);
+    expect((await db.journal.toArray()).map((event) => event.seq)).toEqual([1, 2]);
+  });
+});

@@ -34,7 +34,8 @@ export function divideRounded(numerator: number, denominator: number, mode: Roun
   let magnitude = quotient;
   const twice = remainder * 2;
   if (twice > d || (twice === d && (mode === 'half-up' || quotient % 2 === 1))) magnitude += 1;
-  return negative ? -magnitude : magnitude;
+  // `|| 0` turns -0 (a negative amount rounded to nothing) into 0, which prints as 0.00.
+  return (negative ? -magnitude : magnitude) || 0;
 }
 
 /** amount × parts / scale, rounded; exact even when the product exceeds 2^53. */
@@ -49,7 +50,7 @@ export function scaleRounded(amount: Minor, parts: number, scale: number, mode: 
   let q = n / ad;
   const twice = (n - q * ad) * 2n;
   if (twice > ad || (twice === ad && (mode === 'half-up' || q % 2n === 1n))) q += 1n;
-  const result = Number(negative ? -q : q);
+  const result = Number(negative ? -q : q) || 0;
   return assertMinor(result, 'scaled amount');
 }
 

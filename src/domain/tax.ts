@@ -58,7 +58,8 @@ export function computeTax(lines: readonly TaxableLine[], config: TaxConfig): Ta
   const lineTax: Minor[] = new Array(lines.length).fill(0);
   const groups = new Map<string, { base: Minor; indexes: number[] }>();
   lines.forEach((line, index) => {
-    if (!config.categories[line.taxCategory]) throw new UnknownTaxCategoryError(line.taxCategory);
+    // hasOwn, not a lookup: "constructor" or "__proto__" must not pass for a configured category.
+    if (!Object.hasOwn(config.categories, line.taxCategory)) throw new UnknownTaxCategoryError(line.taxCategory);
     let group = groups.get(line.taxCategory);
     if (!group) groups.set(line.taxCategory, (group = { base: 0, indexes: [] }));
     group.base += line.amount;

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createStoresideServer } from './app.ts';
 import { readConfig } from './config.ts';
@@ -12,11 +12,11 @@ mkdirSync(config.dataDir, { recursive: true });
 const store = createSqlStore(openSqlite(config.databaseFile));
 await store.migrate();
 
+const credentialsFile = join(config.dataDir, 'demo-credentials.json');
 if (!(await store.isSeeded())) {
   const started = Date.now();
   const { seed, credentials } = buildDemoSeed({ seed: config.demoSeed, productCount: config.demoProducts });
   await store.seed(seed);
-  const credentialsFile = join(config.dataDir, 'demo-credentials.json');
   writeFileSync(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   console.log(`Generated the demo retailer (${config.demoProducts} products, seed ${config.demoSeed}) in ${Date.now() - started} ms.`);
   for (const s of credentials.stores) {
@@ -26,6 +26,8 @@ if (!(await store.isSeeded())) {
     for (const member of s.staff) console.log(`    ${member.role.padEnd(9)} ${member.name.padEnd(22)} PIN ${member.pin}`);
   }
   console.log(`\nThese codes and PINs are also in ${resolve(credentialsFile)}`);
+} else if (existsSync(credentialsFile)) {
+  console.log(`Demo enrollment codes and staff PINs: ${resolve(credentialsFile)} (each code enrolls one device)`);
 }
 
 const server = createStoresideServer({

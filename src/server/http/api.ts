@@ -170,7 +170,10 @@ const snapshot: Handler = async (request, url, { store }) => {
   const device = await authenticate(request, store);
   const { after, limit } = parseOrThrow(SnapshotQuerySchema, queryObject(url), 'invalid_query');
   const position = after === undefined ? null : decodeSnapshotToken(after);
-  const cursor = position?.cursor ?? (await store.currentCursor());
+  const current = await store.currentCursor();
+  // A token from the future would make the device pull from past changes it never saw.
+  if (position && position.cursor > current) throw new ApiError('invalid_query', 'after is not a token this server issued (its cursor is ahead of the server)');
+  const cursor = position?.cursor ?? current;
   const rows = await store.snapshotRows(device.storeId, position, limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);

@@ -26,6 +26,12 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
   }
   const tendered = sale.tenders.reduce((sum, tender) => sum + tender.amount, 0);
   if (tendered !== sale.total) return `tenders add up to ${tendered} but the sale total is ${sale.total}`;
+  for (const [index, tender] of sale.tenders.entries()) {
+    if (tender.tendered < tender.amount || tender.change !== tender.tendered - tender.amount) {
+      return `cash tender ${index + 1} takes ${tender.amount} from ${tender.tendered} but gives ${tender.change} change`;
+    }
+  }
+  if (await tx.saleExists(sale.saleId)) return `sale ${sale.saleId} is already booked by another event`;
 
   await tx.insertSale(
     {

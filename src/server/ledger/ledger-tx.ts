@@ -58,6 +58,7 @@ export interface LedgerTx {
   eventIdTaken(id: string): Promise<boolean>;
   insertEvent(row: EventRow): Promise<void>;
   advanceDevice(deviceId: string, ackedSeq: number, headHash: string, at: number): Promise<void>;
+  saleExists(saleId: string): Promise<boolean>;
   insertSale(sale: SaleRow, lines: readonly SaleLineRow[], tenders: readonly TenderRow[]): Promise<void>;
   recordVariance(saleId: string, field: string, deviceValue: number, serverValue: number): Promise<void>;
   /** Adds `delta` to a store's on-hand count and publishes the new level to its devices. */

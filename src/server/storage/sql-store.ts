@@ -85,6 +85,9 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
     async advanceDevice(deviceId, ackedSeq, headHash, at) {
       await tx.run(`UPDATE devices SET acked_seq = ?, head_hash = ?, last_push_at = ? WHERE id = ?`, [ackedSeq, headHash, at, deviceId]);
     },
+    async saleExists(saleId) {
+      return (await tx.get(`SELECT 1 AS taken FROM sales WHERE id = ?`, [saleId])) !== undefined;
+    },
     async insertSale(sale, lines, tenders) {
       await tx.run(
         `INSERT INTO sales (id, event_id, store_id, device_id, staff_id, receipt_number, currency, subtotal, tax, total, completed_at, hlc)

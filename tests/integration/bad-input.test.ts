@@ -1,0 +1,288 @@
+import { randomBytes } from 'node:crypto';
+import * as v from 'valibot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoreEvent } from '../../src/domain/events.ts';
+import { ErrorBodySchema } from '../../src/protocol/errors.ts';
+import type { SnapshotPage } from '../../src/protocol/messages.ts';
+import {
+  apiRequest,
+  enrollDevice,
+  PROTOCOL_HEADERS,
+  readCredentials,
+  SaleChain,
+  takeEnrollmentCode,
+  type ApiAnswer,
+  type DeviceClient,
+  type ErrorAnswer,
+} from './helpers/device-client.ts';
+import { readLedger } from './helpers/ledger-db.ts';
+import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+
+/**
+ * What the API answers to requests it must refuse: the right 4xx, always the
+ * one JSON error shape (src/protocol/errors.ts) with a message that names the
+ * problem, never a 500, and nothing written.
+ */
+
+let server: ServerProcess;
+let dataDir: string;
+/** A device of the first demo store, and one of another store. */
+let device: DeviceClient;
+let otherDevice: DeviceClient;
+let chain: SaleChain;
+/** Two valid, unsent events of `device`: seq 1 and 2. */
+let valid: StoreEvent[];
+
+beforeAll(async () => {
+  dataDir = makeDataDir('bad-input');
+  server = await startServer({ dataDir });
+  const credentials = readCredentials(dataDir);
+  device = await enrollDevice(server, { storeId: credentials.stores[0]!.id });
+  otherDevice = await enrollDevice(server, { storeId: credentials.stores[1]!.id });
+  chain = new SaleChain(device, await device.readSnapshot(), 42);
+  valid = chain.take(2);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  // "Never a 500": the server logged no unexpected error for anything sent here.
+  if (server) expect(server.output()).not.toMatch(/unexpected error/);
+  removeDataDir(dataDir);
+});
+
+/** Everything a refused request must leave as it was. */
+function ledgerFingerprint() {
+  return readLedger(dataDir, (db) => {
+    const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return {
+      events: count('events'),
+      sales: count('sales'),
+      saleLines: count('sale_lines'),
+      tenders: count('tenders'),
+      alarms: count('alarms'),
+      devices: count('devices'),
+      spentCodes: (db.prepare(`SELECT COUNT(*) AS n FROM enrollment_codes WHERE used_by_device IS NOT NULL`).get() as { n: number }).n,
+      ackedSeqs: db.prepare(`SELECT id, acked_seq FROM devices ORDER BY id`).all(),
+      syncVersion: (db.prepare(`SELECT value FROM meta WHERE key = 'sync_version'`).get() as { value: string } | undefined)?.value,
+    };
+  });
+}
+
+/** Sends a request the server must refuse, and checks the refusal and that nothing changed. */
+async function expectRefused(send: () => Promise<ApiAnswer>, status: number, code: string, message: RegExp): Promise<ErrorAnswer['error']> {
+  const before = ledgerFingerprint();
+  const answer = await send();
+  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+  expect(answer.contentType).toMatch(/^application\/json/);
+  expect(v.is(ErrorBodySchema, answer.body), `error shape of ${JSON.stringify(answer.body)}`).toBe(true);
+  const { error } = answer.body as ErrorAnswer;
+  expect(error.code).toBe(code);
+  expect(error.message).toMatch(message);
+  expect(ledgerFingerprint()).toEqual(before);
+  return error;
+}
+
+const jsonHeaders = (client: DeviceClient) => client.headers({ 'content-type': 'application/json' });
+
+/** POST /api/v1/sync/push with a raw body and headers of the test's choosing. */
+const rawPush = (body: string | ReadableStream<Uint8Array>, headers: Record<string, string> = jsonHeaders(device)) =>
+  apiRequest(server.url, '/api/v1/sync/push', { method: 'POST', headers, body });
+
+const pushBody = (events: unknown[], deviceId: string = device.deviceId) => JSON.stringify({ deviceId, events });
+
+/** A copy of a valid event with one field changed at `path` (e.g. ['payload', 'lines', 0, 'quantity']). */
+function withField(event: StoreEvent, path: (string | number)[], value: unknown): unknown {
+  const copy = structuredClone(event) as Record<string | number, unknown>;
+  let target = copy;
+  for (const key of path.slice(0, -1)) target = target[key] as Record<string | number, unknown>;
+  if (value === undefined) delete target[path.at(-1)!];
+  else target[path.at(-1)!] = value;
+  return copy;
+}
+
+describe('a push body that is not a valid push', () => {
+  it('answers 400 invalid_json when the body is malformed JSON', async () => {
+    await expectRefused(() => rawPush('{"deviceId": "x", "events": ['), 400, 'invalid_json', /not valid JSON/);
+    await expectRefused(() => rawPush(''), 400, 'invalid_json', /not valid JSON/);
+  });
+
+  it('answers 400 invalid_body naming the field when types are wrong', async () => {
+    const error = await expectRefused(() => rawPush(JSON.stringify({ deviceId: 42, events: 'none' })), 400, 'invalid_body', /deviceId/);
+    expect(error.message).toMatch(/events/);
+    await expectRefused(() => rawPush(pushBody([withField(valid[0]!, ['payload', 'lines', 0, 'quantity'], '2')])), 400, 'invalid_body', /events\.0\.payload\.lines\.0\.quantity/);
+    await expectRefused(() => rawPush(pushBody([withField(valid[0]!, ['seq'], 1.5)])), 400, 'invalid_body', /events\.0\.seq/);
+    await expectRefused(() => rawPush(pushBody([withField(valid[0]!, ['prev'], undefined)])), 400, 'invalid_body', /events\.0\.prev/);
+    await expectRefused(() => rawPush(pushBody([withField(valid[0]!, ['payload', 'tenders', 0, 'amount'], -5)])), 400, 'invalid_body', /events\.0\.payload\.tenders\.0\.amount/);
+    await expectRefused(() => rawPush(pushBody([withField(valid[0]!, ['till'], 'front')])), 400, 'invalid_body', /events\.0\.till/);
+  });
+
+  it('answers 400 invalid_body for bodies of the wrong shape altogether', async () => {
+    for (const body of ['null', '[]', '"push"', '7', '{}', JSON.stringify({ deviceId: device.deviceId, events: [null] }), JSON.stringify({ deviceId: device.deviceId, events: [] })]) {
+      await expectRefused(() => rawPush(body), 400, 'invalid_body', /./);
+    }
+  });
+
+  it('answers 400 invalid_body naming an unknown event type', async () => {
+    await expectRefused(() => rawPush(pushBody([withField(valid[0]!, ['type'], 'sale.exploded')])), 400, 'invalid_body', /events\.0\.type.*sale\.exploded/);
+  });
+
+  it('answers 400 invalid_body for a payload version newer than the server knows', async () => {
+    await expectRefused(() => rawPush(pushBody([withField(valid[0]!, ['v'], 99)])), 400, 'invalid_body', /events\.0\.v/);
+  });
+
+  it('answers 400 invalid_body when the seqs of one batch are not consecutive', async () => {
+    const third = chain.fork().next();
+    await expectRefused(() => rawPush(pushBody([valid[0], third])), 400, 'invalid_body', /consecutive seq numbers; 1 is followed by 3/);
+    await expectRefused(() => rawPush(pushBody([valid[0], valid[0]])), 400, 'invalid_body', /consecutive seq numbers; 1 is followed by 1/);
+  });
+
+  it('answers 400 invalid_body for more events than one batch may carry', async () => {
+    const many = Array.from({ length: 501 }, (_, i) => ({ ...valid[0]!, seq: i + 1 }));
+    await expectRefused(() => rawPush(pushBody(many)), 400, 'invalid_body', /events/);
+  });
+});
+
+describe('a push body that is too large', () => {
+  const oversize = () => `{"deviceId":"${device.deviceId}","events":[],"pad":"${'x'.repeat(1_100_000)}"}`;
+
+  it('answers 413 when its declared length passes the 1 MiB limit', async () => {
+    await expectRefused(() => rawPush(oversize()), 413, 'payload_too_large', /limit is 1048576/);
+  });
+
+  it('answers 413 when it is streamed without a length and passes the limit', async () => {
+    const text = new TextEncoder().encode(oversize());
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < text.length; at += 64 * 1024) controller.enqueue(text.subarray(at, at + 64 * 1024));
+        controller.close();
+      },
+    });
+    await expectRefused(() => rawPush(body), 413, 'payload_too_large', /exceeds the limit of 1048576 bytes/);
+  });
+});
+
+describe('a push with the wrong headers', () => {
+  it('answers 415 for a content type other than JSON', async () => {
+    await expectRefused(() => rawPush(pushBody(valid), device.headers({ 'content-type': 'text/plain' })), 415, 'unsupported_media_type', /application\/json/);
+    await expectRefused(() => rawPush(pushBody(valid), device.headers({ 'content-type': 'application/x-www-form-urlencoded' })), 415, 'unsupported_media_type', /application\/json/);
+  });
+
+  it('answers 401 without a device token', async () => {
+    await expectRefused(() => rawPush(pushBody(valid), { ...PROTOCOL_HEADERS, 'content-type': 'application/json' }), 401, 'unauthorized', /Authorization: Bearer/);
+    await expectRefused(
+      () => rawPush(pushBody(valid), { ...PROTOCOL_HEADERS, 'content-type': 'application/json', authorization: `Basic ${btoa('till:secret')}` }),
+      401,
+      'unauthorized',
+      /Authorization: Bearer/,
+    );
+  });
+
+  it('answers 401 for a token the server never issued', async () => {
+    const headers = { ...PROTOCOL_HEADERS, 'content-type': 'application/json', authorization: `Bearer ${randomBytes(32).toString('base64url')}` };
+    await expectRefused(() => rawPush(pushBody(valid), headers), 401, 'unauthorized', /not recognised/);
+  });
+
+  it('answers 400 missing_protocol without X-Storeside-Protocol', async () => {
+    const { 'x-storeside-protocol': _omitted, ...headers } = jsonHeaders(device);
+    await expectRefused(() => rawPush(pushBody(valid), headers), 400, 'missing_protocol', /X-Storeside-Protocol: 1/);
+  });
+
+  it('answers 426 for a protocol older (or newer) than the server speaks', async () => {
+    const error = await expectRefused(() => rawPush(pushBody(valid), { ...jsonHeaders(device), 'x-storeside-protocol': '0' }), 426, 'unsupported_protocol', /protocol 0 is not supported.*Reload/);
+    expect(error.details).toEqual({ supported: [1, 1] });
+    await expectRefused(() => rawPush(pushBody(valid), { ...jsonHeaders(device), 'x-storeside-protocol': '2' }), 426, 'unsupported_protocol', /protocol 2 is not supported/);
+    await expectRefused(() => rawPush(pushBody(valid), { ...jsonHeaders(device), 'x-storeside-protocol': 'one' }), 426, 'unsupported_protocol', /protocol one is not supported/);
+  });
+});
+
+describe('a push for somebody else', () => {
+  it('answers 403 when an event is for another store, and applies none of the batch', async () => {
+    const foreign = withField(valid[1]!, ['storeId'], otherDevice.storeId);
+    await expectRefused(() => rawPush(pushBody([valid[0], foreign])), 403, 'forbidden', new RegExp(`store ${otherDevice.storeId}`));
+  });
+
+  it('answers 403 when body.deviceId is another device', async () => {
+    await expectRefused(() => rawPush(pushBody(valid, otherDevice.deviceId)), 403, 'forbidden', new RegExp(`belongs to device ${device.deviceId}, not ${otherDevice.deviceId}`));
+  });
+
+  it('answers 403 when an event names another device', async () => {
+    const borrowed = withField(valid[0]!, ['deviceId'], otherDevice.deviceId);
+    await expectRefused(() => rawPush(pushBody([borrowed])), 403, 'forbidden', new RegExp(`names device ${otherDevice.deviceId}`));
+  });
+});
+
+describe('enrollment', () => {
+  const enroll = (body: string, headers: Record<string, string> = { ...PROTOCOL_HEADERS, 'content-type': 'application/json' }) =>
+    apiRequest(server.url, '/api/v1/devices/enroll', { method: 'POST', headers, body });
+
+  it('answers 403 enrollment_code_invalid for an unknown code', async () => {
+    await expectRefused(() => enroll(JSON.stringify({ code: 'ZZZZ-9999' })), 403, 'enrollment_code_invalid', /unknown or was already used/);
+  });
+
+  it('answers 403 enrollment_code_invalid for a code that was already used', async () => {
+    const { code } = takeEnrollmentCode(dataDir);
+    const first = await enroll(JSON.stringify({ code }));
+    expect(first.status).toBe(201);
+    await expectRefused(() => enroll(JSON.stringify({ code })), 403, 'enrollment_code_invalid', /unknown or was already used/);
+    await expectRefused(() => enroll(JSON.stringify({ code: ` ${code.toLowerCase()} ` })), 403, 'enrollment_code_invalid', /unknown or was already used/);
+  });
+
+  it('answers 400 for a code that is not shaped like one, or without the protocol header', async () => {
+    await expectRefused(() => enroll(JSON.stringify({ code: 'open sesame' })), 400, 'invalid_body', /code: code looks like ABCD-1234/);
+    await expectRefused(() => enroll(JSON.stringify({ code: 'ZZZZ-9999', role: 'manager' })), 400, 'invalid_body', /role/);
+    await expectRefused(() => enroll(JSON.stringify({ code: 'ZZZZ-9999' }), { 'content-type': 'application/json' }), 400, 'missing_protocol', /X-Storeside-Protocol/);
+  });
+});
+
+describe('pull and snapshot queries', () => {
+  it('answers 400 invalid_query for a pull with a bad cursor or limit', async () => {
+    await expectRefused(() => device.get('/api/v1/sync/pull?cursor=abc'), 400, 'invalid_query', /cursor: must be a whole number/);
+    await expectRefused(() => device.get('/api/v1/sync/pull?cursor=-1'), 400, 'invalid_query', /cursor/);
+    await expectRefused(() => device.get('/api/v1/sync/pull'), 400, 'invalid_query', /cursor/);
+    await expectRefused(() => device.get('/api/v1/sync/pull?cursor=1&cursor=2'), 400, 'invalid_query', /cursor is given twice/);
+    await expectRefused(() => device.get('/api/v1/sync/pull?cursor=0&limit=5001'), 400, 'invalid_query', /limit/);
+    await expectRefused(() => device.get('/api/v1/sync/pull?cursor=0&since=3'), 400, 'invalid_query', /since/);
+  });
+
+  it('answers 400 invalid_query for a snapshot `after` token the server did not issue', async () => {
+    const token = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    await expectRefused(() => device.get('/api/v1/sync/snapshot?after=not-a-token!'), 400, 'invalid_query', /not a token this server issued/);
+    await expectRefused(() => device.get(`/api/v1/sync/snapshot?after=${token({ cursor: -1, entity: 'product', key: 'a' })}`), 400, 'invalid_query', /cursor/);
+    await expectRefused(() => device.get(`/api/v1/sync/snapshot?after=${token({ cursor: 1, entity: 'product' })}`), 400, 'invalid_query', /key/);
+    await expectRefused(() => device.get(`/api/v1/sync/snapshot?after=${token([1, 'product', 'a'])}`), 400, 'invalid_query', /cursor/);
+    await expectRefused(() => device.get(`/api/v1/sync/snapshot?after=${'A'.repeat(600)}`), 400, 'invalid_query', /after/);
+  });
+
+  // Tokens are unsigned base64url JSON: one whose cursor is ahead of the server was never issued.
+  it('answers 400 for a well-formed `after` token whose cursor is ahead of the server', async () => {
+    const { cursor } = (await device.get<SnapshotPage>('/api/v1/sync/snapshot?limit=1')).body;
+    const forged = Buffer.from(JSON.stringify({ cursor: cursor + 1_000_000, entity: 'product', key: '' })).toString('base64url');
+    await expectRefused(() => device.get(`/api/v1/sync/snapshot?after=${forged}`), 400, 'invalid_query', /not a token this server issued/);
+  });
+
+  it('answers 401 without a token', async () => {
+    await expectRefused(() => apiRequest(server.url, '/api/v1/sync/pull?cursor=0', { headers: { ...PROTOCOL_HEADERS } }), 401, 'unauthorized', /Bearer/);
+    await expectRefused(() => apiRequest(server.url, '/api/v1/sync/snapshot', { headers: { ...PROTOCOL_HEADERS } }), 401, 'unauthorized', /Bearer/);
+  });
+});
+
+describe('routes', () => {
+  it('answers 404 not_found for an unknown API route', async () => {
+    await expectRefused(() => device.get('/api/v1/sync/nowhere'), 404, 'not_found', /no API route \/api\/v1\/sync\/nowhere/);
+    await expectRefused(() => device.get('/api/v2/sync/push'), 404, 'not_found', /no API route/);
+  });
+
+  it('answers 405 method_not_allowed for a known route with the wrong method', async () => {
+    await expectRefused(() => device.get('/api/v1/sync/push'), 405, 'method_not_allowed', /\/api\/v1\/sync\/push does not accept GET/);
+    await expectRefused(() => apiRequest(server.url, '/api/v1/devices/enroll', { method: 'DELETE', headers: { ...PROTOCOL_HEADERS } }), 405, 'method_not_allowed', /does not accept DELETE/);
+    await expectRefused(() => device.postJson('/api/v1/sync/pull', {}), 405, 'method_not_allowed', /does not accept POST/);
+  });
+});
+
+describe('after all of that', () => {
+  it('the valid events still apply from seq 1: nothing refused advanced the device', async () => {
+    const answer = await device.push(valid);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ ackedThroughSeq: 2, results: [{ status: 'applied' }, { status: 'applied' }] });
+  });
+});

@@ -1,0 +1,107 @@
+import Database from 'better-sqlite3';
+import { eventHash, type StoreEvent } from '../../../src/domain/events.ts';
+
+/**
+ * The limit for push ingest: the rows the ledger writes for a batch of
+ * `sale.completed` events (src/server/storage/sql-store.ts), written with
+ * prepared better-sqlite3 statements in one transaction per batch, on a
+ * database seeded exactly like the server's, with the driver's pragmas. Every
+ * value (hash, JSON body, new stock levels, sync versions) is computed before
+ * the clock starts, so only SQLite's work is timed.
+ */
+export type RawLedger = {
+  /** Writes one batch in one transaction; returns the milliseconds it took. */
+  writeBatch(batch: readonly StoreEvent[]): number;
+  close(): void;
+};
+
+type Prepared = {
+  events: unknown[][];
+  sales: unknown[][];
+  lines: unknown[][];
+  tenders: unknown[][];
+  stockUpdates: unknown[][];
+  syncRows: unknown[][];
+  device: unknown[];
+  syncVersion: string;
+};
+
+export function openRawLedger(file: string): RawLedger {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+
+  const sql = {
+    event: db.prepare(
+      `INSERT INTO events (device_id, seq, id, store_id, type, hlc, hash, body, status, reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', NULL, ?)`,
+    ),
+    sale: db.prepare(
+      `INSERT INTO sales (id, event_id, store_id, device_id, staff_id, receipt_number, currency, subtotal, tax, total, completed_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    line: db.prepare(`INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, unit_price, tax_category, line_total, tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    tender: db.prepare(`INSERT INTO tenders (sale_id, tender_no, kind, amount, tendered, change_given) VALUES (?, ?, ?, ?, ?, ?)`),
+    stock: db.prepare(`UPDATE stock SET on_hand = on_hand + ? WHERE store_id = ? AND sku = ?`),
+    syncRow: db.prepare(
+      `INSERT INTO sync_rows (store_id, entity, key, version, deleted, value) VALUES (?, 'stock', ?, ?, 0, ?)
+       ON CONFLICT (store_id, entity, key) DO UPDATE SET version = excluded.version, deleted = 0, value = excluded.value`,
+    ),
+    device: db.prepare(`UPDATE devices SET acked_seq = ?, head_hash = ?, last_push_at = ? WHERE id = ?`),
+    version: db.prepare(`INSERT INTO meta (key, value) VALUES ('sync_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+  };
+
+  // What the ledger would compute as it goes, computed up front.
+  const stock = new Map<string, { onHand: number; aisle: string; bin: string }>();
+  for (const level of db.prepare(`SELECT sku, on_hand AS onHand, aisle, bin FROM stock`).all() as { sku: string; onHand: number; aisle: string; bin: string }[]) {
+    stock.set(level.sku, level);
+  }
+  let version = Number((db.prepare(`SELECT value FROM meta WHERE key = 'sync_version'`).get() as { value: string } | undefined)?.value ?? 0);
+
+  function prepare(batch: readonly StoreEvent[]): Prepared {
+    const now = Date.now();
+    const p: Prepared = { events: [], sales: [], lines: [], tenders: [], stockUpdates: [], syncRows: [], device: [], syncVersion: '' };
+    let hash = '';
+    for (const event of batch) {
+      const sale = event.payload;
+      hash = eventHash(event);
+      p.events.push([event.deviceId, event.seq, event.id, event.storeId, event.type, event.hlc, hash, JSON.stringify(event), now]);
+      p.sales.push([sale.saleId, event.id, event.storeId, event.deviceId, event.staffId ?? null, sale.receiptNumber, sale.currency, sale.subtotal, sale.tax, sale.total, sale.completedAt, event.hlc]);
+      sale.lines.forEach((line, i) =>
+        p.lines.push([sale.saleId, i + 1, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.tax]),
+      );
+      sale.tenders.forEach((tender, i) => p.tenders.push([sale.saleId, i + 1, tender.kind, tender.amount, tender.tendered, tender.change]));
+      for (const line of sale.lines) {
+        const level = stock.get(line.sku)!;
+        level.onHand -= line.quantity;
+        p.stockUpdates.push([-line.quantity, event.storeId, line.sku]);
+        p.syncRows.push([event.storeId, line.sku, ++version, JSON.stringify({ sku: line.sku, onHand: level.onHand, aisle: level.aisle, bin: level.bin })]);
+      }
+    }
+    p.device = [batch.at(-1)!.seq, hash, now, batch[0]!.deviceId];
+    p.syncVersion = String(version);
+    return p;
+  }
+
+  const write = db.transaction((p: Prepared) => {
+    for (const params of p.events) sql.event.run(...params);
+    for (const params of p.sales) sql.sale.run(...params);
+    for (const params of p.lines) sql.line.run(...params);
+    for (const params of p.tenders) sql.tender.run(...params);
+    for (let i = 0; i < p.stockUpdates.length; i++) {
+      sql.stock.run(...p.stockUpdates[i]!);
+      sql.syncRow.run(...p.syncRows[i]!);
+    }
+    sql.device.run(...p.device);
+    sql.version.run(p.syncVersion);
+  });
+
+  return {
+    writeBatch(batch) {
+      const prepared = prepare(batch);
+      const start = performance.now();
+      write.immediate(prepared);
+      return performance.now() - start;
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,83 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * One line of the benchmark's result. Every figure is measured next to its
+ * limit or peer in the same run (the machine is noisy), so `ratio` is the
+ * number to compare across runs; `value` and `limit` are this run's readings.
+ */
+export type BenchRow = {
+  name: string;
+  value: number;
+  unit: string;
+  /** the limit or peer measured (or fixed) alongside, in the same unit */
+  limit: number;
+  /** how `limit` was obtained, e.g. "raw better-sqlite3" or "one frame" */
+  limitLabel: string;
+  /** value / limit */
+  ratio: number;
+  /** the goal in words, e.g. "≥ 10,000 events/s and ≥ 0.5× raw"; null for a reference row */
+  goal: string | null;
+  /** whether the goal is met; null for a reference row that has no goal of its own */
+  met: boolean | null;
+  /** anything worth keeping next to the number: sample counts, file lists, raw timings */
+  details?: Record<string, unknown>;
+};
+
+export function row(fields: Omit<BenchRow, 'ratio'>): BenchRow {
+  return { ...fields, ratio: fields.limit === 0 ? Number.NaN : fields.value / fields.limit };
+}
+
+/** Nearest-rank percentile (p in 0..100) of unsorted samples. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) throw new RangeError('percentile of no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1]!;
+}
+
+const started = performance.now();
+
+/** A progress line on stderr, so stdout stays the table. */
+export function progress(message: string): void {
+  const seconds = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
+  process.stderr.write(`[bench ${seconds}s] ${message}\n`);
+}
+
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  const digits = abs >= 1000 ? 0 : abs >= 100 ? 1 : abs >= 1 ? 2 : 3;
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function printTable(rows: readonly BenchRow[]): void {
+  const header = ['figure', 'value', 'unit', 'limit / peer', 'ratio', 'goal', 'met'];
+  const cells = rows.map((r) => [
+    r.name,
+    formatNumber(r.value),
+    r.unit,
+    `${formatNumber(r.limit)} (${r.limitLabel})`,
+    `${r.ratio.toFixed(2)}×`,
+    r.goal ?? '— (reference)',
+    r.met === null ? '—' : r.met ? 'yes' : 'NO',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const numeric = new Set([1, 4]);
+  const line = (c: readonly string[]) => c.map((text, i) => (numeric.has(i) ? text.padStart(widths[i]!) : text.padEnd(widths[i]!))).join(' | ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const c of cells) console.log(line(c));
+}
+
+/** Writes bench-results/bench-<ISO timestamp>.json and bench-results/latest.json; returns the first path. */
+export function writeResults(rows: readonly BenchRow[], meta: Record<string, unknown>): string {
+  const dir = 'bench-results';
+  mkdirSync(dir, { recursive: true });
+  const at = new Date().toISOString();
+  const json = `${JSON.stringify({ at, ...meta, rows }, null, 2)}\n`;
+  const file = join(dir, `bench-${at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, json);
+  writeFileSync(join(dir, 'latest.json'), json);
+  return file;
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { priceCart, type CartLine } from '../../../src/domain/cart.ts';
+import { appendToChain, GENESIS_HASH, type ChainHead, type StoreEvent } from '../../../src/domain/events.ts';
+import { hlcTick, type Hlc } from '../../../src/domain/hlc.ts';
+import { uuidv7 } from '../../../src/domain/uuid7.ts';
+import type { ProductRecord } from '../../../src/protocol/entities.ts';
+import type { StoreSlice } from '../../../src/server/storage/server-store.ts';
+
+/** A small seeded PRNG (mulberry32), so every run sells the same baskets. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` distinct items of `items`, drawn with `random`. */
+export function sample<T>(items: readonly T[], count: number, random: () => number): T[] {
+  if (count > items.length) throw new RangeError(`cannot draw ${count} of ${items.length}`);
+  const picked = new Set<number>();
+  while (picked.size < count) picked.add(Math.floor(random() * items.length));
+  return [...picked].map((i) => items[i]!);
+}
+
+const lineOf = (product: ProductRecord): CartLine => ({
+  sku: product.sku,
+  name: product.name,
+  quantity: 1,
+  unitPrice: product.price,
+  taxCategory: product.taxCategory,
+});
+
+/**
+ * `count` chained `sale.completed` events of one device, built the way the till
+ * builds them (src/local/commit-sale.ts): three lines priced with the store's
+ * tax config, one cash tender of exactly the total, HLC and UUIDv7 per event.
+ */
+export function saleEvents(slice: StoreSlice, deviceId: string, staffId: string, count: number): StoreEvent[] {
+  const { store, products } = slice;
+  const random = seededRandom(20_261_121);
+  const events: StoreEvent[] = [];
+  let head: ChainHead = { seq: 0, hash: GENESIS_HASH };
+  let hlc: Hlc = { wallMs: 0, counter: 0, node: deviceId };
+  const start = Date.now() - count; // one sale per millisecond, all in the past
+  for (let i = 1; i <= count; i++) {
+    const now = start + i;
+    hlc = hlcTick(hlc, now);
+    const totals = priceCart(sample(products, 3, random).map(lineOf), store.taxConfig);
+    const appended = appendToChain(head, {
+      id: uuidv7(now, randomBytes(10)),
+      deviceId,
+      storeId: store.id,
+      staffId,
+      hlc,
+      type: 'sale.completed',
+      payload: {
+        saleId: uuidv7(now, randomBytes(10)),
+        receiptNumber: `${store.receiptPrefix}-${deviceId.slice(-4).toUpperCase()}-${String(i).padStart(6, '0')}`,
+        currency: store.currency,
+        lines: totals.lines.map(({ sku, name, quantity, unitPrice, taxCategory, lineTotal, tax }) => ({ sku, name, quantity, unitPrice, taxCategory, lineTotal, tax })),
+        subtotal: totals.subtotal,
+        tax: totals.tax,
+        total: totals.total,
+        taxIncluded: totals.taxIncluded,
+        taxConfigVersion: store.taxConfig.version,
+        tenders: [{ kind: 'cash', amount: totals.total, tendered: totals.total, change: 0 }],
+        completedAt: now,
+      },
+    });
+    events.push(appended.event);
+    head = appended.head;
+  }
+  return events;
+}
+
+export function batches<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

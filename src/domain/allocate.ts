@@ -7,23 +7,36 @@ import { assertMinor, type Minor } from './money.ts';
  */
 export function allocateProportionally(total: Minor, weights: readonly number[]): Minor[] {
   assertMinor(total, 'amount to allocate');
-  const weightSum = weights.reduce((sum, w) => sum + Math.abs(w), 0);
   if (weights.length === 0) return [];
+  let weightSum = 0;
+  for (const weight of weights) weightSum += Math.abs(weight);
   if (weightSum === 0) return weights.map((_, i) => (i === 0 ? total : 0));
   const sign = total < 0 ? -1 : 1;
   const magnitude = Math.abs(total);
-  const parts: Minor[] = [];
-  const remainders: { index: number; remainder: bigint }[] = [];
+
+  // Exact integer shares: plain numbers while every product fits in 2^53, BigInt beyond.
+  const exactInNumbers = Number.isSafeInteger(magnitude * weightSum);
+  const parts: Minor[] = new Array(weights.length);
+  const remainders: number[] | bigint[] = [];
   let given = 0;
-  const bigWeightSum = BigInt(weightSum);
-  weights.forEach((weight, index) => {
-    const exact = BigInt(magnitude) * BigInt(Math.abs(weight));
-    const share = exact / bigWeightSum;
-    parts.push(Number(share));
-    given += Number(share);
-    remainders.push({ index, remainder: exact - share * bigWeightSum });
-  });
-  remainders.sort((a, b) => (a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1));
-  for (let k = 0; k < magnitude - given; k++) parts[remainders[k]!.index]! += 1;
-  return parts.map((p) => p * sign);
+  for (let i = 0; i < weights.length; i++) {
+    const weight = Math.abs(weights[i]!);
+    if (exactInNumbers) {
+      const exact = magnitude * weight;
+      const share = Math.floor(exact / weightSum);
+      parts[i] = share;
+      (remainders as number[]).push(exact - share * weightSum);
+      given += share;
+    } else {
+      const exact = BigInt(magnitude) * BigInt(weight);
+      const share = exact / BigInt(weightSum);
+      parts[i] = Number(share);
+      (remainders as bigint[]).push(exact - share * BigInt(weightSum));
+      given += Number(share);
+    }
+  }
+  const order = weights.map((_, i) => i);
+  order.sort((a, b) => (remainders[a]! === remainders[b]! ? a - b : remainders[a]! > remainders[b]! ? -1 : 1));
+  for (let k = 0; k < magnitude - given; k++) parts[order[k]!]! += 1;
+  return sign < 0 ? parts.map((p) => -p || 0) : parts;
 }

@@ -35,8 +35,17 @@ export type PayloadOf<T extends EventType> = Extract<StoreEvent, { type: T }>['p
 
 export const EVENT_TYPES: readonly EventType[] = ['sale.completed'];
 
-export function eventHash(event: StoreEvent): string {
-  return sha256Hex(canonicalJson(event));
+/** A SHA-256 hex digest of a text. The device uses the pure-JS one; the server may pass node:crypto's. */
+export type TextDigest = (text: string) => string;
+
+export function eventHash(event: StoreEvent, digest: TextDigest = sha256Hex): string {
+  return canonicalEvent(event, digest).hash;
+}
+
+/** The event's canonical JSON text and its hash: the server stores the text it hashed. */
+export function canonicalEvent(event: StoreEvent, digest: TextDigest = sha256Hex): { text: string; hash: string } {
+  const text = canonicalJson(event);
+  return { text, hash: digest(text) };
 }
 
 export type ChainHead = { seq: number; hash: string };

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { appendToChain, eventHash, EventSchema, GENESIS_HASH, PAYLOAD_VERSION, type ChainHead, type NewEvent, type StoreEvent } from '../../src/domain/events.ts';
 import { canonicalJson } from '../../src/domain/canonical-json.ts';
 import { UUID_PATTERN, uuidv7 } from '../../src/domain/uuid7.ts';
+import { sha256Hex } from '../../src/server/sha256.ts';
 import type { SaleCompletedPayload } from '../../src/domain/sale.ts';
 
 const SALE_AT = Date.UTC(2025, 5, 14, 10, 30, 0);
@@ -87,7 +88,7 @@ describe('appendToChain', () => {
     expect(events[0]!.prev).toBe(GENESIS_HASH);
     for (let i = 1; i < events.length; i++) expect(events[i]!.prev).toBe(eventHash(events[i - 1]!));
     expect(head).toEqual({ seq: 5, hash: eventHash(events[4]!) });
-    expect(new Set(events.map(eventHash)).size).toBe(5);
+    expect(new Set(events.map((e) => eventHash(e))).size).toBe(5);
   });
 
   it('leaves staffId out of the event when no one is signed in', () => {
@@ -110,6 +111,11 @@ describe('eventHash', () => {
   it('is the SHA-256 of the canonical JSON, in lowercase hex', () => {
     const expected = createHash('sha256').update(canonicalJson(wellFormed), 'utf8').digest('hex');
     expect(eventHash(wellFormed)).toBe(expected);
+  });
+
+  it('is the same with the server\'s node:crypto digest as with the device\'s pure-JS one', () => {
+    const { event } = appendToChain(GENESIS, newSale(3));
+    expect(eventHash(event, sha256Hex)).toBe(eventHash(event));
   });
 
   it('does not depend on the order of keys in the event or its payload', () => {

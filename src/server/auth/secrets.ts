@@ -1,9 +1,8 @@
-import { createHash, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { pbkdf2Sync, randomBytes } from 'node:crypto';
+import { sha256Hex } from '../sha256.ts';
 
 /** Device tokens and enrollment codes are stored only as SHA-256 hashes. */
-export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
-}
+export const hashSecret = sha256Hex;
 
 export function newDeviceToken(): string {
   return randomBytes(32).toString('base64url');

@@ -6,14 +6,17 @@ import type { LedgerTx } from './ledger-tx.ts';
 
 type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;
 
+/** Units leaving the store per SKU, summed over a push batch and written once at its end. */
+export type StockDeltas = Map<string, number>;
+
 /**
- * Records a completed sale in the ledger and takes its units off the store's
- * stock. The server re-prices the sale with the same domain code as the till;
- * where the totals differ the sale still stands as the customer paid it, and
- * the difference is recorded as a variance. Returns a rejection reason when the
+ * Records a completed sale in the ledger and adds its units to `stockDeltas`.
+ * The server re-prices the sale with the same domain code as the till; where
+ * the totals differ the sale still stands as the customer paid it, and the
+ * difference is recorded as a variance. Returns a rejection reason when the
  * sale cannot be booked at all.
  */
-export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreRecord): Promise<string | null> {
+export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreRecord, stockDeltas: StockDeltas): Promise<string | null> {
   const sale: PayloadOf<'sale.completed'> = event.payload;
   if (sale.currency !== store.currency) return `sale is in ${sale.currency} but store ${store.id} sells in ${store.currency}`;
 
@@ -31,9 +34,8 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
       return `cash tender ${index + 1} takes ${tender.amount} from ${tender.tendered} but gives ${tender.change} change`;
     }
   }
-  if (await tx.saleExists(sale.saleId)) return `sale ${sale.saleId} is already booked by another event`;
 
-  await tx.insertSale(
+  const booked = await tx.insertSale(
     {
       id: sale.saleId,
       eventId: event.id,
@@ -51,11 +53,10 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
     sale.lines.map((line, index) => ({ lineNo: index + 1, ...line })),
     sale.tenders.map((tender, index) => ({ tenderNo: index + 1, ...tender })),
   );
+  if (!booked) return `sale ${sale.saleId} is already booked by another event`;
   for (const field of ['subtotal', 'tax', 'total'] as const) {
     if (recomputed[field] !== sale[field]) await tx.recordVariance(sale.saleId, field, sale[field], recomputed[field]);
   }
-  const soldBySku = new Map<string, number>();
-  for (const line of sale.lines) soldBySku.set(line.sku, (soldBySku.get(line.sku) ?? 0) + line.quantity);
-  for (const [sku, quantity] of soldBySku) await tx.adjustStock(event.storeId, sku, -quantity);
+  for (const line of sale.lines) stockDeltas.set(line.sku, (stockDeltas.get(line.sku) ?? 0) - line.quantity);
   return null;
 }

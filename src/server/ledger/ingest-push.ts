@@ -1,6 +1,7 @@
-import { eventHash, type StoreEvent } from '../../domain/events.ts';
+import { canonicalEvent, type StoreEvent } from '../../domain/events.ts';
 import type { PushResult } from '../../protocol/messages.ts';
-import { applySale } from './apply-sale.ts';
+import { sha256Hex } from '../sha256.ts';
+import { applySale, type StockDeltas } from './apply-sale.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
 export type IngestOutcome =
@@ -32,8 +33,9 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
   let ackedSeq = device.ackedSeq;
   let headHash = device.headHash;
   const results: PushResult[] = [];
+  const stockDeltas: StockDeltas = new Map();
   for (const event of events) {
-    const hash = eventHash(event);
+    const { text, hash } = canonicalEvent(event, sha256Hex);
     if (event.seq <= ackedSeq) {
       const stored = await tx.eventAt(deviceId, event.seq);
       if (stored?.hash === hash) {
@@ -53,7 +55,7 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
     } else if (await tx.eventIdTaken(event.id)) {
       reason = `event id ${event.id} is already used by another event`;
     } else {
-      reason = await applyEvent(tx, event, store);
+      reason = await applyEvent(tx, event, store, stockDeltas);
     }
     await tx.insertEvent({
       deviceId,
@@ -63,7 +65,7 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
       type: event.type,
       hlc: event.hlc,
       hash,
-      body: JSON.stringify(event),
+      body: text,
       status: reason ? 'rejected' : 'applied',
       reason,
       receivedAt: now,
@@ -72,13 +74,14 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
     ackedSeq = event.seq;
     headHash = hash;
   }
+  if (stockDeltas.size > 0) await tx.adjustStock(device.storeId, stockDeltas);
   if (ackedSeq !== device.ackedSeq) await tx.advanceDevice(deviceId, ackedSeq, headHash, now);
   return { kind: 'acked', ackedThroughSeq: ackedSeq, results };
 }
 
-function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof applySale>[2]): Promise<string | null> {
+function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof applySale>[2], stockDeltas: StockDeltas): Promise<string | null> {
   switch (event.type) {
     case 'sale.completed':
-      return applySale(tx, event, store);
+      return applySale(tx, event, store, stockDeltas);
   }
 }

@@ -58,11 +58,11 @@ export interface LedgerTx {
   eventIdTaken(id: string): Promise<boolean>;
   insertEvent(row: EventRow): Promise<void>;
   advanceDevice(deviceId: string, ackedSeq: number, headHash: string, at: number): Promise<void>;
-  saleExists(saleId: string): Promise<boolean>;
-  insertSale(sale: SaleRow, lines: readonly SaleLineRow[], tenders: readonly TenderRow[]): Promise<void>;
+  /** Books a sale with its lines and tenders; false (and nothing written) when its id is already booked. */
+  insertSale(sale: SaleRow, lines: readonly SaleLineRow[], tenders: readonly TenderRow[]): Promise<boolean>;
   recordVariance(saleId: string, field: string, deviceValue: number, serverValue: number): Promise<void>;
-  /** Adds `delta` to a store's on-hand count and publishes the new level to its devices. */
-  adjustStock(storeId: string, sku: string, delta: number): Promise<void>;
+  /** Adds each delta to a store's on-hand counts and publishes the new levels to its devices. */
+  adjustStock(storeId: string, deltas: ReadonlyMap<string, number>): Promise<void>;
   raiseAlarm(alarm: Alarm): Promise<void>;
   putSyncRow(storeId: string, entity: EntityName, key: string, value: unknown): Promise<void>;
 }

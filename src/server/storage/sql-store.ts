@@ -47,6 +47,18 @@ class SyncVersions {
   }
 }
 
+/** "(?, ?), (?, ?)" for `rows` rows of `columns` values; cached, since drivers cache statements by text. */
+const placeholderCache = new Map<string, string>();
+function placeholders(rows: number, columns: number): string {
+  const key = `${rows}x${columns}`;
+  let text = placeholderCache.get(key);
+  if (!text) {
+    const row = `(${new Array(columns).fill('?').join(', ')})`;
+    placeholderCache.set(key, (text = new Array(rows).fill(row).join(', ')));
+  }
+  return text;
+}
+
 async function putSyncRow(tx: SqlExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string, json: string) {
   await tx.run(
     `INSERT INTO sync_rows (store_id, entity, key, version, deleted, value) VALUES (?, ?, ?, ?, 0, ?)
@@ -85,21 +97,18 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
     async advanceDevice(deviceId, ackedSeq, headHash, at) {
       await tx.run(`UPDATE devices SET acked_seq = ?, head_hash = ?, last_push_at = ? WHERE id = ?`, [ackedSeq, headHash, at, deviceId]);
     },
-    async saleExists(saleId) {
-      return (await tx.get(`SELECT 1 AS taken FROM sales WHERE id = ?`, [saleId])) !== undefined;
-    },
     async insertSale(sale, lines, tenders) {
-      await tx.run(
+      const booked = await tx.run(
         `INSERT INTO sales (id, event_id, store_id, device_id, staff_id, receipt_number, currency, subtotal, tax, total, completed_at, hlc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
         [sale.id, sale.eventId, sale.storeId, sale.deviceId, sale.staffId, sale.receiptNumber, sale.currency, sale.subtotal, sale.tax, sale.total, sale.completedAt, sale.hlc],
       );
-      for (const line of lines) {
-        await tx.run(
-          `INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, unit_price, tax_category, line_total, tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [sale.id, line.lineNo, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.tax],
-        );
-      }
+      if (booked.changes === 0) return false;
+      // One multi-row statement for all lines: a sale's lines cost one round trip, not one each.
+      await tx.run(
+        `INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, unit_price, tax_category, line_total, tax) VALUES ${placeholders(lines.length, 9)}`,
+        lines.flatMap((line) => [sale.id, line.lineNo, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.tax]),
+      );
       for (const tender of tenders) {
         await tx.run(`INSERT INTO tenders (sale_id, tender_no, kind, amount, tendered, change_given) VALUES (?, ?, ?, ?, ?, ?)`, [
           sale.id,
@@ -110,20 +119,23 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
           tender.change,
         ]);
       }
+      return true;
     },
     async recordVariance(saleId, field, deviceValue, serverValue) {
       await tx.run(`INSERT INTO sale_variances (sale_id, field, device_value, server_value) VALUES (?, ?, ?, ?)`, [saleId, field, deviceValue, serverValue]);
     },
-    async adjustStock(storeId, sku, delta) {
-      const level = await tx.get<{ on_hand: number; aisle: string; bin: string }>(
-        `INSERT INTO stock (store_id, sku, on_hand, aisle, bin) VALUES (?, ?, ?, '', '')
-         ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = stock.on_hand + excluded.on_hand
-         RETURNING on_hand, aisle, bin`,
-        [storeId, sku, delta],
-      );
-      if (!level) throw new Error(`stock upsert for ${storeId}/${sku} returned nothing`);
-      const record = { sku, onHand: Number(level.on_hand), aisle: level.aisle, bin: level.bin };
-      await putSyncRow(tx, versions, storeId, 'stock', sku, JSON.stringify(record));
+    async adjustStock(storeId, deltas) {
+      for (const [sku, delta] of deltas) {
+        const level = await tx.get<{ on_hand: number; aisle: string; bin: string }>(
+          `INSERT INTO stock (store_id, sku, on_hand, aisle, bin) VALUES (?, ?, ?, '', '')
+           ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = stock.on_hand + excluded.on_hand
+           RETURNING on_hand, aisle, bin`,
+          [storeId, sku, delta],
+        );
+        if (!level) throw new Error(`stock upsert for ${storeId}/${sku} returned nothing`);
+        const record = { sku, onHand: Number(level.on_hand), aisle: level.aisle, bin: level.bin };
+        await putSyncRow(tx, versions, storeId, 'stock', sku, JSON.stringify(record));
+      }
     },
     async raiseAlarm(alarm) {
       await tx.run(`INSERT INTO alarms (kind, store_id, device_id, seq, detail, at) VALUES (?, ?, ?, ?, ?, ?)`, [

@@ -1,5 +1,4 @@
 import { render } from 'preact';
-import { Workbox } from 'workbox-window';
 import { StoresideDb } from '../local/db.ts';
 import { createApiClient } from '../sync/api-client.ts';
 import { App } from './app.tsx';
@@ -18,6 +17,10 @@ render(<App session={session} sync={sync} db={db} pricing={pricing} />, document
 
 void session.start().then(() => sync.start());
 
+// The service worker is not needed to show the till, so workbox-window loads
+// after the page has, keeping it out of the first-load JavaScript.
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
-  void new Workbox('/sw.js', { type: 'module' }).register();
+  addEventListener('load', () => {
+    void import('workbox-window').then(({ Workbox }) => new Workbox('/sw.js', { type: 'module' }).register());
+  });
 }

@@ -1,5 +1,6 @@
 import { wrap, type Remote } from 'comlink';
-import type { CartLine, CartTotals } from '../domain/cart.ts';
+import type { CartTotals } from '../domain/cart.ts';
+import type { CartLine } from '../domain/cart-line.ts';
 import type { TaxConfig } from '../domain/tax.ts';
 import type { PricingApi } from '../workers/pricing-api.ts';
 

@@ -1,14 +1,6 @@
+import { MAX_LINE_QUANTITY, type CartLine } from './cart-line.ts';
 import { assertMinor, type Minor } from './money.ts';
 import { computeTax, type TaxBreakdownRow, type TaxConfig } from './tax.ts';
-
-export type CartLine = {
-  sku: string;
-  name: string;
-  quantity: number;
-  /** shelf price of one unit: net in exclusive stores, gross in inclusive ones */
-  unitPrice: Minor;
-  taxCategory: string;
-};
 
 export type PricedLine = CartLine & { lineTotal: Minor; tax: Minor };
 
@@ -22,8 +14,6 @@ export type CartTotals = {
   taxIncluded: boolean;
   taxBreakdown: TaxBreakdownRow[];
 };
-
-export const MAX_LINE_QUANTITY = 9999;
 
 export function priceCart(lines: readonly CartLine[], taxConfig: TaxConfig): CartTotals {
   const priced = lines.map((line) => {
@@ -48,12 +38,4 @@ export function priceCart(lines: readonly CartLine[], taxConfig: TaxConfig): Car
     taxIncluded,
     taxBreakdown: breakdown,
   };
-}
-
-export type CashTender = { kind: 'cash'; amount: Minor; tendered: Minor; change: Minor };
-
-/** Cash handed over for a total: the sale takes `total`, the rest is change. */
-export function cashTender(total: Minor, tendered: Minor): CashTender | { error: string } {
-  if (tendered < total) return { error: `cash tendered is ${total - tendered} short of the total` };
-  return { kind: 'cash', amount: total, tendered, change: tendered - total };
 }

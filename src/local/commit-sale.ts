@@ -1,4 +1,5 @@
-import type { CartTotals, CashTender } from '../domain/cart.ts';
+import type { CartTotals } from '../domain/cart.ts';
+import type { CashTender } from '../domain/tender.ts';
 import { appendToChain, GENESIS_HASH, type StoreEvent } from '../domain/events.ts';
 import { hlcTick } from '../domain/hlc.ts';
 import { uuidv7 } from '../domain/uuid7.ts';

@@ -15,7 +15,8 @@
  */
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
-import { priceCart, type CartLine } from '../../src/domain/cart.ts';
+import { priceCart } from '../../src/domain/cart.ts';
+import type { CartLine } from '../../src/domain/cart-line.ts';
 import { formatMoney } from '../../src/domain/money.ts';
 import type { StoreEvent } from '../../src/domain/events.ts';
 import type { ProductRecord } from '../../src/protocol/entities.ts';

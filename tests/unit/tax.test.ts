@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { computeTax, RATE_SCALE, UnknownTaxCategoryError, type TaxConfig } from '../../src/domain/tax.ts';
-import { cashTender, MAX_LINE_QUANTITY, priceCart, type CartLine } from '../../src/domain/cart.ts';
+import { priceCart } from '../../src/domain/cart.ts';
+import { MAX_LINE_QUANTITY, type CartLine } from '../../src/domain/cart-line.ts';
+import { cashTender } from '../../src/domain/tender.ts';
 import type { RoundingMode } from '../../src/domain/money.ts';
 
 const germanVat: TaxConfig = {

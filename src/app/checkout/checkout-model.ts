@@ -1,5 +1,7 @@
 import { batch, computed, signal } from '@preact/signals';
-import { cashTender, MAX_LINE_QUANTITY, type CartLine, type CartTotals } from '../../domain/cart.ts';
+import type { CartTotals } from '../../domain/cart.ts';
+import { MAX_LINE_QUANTITY, type CartLine } from '../../domain/cart-line.ts';
+import { cashTender } from '../../domain/tender.ts';
 import { isValidGtin } from '../../domain/barcode.ts';
 import { parseMoneyInput } from '../../domain/money.ts';
 import { productByBarcode, searchProducts } from '../../local/catalog.ts';
@@ -32,6 +34,14 @@ export function createCheckoutModel(deps: {
   const cashText = signal('');
   const receipt = signal<LocalSale | null>(null);
   const completing = signal(false);
+
+  /**
+   * A scanner types the digits a few milliseconds before its Enter. Once the
+   * field holds a whole valid barcode the product is fetched already, so the
+   * Enter usually finds it waiting instead of starting a database read.
+   */
+  let prefetched: { code: string; product: Promise<ProductRow | null> } | null = null;
+  const lookUpBarcode = (code: string) => (prefetched?.code === code ? prefetched.product : productByBarcode(db, code));
 
   let pricingRequest = 0;
   async function reprice(next: CartLine[]) {
@@ -86,7 +96,7 @@ export function createCheckoutModel(deps: {
       if (!text) return;
       if (/^\d{8,14}$/.test(text)) {
         const lookupStart = performance.now();
-        const product = isValidGtin(text) ? await productByBarcode(db, text) : null;
+        const product = isValidGtin(text) ? await lookUpBarcode(text) : null;
         performance.measure('storeside:barcode-lookup', { start: lookupStart, end: performance.now() });
         if (product) return addProduct(product);
         notice.value = { tone: 'error', text: isValidGtin(text) ? `No product has barcode ${text}.` : `${text} is not a valid barcode (check digit). Scan again.` };
@@ -99,6 +109,13 @@ export function createCheckoutModel(deps: {
     },
 
     addProduct,
+
+    /** The scan field's text changed: start fetching if it is a complete barcode. */
+    prefetch(input: string) {
+      const code = input.trim();
+      if (prefetched?.code === code || !/^\d{8,14}$/.test(code) || !isValidGtin(code)) return;
+      prefetched = { code, product: productByBarcode(db, code) };
+    },
 
     setQuantity(sku: string, quantity: number) {
       if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) return;

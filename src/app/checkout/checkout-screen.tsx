@@ -12,7 +12,7 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
   return (
     <div class="checkout">
       <section class="cart" aria-label="Cart">
-        <ScanField onSubmit={(text) => void model.scanOrSearch(text)} />
+        <ScanField onSubmit={(text) => void model.scanOrSearch(text)} onInput={model.prefetch} />
         {notice && (
           <p class={notice.tone === 'error' ? 'notice error' : 'notice'} role="alert">
             {notice.text}

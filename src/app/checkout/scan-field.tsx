@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'preact/hooks';
  * The field a keyboard-wedge scanner types into: it holds focus whenever no
  * other field is being used, so a scan is never lost to a button that kept focus.
  */
-export function ScanField({ onSubmit }: { onSubmit: (text: string) => void }) {
+export function ScanField({ onSubmit, onInput }: { onSubmit: (text: string) => void; onInput: (text: string) => void }) {
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     const refocus = () => {
@@ -31,6 +31,7 @@ export function ScanField({ onSubmit }: { onSubmit: (text: string) => void }) {
       autoComplete="off"
       spellcheck={false}
       enterKeyHint="search"
+      onInput={(event) => onInput(event.currentTarget.value)}
       onKeyDown={(event) => {
         if (event.key !== 'Enter') return;
         event.preventDefault();

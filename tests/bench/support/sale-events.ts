@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { priceCart, type CartLine } from '../../../src/domain/cart.ts';
+import { priceCart } from '../../../src/domain/cart.ts';
+import type { CartLine } from '../../../src/domain/cart-line.ts';
 import { appendToChain, GENESIS_HASH, type ChainHead, type StoreEvent } from '../../../src/domain/events.ts';
 import { hlcTick, type Hlc } from '../../../src/domain/hlc.ts';
 import { uuidv7 } from '../../../src/domain/uuid7.ts';

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cashTender, priceCart, type CartLine } from '../../../src/domain/cart.ts';
+import { priceCart } from '../../../src/domain/cart.ts';
+import type { CartLine } from '../../../src/domain/cart-line.ts';
+import { cashTender } from '../../../src/domain/tender.ts';
 import { appendToChain, GENESIS_HASH, type ChainHead, type StoreEvent } from '../../../src/domain/events.ts';
 import { hlcTick, type Hlc } from '../../../src/domain/hlc.ts';
 import type { SaleCompletedPayload } from '../../../src/domain/sale.ts';

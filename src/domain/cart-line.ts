@@ -1,0 +1,17 @@
+import type { Minor } from './money.ts';
+
+/**
+ * A line of a cart before pricing. Kept apart from the pricing code so the
+ * page can work with lines without loading the tax engine, which runs in the
+ * pricing worker.
+ */
+export type CartLine = {
+  sku: string;
+  name: string;
+  quantity: number;
+  /** shelf price of one unit: net in exclusive stores, gross in inclusive ones */
+  unitPrice: Minor;
+  taxCategory: string;
+};
+
+export const MAX_LINE_QUANTITY = 9999;

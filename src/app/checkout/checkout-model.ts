@@ -54,9 +54,13 @@ export function createCheckoutModel(deps: {
     if (request === pricingRequest) totals.value = result;
   }
 
+  /** Settles when the totals for the newest lines are in `totals`. */
+  let latestPricing: Promise<void> = Promise.resolve();
+
   function setLines(next: CartLine[]) {
     lines.value = next;
-    return reprice(next);
+    latestPricing = reprice(next);
+    return latestPricing;
   }
 
   const cashTendered = computed(() => parseMoneyInput(cashText.value, store.currency));
@@ -131,6 +135,9 @@ export function createCheckoutModel(deps: {
     },
 
     async completeCashSale() {
+      if (completing.value) return;
+      // A tap right after a scan must charge the cart as it is now, not the totals of a moment ago.
+      await latestPricing;
       const currentTotals = totals.value;
       const tendered = cashTendered.value ?? currentTotals?.total;
       if (!currentTotals || tendered === undefined || completing.value) return;

@@ -1,0 +1,67 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { createCheckoutModel } from '../../src/app/checkout/checkout-model.ts';
+import type { PricingClient } from '../../src/app/pricing-client.ts';
+import { withCheckDigit } from '../../src/domain/barcode.ts';
+import { priceCart } from '../../src/domain/cart.ts';
+import { searchWords, StoresideDb } from '../../src/local/db.ts';
+import type { ProductRecord, StoreRecord } from '../../src/protocol/entities.ts';
+
+const store: StoreRecord = {
+  id: 'store-1',
+  name: 'Test store',
+  currency: 'USD',
+  locale: 'en-US',
+  timezone: 'America/Chicago',
+  receiptPrefix: 'TST',
+  taxConfig: { version: 1, mode: 'exclusive', rounding: 'half-up', level: 'line', categories: { standard: { rate: 82_500, label: 'Sales tax' } } },
+};
+const product = (n: number, price: number): ProductRecord => ({
+  sku: `SKU-${n}`,
+  name: `Product ${n}`,
+  barcode: withCheckDigit(`400000000${String(n).padStart(3, '0')}`),
+  category: 'general',
+  taxCategory: 'standard',
+  price,
+  priceVersion: 1,
+});
+
+/** Prices like the worker does, but each answer takes `delayMs`: a busy worker. */
+const slowPricing = (delayMs: number): PricingClient => ({
+  priceCart: (lines, taxConfig) => new Promise((resolve) => setTimeout(() => resolve(priceCart(lines, taxConfig)), delayMs)),
+});
+
+async function till(name: string, delayMs: number) {
+  const db = new StoresideDb(name);
+  await db.setMeta('enrollment', { deviceId: 'device-abcd', storeId: store.id, role: 'tablet', token: 'x' });
+  const products = [product(1, 199), product(2, 1_050)];
+  await db.products.bulkPut(products.map((p) => ({ ...p, words: searchWords(p) })));
+  await db.stock.bulkPut(products.map((p) => ({ sku: p.sku, onHand: 10, aisle: 'A1', bin: 'B1' })));
+  const model = createCheckoutModel({ db, pricing: slowPricing(delayMs), store, staff: () => ({ id: 'staff-1', name: 'Ana', role: 'associate' }), onSaleCommitted: () => {} });
+  return { db, model, products };
+}
+
+describe('the checkout cart', () => {
+  it('charges the cart as it is when Complete is tapped right after a scan, not the totals of a moment ago', async () => {
+    const { db, model, products } = await till('checkout-race', 50);
+    await model.scanOrSearch(products[0]!.barcode);
+    // The second scan's totals are still being computed when the associate taps Complete.
+    const scanning = model.scanOrSearch(products[1]!.barcode);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await model.completeCashSale();
+    await scanning;
+
+    const [sale] = await db.sales.toArray();
+    expect(sale?.lines.map((line) => line.sku)).toEqual(['SKU-1', 'SKU-2']);
+    expect(sale?.total).toBe(199 + 1_050 + 16 + 87);
+  });
+
+  it('adds one more of a product each time its barcode is scanned, and says when a check digit is wrong', async () => {
+    const { model, products } = await till('checkout-scan', 0);
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.scanOrSearch(products[0]!.barcode);
+    expect(model.lines.value).toEqual([{ sku: 'SKU-1', name: 'Product 1', quantity: 2, unitPrice: 199, taxCategory: 'standard' }]);
+    await model.scanOrSearch('4000000000000');
+    expect(model.notice.value?.text).toMatch(/not a valid barcode/);
+  });
+});

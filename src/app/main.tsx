@@ -9,13 +9,15 @@ import './styles.css';
 
 const db = new StoresideDb();
 const api = createApiClient({ baseUrl: location.origin, token: () => session.enrollment.value?.token });
-const session = createSessionModel(db, api);
 const sync = createSyncModel(db, api);
+const session = createSessionModel(db, api, () => sync.request());
 const pricing = createPricingClient();
 
 render(<App session={session} sync={sync} db={db} pricing={pricing} />, document.getElementById('app')!);
 
-void session.start().then(() => sync.start());
+// Sync runs from the start: the outbox must drain even if the session screen fails.
+sync.start();
+void session.start();
 
 // The service worker is not needed to show the till, so workbox-window loads
 // after the page has, keeping it out of the first-load JavaScript.

@@ -15,6 +15,8 @@ const SIGNED_IN_KEY = 'storeside.signedInStaff';
 export function describeFailure(failure: ApiFailure): string {
   if (failure.kind === 'offline') return 'The server cannot be reached. Check the network and try again.';
   if (failure.kind === 'invalid_response') return `The server answered something this app does not understand (${failure.message}). Reload the app.`;
+  if (failure.kind === 'journal_diverged') return `This device's sales record disagrees with the server's (${failure.message}). Call support before clearing anything.`;
+  if (failure.kind === 'local') return `This device could not store data: ${failure.message}`;
   return failure.message;
 }
 
@@ -25,7 +27,7 @@ export function describeFailure(failure: ApiFailure): string {
  *                                    ▲ (interrupted: resumes)      │ sign out
  *                                    └─────────────────            ▼ login
  */
-export function createSessionModel(db: StoresideDb, api: ApiClient) {
+export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueReady: () => void) {
   const phase = signal<Phase>('loading');
   const enrollment = signal<Enrollment | null>(null);
   const store = signal<StoreRecord | null>(null);
@@ -45,12 +47,20 @@ export function createSessionModel(db: StoresideDb, api: ApiClient) {
     error.value = null;
     // User Timing marks: visible in DevTools and read by `npm run bench`.
     performance.mark('storeside:bootstrap:start');
-    const result = await bootstrap(db, api, (rows) => (bootstrapRows.value = rows));
+    let result: Awaited<ReturnType<typeof bootstrap>>;
+    try {
+      result = await bootstrap(db, api, (rows) => (bootstrapRows.value = rows));
+    } catch (failure) {
+      // A record the app cannot read, or a full disk: say so and offer a retry.
+      error.value = `The catalogue could not be stored on this device: ${(failure as Error).message}`;
+      return;
+    }
     performance.measure('storeside:bootstrap', 'storeside:bootstrap:start');
     if (!result.ok) {
       error.value = describeFailure(result.failure);
       return;
     }
+    onCatalogueReady();
     await loadStore(enrollment.value!.storeId);
     const remembered = sessionStorage.getItem(SIGNED_IN_KEY);
     const member = remembered ? roster.value.find((m) => m.id === (JSON.parse(remembered) as SignedInStaff).id) : undefined;

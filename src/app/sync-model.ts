@@ -41,6 +41,8 @@ export function createSyncModel(db: StoresideDb, api: ApiClient) {
       subscription.unsubscribe();
       engine.stop();
     },
+    /** Run a round now, e.g. once a new device has its catalogue. */
+    request: () => engine.request(),
     /** After a commit: send now if we can, and let the service worker send later if we can't. */
     eventCommitted() {
       engine.request();

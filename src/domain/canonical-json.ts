@@ -1,6 +1,7 @@
 /**
  * A deterministic JSON text for hashing (the idea of RFC 8785, JCS, restricted to
- * what events carry: objects, arrays, strings, safe integers, booleans, null).
+ * what events carry: objects, arrays, strings, finite numbers — events hold only
+ * safe integers — booleans and null).
  * Object keys are sorted and `undefined` members are dropped, so the same value
  * hashes the same on every device and on the server.
  *

@@ -1,5 +1,5 @@
 import { MAX_LINE_QUANTITY, type CartLine } from './cart-line.ts';
-import { assertMinor, type Minor } from './money.ts';
+import { assertMinor, sumMinor, type Minor } from './money.ts';
 import { computeTax, type TaxBreakdownRow, type TaxConfig } from './tax.ts';
 
 export type PricedLine = CartLine & { lineTotal: Minor; tax: Minor };
@@ -28,7 +28,7 @@ export function priceCart(lines: readonly CartLine[], taxConfig: TaxConfig): Car
     taxConfig,
   );
   priced.forEach((line, i) => (line.tax = lineTax[i]!));
-  const subtotal = priced.reduce((sum, line) => sum + line.lineTotal, 0);
+  const subtotal = sumMinor(priced.map((line) => line.lineTotal));
   const taxIncluded = taxConfig.mode === 'inclusive';
   return {
     lines: priced,

@@ -33,8 +33,6 @@ export type StoreEvent = v.InferOutput<typeof EventSchema>;
 export type EventType = StoreEvent['type'];
 export type PayloadOf<T extends EventType> = Extract<StoreEvent, { type: T }>['payload'];
 
-export const EVENT_TYPES: readonly EventType[] = ['sale.completed'];
-
 /** A SHA-256 hex digest of a text. The device uses the pure-JS one; the server may pass node:crypto's. */
 export type TextDigest = (text: string) => string;
 

@@ -7,10 +7,6 @@ export type Minor = number;
 
 export type RoundingMode = 'half-up' | 'half-even';
 
-export function isMinor(value: unknown): value is Minor {
-  return typeof value === 'number' && Number.isSafeInteger(value);
-}
-
 export function assertMinor(value: number, what: string): Minor {
   if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be an integer amount of minor units, got ${value}`);
   return value;
@@ -60,11 +56,16 @@ export function sumMinor(values: readonly Minor[]): Minor {
   return assertMinor(total, 'sum');
 }
 
-/** Minor-unit exponent of the currencies a store may use (ISO 4217). */
-const MINOR_DIGITS: Record<string, number> = { USD: 2, EUR: 2, GBP: 2, CAD: 2, CHF: 2, JPY: 0 };
+const minorDigitsByCurrency = new Map<string, number>();
 
+/** The currency's minor-unit exponent (ISO 4217: 2 for USD, 0 for JPY, 3 for KWD), as Intl knows it. */
 export function minorDigits(currency: string): number {
-  return MINOR_DIGITS[currency] ?? 2;
+  let digits = minorDigitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    minorDigitsByCurrency.set(currency, digits);
+  }
+  return digits;
 }
 
 const formatters = new Map<string, Intl.NumberFormat>();

@@ -1,15 +1,22 @@
 import * as v from 'valibot';
+import { MAX_LINE_QUANTITY } from './cart-line.ts';
+
+/** Limits a sale line must meet; the synced catalogue is held to the same ones. */
+export const SKU_MAX = 64;
+export const PRODUCT_NAME_MAX = 200;
+export const TAX_CATEGORY_MAX = 32;
+export const RECEIPT_NUMBER_MAX = 40;
 
 const minor = v.pipe(v.number(), v.safeInteger());
 const nonNegativeMinor = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const shortText = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
 
 export const SaleLineSchema = v.strictObject({
-  sku: shortText(64),
-  name: shortText(200),
-  quantity: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(9999)),
+  sku: shortText(SKU_MAX),
+  name: shortText(PRODUCT_NAME_MAX),
+  quantity: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_LINE_QUANTITY)),
   unitPrice: nonNegativeMinor,
-  taxCategory: shortText(32),
+  taxCategory: shortText(TAX_CATEGORY_MAX),
   lineTotal: minor,
   tax: minor,
 });
@@ -23,7 +30,7 @@ export const CashTenderSchema = v.strictObject({
 
 export const SaleCompletedPayloadSchema = v.strictObject({
   saleId: v.pipe(v.string(), v.uuid()),
-  receiptNumber: shortText(40),
+  receiptNumber: shortText(RECEIPT_NUMBER_MAX),
   currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code')),
   lines: v.pipe(v.array(SaleLineSchema), v.minLength(1, 'a sale needs at least one line'), v.maxLength(500)),
   subtotal: minor,

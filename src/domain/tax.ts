@@ -1,5 +1,5 @@
 import { allocateProportionally } from './allocate.ts';
-import { scaleRounded, type Minor, type RoundingMode } from './money.ts';
+import { scaleRounded, sumMinor, type Minor, type RoundingMode } from './money.ts';
 
 /** Tax rates are integer parts per million: 8.875 % is 88_750, 19 % is 190_000. */
 export const RATE_SCALE = 1_000_000;
@@ -84,5 +84,5 @@ export function computeTax(lines: readonly TaxableLine[], config: TaxConfig): Ta
     }
     breakdown.push({ category, label, rate, base: group.base, tax: groupTax });
   }
-  return { lineTax, breakdown, tax: breakdown.reduce((sum, row) => sum + row.tax, 0) };
+  return { lineTax, breakdown, tax: sumMinor(breakdown.map((row) => row.tax)) };
 }

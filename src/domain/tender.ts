@@ -1,6 +1,7 @@
 import type { Minor } from './money.ts';
+import type { CashTenderRecord } from './sale.ts';
 
-export type CashTender = { kind: 'cash'; amount: Minor; tendered: Minor; change: Minor };
+export type CashTender = CashTenderRecord;
 
 /** Cash handed over for a total: the sale takes `total`, the rest is change. */
 export function cashTender(total: Minor, tendered: Minor): CashTender | { error: string } {

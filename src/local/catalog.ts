@@ -1,5 +1,5 @@
 import { normalizeBarcode } from '../domain/barcode.ts';
-import type { ProductRow, StoresideDb } from './db.ts';
+import { wordsOf, type ProductRow, type StoresideDb } from './db.ts';
 
 /** The product a scanned code names, or null. UPC-A and EAN-13 forms find the same product. */
 export async function productByBarcode(db: StoresideDb, code: string): Promise<ProductRow | null> {
@@ -17,7 +17,7 @@ export async function searchProducts(db: StoresideDb, text: string, limit = 20):
   const query = text.trim().toLowerCase();
   if (!query) return [];
   const bySku = await db.products.get(text.trim().toUpperCase());
-  const words = query.split(/[^\p{L}\p{N}-]+/u).filter(Boolean);
+  const words = wordsOf(query);
   const [first, ...rest] = words.sort((a, b) => b.length - a.length);
   if (!first) return bySku ? [bySku] : [];
   const matches = await db.products

@@ -1,8 +1,10 @@
 import type { CartTotals } from '../domain/cart.ts';
 import type { CashTender } from '../domain/tender.ts';
-import { appendToChain, GENESIS_HASH, type StoreEvent } from '../domain/events.ts';
+import * as v from 'valibot';
+import { appendToChain, EventSchema, GENESIS_HASH, type StoreEvent } from '../domain/events.ts';
 import { hlcTick } from '../domain/hlc.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
+import { describeIssues } from '../protocol/describe-issues.ts';
 import type { StoreRecord } from '../protocol/entities.ts';
 import type { StoresideDb } from './db.ts';
 import type { LocalSale } from './local-sale.ts';
@@ -66,6 +68,10 @@ export async function commitSale(db: StoresideDb, draft: SaleDraft, env: DeviceE
       type: 'sale.completed',
       payload,
     });
+    // The server refuses a malformed event for good, and it would block this
+    // device's outbox behind it: refuse it here, while the customer is still at the till.
+    const checked = v.safeParse(EventSchema, event);
+    if (!checked.success) throw new Error(describeIssues(checked.issues));
     const sale: LocalSale = { ...payload, id: saleId, staffId: staff.id, staffName: staff.name, eventSeq: event.seq };
 
     await db.journal.add(event);

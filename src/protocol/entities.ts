@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { PRODUCT_NAME_MAX, SKU_MAX, TAX_CATEGORY_MAX } from '../domain/sale.ts';
 
 /**
  * The records of a store's slice that sync down to its devices, keyed by
@@ -21,16 +22,20 @@ export const StoreRecordSchema = v.object({
   currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)),
   locale: v.string(),
   timezone: v.string(),
-  receiptPrefix: v.string(),
+  /** begins every receipt number; short enough that numbers fit the sale's limit */
+  receiptPrefix: v.pipe(v.string(), v.minLength(1), v.maxLength(12)),
   taxConfig: TaxConfigSchema,
 });
 
+const text = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
+
 export const ProductRecordSchema = v.object({
-  sku: id,
-  name: v.string(),
-  barcode: v.pipe(v.string(), v.regex(/^\d{13}$/)),
+  sku: text(SKU_MAX),
+  name: text(PRODUCT_NAME_MAX),
+  /** normalised GTIN: EAN-13 (UPC-A with a leading 0) or EAN-8 */
+  barcode: v.pipe(v.string(), v.regex(/^(\d{8}|\d{13})$/)),
   category: v.string(),
-  taxCategory: v.string(),
+  taxCategory: text(TAX_CATEGORY_MAX),
   /** unit price in the store's currency, minor units, as the shelf shows it */
   price: v.pipe(count, v.minValue(0)),
   priceVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -49,7 +54,7 @@ export const StaffRecordSchema = v.object({
   role: v.picklist(['associate', 'manager']),
   /** PBKDF2-HMAC-SHA-256 of the PIN, hex; the PIN itself never leaves the server */
   pinHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
-  pinSalt: v.pipe(v.string(), v.regex(/^[0-9a-f]+$/)),
+  pinSalt: v.pipe(v.string(), v.regex(/^(?:[0-9a-f]{2})+$/)),
   pinIterations: v.pipe(v.number(), v.integer(), v.minValue(1)),
 });
 

@@ -37,12 +37,10 @@ export const SeqGapDetailsSchema = v.object({ expectedSeq: v.number() });
 
 const entity = v.picklist(ENTITY_NAMES as unknown as ['product', 'staff', 'stock', 'store']);
 
-export const ChangeSchema = v.object({
-  entity,
-  key: v.string(),
-  op: v.picklist(['put', 'delete']),
-  value: v.optional(v.unknown()),
-});
+export const ChangeSchema = v.variant('op', [
+  v.object({ entity, key: v.string(), op: v.literal('put'), value: v.unknown() }),
+  v.object({ entity, key: v.string(), op: v.literal('delete') }),
+]);
 
 export const PullResponseSchema = v.object({
   changes: v.array(ChangeSchema),

@@ -28,12 +28,15 @@ self.addEventListener('sync', (event) => {
   syncEvent.waitUntil(
     (async () => {
       const db = new StoresideDb();
-      const enrollment = await db.getMeta('enrollment');
-      if (!enrollment) return;
-      const api = createApiClient({ baseUrl: self.location.origin, token: () => enrollment.token });
-      const round = await syncOnce(db, api);
-      db.close();
-      if (!round.ok) throw new Error(`background sync failed: ${round.failure.message}`);
+      try {
+        const enrollment = await db.getMeta('enrollment');
+        if (!enrollment) return;
+        const api = createApiClient({ baseUrl: self.location.origin, token: () => enrollment.token });
+        const round = await syncOnce(db, api);
+        if (!round.ok) throw new Error(`background sync failed: ${round.failure.message}`);
+      } finally {
+        db.close();
+      }
     })(),
   );
 });

@@ -10,7 +10,11 @@ import { PROTOCOL_VERSION } from '../protocol/version.ts';
 export type ApiFailure =
   | { kind: 'offline'; message: string }
   | { kind: 'http'; status: number; code: ErrorCode | 'unknown'; message: string; details?: Record<string, unknown> }
-  | { kind: 'invalid_response'; message: string };
+  | { kind: 'invalid_response'; message: string }
+  /** this device's journal and the server's record of it disagree; retrying cannot mend it */
+  | { kind: 'journal_diverged'; message: string }
+  /** something on the device failed (storage full, database closed), not the server */
+  | { kind: 'local'; message: string };
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };
 

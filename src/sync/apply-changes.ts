@@ -1,36 +1,57 @@
+import * as v from 'valibot';
 import type { StoresideDb } from '../local/db.ts';
 import { searchWords } from '../local/db.ts';
-import type { EntityName, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
+import { describeIssues } from '../protocol/describe-issues.ts';
+import { ENTITY_SCHEMAS, type EntityName, type EntityRecords } from '../protocol/entities.ts';
 import type { Change } from '../protocol/messages.ts';
 
+export const TABLE_OF_ENTITY = { product: 'products', stock: 'stock', staff: 'staff', store: 'stores' } as const satisfies Record<EntityName, string>;
+
+/** Pulled changes grouped by entity, every record checked against its schema. */
+export type SliceChanges = {
+  puts: { [K in EntityName]: EntityRecords[K][] };
+  deletes: { [K in EntityName]: string[] };
+};
+
 /**
- * Writes pulled changes into the device's tables. Runs inside the caller's
- * transaction (which must include the journal) together with the cursor update,
- * so a crash never leaves the cursor ahead of the data.
+ * Checks a page of pulled changes. A record this app version cannot read stops
+ * the pull (and the cursor) there, rather than applying part of the slice;
+ * updating the app mends it.
+ */
+export function readChanges(changes: readonly Change[]): { ok: true; changes: SliceChanges } | { ok: false; message: string } {
+  const read: SliceChanges = { puts: { product: [], stock: [], staff: [], store: [] }, deletes: { product: [], stock: [], staff: [], store: [] } };
+  for (const change of changes) {
+    if (change.op === 'delete') {
+      read.deletes[change.entity].push(change.key);
+      continue;
+    }
+    const record = v.safeParse(ENTITY_SCHEMAS[change.entity], change.value);
+    if (!record.success) return { ok: false, message: `the server sent a ${change.entity} "${change.key}" this app cannot read: ${describeIssues(record.issues)}` };
+    (read.puts[change.entity] as unknown[]).push(record.output);
+  }
+  return { ok: true, changes: read };
+}
+
+/**
+ * Writes checked changes into the device's tables. Runs inside the caller's
+ * transaction (over meta, the journal and the slice's tables) with the cursor
+ * update, so a crash never leaves the cursor ahead of the data.
  *
  * Stock levels from the server count only the sales it has received; sales still
  * in this device's outbox are taken off again so the shelf count shown here
  * never jumps back up before they are sent.
  */
-export async function applyChanges(db: StoresideDb, changes: readonly Change[]): Promise<void> {
-  const puts: { [K in EntityName]: unknown[] } = { product: [], stock: [], staff: [], store: [] };
-  const deletes: { [K in EntityName]: string[] } = { product: [], stock: [], staff: [], store: [] };
-  for (const change of changes) {
-    if (change.op === 'put') puts[change.entity].push(change.value);
-    else deletes[change.entity].push(change.key);
-  }
-  await db.products.bulkPut((puts.product as ProductRecord[]).map((p) => ({ ...p, words: searchWords(p) })));
+export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChanges): Promise<void> {
+  await db.products.bulkPut(puts.product.map((p) => ({ ...p, words: searchWords(p) })));
   const unsent = await unsentQuantities(db);
-  await db.stock.bulkPut((puts.stock as StockRecord[]).map((level) => ({ ...level, onHand: level.onHand - (unsent.get(level.sku) ?? 0) })));
-  await db.staff.bulkPut(puts.staff as StaffRecord[]);
-  await db.stores.bulkPut(puts.store as StoreRecord[]);
+  await db.stock.bulkPut(puts.stock.map((level) => ({ ...level, onHand: level.onHand - (unsent.get(level.sku) ?? 0) })));
+  await db.staff.bulkPut(puts.staff);
+  await db.stores.bulkPut(puts.store);
   await db.products.bulkDelete(deletes.product);
   await db.stock.bulkDelete(deletes.stock);
   await db.staff.bulkDelete(deletes.staff);
   await db.stores.bulkDelete(deletes.store);
 }
-
-export const TABLE_OF_ENTITY = { product: 'products', stock: 'stock', staff: 'staff', store: 'stores' } as const satisfies Record<EntityName, string>;
 
 async function unsentQuantities(db: StoresideDb): Promise<Map<string, number>> {
   const acked = (await db.getMeta('ackedSeq')) ?? 0;

@@ -69,7 +69,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     try {
       round = await syncOnce(db, api);
     } catch (error) {
-      round = { ok: false, failure: { kind: 'invalid_response', message: (error as Error).message } };
+      round = { ok: false, failure: { kind: 'local', message: (error as Error).message } };
     }
     if (round.ok) {
       failures = 0;
@@ -78,7 +78,8 @@ export function createSyncEngine(options: SyncEngineOptions) {
     } else {
       failures += 1;
       const backoff = Math.min(maxBackoffMs, baseBackoffMs * 2 ** (failures - 1)) * (0.5 + random() / 2);
-      publish({ running: false, reachable: round.failure.kind !== 'offline', lastError: round.failure.message });
+      const reachable = round.failure.kind === 'offline' ? false : round.failure.kind === 'local' ? status.reachable : true;
+      publish({ running: false, reachable, lastError: round.failure.message });
       arm(backoff);
     }
   }

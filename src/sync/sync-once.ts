@@ -16,8 +16,11 @@ export type SyncRound = { ok: true; sent: number; received: number; rejected: Ex
 export async function syncOnce(db: StoresideDb, api: ApiClient): Promise<SyncRound> {
   const round = async (): Promise<SyncRound> => {
     const pushed = await pushOutbox(db, api);
-    if (!pushed.ok) return pushed;
+    // Pull even when the push failed for a reason other than the network: prices
+    // and stock keep arriving while an outbox problem waits for a person.
+    if (!pushed.ok && pushed.failure.kind === 'offline') return pushed;
     const pulled = await pullChanges(db, api);
+    if (!pushed.ok) return pushed;
     if (!pulled.ok) return pulled;
     return { ok: true, sent: pushed.sent, received: pulled.received, rejected: pushed.rejected };
   };

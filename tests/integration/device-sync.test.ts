@@ -41,7 +41,8 @@ describe('device sync against the real server', () => {
     const { seed, credentials } = buildDemoSeed({ seed: 7, productCount: 60, pinIterations: 1000 });
     const first = seed.stores[0]!;
     await store.seed({ stores: [first], enrollmentCodes: seed.enrollmentCodes.filter((c) => c.storeId === first.store.id) });
-    codes = [...credentials.stores[0]!.enrollmentCodes.tablet];
+    const storeCodes = credentials.stores[0]!.enrollmentCodes;
+    codes = [...storeCodes.tablet, ...storeCodes.kiosk];
     server = createStoresideServer({ store, distDir: join(dataDir, 'no-dist'), now: Date.now, newId: newUuid, maxBodyBytes: 1 << 20 });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -192,5 +193,54 @@ describe('device sync against the real server', () => {
     expect((await db.stock.get('SKU-000005'))!.onHand).toBe(before - 1);
     await sellOne('SKU-000005', 1);
     expect((await db.journal.toArray()).map((event) => event.seq)).toEqual([1, 2]);
+  });
+
+  it('splits a backlog the server finds too large, and every sale still goes through once', async () => {
+    const { network, enrollment } = await enrolledDevice();
+    network.down = true;
+    for (let i = 0; i < 12; i++) await sellOne(`SKU-0000${10 + i}`, 1);
+    const strict = createStoresideServer({ store, distDir: join(dataDir, 'no-dist'), now: Date.now, newId: newUuid, maxBodyBytes: 4096 });
+    await new Promise<void>((resolve) => strict.listen(0, '127.0.0.1', resolve));
+    try {
+      const strictUrl = `http://127.0.0.1:${(strict.address() as AddressInfo).port}`;
+      const api = createApiClient({ baseUrl: strictUrl, token: () => enrollment.token });
+      expect(await pushOutbox(db, api)).toEqual({ ok: true, sent: 12, rejected: [] });
+    } finally {
+      await new Promise((resolve) => strict.close(resolve));
+    }
+    expect(await pendingCount(db)).toBe(0);
+    expect(serverCount(`SELECT COUNT(*) AS n FROM sales WHERE device_id = ?`, enrollment.deviceId)).toBe(12);
+  });
+
+  it('does not believe an acknowledgement for events it never wrote', async () => {
+    const { enrollment } = await enrolledDevice();
+    await sellOne('SKU-000030', 1);
+    const overclaiming: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).endsWith('/sync/push')) return response;
+      const body = (await response.json()) as { ackedThroughSeq: number };
+      return new Response(JSON.stringify({ ...body, ackedThroughSeq: body.ackedThroughSeq + 5 }), { status: 200, headers: { 'content-type': 'application/json' } });
+    };
+    const api = createApiClient({ baseUrl, token: () => enrollment.token, fetch: overclaiming });
+    const outcome = await pushOutbox(db, api);
+    expect(outcome).toMatchObject({ ok: false, failure: { kind: 'journal_diverged' } });
+    expect(await pendingCount(db)).toBe(1);
+  });
+
+  it('refuses to pull a record this app cannot read, and keeps its cursor', async () => {
+    const { enrollment } = await enrolledDevice();
+    const cursor = await db.getMeta('cursor');
+    const garbled: typeof fetch = async (input, init) =>
+      String(input).includes('/sync/pull')
+        ? new Response(JSON.stringify({ changes: [{ entity: 'stock', key: 'SKU-000001', op: 'put', value: { sku: 'SKU-000001', onHand: 'lots' } }], cursor: 999_999, hasMore: false }), {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+          })
+        : fetch(input, init);
+    const api = createApiClient({ baseUrl, token: () => enrollment.token, fetch: garbled });
+    const pulled = await pullChanges(db, api);
+    expect(pulled).toMatchObject({ ok: false, failure: { kind: 'invalid_response', message: expect.stringContaining('stock "SKU-000001"') } });
+    expect(await db.getMeta('cursor')).toBe(cursor);
+    expect(typeof (await db.stock.get('SKU-000001'))?.onHand).toBe('number');
   });
 });

@@ -73,7 +73,7 @@ const eventRow = (deviceId: string, seq: number) =>
   );
 
 const alarmsOf = (deviceId: string) =>
-  readLedger(dataDir, (db) => db.prepare(`SELECT kind, seq, detail FROM alarms WHERE device_id = ? ORDER BY id`).all(deviceId) as { kind: string; seq: number; detail: string }[]);
+  readLedger(dataDir, (db) => db.prepare(`SELECT kind, seq, detail, body FROM alarms WHERE device_id = ? ORDER BY id`).all(deviceId) as { kind: string; seq: number; detail: string; body: string | null }[]);
 
 /** What the server stores for a pushed batch, checked against the events themselves. */
 function expectBooked(client: DeviceClient, events: readonly StoreEvent[]) {
@@ -122,7 +122,7 @@ describe('a pushed batch', () => {
     // The new levels reach the store's devices through pull.
     const pull = await client.get<PullResponse>(`/api/v1/sync/pull?cursor=${slice.cursor}&limit=5000`);
     expect(pull.status).toBe(200);
-    const pulledStock = new Map(pull.body.changes.filter((change) => change.entity === 'stock').map((change) => [change.key, (change.value as { onHand: number }).onHand]));
+    const pulledStock = new Map(pull.body.changes.flatMap((change) => (change.entity === 'stock' && change.op === 'put' ? [[change.key, (change.value as { onHand: number }).onHand] as const] : [])));
     for (const sku of sold.keys()) expect(pulledStock.get(sku), sku).toBe(stockAfter.get(sku));
   });
 
@@ -195,6 +195,8 @@ describe('the same (deviceId, seq) with different content', () => {
       expect.objectContaining({ kind: 'conflicting_duplicate', seq: 2 }),
       expect.objectContaining({ kind: 'conflicting_duplicate', seq: 3 }),
     ]);
+    // Nothing a device sent is lost: the rival events are kept with their alarms for HQ.
+    expect(alarmsOf(client.deviceId).map((alarm) => (JSON.parse(alarm.body!) as StoreEvent).id)).toEqual(rival.map((event) => event.id));
 
     // The device's own history goes on from the original head.
     const next = chain.next();
@@ -275,8 +277,11 @@ describe('an event the server cannot apply', () => {
     expect(next.prev).toBe(eventHash(broken));
     expect(pushed(await client.push([next])).results).toEqual([{ id: next.id, seq: 4, status: 'applied' }]);
     expect(ledgerCounts(dataDir, client.deviceId)).toMatchObject({ events: 4, sales: 3 });
-    // Re-sending the quarantined event is a duplicate, not a second alarm.
-    expect(pushed(await client.push([broken, next])).results.map((result) => result.status)).toEqual(['duplicate', 'duplicate']);
+    // Re-sending the quarantined event hears its reason again; it raises no second alarm.
+    expect(pushed(await client.push([broken, next])).results).toEqual([
+      { id: broken.id, seq: 3, status: 'rejected', reason: expect.stringMatching(/hash chain broken at seq 3/) },
+      { id: next.id, seq: 4, status: 'duplicate' },
+    ]);
     expect(alarmsOf(client.deviceId)).toHaveLength(1);
   });
 
@@ -289,6 +294,18 @@ describe('an event the server cannot apply', () => {
 
     expect(answer.results.map((result) => result.status)).toEqual(['rejected', 'applied']);
     expect(answer.ackedThroughSeq).toBe(2);
+  });
+
+  it('selling a SKU the store does not stock is booked as paid, changes no stock and is alarmed', async () => {
+    const { client, chain, slice } = await newDevice();
+    const product = slice.products[0]!;
+    const stock = stockLevels(dataDir, client.storeId);
+    const sale = chain.next({ lines: [{ sku: 'SKU-NOT-STOCKED', name: 'Discontinued mug', quantity: 2, unitPrice: 450, taxCategory: product.taxCategory }] });
+
+    expect(pushed(await client.push([sale])).results).toEqual([{ id: sale.id, seq: 1, status: 'applied' }]);
+    expect(salesOf(client.deviceId).map((row) => row.id)).toEqual([salePayload(sale).saleId]);
+    expect(stockLevels(dataDir, client.storeId)).toEqual(stock);
+    expect(alarmsOf(client.deviceId)).toEqual([expect.objectContaining({ kind: 'unknown_sku', detail: expect.stringContaining('sold 2 of SKU-NOT-STOCKED') })]);
   });
 
   it('with a tax category the store does not have is quarantined with a reason naming it, and the queue moves on', async () => {

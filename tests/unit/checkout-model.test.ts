@@ -28,7 +28,16 @@ const product = (n: number, price: number): ProductRecord => ({
 
 /** Prices like the worker does, but each answer takes `delayMs`: a busy worker. */
 const slowPricing = (delayMs: number): PricingClient => ({
-  priceCart: (lines, taxConfig) => new Promise((resolve) => setTimeout(() => resolve(priceCart(lines, taxConfig)), delayMs)),
+  priceCart: (lines, taxConfig) =>
+    new Promise((resolve, reject) =>
+      setTimeout(() => {
+        try {
+          resolve(priceCart(lines, taxConfig));
+        } catch (error) {
+          reject(error as Error);
+        }
+      }, delayMs),
+    ),
 });
 
 async function till(name: string, delayMs: number) {
@@ -63,5 +72,44 @@ describe('the checkout cart', () => {
     expect(model.lines.value).toEqual([{ sku: 'SKU-1', name: 'Product 1', quantity: 2, unitPrice: 199, taxCategory: 'standard' }]);
     await model.scanOrSearch('4000000000000');
     expect(model.notice.value?.text).toMatch(/not a valid barcode/);
+  });
+
+  it('puts an item scanned while a sale is being saved into the next sale, and closes the receipt', async () => {
+    const { db, model, products } = await till('checkout-scan-during-commit', 20);
+    await model.scanOrSearch(products[0]!.barcode);
+    const completing = model.completeCashSale();
+    const scannedMeanwhile = model.scanOrSearch(products[1]!.barcode);
+    await completing;
+    await scannedMeanwhile;
+
+    const [sale] = await db.sales.toArray();
+    expect(sale?.lines.map((line) => line.sku)).toEqual(['SKU-1']);
+    expect(model.lines.value.map((line) => line.sku)).toEqual(['SKU-2']);
+    expect(model.totals.value?.total).toBe(1_050 + 87);
+    expect(model.receipt.value).toBeNull();
+  });
+
+  it('treats a barcode that landed in the cash field as a scan, and refuses cash it cannot read', async () => {
+    const { db, model, products } = await till('checkout-cash-field', 0);
+    await model.scanOrSearch(products[0]!.barcode);
+    model.cashText.value = products[1]!.barcode;
+    await model.completeCashSale();
+    expect(model.lines.value.map((line) => line.sku)).toEqual(['SKU-1', 'SKU-2']);
+    expect(await db.sales.count()).toBe(0);
+
+    model.cashText.value = '20.505';
+    await model.completeCashSale();
+    expect(model.notice.value?.text).toMatch(/not an amount of cash/);
+    expect(await db.sales.count()).toBe(0);
+  });
+
+  it('says so when a cart cannot be priced, and will not complete it', async () => {
+    const { db, model } = await till('checkout-unpriceable', 0);
+    const oddProduct = { ...product(3, 500), taxCategory: 'luxury' };
+    await db.products.put({ ...oddProduct, words: searchWords(oddProduct) });
+    await model.scanOrSearch(oddProduct.barcode);
+    expect(model.notice.value?.text).toMatch(/cannot be priced: tax category "luxury"/);
+    await model.completeCashSale();
+    expect(await db.sales.count()).toBe(0);
   });
 });

@@ -14,10 +14,20 @@ import type { SignedInStaff } from '../session-model.ts';
 
 export type Notice = { tone: 'info' | 'error'; text: string };
 
+const BARCODE_LIKE = /^\d{8,14}$/;
+
 /**
- * The cart being rung up. Lines change through the actions below; totals are
- * recomputed by the pricing worker after every change, and a result that
- * arrives after a newer change is dropped.
+ * The cart being rung up.
+ *
+ *   ringing up ──Complete──▶ completing ──committed──▶ ringing up (empty cart, receipt shown)
+ *                               │ failed
+ *                               └──────▶ ringing up (same cart, notice)
+ *
+ * Every change to the lines goes through `setLines`, which asks the pricing
+ * worker for totals and drops any answer that arrives after a newer change.
+ * Changes made while a sale is completing wait for it and go into the next
+ * sale, so a scan during the commit is neither lost nor added to the sale
+ * being saved.
  */
 export function createCheckoutModel(deps: {
   db: StoresideDb;
@@ -34,14 +44,21 @@ export function createCheckoutModel(deps: {
   const cashText = signal('');
   const receipt = signal<LocalSale | null>(null);
   const completing = signal(false);
+  let completion: Promise<void> = Promise.resolve();
 
   /**
    * A scanner types the digits a few milliseconds before its Enter. Once the
    * field holds a whole valid barcode the product is fetched already, so the
-   * Enter usually finds it waiting instead of starting a database read.
+   * Enter usually finds it waiting instead of starting a database read. Each
+   * prefetch serves one Enter only, so a later scan of the same code reads
+   * prices synced since.
    */
   let prefetched: { code: string; product: Promise<ProductRow | null> } | null = null;
-  const lookUpBarcode = (code: string) => (prefetched?.code === code ? prefetched.product : productByBarcode(db, code));
+  function lookUpBarcode(code: string): Promise<ProductRow | null> {
+    const ready = prefetched?.code === code ? prefetched.product : null;
+    prefetched = null;
+    return ready ?? productByBarcode(db, code);
+  }
 
   let pricingRequest = 0;
   async function reprice(next: CartLine[]) {
@@ -50,8 +67,16 @@ export function createCheckoutModel(deps: {
       totals.value = null;
       return;
     }
-    const result = await pricing.priceCart(next, store.taxConfig);
-    if (request === pricingRequest) totals.value = result;
+    try {
+      const result = await pricing.priceCart(next, store.taxConfig);
+      if (request === pricingRequest) totals.value = result;
+    } catch (error) {
+      if (request !== pricingRequest) return;
+      batch(() => {
+        totals.value = null;
+        notice.value = { tone: 'error', text: `This cart cannot be priced: ${(error as Error).message}. Remove the last item or call a manager.` };
+      });
+    }
   }
 
   /** Settles when the totals for the newest lines are in `totals`. */
@@ -61,6 +86,13 @@ export function createCheckoutModel(deps: {
     lines.value = next;
     latestPricing = reprice(next);
     return latestPricing;
+  }
+
+  /** Runs a change to the cart after any sale being completed, so it lands in the next sale. */
+  async function afterCompletion<T>(change: () => T | Promise<T>): Promise<T> {
+    await completion;
+    if (receipt.value) receipt.value = null; // the next customer's first scan closes the receipt
+    return change();
   }
 
   const cashTendered = computed(() => parseMoneyInput(cashText.value, store.currency));
@@ -82,7 +114,27 @@ export function createCheckoutModel(deps: {
     return setLines(next);
   }
 
-  return {
+  async function commit(currentTotals: CartTotals, tendered: number) {
+    const tender = cashTender(currentTotals.total, tendered);
+    if ('error' in tender) {
+      notice.value = { tone: 'error', text: 'The cash taken is less than the total.' };
+      return;
+    }
+    try {
+      const { sale } = await commitSale(db, { totals: currentTotals, tender, staff: deps.staff(), store }, browserEnv);
+      batch(() => {
+        receipt.value = sale;
+        cashText.value = '';
+        notice.value = null;
+      });
+      void setLines([]);
+      deps.onSaleCommitted();
+    } catch (error) {
+      notice.value = { tone: 'error', text: `The sale was not saved: ${(error as Error).message}` };
+    }
+  }
+
+  const model = {
     lines,
     totals,
     notice,
@@ -95,79 +147,68 @@ export function createCheckoutModel(deps: {
     store,
 
     /** What the scan field received: a barcode (from a scanner or typed) or words to search for. */
-    async scanOrSearch(input: string) {
-      const text = input.trim();
-      if (!text) return;
-      if (/^\d{8,14}$/.test(text)) {
-        const lookupStart = performance.now();
-        const product = isValidGtin(text) ? await lookUpBarcode(text) : null;
-        performance.measure('storeside:barcode-lookup', { start: lookupStart, end: performance.now() });
-        if (product) return addProduct(product);
-        notice.value = { tone: 'error', text: isValidGtin(text) ? `No product has barcode ${text}.` : `${text} is not a valid barcode (check digit). Scan again.` };
-        return;
-      }
-      const found = await searchProducts(db, text);
-      if (found.length === 1) return addProduct(found[0]!);
-      searchResults.value = found;
-      notice.value = found.length === 0 ? { tone: 'error', text: `Nothing matches “${text}”.` } : null;
-    },
+    scanOrSearch: (input: string) =>
+      afterCompletion(async () => {
+        const text = input.trim();
+        if (!text) return;
+        if (BARCODE_LIKE.test(text)) {
+          const lookupStart = performance.now();
+          const product = isValidGtin(text) ? await lookUpBarcode(text) : null;
+          performance.measure('storeside:barcode-lookup', { start: lookupStart, end: performance.now() });
+          if (product) return addProduct(product);
+          notice.value = { tone: 'error', text: isValidGtin(text) ? `No product has barcode ${text}.` : `${text} is not a valid barcode (check digit). Scan again.` };
+          return;
+        }
+        const found = await searchProducts(db, text);
+        if (found.length === 1) return addProduct(found[0]!);
+        searchResults.value = found;
+        notice.value = found.length === 0 ? { tone: 'error', text: `Nothing matches “${text}”.` } : null;
+      }),
 
-    addProduct,
+    addProduct: (product: ProductRow) => afterCompletion(() => addProduct(product)),
 
     /** The scan field's text changed: start fetching if it is a complete barcode. */
     prefetch(input: string) {
       const code = input.trim();
-      if (prefetched?.code === code || !/^\d{8,14}$/.test(code) || !isValidGtin(code)) return;
+      if (prefetched?.code === code || !BARCODE_LIKE.test(code) || !isValidGtin(code)) return;
       prefetched = { code, product: productByBarcode(db, code) };
     },
 
-    setQuantity(sku: string, quantity: number) {
-      if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) return;
-      return setLines(lines.value.map((line) => (line.sku === sku ? { ...line, quantity } : line)));
-    },
+    setQuantity: (sku: string, quantity: number) =>
+      afterCompletion(() => {
+        if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) return;
+        return setLines(lines.value.map((line) => (line.sku === sku ? { ...line, quantity } : line)));
+      }),
 
-    removeLine(sku: string) {
-      return setLines(lines.value.filter((line) => line.sku !== sku));
-    },
-
-    clearSearch() {
-      searchResults.value = [];
-    },
+    removeLine: (sku: string) => afterCompletion(() => setLines(lines.value.filter((line) => line.sku !== sku))),
 
     async completeCashSale() {
       if (completing.value) return;
-      // A tap right after a scan must charge the cart as it is now, not the totals of a moment ago.
-      await latestPricing;
-      const currentTotals = totals.value;
-      const tendered = cashTendered.value ?? currentTotals?.total;
-      if (!currentTotals || tendered === undefined || completing.value) return;
-      const tender = cashTender(currentTotals.total, tendered);
-      if ('error' in tender) {
-        notice.value = { tone: 'error', text: 'The cash taken is less than the total.' };
+      const cash = cashText.value.trim();
+      if (BARCODE_LIKE.test(cash) && cash.length >= 8 && isValidGtin(cash)) {
+        // The scanner typed into the cash field: that was a scan, not an amount.
+        cashText.value = '';
+        return model.scanOrSearch(cash);
+      }
+      if (cash !== '' && cashTendered.value === null) {
+        notice.value = { tone: 'error', text: `“${cash}” is not an amount of cash. Type it like 20 or 20.50.` };
         return;
       }
       completing.value = true;
-      try {
-        const { sale } = await commitSale(db, { totals: currentTotals, tender, staff: deps.staff(), store }, browserEnv);
-        batch(() => {
-          receipt.value = sale;
-          lines.value = [];
-          totals.value = null;
-          cashText.value = '';
-          notice.value = null;
-        });
-        deps.onSaleCommitted();
-      } catch (error) {
-        notice.value = { tone: 'error', text: `The sale was not saved: ${(error as Error).message}` };
-      } finally {
-        completing.value = false;
-      }
+      completion = (async () => {
+        // A tap right after a scan must charge the cart as it is now, not the totals of a moment ago.
+        await latestPricing;
+        const currentTotals = totals.value;
+        if (currentTotals) await commit(currentTotals, cashTendered.value ?? currentTotals.total);
+      })().finally(() => (completing.value = false));
+      await completion;
     },
 
     startNewSale() {
       receipt.value = null;
     },
   };
+  return model;
 }
 
 export type CheckoutModel = ReturnType<typeof createCheckoutModel>;

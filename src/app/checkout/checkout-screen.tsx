@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { formatMoney } from '../../domain/money.ts';
 import { Money } from '../components/money.tsx';
 import type { CheckoutModel } from './checkout-model.ts';
@@ -87,7 +88,7 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
             <Money amount={totals?.subtotal ?? 0} store={store} />
           </dd>
           {(totals?.taxBreakdown ?? []).map((row) => (
-            <>
+            <Fragment key={row.category}>
               <dt class="muted">
                 {totals?.taxIncluded ? 'incl. ' : ''}
                 {row.label}
@@ -95,7 +96,7 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
               <dd class="muted">
                 <Money amount={row.tax} store={store} />
               </dd>
-            </>
+            </Fragment>
           ))}
           <dt>{totals?.taxIncluded ? 'Tax included' : 'Tax'}</dt>
           <dd data-testid="tax">

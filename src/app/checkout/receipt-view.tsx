@@ -1,15 +1,17 @@
-import { useEffect, useRef } from 'preact/hooks';
 import type { LocalSale } from '../../local/local-sale.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { Money } from '../components/money.tsx';
 
+/**
+ * The receipt of the sale just completed. Not modal, and it does not take the
+ * focus: the scan field keeps it, so the next customer's first scan closes the
+ * receipt and starts their sale instead of being lost.
+ */
 export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: StoreRecord; onClose: () => void }) {
-  const button = useRef<HTMLButtonElement>(null);
-  useEffect(() => button.current?.focus(), []);
   const cash = sale.tenders[0]!;
   return (
     <div class="overlay">
-      <div class="receipt" role="dialog" aria-modal="true" aria-labelledby="receipt-title">
+      <div class="receipt" role="dialog" aria-labelledby="receipt-title">
         <h2 id="receipt-title">Sale complete</h2>
         <p class="receipt-number">
           Receipt <strong data-testid="receipt-number">{sale.receiptNumber}</strong>
@@ -53,7 +55,7 @@ export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: 
             <Money amount={cash.change} store={store} />
           </dd>
         </dl>
-        <button type="button" class="primary big" ref={button} onClick={onClose}>
+        <button type="button" class="primary big" onClick={onClose}>
           New sale
         </button>
       </div>

@@ -1,8 +1,9 @@
 import { useEffect, useRef } from 'preact/hooks';
 
 /**
- * The field a keyboard-wedge scanner types into: it holds focus whenever no
- * other field is being used, so a scan is never lost to a button that kept focus.
+ * The field a keyboard-wedge scanner types into. It takes the focus back from
+ * buttons and the receipt, so a scan is never lost to a button that kept it;
+ * only another text field (the cash amount) may hold the focus.
  */
 export function ScanField({ onSubmit, onInput }: { onSubmit: (text: string) => void; onInput: (text: string) => void }) {
   const input = useRef<HTMLInputElement>(null);
@@ -10,7 +11,7 @@ export function ScanField({ onSubmit, onInput }: { onSubmit: (text: string) => v
     const refocus = () => {
       const active = document.activeElement;
       const typingElsewhere = active instanceof HTMLInputElement && active !== input.current;
-      if (!typingElsewhere && !document.querySelector('[role="dialog"]')) input.current?.focus({ preventScroll: true });
+      if (!typingElsewhere) input.current?.focus({ preventScroll: true });
     };
     refocus();
     const onFocusOut = () => setTimeout(refocus, 0);

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { describeIssues } from '../../protocol/describe-issues.ts';
 import { ERRORS, errorBody, type ErrorBody, type ErrorCode } from '../../protocol/errors.ts';
 
 /** An error the API answers on purpose, with the status its code implies. */
@@ -19,17 +20,6 @@ export class ApiError extends Error {
   toBody(): ErrorBody {
     return errorBody(this.code, this.message, this.details);
   }
-}
-
-/** "events.0.payload.lines: a sale needs at least one line; deviceId: Invalid type…" */
-export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  return issues
-    .slice(0, 5)
-    .map((issue) => {
-      const path = v.getDotPath(issue);
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
 }
 
 /** Parses untrusted input against a schema from src/protocol, or throws a 400 naming the problem. */

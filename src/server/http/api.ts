@@ -92,7 +92,7 @@ async function authenticate(request: IncomingMessage, store: ServerStore): Promi
 function queryObject(url: URL): Record<string, string> {
   const query: Record<string, string> = {};
   for (const [key, value] of url.searchParams) {
-    if (key in query) throw new ApiError('invalid_query', `query parameter ${key} is given twice`);
+    if (Object.hasOwn(query, key)) throw new ApiError('invalid_query', `query parameter ${key} is given twice`);
     query[key] = value;
   }
   return query;

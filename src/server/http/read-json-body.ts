@@ -13,10 +13,16 @@ export async function readJsonBody(request: IncomingMessage, maxBytes: number): 
 
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw new ApiError('payload_too_large', `body exceeds the limit of ${maxBytes} bytes`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of request as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) throw new ApiError('payload_too_large', `body exceeds the limit of ${maxBytes} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // The client went away mid-upload; nothing was read, nothing changes.
+    throw new ApiError('invalid_body', `the request body was cut off: ${(error as Error).message}`);
   }
   const text = Buffer.concat(chunks).toString('utf8');
   try {

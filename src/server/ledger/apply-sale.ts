@@ -1,4 +1,5 @@
 import { priceCart } from '../../domain/cart.ts';
+import { sumMinor } from '../../domain/money.ts';
 import { UnknownTaxCategoryError } from '../../domain/tax.ts';
 import type { PayloadOf, StoreEvent } from '../../domain/events.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
@@ -27,7 +28,7 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
     if (error instanceof UnknownTaxCategoryError || error instanceof RangeError) return error.message;
     throw error;
   }
-  const tendered = sale.tenders.reduce((sum, tender) => sum + tender.amount, 0);
+  const tendered = sumMinor(sale.tenders.map((tender) => tender.amount));
   if (tendered !== sale.total) return `tenders add up to ${tendered} but the sale total is ${sale.total}`;
   for (const [index, tender] of sale.tenders.entries()) {
     if (tender.tendered < tender.amount || tender.change !== tender.tendered - tender.amount) {
@@ -56,6 +57,11 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
   if (!booked) return `sale ${sale.saleId} is already booked by another event`;
   for (const field of ['subtotal', 'tax', 'total'] as const) {
     if (recomputed[field] !== sale[field]) await tx.recordVariance(sale.saleId, field, sale[field], recomputed[field]);
+  }
+  for (const [index, line] of sale.lines.entries()) {
+    const server = recomputed.lines[index]!;
+    if (server.lineTotal !== line.lineTotal) await tx.recordVariance(sale.saleId, `line ${index + 1} total`, line.lineTotal, server.lineTotal);
+    if (server.tax !== line.tax) await tx.recordVariance(sale.saleId, `line ${index + 1} tax`, line.tax, server.tax);
   }
   for (const line of sale.lines) stockDeltas.set(line.sku, (stockDeltas.get(line.sku) ?? 0) - line.quantity);
   return null;

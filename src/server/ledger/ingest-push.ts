@@ -38,11 +38,14 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
     const { text, hash } = canonicalEvent(event, sha256Hex);
     if (event.seq <= ackedSeq) {
       const stored = await tx.eventAt(deviceId, event.seq);
-      if (stored?.hash === hash) {
+      if (stored?.hash === hash && stored.status === 'applied') {
         results.push({ id: event.id, seq: event.seq, status: 'duplicate' });
+      } else if (stored?.hash === hash) {
+        // A resend of an event in quarantine: it stays there, and the device hears why again.
+        results.push({ id: event.id, seq: event.seq, status: 'rejected', reason: stored.reason ?? 'quarantined' });
       } else {
         const reason = `seq ${event.seq} was already received with different content`;
-        await tx.raiseAlarm({ kind: 'conflicting_duplicate', storeId: device.storeId, deviceId, seq: event.seq, detail: `${reason}; event ${event.id} not applied`, at: now });
+        await tx.raiseAlarm({ kind: 'conflicting_duplicate', storeId: device.storeId, deviceId, seq: event.seq, detail: `${reason}; event ${event.id} not applied`, body: text, at: now });
         results.push({ id: event.id, seq: event.seq, status: 'rejected', reason });
       }
       continue;
@@ -74,7 +77,12 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
     ackedSeq = event.seq;
     headHash = hash;
   }
-  if (stockDeltas.size > 0) await tx.adjustStock(device.storeId, stockDeltas);
+  if (stockDeltas.size > 0) {
+    for (const sku of await tx.adjustStock(device.storeId, stockDeltas)) {
+      const detail = `sold ${-stockDeltas.get(sku)!} of ${sku}, which store ${device.storeId} does not stock; its count was not changed`;
+      await tx.raiseAlarm({ kind: 'unknown_sku', storeId: device.storeId, deviceId, seq: null, detail, at: now });
+    }
+  }
   if (ackedSeq !== device.ackedSeq) await tx.advanceDevice(deviceId, ackedSeq, headHash, now);
   return { kind: 'acked', ackedThroughSeq: ackedSeq, results };
 }

@@ -1,10 +1,9 @@
 import type { StoreRecord } from '../../protocol/entities.ts';
-import type { EntityName } from '../../protocol/entities.ts';
 
 /** What the ledger reads and writes inside one push transaction. */
 export type DeviceState = { id: string; storeId: string; role: string; ackedSeq: number; headHash: string };
 
-export type StoredEvent = { hash: string; status: string };
+export type StoredEvent = { hash: string; status: 'applied' | 'rejected'; reason: string | null };
 
 export type EventRow = {
   deviceId: string;
@@ -48,7 +47,8 @@ export type SaleLineRow = {
 
 export type TenderRow = { tenderNo: number; kind: string; amount: number; tendered: number; change: number };
 
-export type Alarm = { kind: string; storeId: string | null; deviceId: string | null; seq: number | null; detail: string; at: number };
+/** Something HQ must look at. `body` keeps an event that could not be applied, so nothing sent is lost. */
+export type Alarm = { kind: string; storeId: string | null; deviceId: string | null; seq: number | null; detail: string; body?: string; at: number };
 
 export interface LedgerTx {
   device(deviceId: string): Promise<DeviceState | null>;
@@ -61,8 +61,10 @@ export interface LedgerTx {
   /** Books a sale with its lines and tenders; false (and nothing written) when its id is already booked. */
   insertSale(sale: SaleRow, lines: readonly SaleLineRow[], tenders: readonly TenderRow[]): Promise<boolean>;
   recordVariance(saleId: string, field: string, deviceValue: number, serverValue: number): Promise<void>;
-  /** Adds each delta to a store's on-hand counts and publishes the new levels to its devices. */
-  adjustStock(storeId: string, deltas: ReadonlyMap<string, number>): Promise<void>;
+  /**
+   * Adds each delta to a store's on-hand counts and publishes the new levels to
+   * its devices. Returns the SKUs the store keeps no stock of, which are left alone.
+   */
+  adjustStock(storeId: string, deltas: ReadonlyMap<string, number>): Promise<string[]>;
   raiseAlarm(alarm: Alarm): Promise<void>;
-  putSyncRow(storeId: string, entity: EntityName, key: string, value: unknown): Promise<void>;
 }

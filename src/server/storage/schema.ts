@@ -2,8 +2,6 @@
  * The server's tables, in SQL that SQLite and Postgres both run. JSON documents
  * are TEXT so that a snapshot can splice stored JSON into a response unparsed.
  */
-export const SCHEMA_VERSION = 1;
-
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -111,6 +109,7 @@ CREATE TABLE IF NOT EXISTS alarms (
   device_id TEXT,
   seq BIGINT,
   detail TEXT NOT NULL,
+  body TEXT,
   at BIGINT NOT NULL
 );
 

@@ -5,8 +5,8 @@ import type { DeviceState } from '../ledger/ledger-tx.ts';
 
 /**
  * Everything the HTTP layer asks of storage. One interface, implemented once over
- * SQL (`sql-store.ts`) for SQLite and Postgres drivers alike; route handlers
- * never see SQL.
+ * SQL (`sql-store.ts`) on a driver (`sql-driver.ts`); only the SQLite driver
+ * exists so far. Route handlers never see SQL.
  */
 export type StoreSlice = {
   store: StoreRecord;
@@ -21,8 +21,6 @@ export type RetailerSeed = {
 };
 
 export type SliceRow = { entity: EntityName; key: string; version: number; deleted: boolean; value: string | null };
-
-export type SnapshotPosition = { cursor: number; entity: string; key: string };
 
 export interface ServerStore {
   migrate(): Promise<void>;

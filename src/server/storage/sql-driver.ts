@@ -13,7 +13,6 @@ export interface SqlExecutor {
 }
 
 export interface SqlDriver extends SqlExecutor {
-  readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one transaction that either commits durably before the
    * returned promise resolves, or rolls back and rejects.

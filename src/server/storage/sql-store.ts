@@ -2,7 +2,7 @@ import type { StoreEvent } from '../../domain/events.ts';
 import { GENESIS_HASH } from '../../domain/events.ts';
 import type { EntityName, StoreRecord } from '../../protocol/entities.ts';
 import { ingestPush } from '../ledger/ingest-push.ts';
-import type { DeviceState, LedgerTx } from '../ledger/ledger-tx.ts';
+import type { DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts';
 import { SCHEMA } from './schema.ts';
 import type { RetailerSeed, ServerStore, SliceRow } from './server-store.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
@@ -22,7 +22,10 @@ const toSliceRow = (row: SliceRowRaw): SliceRow => ({ ...row, version: Number(ro
 /**
  * Versions of the sync slice come from one counter in `meta`. A transaction
  * reads it once, hands out versions from memory, and writes it back before it
- * commits; transactions are serialised, so versions commit in order.
+ * commits. This is correct only because the SQLite driver runs one transaction
+ * at a time, so versions commit in order. A driver with concurrent writers
+ * (Postgres) needs an allocation that cannot skip a change committed later with
+ * a lower version — the cursor-gap problem in DESIGN.md — before it can use this.
  */
 class SyncVersions {
   private next: number | null = null;
@@ -83,7 +86,7 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
       return record;
     },
     async eventAt(deviceId, seq) {
-      return (await tx.get<{ hash: string; status: string }>(`SELECT hash, status FROM events WHERE device_id = ? AND seq = ?`, [deviceId, seq])) ?? null;
+      return (await tx.get<StoredEvent>(`SELECT hash, status, reason FROM events WHERE device_id = ? AND seq = ?`, [deviceId, seq])) ?? null;
     },
     async eventIdTaken(id) {
       return (await tx.get(`SELECT 1 AS taken FROM events WHERE id = ? AND status = 'applied'`, [id])) !== undefined;
@@ -125,30 +128,31 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
       await tx.run(`INSERT INTO sale_variances (sale_id, field, device_value, server_value) VALUES (?, ?, ?, ?)`, [saleId, field, deviceValue, serverValue]);
     },
     async adjustStock(storeId, deltas) {
+      const unknown: string[] = [];
       for (const [sku, delta] of deltas) {
         const level = await tx.get<{ on_hand: number; aisle: string; bin: string }>(
-          `INSERT INTO stock (store_id, sku, on_hand, aisle, bin) VALUES (?, ?, ?, '', '')
-           ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = stock.on_hand + excluded.on_hand
-           RETURNING on_hand, aisle, bin`,
-          [storeId, sku, delta],
+          `UPDATE stock SET on_hand = on_hand + ? WHERE store_id = ? AND sku = ? RETURNING on_hand, aisle, bin`,
+          [delta, storeId, sku],
         );
-        if (!level) throw new Error(`stock upsert for ${storeId}/${sku} returned nothing`);
+        if (!level) {
+          unknown.push(sku);
+          continue;
+        }
         const record = { sku, onHand: Number(level.on_hand), aisle: level.aisle, bin: level.bin };
         await putSyncRow(tx, versions, storeId, 'stock', sku, JSON.stringify(record));
       }
+      return unknown;
     },
     async raiseAlarm(alarm) {
-      await tx.run(`INSERT INTO alarms (kind, store_id, device_id, seq, detail, at) VALUES (?, ?, ?, ?, ?, ?)`, [
+      await tx.run(`INSERT INTO alarms (kind, store_id, device_id, seq, detail, body, at) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
         alarm.kind,
         alarm.storeId,
         alarm.deviceId,
         alarm.seq,
         alarm.detail,
+        alarm.body ?? null,
         alarm.at,
       ]);
-    },
-    async putSyncRow(storeId, entity, key, value) {
-      await putSyncRow(tx, versions, storeId, entity, key, JSON.stringify(value));
     },
   };
 }

@@ -43,7 +43,6 @@ export function openSqlite(file: string): SqlDriver {
   };
 
   return {
-    dialect: 'sqlite',
     all: (sql, params) => serialised(() => executor.all(sql, params)),
     get: (sql, params) => serialised(() => executor.get(sql, params)),
     run: (sql, params) => serialised(() => executor.run(sql, params)),

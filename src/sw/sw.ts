@@ -13,7 +13,10 @@ precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }));
 
-self.addEventListener('install', () => void self.skipWaiting());
+// The first install takes control at once, so the till works offline after one
+// visit. A new release does not skip waiting: swapping the app under a till
+// mid-sale would strand the old page's lazy chunks; it takes over when the
+// app's tabs have closed, e.g. at the next start of day.
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
 type SyncEvent = ExtendableEvent & { tag: string };

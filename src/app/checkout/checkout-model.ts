@@ -126,6 +126,7 @@ export function createCheckoutModel(deps: {
         receipt.value = sale;
         cashText.value = '';
         notice.value = null;
+        searchResults.value = [];
       });
       void setLines([]);
       deps.onSaleCommitted();

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { CartTotals } from './cart.ts';
 import { MAX_LINE_QUANTITY } from './cart-line.ts';
 
 /** Limits a sale line must meet; the synced catalogue is held to the same ones. */
@@ -46,3 +47,34 @@ export const SaleCompletedPayloadSchema = v.strictObject({
 export type SaleLine = v.InferOutput<typeof SaleLineSchema>;
 export type CashTenderRecord = v.InferOutput<typeof CashTenderSchema>;
 export type SaleCompletedPayload = v.InferOutput<typeof SaleCompletedPayloadSchema>;
+
+/** "AUS-8F3A-000042": the store's prefix, the till (end of its device id), and the till's own count. */
+export function formatReceiptNumber(receiptPrefix: string, deviceId: string, counter: number): string {
+  return `${receiptPrefix}-${deviceId.slice(-4).toUpperCase()}-${String(counter).padStart(6, '0')}`;
+}
+
+/** The `sale.completed` payload for a priced cart and how it was paid. */
+export function completedSalePayload(sale: {
+  saleId: string;
+  receiptNumber: string;
+  currency: string;
+  taxConfigVersion: number;
+  totals: CartTotals;
+  tenders: CashTenderRecord[];
+  completedAt: number;
+}): SaleCompletedPayload {
+  const { totals } = sale;
+  return {
+    saleId: sale.saleId,
+    receiptNumber: sale.receiptNumber,
+    currency: sale.currency,
+    lines: totals.lines.map(({ sku, name, quantity, unitPrice, taxCategory, lineTotal, tax }) => ({ sku, name, quantity, unitPrice, taxCategory, lineTotal, tax })),
+    subtotal: totals.subtotal,
+    tax: totals.tax,
+    total: totals.total,
+    taxIncluded: totals.taxIncluded,
+    taxConfigVersion: sale.taxConfigVersion,
+    tenders: sale.tenders,
+    completedAt: sale.completedAt,
+  };
+}

@@ -3,6 +3,7 @@ import type { CashTender } from '../domain/tender.ts';
 import * as v from 'valibot';
 import { appendToChain, EventSchema, GENESIS_HASH, type StoreEvent } from '../domain/events.ts';
 import { hlcTick } from '../domain/hlc.ts';
+import { completedSalePayload, formatReceiptNumber } from '../domain/sale.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import { describeIssues } from '../protocol/describe-issues.ts';
 import type { StoreRecord } from '../protocol/entities.ts';
@@ -24,10 +25,6 @@ export const browserEnv: DeviceEnv = {
   randomBytes: (count) => crypto.getRandomValues(new Uint8Array(count)),
 };
 
-export function receiptNumber(store: StoreRecord, deviceId: string, counter: number): string {
-  return `${store.receiptPrefix}-${deviceId.slice(-4).toUpperCase()}-${String(counter).padStart(6, '0')}`;
-}
-
 /**
  * Completes a sale: the sale, its stock decrements and its `sale.completed`
  * journal event are written in ONE strict-durability transaction, and the event's
@@ -46,19 +43,15 @@ export async function commitSale(db: StoresideDb, draft: SaleDraft, env: DeviceE
     const hlc = hlcTick(lastHlc, now);
     const saleId = uuidv7(now, env.randomBytes(10));
     const { totals, tender, staff, store } = draft;
-    const payload = {
+    const payload = completedSalePayload({
       saleId,
-      receiptNumber: receiptNumber(store, enrollment.deviceId, counter),
+      receiptNumber: formatReceiptNumber(store.receiptPrefix, enrollment.deviceId, counter),
       currency: store.currency,
-      lines: totals.lines.map(({ sku, name, quantity, unitPrice, taxCategory, lineTotal, tax }) => ({ sku, name, quantity, unitPrice, taxCategory, lineTotal, tax })),
-      subtotal: totals.subtotal,
-      tax: totals.tax,
-      total: totals.total,
-      taxIncluded: totals.taxIncluded,
       taxConfigVersion: store.taxConfig.version,
+      totals,
       tenders: [tender],
       completedAt: now,
-    };
+    });
     const { event, head: newHead } = appendToChain(head, {
       id: uuidv7(now, env.randomBytes(10)),
       deviceId: enrollment.deviceId,

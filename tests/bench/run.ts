@@ -35,7 +35,8 @@ import {
 import { firstLoadJs } from './support/first-load-js.ts';
 import { openRawLedger } from './support/raw-ledger.ts';
 import { formatNumber, percentile, printTable, progress, row, writeResults, type BenchRow } from './support/report.ts';
-import { batches, sample, saleEvents, seededRandom } from './support/sale-events.ts';
+import { seededRandom } from '../../src/server/demo/demo-retailer.ts';
+import { batches, sample, saleEvents } from './support/sale-events.ts';
 import { buildOneStoreSeed, enrollDevice, openSeededStore, scratchDir, startServer, type OneStoreSeed } from './support/server-fixture.ts';
 
 const DIST_DIR = 'dist';

@@ -142,6 +142,12 @@ class Mulberry32 {
   }
 }
 
+/** A seeded generator of floats in [0, 1): the same seed gives the same sequence (tests, benchmarks). */
+export function seededRandom(seed: number): () => number {
+  const generator = new Mulberry32(seed);
+  return () => generator.next();
+}
+
 /** MurmurHash3's 32-bit finaliser: an avalanche so that neighbouring inputs land far apart. */
 function fmix32(input: number): number {
   let h = input | 0;

@@ -3,21 +3,11 @@ import { priceCart } from '../../../src/domain/cart.ts';
 import type { CartLine } from '../../../src/domain/cart-line.ts';
 import { appendToChain, GENESIS_HASH, type ChainHead, type StoreEvent } from '../../../src/domain/events.ts';
 import { hlcTick, type Hlc } from '../../../src/domain/hlc.ts';
+import { completedSalePayload, formatReceiptNumber } from '../../../src/domain/sale.ts';
 import { uuidv7 } from '../../../src/domain/uuid7.ts';
 import type { ProductRecord } from '../../../src/protocol/entities.ts';
+import { seededRandom } from '../../../src/server/demo/demo-retailer.ts';
 import type { StoreSlice } from '../../../src/server/storage/server-store.ts';
-
-/** A small seeded PRNG (mulberry32), so every run sells the same baskets. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` distinct items of `items`, drawn with `random`. */
 export function sample<T>(items: readonly T[], count: number, random: () => number): T[] {
@@ -58,19 +48,15 @@ export function saleEvents(slice: StoreSlice, deviceId: string, staffId: string,
       staffId,
       hlc,
       type: 'sale.completed',
-      payload: {
+      payload: completedSalePayload({
         saleId: uuidv7(now, randomBytes(10)),
-        receiptNumber: `${store.receiptPrefix}-${deviceId.slice(-4).toUpperCase()}-${String(i).padStart(6, '0')}`,
+        receiptNumber: formatReceiptNumber(store.receiptPrefix, deviceId, i),
         currency: store.currency,
-        lines: totals.lines.map(({ sku, name, quantity, unitPrice, taxCategory, lineTotal, tax }) => ({ sku, name, quantity, unitPrice, taxCategory, lineTotal, tax })),
-        subtotal: totals.subtotal,
-        tax: totals.tax,
-        total: totals.total,
-        taxIncluded: totals.taxIncluded,
         taxConfigVersion: store.taxConfig.version,
+        totals,
         tenders: [{ kind: 'cash', amount: totals.total, tendered: totals.total, change: 0 }],
         completedAt: now,
-      },
+      }),
     });
     events.push(appended.event);
     head = appended.head;

@@ -6,10 +6,11 @@ import type { CartLine } from '../../../src/domain/cart-line.ts';
 import { cashTender } from '../../../src/domain/tender.ts';
 import { appendToChain, GENESIS_HASH, type ChainHead, type StoreEvent } from '../../../src/domain/events.ts';
 import { hlcTick, type Hlc } from '../../../src/domain/hlc.ts';
-import type { SaleCompletedPayload } from '../../../src/domain/sale.ts';
+import { completedSalePayload, formatReceiptNumber, type SaleCompletedPayload } from '../../../src/domain/sale.ts';
 import { uuidv7 } from '../../../src/domain/uuid7.ts';
 import type { ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../../src/protocol/entities.ts';
 import type { PushResponse, SnapshotPage } from '../../../src/protocol/messages.ts';
+import { seededRandom } from '../../../src/server/demo/demo-retailer.ts';
 import type { DemoCredentials } from '../../../src/server/demo/seed-demo.ts';
 
 /**
@@ -144,17 +145,6 @@ export async function enrollDevice(server: { url: string; dataDir: string }, opt
   return new DeviceClient(server.url, answer.body.deviceId, answer.body.storeId, answer.body.token);
 }
 
-/** mulberry32: a small seeded PRNG, so a failing run's carts can be reproduced from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type SaleOptions = {
   /** Cart lines; random products from the snapshot when absent. */
@@ -233,19 +223,15 @@ export class SaleChain {
     // Customers hand over round notes: the next multiple of 500 minor units at or above the total.
     const tender = cashTender(totals.total, Math.ceil(totals.total / 500) * 500);
     if ('error' in tender) throw new Error(tender.error);
-    let payload: SaleCompletedPayload = {
+    let payload: SaleCompletedPayload = completedSalePayload({
       saleId: uuidv7(now, randomBytes(10)),
-      receiptNumber: `${store.receiptPrefix}-${this.device.deviceId.slice(-4).toUpperCase()}-${String(this.receiptCounter).padStart(6, '0')}`,
+      receiptNumber: formatReceiptNumber(store.receiptPrefix, this.device.deviceId, this.receiptCounter),
       currency: store.currency,
-      lines: totals.lines.map(({ sku, name, quantity, unitPrice, taxCategory, lineTotal, tax }) => ({ sku, name, quantity, unitPrice, taxCategory, lineTotal, tax })),
-      subtotal: totals.subtotal,
-      tax: totals.tax,
-      total: totals.total,
-      taxIncluded: totals.taxIncluded,
       taxConfigVersion: store.taxConfig.version,
+      totals,
       tenders: [tender],
       completedAt: now,
-    };
+    });
     if (options.tamper) payload = options.tamper(payload);
     const staff = this.slice.staff[this.receiptCounter % Math.max(1, this.slice.staff.length)];
     const { event, head } = appendToChain(options.prev === undefined ? this.head : { seq: this.head.seq, hash: options.prev }, {

@@ -346,10 +346,19 @@ async function whileWaiting<T>(label: string, work: Promise<T>): Promise<T> {
   }
 }
 
+const GROUPS = { js: async () => [benchFirstLoadJs()], ingest: benchPushIngest, till: benchTill } as const;
+type Group = keyof typeof GROUPS;
+
+/** `npm run bench` runs every group; `npm run bench -- ingest till` runs those only. */
+function groupsToRun(args: readonly string[]): Group[] {
+  const unknown = args.filter((arg) => !(arg in GROUPS));
+  if (unknown.length > 0) throw new Error(`unknown benchmark group ${unknown.join(', ')}; choose from ${Object.keys(GROUPS).join(', ')}`);
+  return args.length > 0 ? (args as Group[]) : (Object.keys(GROUPS) as Group[]);
+}
+
 async function main() {
-  const rows: BenchRow[] = [benchFirstLoadJs()];
-  rows.push(...(await benchPushIngest()));
-  rows.push(...(await benchTill()));
+  const rows: BenchRow[] = [];
+  for (const group of groupsToRun(process.argv.slice(2))) rows.push(...(await GROUPS[group]()));
 
   console.log();
   printTable(rows);

@@ -51,28 +51,20 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
       continue;
     }
 
+    const row = { deviceId, seq: event.seq, id: event.id, storeId: event.storeId, type: event.type, hlc: event.hlc, hash, body: text, receivedAt: now };
     let reason: string | null = null;
     if (event.prev !== headHash) {
       reason = `event does not follow the device's previous event (hash chain broken at seq ${event.seq})`;
       await tx.raiseAlarm({ kind: 'chain_broken', storeId: device.storeId, deviceId, seq: event.seq, detail: reason, at: now });
-    } else if (await tx.eventIdTaken(event.id)) {
+      await tx.quarantineEvent(row, reason);
+    } else if (!(await tx.insertAppliedEvent(row))) {
       reason = `event id ${event.id} is already used by another event`;
+      await tx.quarantineEvent(row, reason);
     } else {
+      // Recorded as applied first (that is what claims its id); moved to quarantine if it cannot be.
       reason = await applyEvent(tx, event, store, stockDeltas);
+      if (reason) await tx.markQuarantined(deviceId, event.seq, reason);
     }
-    await tx.insertEvent({
-      deviceId,
-      seq: event.seq,
-      id: event.id,
-      storeId: event.storeId,
-      type: event.type,
-      hlc: event.hlc,
-      hash,
-      body: text,
-      status: reason ? 'rejected' : 'applied',
-      reason,
-      receivedAt: now,
-    });
     results.push(reason ? { id: event.id, seq: event.seq, status: 'rejected', reason } : { id: event.id, seq: event.seq, status: 'applied' });
     ackedSeq = event.seq;
     headHash = hash;

@@ -14,8 +14,6 @@ export type EventRow = {
   hlc: string;
   hash: string;
   body: string;
-  status: 'applied' | 'rejected';
-  reason: string | null;
   receivedAt: number;
 };
 
@@ -54,9 +52,12 @@ export interface LedgerTx {
   device(deviceId: string): Promise<DeviceState | null>;
   storeRecord(storeId: string): Promise<StoreRecord | null>;
   eventAt(deviceId: string, seq: number): Promise<StoredEvent | null>;
-  /** Whether an applied event already carries this id. */
-  eventIdTaken(id: string): Promise<boolean>;
-  insertEvent(row: EventRow): Promise<void>;
+  /** Records an event as applied; false (nothing written) when an applied event already has its id. */
+  insertAppliedEvent(row: EventRow): Promise<boolean>;
+  /** Records an event that cannot be applied, with why. */
+  quarantineEvent(row: EventRow, reason: string): Promise<void>;
+  /** Moves an event recorded as applied in this transaction to quarantine. */
+  markQuarantined(deviceId: string, seq: number, reason: string): Promise<void>;
   advanceDevice(deviceId: string, ackedSeq: number, headHash: string, at: number): Promise<void>;
   /** Books a sale with its lines and tenders; false (and nothing written) when its id is already booked. */
   insertSale(sale: SaleRow, lines: readonly SaleLineRow[], tenders: readonly TenderRow[]): Promise<boolean>;

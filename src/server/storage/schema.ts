@@ -41,8 +41,8 @@ CREATE TABLE IF NOT EXISTS events (
   received_at BIGINT NOT NULL,
   PRIMARY KEY (device_id, seq)
 );
--- Not unique: a quarantined event may reuse an applied event's id.
-CREATE INDEX IF NOT EXISTS events_by_id ON events (id);
+-- An id belongs to one applied event; a quarantined event may repeat it.
+CREATE UNIQUE INDEX IF NOT EXISTS events_applied_id ON events (id) WHERE status = 'applied';
 
 CREATE TABLE IF NOT EXISTS sales (
   id TEXT PRIMARY KEY,

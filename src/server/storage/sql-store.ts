@@ -88,14 +88,22 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
     async eventAt(deviceId, seq) {
       return (await tx.get<StoredEvent>(`SELECT hash, status, reason FROM events WHERE device_id = ? AND seq = ?`, [deviceId, seq])) ?? null;
     },
-    async eventIdTaken(id) {
-      return (await tx.get(`SELECT 1 AS taken FROM events WHERE id = ? AND status = 'applied'`, [id])) !== undefined;
-    },
-    async insertEvent(e) {
-      await tx.run(
-        `INSERT INTO events (device_id, seq, id, store_id, type, hlc, hash, body, status, reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [e.deviceId, e.seq, e.id, e.storeId, e.type, e.hlc, e.hash, e.body, e.status, e.reason, e.receivedAt],
+    async insertAppliedEvent(e) {
+      const inserted = await tx.run(
+        `INSERT INTO events (device_id, seq, id, store_id, type, hlc, hash, body, status, reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', NULL, ?)
+         ON CONFLICT (id) WHERE status = 'applied' DO NOTHING`,
+        [e.deviceId, e.seq, e.id, e.storeId, e.type, e.hlc, e.hash, e.body, e.receivedAt],
       );
+      return inserted.changes === 1;
+    },
+    async quarantineEvent(e, reason) {
+      await tx.run(
+        `INSERT INTO events (device_id, seq, id, store_id, type, hlc, hash, body, status, reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'rejected', ?, ?)`,
+        [e.deviceId, e.seq, e.id, e.storeId, e.type, e.hlc, e.hash, e.body, reason, e.receivedAt],
+      );
+    },
+    async markQuarantined(deviceId, seq, reason) {
+      await tx.run(`UPDATE events SET status = 'rejected', reason = ? WHERE device_id = ? AND seq = ?`, [reason, deviceId, seq]);
     },
     async advanceDevice(deviceId, ackedSeq, headHash, at) {
       await tx.run(`UPDATE devices SET acked_seq = ?, head_hash = ?, last_push_at = ? WHERE id = ?`, [ackedSeq, headHash, at, deviceId]);

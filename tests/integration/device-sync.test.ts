@@ -11,6 +11,7 @@ import { commitSale, pendingCount, type DeviceEnv } from '../../src/local/commit
 import { StoresideDb } from '../../src/local/db.ts';
 import { EnrollResponseSchema } from '../../src/protocol/messages.ts';
 import { createStoresideServer } from '../../src/server/app.ts';
+import { hashSecret, newEnrollmentCode } from '../../src/server/auth/secrets.ts';
 import { buildDemoSeed } from '../../src/server/demo/seed-demo.ts';
 import { newUuid } from '../../src/server/ids.ts';
 import { openSqlite } from '../../src/server/storage/sqlite-driver.ts';
@@ -38,11 +39,11 @@ describe('device sync against the real server', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'storeside-device-sync-'));
     store = createSqlStore(openSqlite(join(dataDir, 'storeside.db')));
     await store.migrate();
-    const { seed, credentials } = buildDemoSeed({ seed: 7, productCount: 60, pinIterations: 1000 });
+    const { seed } = buildDemoSeed({ seed: 7, productCount: 60, pinIterations: 1000 });
     const first = seed.stores[0]!;
-    await store.seed({ stores: [first], enrollmentCodes: seed.enrollmentCodes.filter((c) => c.storeId === first.store.id) });
-    const storeCodes = credentials.stores[0]!.enrollmentCodes;
-    codes = [...storeCodes.tablet, ...storeCodes.kiosk];
+    // Every test enrolls a device or two of its own: more codes than the demo hands out.
+    codes = Array.from({ length: 20 }, newEnrollmentCode);
+    await store.seed({ stores: [first], enrollmentCodes: codes.map((code) => ({ codeHash: hashSecret(code), storeId: first.store.id, role: 'tablet' as const })) });
     server = createStoresideServer({ store, distDir: join(dataDir, 'no-dist'), now: Date.now, newId: newUuid, maxBodyBytes: 1 << 20 });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -242,5 +243,24 @@ describe('device sync against the real server', () => {
     expect(pulled).toMatchObject({ ok: false, failure: { kind: 'invalid_response', message: expect.stringContaining('stock "SKU-000001"') } });
     expect(await db.getMeta('cursor')).toBe(cursor);
     expect(typeof (await db.stock.get('SKU-000001'))?.onHand).toBe('number');
+  });
+
+  it('puts its stock count back when the server quarantines one of its sales', async () => {
+    const sameIds = env(1_800_000_100_000, 42);
+    const first = await enrolledDevice();
+    await sellOne('SKU-000040', 1, sameIds);
+    expect((await pushOutbox(db, first.api)).ok).toBe(true);
+
+    db = new StoresideDb(`device-${++dbCount}`);
+    const second = await enrolledDevice();
+    const levelOnServer = (await db.stock.get('SKU-000040'))!.onHand;
+    // The same clock and randomness make the same ids, which the server has taken already: quarantined.
+    await sellOne('SKU-000040', 2, sameIds);
+    expect((await db.stock.get('SKU-000040'))!.onHand).toBe(levelOnServer - 2);
+
+    const pushed = await pushOutbox(db, second.api);
+    expect(pushed).toMatchObject({ ok: true, rejected: [expect.objectContaining({ status: 'rejected' })] });
+    expect((await pullChanges(db, second.api)).ok).toBe(true);
+    expect((await db.stock.get('SKU-000040'))!.onHand).toBe(levelOnServer);
   });
 });

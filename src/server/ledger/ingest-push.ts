@@ -65,18 +65,29 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
       reason = await applyEvent(tx, event, store, stockDeltas);
       if (reason) await tx.markQuarantined(deviceId, event.seq, reason);
     }
+    if (reason) republishStock(event, stockDeltas);
     results.push(reason ? { id: event.id, seq: event.seq, status: 'rejected', reason } : { id: event.id, seq: event.seq, status: 'applied' });
     ackedSeq = event.seq;
     headHash = hash;
   }
   if (stockDeltas.size > 0) {
     for (const sku of await tx.adjustStock(device.storeId, stockDeltas)) {
+      if (stockDeltas.get(sku) === 0) continue; // only republished, nothing sold
       const detail = `sold ${-stockDeltas.get(sku)!} of ${sku}, which store ${device.storeId} does not stock; its count was not changed`;
       await tx.raiseAlarm({ kind: 'unknown_sku', storeId: device.storeId, deviceId, seq: null, detail, at: now });
     }
   }
   if (ackedSeq !== device.ackedSeq) await tx.advanceDevice(deviceId, ackedSeq, headHash, now);
   return { kind: 'acked', ackedThroughSeq: ackedSeq, results };
+}
+
+/**
+ * The device took a quarantined sale's units off its own count when it sold
+ * them. A zero movement republishes the server's level for those SKUs, so the
+ * device's next pull puts its count back to the truth.
+ */
+function republishStock(event: StoreEvent, stockDeltas: StockDeltas): void {
+  for (const line of event.payload.lines) stockDeltas.set(line.sku, stockDeltas.get(line.sku) ?? 0);
 }
 
 function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof applySale>[2], stockDeltas: StockDeltas): Promise<string | null> {

@@ -13,20 +13,33 @@ export type TaxMode = 'exclusive' | 'inclusive';
 /** Where rounding happens: on each line, or once per rate on the whole invoice. */
 export type RoundingLevel = 'line' | 'invoice';
 
-export type TaxCategory = { rate: number; label: string };
+/**
+ * An authority whose tax applies to the store's sales: a state, a county, a
+ * city, a transit district — or one VAT. Their taxes stack.
+ */
+export type TaxJurisdiction = {
+  id: string;
+  /** printed before the rate on receipts: "Texas", "Austin", "MwSt.", "VAT" */
+  label: string;
+  /** rate per tax category, parts per million; a category it does not list, it does not tax */
+  rates: Record<string, number>;
+};
 
 export type TaxConfig = {
   version: number;
   mode: TaxMode;
   rounding: RoundingMode;
   level: RoundingLevel;
-  categories: Record<string, TaxCategory>;
+  /** every tax category a product may carry here, with its name */
+  categories: Record<string, { label: string }>;
+  jurisdictions: TaxJurisdiction[];
 };
 
 export type TaxableLine = { amount: Minor; taxCategory: string };
 
+/** One line of a receipt's tax summary: one jurisdiction's tax at one rate. */
 export type TaxBreakdownRow = {
-  category: string;
+  jurisdiction: string;
   label: string;
   rate: number;
   /** amount the rate applies to: net for exclusive stores, gross for inclusive */
@@ -43,46 +56,88 @@ export class UnknownTaxCategoryError extends Error {
   }
 }
 
-function taxOn(base: Minor, rate: number, config: TaxConfig): Minor {
-  return config.mode === 'exclusive'
-    ? scaleRounded(base, rate, RATE_SCALE, config.rounding)
-    : scaleRounded(base, rate, RATE_SCALE + rate, config.rounding);
+/** "6.25 %", "19 %": a rate as receipts print it. */
+export function formatRate(rate: number): string {
+  const whole = Math.floor(rate / 10_000);
+  const fraction = String(rate % 10_000).padStart(4, '0').replace(/0+$/, '');
+  return `${whole}${fraction ? `.${fraction}` : ''} %`;
+}
+
+function rateOf(jurisdiction: TaxJurisdiction, category: string): number {
+  // hasOwn, not a lookup: a category called "constructor" must not find a prototype member.
+  return Object.hasOwn(jurisdiction.rates, category) ? jurisdiction.rates[category]! : 0;
 }
 
 /**
- * Tax for a list of line amounts. At 'line' level each line is rounded and the
- * breakdown adds them up; at 'invoice' level each rate's base is taxed once and
- * that tax is allocated back to its lines so that line taxes still sum exactly.
+ * Tax for a list of line amounts, jurisdiction by jurisdiction.
+ *
+ * Exclusive: each jurisdiction's tax is rate × net. Inclusive: the gross holds
+ * every jurisdiction's tax, so each one's share is gross × rate / (1 + the
+ * category's combined rate). At 'line' level every line's tax is rounded; at
+ * 'invoice' level each (jurisdiction, rate) is taxed once on its summed base and
+ * allocated back to its lines, so line taxes still add up exactly.
  */
 export function computeTax(lines: readonly TaxableLine[], config: TaxConfig): TaxResult {
-  const lineTax: Minor[] = new Array(lines.length).fill(0);
-  const groups = new Map<string, { base: Minor; indexes: number[] }>();
-  lines.forEach((line, index) => {
-    // hasOwn, not a lookup: "constructor" or "__proto__" must not pass for a configured category.
+  for (const line of lines) {
     if (!Object.hasOwn(config.categories, line.taxCategory)) throw new UnknownTaxCategoryError(line.taxCategory);
-    let group = groups.get(line.taxCategory);
-    if (!group) groups.set(line.taxCategory, (group = { base: 0, indexes: [] }));
-    group.base += line.amount;
-    group.indexes.push(index);
+  }
+  const combinedRate = new Map<string, number>();
+  for (const line of lines) {
+    if (!combinedRate.has(line.taxCategory)) {
+      combinedRate.set(line.taxCategory, sumMinor(config.jurisdictions.map((j) => rateOf(j, line.taxCategory))));
+    }
+  }
+
+  // Lines taxed alike share a group: same jurisdiction, same rate, same divisor.
+  type Group = { jurisdictionIndex: number; rate: number; divisor: number; base: Minor; indexes: number[] };
+  const groups = new Map<string, Group>();
+  config.jurisdictions.forEach((jurisdiction, jurisdictionIndex) => {
+    lines.forEach((line, index) => {
+      const rate = rateOf(jurisdiction, line.taxCategory);
+      if (rate === 0) return;
+      const divisor = config.mode === 'exclusive' ? RATE_SCALE : RATE_SCALE + combinedRate.get(line.taxCategory)!;
+      const key = `${jurisdictionIndex}|${rate}|${divisor}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { jurisdictionIndex, rate, divisor, base: 0, indexes: [] }));
+      group.base += line.amount;
+      group.indexes.push(index);
+    });
   });
 
-  const breakdown: TaxBreakdownRow[] = [];
-  for (const [category, group] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const { rate, label } = config.categories[category]!;
-    let groupTax: Minor;
+  const lineTax: Minor[] = new Array(lines.length).fill(0);
+  const rows = new Map<string, TaxBreakdownRow & { order: number }>();
+  for (const group of groups.values()) {
+    let groupTax = 0;
     if (config.level === 'line') {
-      groupTax = 0;
       for (const index of group.indexes) {
-        const tax = taxOn(lines[index]!.amount, rate, config);
-        lineTax[index] = tax;
+        const tax = scaleRounded(lines[index]!.amount, group.rate, group.divisor, config.rounding);
+        lineTax[index]! += tax;
         groupTax += tax;
       }
     } else {
-      groupTax = taxOn(group.base, rate, config);
+      groupTax = scaleRounded(group.base, group.rate, group.divisor, config.rounding);
       const parts = allocateProportionally(groupTax, group.indexes.map((i) => lines[i]!.amount));
-      group.indexes.forEach((lineIndex, k) => (lineTax[lineIndex] = parts[k]!));
+      group.indexes.forEach((lineIndex, k) => (lineTax[lineIndex]! += parts[k]!));
     }
-    breakdown.push({ category, label, rate, base: group.base, tax: groupTax });
+    const jurisdiction = config.jurisdictions[group.jurisdictionIndex]!;
+    const rowKey = `${group.jurisdictionIndex}|${group.rate}`;
+    const row = rows.get(rowKey);
+    if (row) {
+      row.base += group.base;
+      row.tax += groupTax;
+    } else {
+      rows.set(rowKey, {
+        jurisdiction: jurisdiction.id,
+        label: `${jurisdiction.label} ${formatRate(group.rate)}`,
+        rate: group.rate,
+        base: group.base,
+        tax: groupTax,
+        order: group.jurisdictionIndex,
+      });
+    }
   }
+  const breakdown = [...rows.values()]
+    .sort((a, b) => a.order - b.order || b.rate - a.rate)
+    .map(({ order: _order, ...row }) => row);
   return { lineTax, breakdown, tax: sumMinor(breakdown.map((row) => row.tax)) };
 }

@@ -13,7 +13,14 @@ export const TaxConfigSchema = v.object({
   mode: v.picklist(['exclusive', 'inclusive']),
   rounding: v.picklist(['half-up', 'half-even']),
   level: v.picklist(['line', 'invoice']),
-  categories: v.record(v.string(), v.object({ rate: v.pipe(v.number(), v.integer(), v.minValue(0)), label: v.string() })),
+  categories: v.record(v.string(), v.object({ label: v.string() })),
+  jurisdictions: v.array(
+    v.object({
+      id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+      label: v.string(),
+      rates: v.record(v.string(), v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))),
+    }),
+  ),
 });
 
 export const StoreRecordSchema = v.object({

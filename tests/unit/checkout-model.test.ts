@@ -14,7 +14,14 @@ const store: StoreRecord = {
   locale: 'en-US',
   timezone: 'America/Chicago',
   receiptPrefix: 'TST',
-  taxConfig: { version: 1, mode: 'exclusive', rounding: 'half-up', level: 'line', categories: { standard: { rate: 82_500, label: 'Sales tax' } } },
+  taxConfig: {
+    version: 1,
+    mode: 'exclusive',
+    rounding: 'half-up',
+    level: 'line',
+    categories: { standard: { label: 'Standard' } },
+    jurisdictions: [{ id: 'tx', label: 'Sales tax', rates: { standard: 82_500 } }],
+  },
 };
 const product = (n: number, price: number): ProductRecord => ({
   sku: `SKU-${n}`,

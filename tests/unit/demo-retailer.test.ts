@@ -1,3 +1,4 @@
+import type { TaxConfig } from '../../src/domain/tax.ts';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import * as v from 'valibot';
@@ -12,6 +13,11 @@ function storeById(retailer: DemoRetailer, id: string) {
   const found = retailer.stores.find((entry) => entry.store.id === id);
   if (!found) throw new Error(`no store ${id}`);
   return found;
+}
+
+/** What a category pays in all: the rates of every authority that taxes it, added up. */
+function combinedRate(config: TaxConfig, category: string): number {
+  return config.jurisdictions.reduce((sum, j) => sum + (j.rates[category] ?? 0), 0);
 }
 
 describe('generateDemoRetailer', () => {
@@ -43,27 +49,36 @@ describe('generateDemoRetailer', () => {
     const austin = storeById(demo, 'store-us-austin').store;
     expect(austin).toMatchObject({ currency: 'USD', locale: 'en-US', timezone: 'America/Chicago' });
     expect(austin.taxConfig).toMatchObject({ version: 1, mode: 'exclusive', rounding: 'half-up', level: 'invoice' });
-    expect(austin.taxConfig.categories['standard']!.rate).toBe(82_500);
-    expect(austin.taxConfig.categories['reduced']!.rate).toBe(0);
+    expect(combinedRate(austin.taxConfig, 'standard')).toBe(82_500);
+    expect(combinedRate(austin.taxConfig, 'reduced')).toBe(0);
 
     const berlin = storeById(demo, 'store-de-berlin').store;
     expect(berlin).toMatchObject({ currency: 'EUR', locale: 'de-DE', timezone: 'Europe/Berlin' });
     expect(berlin.taxConfig).toMatchObject({ version: 1, mode: 'inclusive', rounding: 'half-up', level: 'line' });
-    expect(berlin.taxConfig.categories['standard']!.rate).toBe(190_000);
-    expect(berlin.taxConfig.categories['reduced']!.rate).toBe(70_000);
+    expect(combinedRate(berlin.taxConfig, 'standard')).toBe(190_000);
+    expect(combinedRate(berlin.taxConfig, 'reduced')).toBe(70_000);
 
     const london = storeById(demo, 'store-gb-london').store;
     expect(london).toMatchObject({ currency: 'GBP', locale: 'en-GB', timezone: 'Europe/London' });
     expect(london.taxConfig).toMatchObject({ version: 1, mode: 'inclusive', rounding: 'half-even', level: 'invoice' });
-    expect(london.taxConfig.categories['standard']!.rate).toBe(200_000);
-    expect(london.taxConfig.categories['reduced']!.rate).toBe(50_000);
+    expect(combinedRate(london.taxConfig, 'standard')).toBe(200_000);
+    expect(combinedRate(london.taxConfig, 'reduced')).toBe(50_000);
+  });
+
+  it('stacks Texas, City of Austin and Capital Metro taxes in Austin, each its own authority', () => {
+    const austin = storeById(demo, 'store-us-austin').store;
+    expect(austin.taxConfig.jurisdictions.map((j) => [j.id, j.rates['standard']])).toEqual([
+      ['us-tx', 62_500],
+      ['us-tx-austin', 10_000],
+      ['us-tx-capmetro', 10_000],
+    ]);
   });
 
   it('defines the same four tax categories, with zero and exempt at 0 %, in every store', () => {
     for (const { store } of demo.stores) {
       expect(Object.keys(store.taxConfig.categories).sort()).toEqual([...TAX_CATEGORIES].sort());
-      expect(store.taxConfig.categories['zero']!.rate).toBe(0);
-      expect(store.taxConfig.categories['exempt']!.rate).toBe(0);
+      expect(combinedRate(store.taxConfig, 'zero')).toBe(0);
+      expect(combinedRate(store.taxConfig, 'exempt')).toBe(0);
     }
   });
 
@@ -163,9 +178,9 @@ describe('generateDemoRetailer', () => {
 
   it('does not let a caller who edits one retailer change the next', () => {
     const first = generateDemoRetailer({ seed: 1, productCount: 10 });
-    first.stores[0]!.store.taxConfig.categories['standard']!.rate = 1;
+    first.stores[0]!.store.taxConfig.jurisdictions[0]!.rates['standard'] = 1;
     const second = generateDemoRetailer({ seed: 1, productCount: 10 });
-    expect(second.stores[0]!.store.taxConfig.categories['standard']!.rate).toBe(82_500);
+    expect(combinedRate(second.stores[0]!.store.taxConfig, 'standard')).toBe(82_500);
   });
 
   it('rejects a product count that is negative, fractional or beyond six-digit SKUs', () => {

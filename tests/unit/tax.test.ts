@@ -11,10 +11,8 @@ const germanVat: TaxConfig = {
   mode: 'inclusive',
   rounding: 'half-up',
   level: 'line',
-  categories: {
-    standard: { rate: 190_000, label: 'MwSt 19 %' },
-    reduced: { rate: 70_000, label: 'MwSt 7 %' },
-  },
+  categories: { standard: { label: 'Standard' }, reduced: { label: 'Reduced' } },
+  jurisdictions: [{ id: 'de', label: 'MwSt', rates: { standard: 190_000, reduced: 70_000 } }],
 };
 
 const texasSalesTax: TaxConfig = {
@@ -22,7 +20,18 @@ const texasSalesTax: TaxConfig = {
   mode: 'exclusive',
   rounding: 'half-up',
   level: 'invoice',
-  categories: { standard: { rate: 82_500, label: 'Sales tax 8.25 %' } },
+  categories: { standard: { label: 'Standard' } },
+  jurisdictions: [{ id: 'us-tx-combined', label: 'Sales tax', rates: { standard: 82_500 } }],
+};
+
+/** The same 8.25 % as three authorities, each computing and rounding its own tax. */
+const texasStacked: TaxConfig = {
+  ...texasSalesTax,
+  jurisdictions: [
+    { id: 'us-tx', label: 'Texas', rates: { standard: 62_500 } },
+    { id: 'us-tx-austin', label: 'City of Austin', rates: { standard: 10_000 } },
+    { id: 'us-tx-capmetro', label: 'Capital Metro', rates: { standard: 10_000 } },
+  ],
 };
 
 function line(sku: string, quantity: number, unitPrice: number, taxCategory: string): CartLine {
@@ -38,11 +47,6 @@ function referenceRound(n: bigint, d: bigint, mode: RoundingMode): number {
   return Number(negative ? -q : q);
 }
 
-/** Tax on one amount straight from the definition: base × r, or gross × r / (1 + r). */
-function referenceTax(amount: number, rate: number, config: TaxConfig): number {
-  const denominator = config.mode === 'exclusive' ? RATE_SCALE : RATE_SCALE + rate;
-  return referenceRound(BigInt(amount) * BigInt(rate), BigInt(denominator), config.rounding);
-}
 
 describe('a German VAT-inclusive receipt rounded per line', () => {
   const receipt = [
@@ -62,17 +66,17 @@ describe('a German VAT-inclusive receipt rounded per line', () => {
     expect(totals.taxIncluded).toBe(true);
   });
 
-  it('lists one breakdown row per rate with the gross base and the sum of its line taxes', () => {
+  it('lists one breakdown row per rate, highest first, with the gross base and the sum of its line taxes', () => {
     expect(priceCart(receipt, germanVat).taxBreakdown).toEqual([
-      { category: 'reduced', label: 'MwSt 7 %', rate: 70_000, base: 647, tax: 43 },
-      { category: 'standard', label: 'MwSt 19 %', rate: 190_000, base: 1398, tax: 224 },
+      { jurisdiction: 'de', label: 'MwSt 19 %', rate: 190_000, base: 1398, tax: 224 },
+      { jurisdiction: 'de', label: 'MwSt 7 %', rate: 70_000, base: 647, tax: 43 },
     ]);
   });
 
   it('gives a different tax when the same receipt is rounded once per rate instead', () => {
     // 1398 × 19/119 = 26562/119 = 223.21 → 223; 647 × 7/107 = 4529/107 = 42.33 → 42
     const totals = priceCart(receipt, { ...germanVat, level: 'invoice' });
-    expect(totals.taxBreakdown.map((row) => row.tax)).toEqual([42, 223]);
+    expect(totals.taxBreakdown.map((row) => row.tax)).toEqual([223, 42]);
     expect(totals.tax).toBe(265);
     expect(totals.total).toBe(2045);
   });
@@ -100,9 +104,26 @@ describe('a US tax-exclusive receipt at 8.25 % rounded on the invoice', () => {
     // floors 49 + 86 + 53 = 188, and the last cent goes to the largest remainder (.51).
     const totals = priceCart(receipt, texasSalesTax);
     expect(totals.lines.map((l) => l.tax)).toEqual([49, 86, 54]);
+    expect(totals.taxBreakdown).toEqual([{ jurisdiction: 'us-tx-combined', label: 'Sales tax 8.25 %', rate: 82_500, base: 2296, tax: 189 }]);
+  });
+
+  it('charges each stacked authority its own rounded tax: 143.50 → 144 + 22.96 → 23 + 22.96 → 23 = 190', () => {
+    const totals = priceCart(receipt, texasStacked);
     expect(totals.taxBreakdown).toEqual([
-      { category: 'standard', label: 'Sales tax 8.25 %', rate: 82_500, base: 2296, tax: 189 },
+      { jurisdiction: 'us-tx', label: 'Texas 6.25 %', rate: 62_500, base: 2296, tax: 144 },
+      { jurisdiction: 'us-tx-austin', label: 'City of Austin 1 %', rate: 10_000, base: 2296, tax: 23 },
+      { jurisdiction: 'us-tx-capmetro', label: 'Capital Metro 1 %', rate: 10_000, base: 2296, tax: 23 },
     ]);
+    expect(totals.tax).toBe(190);
+    expect(totals.total).toBe(2296 + 190);
+    expect(totals.lines.reduce((sum, l) => sum + l.tax, 0)).toBe(190);
+  });
+
+  it('leaves groceries untaxed where no authority taxes their category', () => {
+    const groceries = { ...texasStacked, categories: { ...texasStacked.categories, reduced: { label: 'Grocery food' } } };
+    const totals = priceCart([line('MILK', 2, 329, 'reduced'), line('SOAP', 1, 499, 'standard')], groceries);
+    expect(totals.lines.map((l) => l.tax)).toEqual([0, 41]); // 499 × 6.25 % = 31.19 → 31, + 4.99 → 5, + 5 = 41
+    expect(totals.taxBreakdown.every((row) => row.base === 499)).toBe(true);
   });
 });
 
@@ -112,7 +133,8 @@ describe('rounding mode on a tie', () => {
     mode: 'exclusive',
     rounding,
     level: 'line',
-    categories: { standard: { rate: 100_000, label: '10 %' } },
+    categories: { standard: { label: 'Standard' } },
+    jurisdictions: [{ id: 'x', label: 'Tax', rates: { standard: 100_000 } }],
   });
 
   it('rounds 10 % of 25 cents (2.5) up to 3 half-up and down to 2 half-even', () => {
@@ -160,12 +182,46 @@ const taxConfigArb: fc.Arbitrary<TaxConfig> = fc
     mode: fc.constantFrom('exclusive' as const, 'inclusive' as const),
     rounding: fc.constantFrom('half-up' as const, 'half-even' as const),
     level: fc.constantFrom('line' as const, 'invoice' as const),
-    rates: fc.tuple(...CATEGORY_NAMES.map(() => fc.integer({ min: 0, max: 300_000 }))),
+    // one authority (VAT) to three stacked ones (state, county, city), each with its own rates
+    jurisdictionRates: fc.array(fc.tuple(...CATEGORY_NAMES.map(() => fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 200_000 })))), { minLength: 1, maxLength: 3 }),
   })
-  .map(({ rates, ...rest }) => ({
+  .map(({ jurisdictionRates, ...rest }) => ({
     ...rest,
-    categories: Object.fromEntries(CATEGORY_NAMES.map((name, i) => [name, { rate: rates[i]!, label: name }])),
+    categories: Object.fromEntries(CATEGORY_NAMES.map((name) => [name, { label: name }])),
+    jurisdictions: jurisdictionRates.map((rates, j) => ({ id: `j${j}`, label: `J${j}`, rates: Object.fromEntries(CATEGORY_NAMES.map((name, i) => [name, rates[i]!])) })),
   }));
+
+/**
+ * The breakdown straight from the definition, written apart from src/domain/tax.ts:
+ * per authority and rate, the base, and the tax rounded per line or once per
+ * (rate, divisor) — in inclusive stores the divisor is 1 + the category's combined rate.
+ */
+function referenceBreakdown(lines: readonly CartLine[], config: TaxConfig) {
+  const rows = new Map<string, { jurisdiction: string; rate: number; base: number; tax: number }>();
+  config.jurisdictions.forEach((j) => {
+    const invoiceGroups = new Map<string, { rate: number; divisor: number; base: number }>();
+    for (const l of lines) {
+      const rate = j.rates[l.taxCategory] ?? 0;
+      if (rate === 0) continue;
+      const combined = config.jurisdictions.reduce((sum, other) => sum + (other.rates[l.taxCategory] ?? 0), 0);
+      const divisor = config.mode === 'exclusive' ? RATE_SCALE : RATE_SCALE + combined;
+      const amount = l.quantity * l.unitPrice;
+      const row = rows.get(`${j.id}|${rate}`) ?? { jurisdiction: j.id, rate, base: 0, tax: 0 };
+      row.base += amount;
+      if (config.level === 'line') row.tax += referenceRound(BigInt(amount) * BigInt(rate), BigInt(divisor), config.rounding);
+      rows.set(`${j.id}|${rate}`, row);
+      const group = invoiceGroups.get(`${rate}|${divisor}`) ?? { rate, divisor, base: 0 };
+      group.base += amount;
+      invoiceGroups.set(`${rate}|${divisor}`, group);
+    }
+    if (config.level === 'invoice') {
+      for (const group of invoiceGroups.values()) {
+        rows.get(`${j.id}|${group.rate}`)!.tax += referenceRound(BigInt(group.base) * BigInt(group.rate), BigInt(group.divisor), config.rounding);
+      }
+    }
+  });
+  return rows;
+}
 
 const cartLineArb: fc.Arbitrary<CartLine> = fc.record({
   sku: fc.string({ minLength: 1, maxLength: 8 }),
@@ -206,18 +262,14 @@ describe('cart totals over random carts and tax configurations', () => {
     );
   });
 
-  it('have breakdown rows, one per category used, that sum to the tax', () => {
+  it('have breakdown rows, one per authority and rate in use, that sum to the tax', () => {
     fc.assert(
       fc.property(cartArb, taxConfigArb, (lines, config) => {
         const totals = priceCart(lines, config);
         expect(totals.taxBreakdown.reduce((sum, row) => sum + row.tax, 0)).toBe(totals.tax);
-        const used = [...new Set(lines.map((l) => l.taxCategory))].sort();
-        expect(totals.taxBreakdown.map((row) => row.category)).toEqual(used);
-        for (const row of totals.taxBreakdown) {
-          const base = lines.filter((l) => l.taxCategory === row.category).reduce((s, l) => s + l.quantity * l.unitPrice, 0);
-          expect(row.base).toBe(base);
-          expect(row.rate).toBe(config.categories[row.category]!.rate);
-        }
+        const expected = referenceBreakdown(lines, config);
+        expect(totals.taxBreakdown.map((row) => `${row.jurisdiction}|${row.rate}`).sort()).toEqual([...expected.keys()].sort());
+        for (const row of totals.taxBreakdown) expect(row.base).toBe(expected.get(`${row.jurisdiction}|${row.rate}`)!.base);
       }),
     );
   });
@@ -231,27 +283,28 @@ describe('cart totals over random carts and tax configurations', () => {
     );
   });
 
-  it('tax each rate exactly as the definition says, per line or once per invoice', () => {
+  it('tax each authority and rate exactly as the definition says, per line or once per invoice', () => {
     fc.assert(
       fc.property(cartArb, taxConfigArb, (lines, config) => {
-        const totals = priceCart(lines, config);
-        for (const row of totals.taxBreakdown) {
-          const rate = config.categories[row.category]!.rate;
-          const own = totals.lines.filter((l) => l.taxCategory === row.category);
-          if (config.level === 'line') {
-            for (const l of own) expect(l.tax).toBe(referenceTax(l.quantity * l.unitPrice, rate, config));
-            expect(row.tax).toBe(own.reduce((s, l) => s + referenceTax(l.quantity * l.unitPrice, rate, config), 0));
-          } else {
-            expect(row.tax).toBe(referenceTax(row.base, rate, config));
-            if (row.base > 0) {
-              // each line gets its proportional share of the rate's tax, less than a cent off
-              for (const l of own) {
-                const error = BigInt(l.tax) * BigInt(row.base) - BigInt(row.tax) * BigInt(l.lineTotal);
-                expect(error < 0n ? -error : error).toBeLessThan(BigInt(row.base));
-              }
-            }
-          }
-        }
+        const expected = referenceBreakdown(lines, config);
+        for (const row of priceCart(lines, config).taxBreakdown) expect(row.tax).toBe(expected.get(`${row.jurisdiction}|${row.rate}`)!.tax);
+      }),
+    );
+  });
+
+  it('give each line, at line level, the sum of its rounded taxes from every authority', () => {
+    fc.assert(
+      fc.property(cartArb, taxConfigArb, (lines, config) => {
+        const totals = priceCart(lines, { ...config, level: 'line' });
+        totals.lines.forEach((l) => {
+          const combined = config.jurisdictions.reduce((sum, j) => sum + (j.rates[l.taxCategory] ?? 0), 0);
+          const divisor = config.mode === 'exclusive' ? RATE_SCALE : RATE_SCALE + combined;
+          const expected = config.jurisdictions.reduce(
+            (sum, j) => sum + referenceRound(BigInt(l.lineTotal) * BigInt(j.rates[l.taxCategory] ?? 0), BigInt(divisor), config.rounding),
+            0,
+          );
+          expect(l.tax).toBe(expected);
+        });
       }),
     );
   });

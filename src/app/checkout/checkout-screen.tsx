@@ -88,7 +88,7 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
             <Money amount={totals?.subtotal ?? 0} store={store} />
           </dd>
           {(totals?.taxBreakdown ?? []).map((row) => (
-            <Fragment key={row.category}>
+            <Fragment key={`${row.jurisdiction} ${row.rate}`}>
               <dt class="muted">
                 {totals?.taxIncluded ? 'incl. ' : ''}
                 {row.label}

@@ -95,7 +95,7 @@ export function generateDemoRetailer(options: { seed: number; productCount: numb
         timezone: spec.timezone,
         receiptPrefix: spec.receiptPrefix,
         // A copy, so a caller that edits its retailer cannot change the next one generated.
-        taxConfig: { ...spec.taxConfig, categories: copyCategories(spec.taxConfig.categories) },
+        taxConfig: structuredClone(spec.taxConfig),
       },
       prices,
       stock,
@@ -104,10 +104,6 @@ export function generateDemoRetailer(options: { seed: number; productCount: numb
   });
 
   return { products, stores };
-}
-
-function copyCategories(categories: TaxConfig['categories']): TaxConfig['categories'] {
-  return Object.fromEntries(Object.entries(categories).map(([key, category]) => [key, { ...category }]));
 }
 
 // ---------------------------------------------------------------------------
@@ -312,6 +308,8 @@ function shuffled<T>(items: readonly T[], random: Random): T[] {
 // 'reduced' is groceries (0 % food in Texas, 7 % in Germany, where the UK would
 // in truth zero-rate most food), 'zero' is books and children's clothing.
 
+const TAX_CATEGORY_LABELS = { standard: { label: 'Standard' }, reduced: { label: 'Reduced' }, zero: { label: 'Zero-rated' }, exempt: { label: 'Exempt' } };
+
 type StoreSpec = {
   id: string;
   name: string;
@@ -340,13 +338,14 @@ const STORES: readonly StoreSpec[] = [
       mode: 'exclusive',
       rounding: 'half-up',
       level: 'invoice',
-      categories: {
-        // Texas 6.25 % state + 2 % City of Austin / transit local sales tax.
-        standard: { rate: 82_500, label: 'Sales tax 8.25 %' },
-        reduced: { rate: 0, label: 'Grocery food 0 %' },
-        zero: { rate: 0, label: 'Sales tax 0 %' },
-        exempt: { rate: 0, label: 'Tax exempt' },
-      },
+      categories: TAX_CATEGORY_LABELS,
+      // Texas 6.25 % state + 1 % City of Austin + 1 % Capital Metro transit = 8.25 %;
+      // grocery food ('reduced') is not taxed by any of them.
+      jurisdictions: [
+        { id: 'us-tx', label: 'Texas', rates: { standard: 62_500 } },
+        { id: 'us-tx-austin', label: 'City of Austin', rates: { standard: 10_000 } },
+        { id: 'us-tx-capmetro', label: 'Capital Metro', rates: { standard: 10_000 } },
+      ],
     },
     priceFactor: [1, 1],
     priceEndings: [99, 99, 99, 49, 29, 79, 89],
@@ -365,12 +364,8 @@ const STORES: readonly StoreSpec[] = [
       mode: 'inclusive',
       rounding: 'half-up',
       level: 'line',
-      categories: {
-        standard: { rate: 190_000, label: 'MwSt. 19 %' },
-        reduced: { rate: 70_000, label: 'MwSt. 7 %' },
-        zero: { rate: 0, label: 'MwSt. 0 %' },
-        exempt: { rate: 0, label: 'Steuerfrei' },
-      },
+      categories: TAX_CATEGORY_LABELS,
+      jurisdictions: [{ id: 'de', label: 'MwSt.', rates: { standard: 190_000, reduced: 70_000 } }],
     },
     priceFactor: [0.92, 1.08],
     priceEndings: [99, 99, 49, 95, 29, 69],
@@ -389,12 +384,8 @@ const STORES: readonly StoreSpec[] = [
       mode: 'inclusive',
       rounding: 'half-even',
       level: 'invoice',
-      categories: {
-        standard: { rate: 200_000, label: 'VAT 20 %' },
-        reduced: { rate: 50_000, label: 'VAT 5 %' },
-        zero: { rate: 0, label: 'VAT 0 % (zero-rated)' },
-        exempt: { rate: 0, label: 'VAT exempt' },
-      },
+      categories: TAX_CATEGORY_LABELS,
+      jurisdictions: [{ id: 'gb', label: 'VAT', rates: { standard: 200_000, reduced: 50_000 } }],
     },
     priceFactor: [0.78, 0.9],
     priceEndings: [99, 99, 50, 49, 25, 75],

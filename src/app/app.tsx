@@ -3,11 +3,13 @@ import type { StoresideDb } from '../local/db.ts';
 import { CheckoutScreen } from './checkout/checkout-screen.tsx';
 import { createCheckoutModel } from './checkout/checkout-model.ts';
 import { SyncIndicator } from './components/sync-indicator.tsx';
-import { EnrollScreen } from './enroll/enroll-screen.tsx';
-import { LoginScreen } from './login/login-screen.tsx';
+import { LazyView } from './components/lazy-view.tsx';
 import type { PricingClient } from './pricing-client.ts';
 import type { SessionModel } from './session-model.ts';
 import type { SyncModel } from './sync-model.ts';
+
+const loadEnrollScreen = () => import('./enroll/enroll-screen.tsx');
+const loadLoginScreen = () => import('./login/login-screen.tsx');
 
 type Props = { session: SessionModel; sync: SyncModel; db: StoresideDb; pricing: PricingClient };
 
@@ -33,9 +35,9 @@ export function App({ session, sync, db, pricing }: Props) {
       </header>
       <main class="content">
         {phase === 'loading' && <p class="centered">Opening…</p>}
-        {phase === 'enroll' && <EnrollScreen session={session} />}
+        {phase === 'enroll' && <LazyView load={loadEnrollScreen} render={({ EnrollScreen }) => <EnrollScreen session={session} />} />}
         {phase === 'bootstrapping' && <Bootstrapping session={session} />}
-        {phase === 'login' && <LoginScreen session={session} />}
+        {phase === 'login' && <LazyView load={loadLoginScreen} render={({ LoginScreen }) => <LoginScreen session={session} />} />}
         {phase === 'checkout' && store && staff && <Checkout db={db} pricing={pricing} session={session} sync={sync} />}
       </main>
     </div>

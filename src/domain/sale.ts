@@ -29,6 +29,15 @@ export const CashTenderSchema = v.strictObject({
   change: nonNegativeMinor,
 });
 
+/** One row of the receipt's tax summary: what one authority charged at one rate. */
+export const TaxBreakdownRowSchema = v.strictObject({
+  jurisdiction: shortText(64),
+  label: shortText(80),
+  rate: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)),
+  base: minor,
+  tax: minor,
+});
+
 export const SaleCompletedPayloadSchema = v.strictObject({
   saleId: v.pipe(v.string(), v.uuid()),
   receiptNumber: shortText(RECEIPT_NUMBER_MAX),
@@ -38,6 +47,7 @@ export const SaleCompletedPayloadSchema = v.strictObject({
   tax: minor,
   total: minor,
   taxIncluded: v.boolean(),
+  taxBreakdown: v.pipe(v.array(TaxBreakdownRowSchema), v.maxLength(50)),
   taxConfigVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
   tenders: v.pipe(v.array(CashTenderSchema), v.minLength(1), v.maxLength(20)),
   /** device wall clock when the sale was completed, ms since the epoch */
@@ -73,6 +83,7 @@ export function completedSalePayload(sale: {
     tax: totals.tax,
     total: totals.total,
     taxIncluded: totals.taxIncluded,
+    taxBreakdown: totals.taxBreakdown.map(({ jurisdiction, label, rate, base, tax }) => ({ jurisdiction, label, rate, base, tax })),
     taxConfigVersion: sale.taxConfigVersion,
     tenders: sale.tenders,
     completedAt: sale.completedAt,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/server/sha256.ts';
 import { GENESIS_HASH, eventHash, type StoreEvent } from '../../src/domain/events.ts';
 import type { PullResponse, PushResponse } from '../../src/protocol/messages.ts';
 import {
@@ -113,7 +114,7 @@ describe('a pushed batch', () => {
     const lineCount = events.reduce((sum, event) => sum + salePayload(event).lines.length, 0);
     expect(ledgerCounts(dataDir, client.deviceId)).toEqual({ events: 20, sales: 20, saleLines: lineCount, tenders: 20, variances: 0, alarms: 0 });
     expectBooked(client, events);
-    expect(deviceRow(dataDir, client.deviceId)).toEqual({ acked_seq: 20, head_hash: eventHash(events.at(-1)!) });
+    expect(deviceRow(dataDir, client.deviceId)).toEqual({ acked_seq: 20, head_hash: eventHash(events.at(-1)!, sha256Hex) });
 
     const sold = unitsSoldBySku(events);
     const stockAfter = stockLevels(dataDir, client.storeId);
@@ -187,8 +188,8 @@ describe('the same (deviceId, seq) with different content', () => {
     expect(answer.ackedThroughSeq).toBe(3);
     expect(answer.results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     expect(answer.results[0]!.reason).toMatch(/seq 2 .*different content/);
-    expect(eventRow(client.deviceId, 2)).toMatchObject({ id: original[1]!.id, hash: eventHash(original[1]!), status: 'applied' });
-    expect(eventRow(client.deviceId, 3)).toMatchObject({ id: original[2]!.id, hash: eventHash(original[2]!), status: 'applied' });
+    expect(eventRow(client.deviceId, 2)).toMatchObject({ id: original[1]!.id, hash: eventHash(original[1]!, sha256Hex), status: 'applied' });
+    expect(eventRow(client.deviceId, 3)).toMatchObject({ id: original[2]!.id, hash: eventHash(original[2]!, sha256Hex), status: 'applied' });
     expect(ledgerCounts(dataDir, client.deviceId)).toEqual({ ...counts, alarms: counts.alarms + 2 });
     expect(stockLevels(dataDir, client.storeId)).toEqual(stock);
     expect(alarmsOf(client.deviceId)).toEqual([
@@ -228,6 +229,26 @@ describe('a batch that starts past the next expected seq', () => {
 });
 
 describe('a sale whose stated totals differ from the server recomputation', () => {
+  it('records a variance per authority when the till\'s tax summary differs from the server\'s', async () => {
+    const { client, chain, slice } = await newDevice(readCredentials(dataDir).stores[0]!.id);
+    const taxed = slice.products.find((p) => p.taxCategory === 'standard')!;
+    let first: { jurisdiction: string; rate: number; tax: number } | undefined;
+    const event = chain.next({
+      lines: [{ sku: taxed.sku, name: taxed.name, quantity: 3, unitPrice: taxed.price, taxCategory: taxed.taxCategory }],
+      tamper: (sale) => {
+        const [row, ...rest] = sale.taxBreakdown;
+        first = row;
+        // A till that put a cent of one authority's tax on another: same total, wrong split.
+        return { ...sale, taxBreakdown: row ? [{ ...row, tax: row.tax + 1 }, ...rest] : [] };
+      },
+    });
+
+    expect(pushed(await client.push([event])).results).toEqual([{ id: event.id, seq: 1, status: 'applied' }]);
+    const variances = readLedger(dataDir, (db) => db.prepare(`SELECT field, device_value, server_value FROM sale_variances WHERE sale_id = ?`).all(salePayload(event).saleId));
+    expect(first).toBeDefined();
+    expect(variances).toEqual([{ field: `tax ${first!.jurisdiction} ${first!.rate}`, device_value: first!.tax + 1, server_value: first!.tax }]);
+  });
+
   it('is still booked as the customer paid it, and the variance is recorded', async () => {
     const { client, chain } = await newDevice(readCredentials(dataDir).stores[0]!.id);
     let stated: { tax: number; total: number } | undefined;
@@ -274,7 +295,7 @@ describe('an event the server cannot apply', () => {
 
     // The next event chains on the one that was quarantined and applies.
     const next = chain.next();
-    expect(next.prev).toBe(eventHash(broken));
+    expect(next.prev).toBe(eventHash(broken, sha256Hex));
     expect(pushed(await client.push([next])).results).toEqual([{ id: next.id, seq: 4, status: 'applied' }]);
     expect(ledgerCounts(dataDir, client.deviceId)).toMatchObject({ events: 4, sales: 3 });
     // Re-sending the quarantined event hears its reason again; it raises no second alarm.
@@ -287,7 +308,7 @@ describe('an event the server cannot apply', () => {
 
   it('that starts a journal from anything but the genesis hash is rejected the same way', async () => {
     const { client, chain } = await newDevice();
-    const forged = chain.next({ prev: eventHash(new SaleChain(client, chain.slice, 99).next()) });
+    const forged = chain.next({ prev: eventHash(new SaleChain(client, chain.slice, 99).next(), sha256Hex) });
     expect(forged.prev).not.toBe(GENESIS_HASH);
 
     const answer = pushed(await client.push([forged, chain.next()]));

@@ -2,8 +2,10 @@ import { Fragment } from 'preact';
 import { formatMoney } from '../../domain/money.ts';
 import { Money } from '../components/money.tsx';
 import type { CheckoutModel } from './checkout-model.ts';
-import { ReceiptView } from './receipt-view.tsx';
+import { LazyView } from '../components/lazy-view.tsx';
 import { ScanField } from './scan-field.tsx';
+
+const loadReceiptView = () => import('./receipt-view.tsx');
 
 export function CheckoutScreen({ model }: { model: CheckoutModel }) {
   const { store } = model;
@@ -112,7 +114,10 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
           class="tender"
           onSubmit={(event) => {
             event.preventDefault();
-            void model.completeCashSale();
+            void model.completeCashSale().then(() => {
+              // Sale done: the cash field lets go, so the next scan lands in the scan field.
+              if (model.receipt.value && document.activeElement instanceof HTMLElement) document.activeElement.blur();
+            });
           }}
         >
           <label>
@@ -141,7 +146,9 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
           </button>
         </form>
       </aside>
-      {model.receipt.value && <ReceiptView sale={model.receipt.value} store={store} onClose={model.startNewSale} />}
+      {model.receipt.value && (
+        <LazyView load={loadReceiptView} render={({ ReceiptView }) => <ReceiptView sale={model.receipt.value!} store={store} onClose={model.startNewSale} />} />
+      )}
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import type { LocalSale } from '../../local/local-sale.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { Money } from '../components/money.tsx';
@@ -38,6 +39,17 @@ export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: 
           <dd>
             <Money amount={sale.subtotal} store={store} />
           </dd>
+          {sale.taxBreakdown.map((row) => (
+            <Fragment key={`${row.jurisdiction} ${row.rate}`}>
+              <dt class="muted">
+                {sale.taxIncluded ? 'incl. ' : ''}
+                {row.label} on <Money amount={row.base} store={store} />
+              </dt>
+              <dd class="muted">
+                <Money amount={row.tax} store={store} />
+              </dd>
+            </Fragment>
+          ))}
           <dt>{sale.taxIncluded ? 'Tax included' : 'Tax'}</dt>
           <dd>
             <Money amount={sale.tax} store={store} />

@@ -15,11 +15,18 @@ export function ScanField({ onSubmit, onInput }: { onSubmit: (text: string) => v
     };
     refocus();
     const onFocusOut = () => setTimeout(refocus, 0);
+    // A tap on a button must not take the focus at all: a scan right after
+    // tapping "New sale" would otherwise type its first digits into the button.
+    const keepFocusOffButtons = (event: MouseEvent) => {
+      if (event.target instanceof Element && event.target.closest('button')) event.preventDefault();
+    };
     document.addEventListener('focusout', onFocusOut);
     document.addEventListener('click', onFocusOut);
+    document.addEventListener('mousedown', keepFocusOffButtons, true);
     return () => {
       document.removeEventListener('focusout', onFocusOut);
       document.removeEventListener('click', onFocusOut);
+      document.removeEventListener('mousedown', keepFocusOffButtons, true);
     };
   }, []);
   return (

@@ -58,6 +58,13 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
   for (const field of ['subtotal', 'tax', 'total'] as const) {
     if (recomputed[field] !== sale[field]) await tx.recordVariance(sale.saleId, field, sale[field], recomputed[field]);
   }
+  const deviceRows = new Map(sale.taxBreakdown.map((row) => [`${row.jurisdiction} ${row.rate}`, row.tax]));
+  for (const row of recomputed.taxBreakdown) {
+    const key = `${row.jurisdiction} ${row.rate}`;
+    if (deviceRows.get(key) !== row.tax) await tx.recordVariance(sale.saleId, `tax ${key}`, deviceRows.get(key) ?? 0, row.tax);
+    deviceRows.delete(key);
+  }
+  for (const [key, tax] of deviceRows) await tx.recordVariance(sale.saleId, `tax ${key}`, tax, 0);
   for (const [index, line] of sale.lines.entries()) {
     const server = recomputed.lines[index]!;
     if (server.lineTotal !== line.lineTotal) await tx.recordVariance(sale.saleId, `line ${index + 1} total`, line.lineTotal, server.lineTotal);

@@ -1,10 +1,9 @@
 import { signal } from '@preact/signals';
 import type { Enrollment, StoresideDb } from '../local/db.ts';
-import { verifyPin } from '../local/pin.ts';
 import type { StaffRecord, StoreRecord } from '../protocol/entities.ts';
 import { EnrollResponseSchema } from '../protocol/messages.ts';
 import type { ApiClient, ApiFailure } from '../sync/api-client.ts';
-import { bootstrap } from '../sync/bootstrap.ts';
+import type { bootstrap } from '../sync/bootstrap.ts';
 
 export type Phase = 'loading' | 'enroll' | 'bootstrapping' | 'login' | 'checkout';
 export type SignedInStaff = { id: string; name: string; role: StaffRecord['role'] };
@@ -49,6 +48,8 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
     performance.mark('storeside:bootstrap:start');
     let result: Awaited<ReturnType<typeof bootstrap>>;
     try {
+      // Loaded on demand: a device bootstraps once, and every later start skips it.
+      const { bootstrap } = await import('../sync/bootstrap.ts');
       result = await bootstrap(db, api, (rows) => (bootstrapRows.value = rows));
     } catch (failure) {
       // A record the app cannot read, or a full disk: say so and offer a retry.
@@ -114,6 +115,7 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
       const member = roster.value.find((m) => m.id === staffId);
       if (!member) return false;
       busy.value = true;
+      const { verifyPin } = await import('../local/pin.ts');
       const ok = await verifyPin(member, pin);
       busy.value = false;
       if (!ok) {

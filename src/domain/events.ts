@@ -2,7 +2,6 @@ import * as v from 'valibot';
 import { canonicalJson } from './canonical-json.ts';
 import { formatHlc, type Hlc } from './hlc.ts';
 import { SaleCompletedPayloadSchema, type SaleCompletedPayload } from './sale.ts';
-import { sha256Hex } from './sha256.ts';
 
 /**
  * The journal: every business action is one immutable event (DESIGN.md "The event
@@ -33,15 +32,19 @@ export type StoreEvent = v.InferOutput<typeof EventSchema>;
 export type EventType = StoreEvent['type'];
 export type PayloadOf<T extends EventType> = Extract<StoreEvent, { type: T }>['payload'];
 
-/** A SHA-256 hex digest of a text. The device uses the pure-JS one; the server may pass node:crypto's. */
+/**
+ * SHA-256 of a text as lowercase hex. Passed in, so the domain does no IO: the
+ * server uses node:crypto; the device hashes `canonicalJson(event)` with
+ * WebCrypto, whose digest is asynchronous.
+ */
 export type TextDigest = (text: string) => string;
 
-export function eventHash(event: StoreEvent, digest: TextDigest = sha256Hex): string {
+export function eventHash(event: StoreEvent, digest: TextDigest): string {
   return canonicalEvent(event, digest).hash;
 }
 
 /** The event's canonical JSON text and its hash: the server stores the text it hashed. */
-export function canonicalEvent(event: StoreEvent, digest: TextDigest = sha256Hex): { text: string; hash: string } {
+export function canonicalEvent(event: StoreEvent, digest: TextDigest): { text: string; hash: string } {
   const text = canonicalJson(event);
   return { text, hash: digest(text) };
 }
@@ -56,9 +59,9 @@ export type NewEvent = {
   hlc: Hlc;
 } & { type: 'sale.completed'; payload: SaleCompletedPayload };
 
-/** The next event of a device's chain, and the new head it makes. */
-export function appendToChain(head: ChainHead, fields: NewEvent): { event: StoreEvent; head: ChainHead } {
-  const event: StoreEvent = {
+/** The next event of a device's chain: seq after the head's, linked to the head's hash. */
+export function nextEvent(head: ChainHead, fields: NewEvent): StoreEvent {
+  return {
     id: fields.id,
     deviceId: fields.deviceId,
     seq: head.seq + 1,
@@ -70,5 +73,10 @@ export function appendToChain(head: ChainHead, fields: NewEvent): { event: Store
     prev: head.hash,
     payload: fields.payload,
   };
-  return { event, head: { seq: event.seq, hash: eventHash(event) } };
+}
+
+/** The next event of a device's chain, and the new head it makes. */
+export function appendToChain(head: ChainHead, fields: NewEvent, digest: TextDigest): { event: StoreEvent; head: ChainHead } {
+  const event = nextEvent(head, fields);
+  return { event, head: { seq: event.seq, hash: eventHash(event, digest) } };
 }

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { sha256Hex } from '../../src/server/sha256.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventHash } from '../../src/domain/events.ts';
@@ -82,7 +83,7 @@ function expectEachEventAppliedOnce() {
     }));
     expect(lines).toBe(chain.events.reduce((sum, event) => sum + salePayload(event).lines.length, 0));
     expect(tenders).toBe(n);
-    expect(deviceRow(dataDir, client.deviceId)).toEqual({ acked_seq: n, head_hash: eventHash(chain.events.at(-1)!) });
+    expect(deviceRow(dataDir, client.deviceId)).toEqual({ acked_seq: n, head_hash: eventHash(chain.events.at(-1)!, sha256Hex) });
   }
   // Stock went down exactly once per sale, across both tills of the store.
   const sold = unitsSoldBySku(devices.flatMap(({ chain }) => chain.events));

@@ -7,7 +7,9 @@ import type { Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { priceCart } from '../../src/domain/cart.ts';
 import { cashTender } from '../../src/domain/tender.ts';
+import { eventHash } from '../../src/domain/events.ts';
 import { commitSale, pendingCount, type DeviceEnv } from '../../src/local/commit-sale.ts';
+import { sha256Hex } from '../../src/server/sha256.ts';
 import { StoresideDb } from '../../src/local/db.ts';
 import { EnrollResponseSchema } from '../../src/protocol/messages.ts';
 import { createStoresideServer } from '../../src/server/app.ts';
@@ -262,5 +264,18 @@ describe('device sync against the real server', () => {
     expect(pushed).toMatchObject({ ok: true, rejected: [expect.objectContaining({ status: 'rejected' })] });
     expect((await pullChanges(db, second.api)).ok).toBe(true);
     expect((await db.stock.get('SKU-000040'))!.onHand).toBe(levelOnServer);
+  });
+
+  it('chains two sales committed at the same moment one after the other, as two tabs would', async () => {
+    const { api, enrollment } = await enrolledDevice();
+    const [a, b] = await Promise.all([sellOne('SKU-000050', 1), sellOne('SKU-000051', 1)]);
+    const journal = await db.journal.toArray();
+    expect(journal.map((event) => event.seq)).toEqual([1, 2]);
+    expect(new Set([a.event.id, b.event.id])).toEqual(new Set(journal.map((event) => event.id)));
+    expect(journal[1]!.prev).toBe(eventHash(journal[0]!, sha256Hex));
+    expect((await db.getMeta('chainHead'))?.hash).toBe(eventHash(journal[1]!, sha256Hex));
+    // The server agrees: both apply, neither breaks the chain.
+    expect(await pushOutbox(db, api)).toEqual({ ok: true, sent: 2, rejected: [] });
+    expect(serverCount(`SELECT COUNT(*) AS n FROM events WHERE device_id = ? AND status = 'applied'`, enrollment.deviceId)).toBe(2);
   });
 });

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { sha256Hex } from '../../../src/server/sha256.ts';
 import { eventHash, type StoreEvent } from '../../../src/domain/events.ts';
 
 /**
@@ -63,7 +64,7 @@ export function openRawLedger(file: string): RawLedger {
     let hash = '';
     for (const event of batch) {
       const sale = event.payload;
-      hash = eventHash(event);
+      hash = eventHash(event, sha256Hex);
       p.events.push([event.deviceId, event.seq, event.id, event.storeId, event.type, event.hlc, hash, JSON.stringify(event), now]);
       p.sales.push([sale.saleId, event.id, event.storeId, event.deviceId, event.staffId ?? null, sale.receiptNumber, sale.currency, sale.subtotal, sale.tax, sale.total, sale.completedAt, event.hlc]);
       sale.lines.forEach((line, i) =>

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../../src/server/sha256.ts';
 import { priceCart } from '../../../src/domain/cart.ts';
 import type { CartLine } from '../../../src/domain/cart-line.ts';
 import { appendToChain, GENESIS_HASH, type ChainHead, type StoreEvent } from '../../../src/domain/events.ts';
@@ -57,7 +58,7 @@ export function saleEvents(slice: StoreSlice, deviceId: string, staffId: string,
         tenders: [{ kind: 'cash', amount: totals.total, tendered: totals.total, change: 0 }],
         completedAt: now,
       }),
-    });
+    }, sha256Hex);
     events.push(appended.event);
     head = appended.head;
   }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../../src/server/sha256.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { priceCart } from '../../../src/domain/cart.ts';
@@ -242,7 +243,7 @@ export class SaleChain {
       hlc: this.hlc,
       type: 'sale.completed',
       payload,
-    });
+    }, sha256Hex);
     this.head = head;
     this.events.push(event);
     return event;

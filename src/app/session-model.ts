@@ -115,9 +115,13 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
       const member = roster.value.find((m) => m.id === staffId);
       if (!member) return false;
       busy.value = true;
-      const { verifyPin } = await import('../local/pin.ts');
-      const ok = await verifyPin(member, pin);
-      busy.value = false;
+      let ok: boolean;
+      try {
+        const { verifyPin } = await import('../local/pin.ts');
+        ok = await verifyPin(member, pin);
+      } finally {
+        busy.value = false; // a failed load must not leave the PIN pad disabled
+      }
       if (!ok) {
         error.value = 'That PIN is not right. Try again.';
         return false;

@@ -43,7 +43,8 @@ export function readChanges(changes: readonly Change[]): { ok: true; changes: Sl
  */
 export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChanges): Promise<void> {
   await db.products.bulkPut(puts.product.map((p) => ({ ...p, words: searchWords(p) })));
-  const unsent = await unsentQuantities(db);
+  // Reading the outbox is only needed when the page holds stock levels.
+  const unsent = puts.stock.length > 0 ? await unsentQuantities(db) : new Map<string, number>();
   await db.stock.bulkPut(puts.stock.map((level) => ({ ...level, onHand: level.onHand - (unsent.get(level.sku) ?? 0) })));
   await db.staff.bulkPut(puts.staff);
   await db.stores.bulkPut(puts.store);

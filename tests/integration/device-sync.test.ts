@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { priceCart } from '../../src/domain/cart.ts';
 import { cashTender } from '../../src/domain/tender.ts';
 import { eventHash } from '../../src/domain/events.ts';
-import { commitSale, pendingCount, type DeviceEnv } from '../../src/local/commit-sale.ts';
+import { browserEnv, commitSale, pendingCount, type DeviceEnv } from '../../src/local/commit-sale.ts';
 import { sha256Hex } from '../../src/server/sha256.ts';
 import { StoresideDb } from '../../src/local/db.ts';
 import { EnrollResponseSchema } from '../../src/protocol/messages.ts';
@@ -98,7 +98,7 @@ describe('device sync against the real server', () => {
 
   const env = (now = 1_800_000_000_000, fill = 1): DeviceEnv => ({ now: () => now, randomBytes: (n) => new Uint8Array(n).fill(fill) });
 
-  async function sellOne(sku: string, quantity: number, deviceEnv: DeviceEnv = env(Date.now(), Math.floor(Math.random() * 255))) {
+  async function sellOne(sku: string, quantity: number, deviceEnv: DeviceEnv = browserEnv) {
     const storeRecord = (await db.stores.toArray())[0]!;
     const product = (await db.products.get(sku))!;
     const totals = priceCart([{ sku, name: product.name, quantity, unitPrice: product.price, taxCategory: product.taxCategory }], storeRecord.taxConfig);

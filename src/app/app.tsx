@@ -1,4 +1,5 @@
-import { useMemo } from 'preact/hooks';
+import { liveQuery } from 'dexie';
+import { useEffect, useMemo } from 'preact/hooks';
 import type { StoresideDb } from '../local/db.ts';
 import { CheckoutScreen } from './checkout/checkout-screen.tsx';
 import { createCheckoutModel } from './checkout/checkout-model.ts';
@@ -50,6 +51,14 @@ function Checkout({ db, pricing, session, sync }: Omit<Props, 'session'> & { ses
     () => createCheckoutModel({ db, pricing, store, staff: () => session.staff.value!, onSaleCommitted: sync.eventCommitted }),
     [db, pricing, store, session, sync],
   );
+  // The promotion set follows the database, whoever writes it: this tab's sync, another tab's or the service worker's.
+  useEffect(() => {
+    const subscription = liveQuery(() => db.promotions.toArray()).subscribe({
+      next: (promotions) => void model.promotionsChanged(promotions),
+      error: (error) => console.error('cannot read the promotions', error),
+    });
+    return () => subscription.unsubscribe();
+  }, [db, model]);
   return <CheckoutScreen model={model} />;
 }
 

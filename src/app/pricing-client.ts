@@ -1,21 +1,32 @@
 import { wrap, type Remote } from 'comlink';
-import type { CartTotals } from '../domain/cart.ts';
 import type { CartLine } from '../domain/cart-line.ts';
-import type { TaxConfig } from '../domain/tax.ts';
+import type { PricingContext, Promotion, SaleTotals, TaxConfig } from '../domain/pricing/index.ts';
 import type { PricingApi } from '../workers/pricing-api.ts';
 
-export type PricingClient = { priceCart(lines: CartLine[], taxConfig: TaxConfig): Promise<CartTotals> };
-
-const priceInline: PricingClient['priceCart'] = async (lines, taxConfig) => (await import('../workers/pricing-api.ts')).pricingApi.priceCart(lines, taxConfig);
+export type PricingClient = {
+  /** The store's promotion set changed (or arrived): price from now on with this one. */
+  setPromotions(promotions: Promotion[], storeId: string): Promise<void>;
+  priceSale(cart: CartLine[], taxConfig: TaxConfig, context: PricingContext): Promise<SaleTotals>;
+};
 
 /**
  * Totals are computed in a Comlink worker so a long cart or a large promotion set
  * never blocks a scan. If the worker cannot start, or dies, the same domain code
- * runs inline instead: a till that cannot price cannot sell.
+ * runs inline instead, with the promotions last sent: a till that cannot price
+ * cannot sell.
  */
 export function createPricingClient(): PricingClient {
   let remote: Remote<PricingApi> | null = null;
   let workerDied: Promise<never> = new Promise(() => {});
+  let lastPromotions: [Promotion[], string] = [[], ''];
+  let inline: Promise<PricingApi> | null = null;
+  const inlineApi = () =>
+    (inline ??= import('../workers/pricing-api.ts').then(({ createPricingApi }) => {
+      const api = createPricingApi();
+      api.setPromotions(...lastPromotions);
+      return api;
+    }));
+
   try {
     const worker = new Worker(new URL('../workers/pricing.worker.ts', import.meta.url), { type: 'module', name: 'pricing' });
     remote = wrap<PricingApi>(worker);
@@ -27,15 +38,25 @@ export function createPricingClient(): PricingClient {
   } catch (error) {
     console.warn('pricing worker unavailable; pricing on the main thread', error);
   }
-  return {
-    async priceCart(lines, taxConfig) {
-      if (!remote) return priceInline(lines, taxConfig);
+
+  /** Runs `call` in the worker, or inline once the worker is gone. */
+  async function run<T>(call: (api: PricingApi | Remote<PricingApi>) => T | Promise<T>): Promise<T> {
+    if (remote) {
       try {
-        return await Promise.race([remote.priceCart(lines, taxConfig), workerDied]);
+        return await Promise.race([call(remote), workerDied]);
       } catch (error) {
-        if (remote) throw error; // the pricing itself failed: the caller says why
-        return priceInline(lines, taxConfig);
+        if (remote) throw error; // the call itself failed: the caller says why
       }
+    }
+    return call(await inlineApi());
+  }
+
+  return {
+    async setPromotions(promotions, storeId) {
+      lastPromotions = [promotions, storeId];
+      if (inline) (await inline).setPromotions(promotions, storeId);
+      await run((api) => api.setPromotions(promotions, storeId));
     },
+    priceSale: (cart, taxConfig, context) => run((api) => api.priceSale(cart, taxConfig, context)),
   };
 }

@@ -12,6 +12,10 @@ export type CartLine = {
   /** shelf price of one unit: net in exclusive stores, gross in inclusive ones */
   unitPrice: Minor;
   taxCategory: string;
+  /** merchandise category: promotions may target it */
+  category: string;
+  /** the catalogue version the unit price came from */
+  priceVersion: number;
 };
 
 export const MAX_LINE_QUANTITY = 9999;

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { CartTotals } from './cart.ts';
+import type { SaleTotals } from './pricing/price-sale.ts';
 import { MAX_LINE_QUANTITY } from './cart-line.ts';
 
 /** Limits a sale line must meet; the synced catalogue is held to the same ones. */
@@ -18,8 +18,54 @@ export const SaleLineSchema = v.strictObject({
   quantity: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_LINE_QUANTITY)),
   unitPrice: nonNegativeMinor,
   taxCategory: shortText(TAX_CATEGORY_MAX),
+  category: v.pipe(v.string(), v.maxLength(64)),
+  priceVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
   lineTotal: minor,
+  discount: nonNegativeMinor,
+  net: minor,
   tax: minor,
+  paid: minor,
+  taxParts: v.pipe(v.array(minor), v.maxLength(50)),
+  /** this line's share of each of the sale's discount lines */
+  discounts: v.pipe(v.array(v.strictObject({ discount: v.pipe(v.number(), v.integer(), v.minValue(0)), amount: nonNegativeMinor })), v.maxLength(100)),
+});
+
+const DiscountSourceSchema = v.variant('type', [
+  v.strictObject({
+    type: v.literal('promotion'),
+    promotionId: shortText(64),
+    revision: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    kind: shortText(32),
+    coupon: v.optional(shortText(64)),
+  }),
+  v.strictObject({ type: v.literal('manual'), manualId: shortText(64), reason: shortText(200), approvedBy: shortText(64) }),
+]);
+
+/** A discount line of the receipt, naming the promotion or manager that gave it. */
+export const DiscountLineSchema = v.strictObject({ source: DiscountSourceSchema, label: shortText(240), amount: nonNegativeMinor });
+
+export const ManualDiscountSchema = v.strictObject({
+  id: shortText(64),
+  scope: v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.literal('basket')]),
+  percent: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
+  amount: v.optional(nonNegativeMinor),
+  reason: shortText(200),
+  approvedBy: shortText(64),
+});
+
+/**
+ * What the sale was priced with, so the server can price it again the same way:
+ * the moment (for promotion windows), the promotion set's revision, the tax
+ * rules' version, the codes entered, and the buyer's circumstances.
+ */
+export const PricingRecordSchema = v.strictObject({
+  at: v.pipe(v.number(), v.safeInteger()),
+  promotionsRevision: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  taxConfigVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  coupons: v.pipe(v.array(v.strictObject({ code: shortText(64), status: v.picklist(['applied', 'no_effect', 'unknown', 'not_valid_now', 'already_used']) })), v.maxLength(20)),
+  staffPurchase: v.boolean(),
+  taxExemption: v.nullable(v.strictObject({ certificate: shortText(64), exemptedTax: nonNegativeMinor })),
+  manualDiscounts: v.pipe(v.array(ManualDiscountSchema), v.maxLength(50)),
 });
 
 export const CashTenderSchema = v.strictObject({
@@ -43,12 +89,14 @@ export const SaleCompletedPayloadSchema = v.strictObject({
   receiptNumber: shortText(RECEIPT_NUMBER_MAX),
   currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code')),
   lines: v.pipe(v.array(SaleLineSchema), v.minLength(1, 'a sale needs at least one line'), v.maxLength(500)),
+  discounts: v.pipe(v.array(DiscountLineSchema), v.maxLength(100)),
   subtotal: minor,
+  discountTotal: nonNegativeMinor,
   tax: minor,
   total: minor,
   taxIncluded: v.boolean(),
   taxBreakdown: v.pipe(v.array(TaxBreakdownRowSchema), v.maxLength(50)),
-  taxConfigVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  pricing: PricingRecordSchema,
   tenders: v.pipe(v.array(CashTenderSchema), v.minLength(1), v.maxLength(20)),
   /** device wall clock when the sale was completed, ms since the epoch */
   completedAt: v.pipe(v.number(), v.safeInteger()),
@@ -57,6 +105,7 @@ export const SaleCompletedPayloadSchema = v.strictObject({
 export type SaleLine = v.InferOutput<typeof SaleLineSchema>;
 export type CashTenderRecord = v.InferOutput<typeof CashTenderSchema>;
 export type SaleCompletedPayload = v.InferOutput<typeof SaleCompletedPayloadSchema>;
+export type PricingRecord = v.InferOutput<typeof PricingRecordSchema>;
 
 /** "AUS-8F3A-000042": the store's prefix, the till (end of its device id), and the till's own count. */
 export function formatReceiptNumber(receiptPrefix: string, deviceId: string, counter: number): string {
@@ -68,8 +117,8 @@ export function completedSalePayload(sale: {
   saleId: string;
   receiptNumber: string;
   currency: string;
-  taxConfigVersion: number;
-  totals: CartTotals;
+  totals: SaleTotals;
+  pricing: { at: number; staffPurchase: boolean; manualDiscounts: PricingRecord['manualDiscounts'] };
   tenders: CashTenderRecord[];
   completedAt: number;
 }): SaleCompletedPayload {
@@ -78,13 +127,38 @@ export function completedSalePayload(sale: {
     saleId: sale.saleId,
     receiptNumber: sale.receiptNumber,
     currency: sale.currency,
-    lines: totals.lines.map(({ sku, name, quantity, unitPrice, taxCategory, lineTotal, tax }) => ({ sku, name, quantity, unitPrice, taxCategory, lineTotal, tax })),
+    lines: totals.lines.map((line) => ({
+      sku: line.sku,
+      name: line.name,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      taxCategory: line.taxCategory,
+      category: line.category,
+      priceVersion: line.priceVersion,
+      lineTotal: line.lineTotal,
+      discount: line.discount,
+      net: line.net,
+      tax: line.tax,
+      paid: line.paid,
+      taxParts: line.taxParts,
+      discounts: line.discounts.map(({ discount, amount }) => ({ discount, amount })),
+    })),
+    discounts: totals.discounts.map(({ source, label, amount }) => ({ source: { ...source }, label, amount })),
     subtotal: totals.subtotal,
+    discountTotal: totals.discountTotal,
     tax: totals.tax,
     total: totals.total,
     taxIncluded: totals.taxIncluded,
     taxBreakdown: totals.taxBreakdown.map(({ jurisdiction, label, rate, base, tax }) => ({ jurisdiction, label, rate, base, tax })),
-    taxConfigVersion: sale.taxConfigVersion,
+    pricing: {
+      at: sale.pricing.at,
+      promotionsRevision: totals.promotionsRevision,
+      taxConfigVersion: totals.taxConfigVersion,
+      coupons: totals.coupons.map(({ code, status }) => ({ code, status })),
+      staffPurchase: sale.pricing.staffPurchase,
+      taxExemption: totals.taxExemption,
+      manualDiscounts: sale.pricing.manualDiscounts,
+    },
     tenders: sale.tenders,
     completedAt: sale.completedAt,
   };

@@ -1,4 +1,4 @@
-import type { CartTotals } from '../domain/cart.ts';
+import type { PricingContext, SaleTotals } from '../domain/pricing/index.ts';
 import type { CashTender } from '../domain/tender.ts';
 import * as v from 'valibot';
 import { canonicalJson } from '../domain/canonical-json.ts';
@@ -13,7 +13,9 @@ import type { LocalSale } from './local-sale.ts';
 import { webSha256Hex } from './web-sha256.ts';
 
 export type SaleDraft = {
-  totals: CartTotals;
+  totals: SaleTotals;
+  /** what the totals were priced with, recorded so the server can price the sale the same way */
+  context: PricingContext;
   tender: CashTender;
   staff: { id: string; name: string };
   store: StoreRecord;
@@ -78,13 +80,13 @@ async function draftEvent(db: StoresideDb, draft: SaleDraft, env: DeviceEnv) {
   const now = env.now();
   const hlc = hlcTick(lastHlc, now);
   const saleId = uuidv7(now, env.randomBytes(10));
-  const { totals, tender, staff, store } = draft;
+  const { totals, context, tender, staff, store } = draft;
   const payload = completedSalePayload({
     saleId,
     receiptNumber: formatReceiptNumber(store.receiptPrefix, enrollment.deviceId, counter),
     currency: store.currency,
-    taxConfigVersion: store.taxConfig.version,
     totals,
+    pricing: { at: context.at, staffPurchase: context.staffPurchase ?? false, manualDiscounts: [...(context.manualDiscounts ?? [])] },
     tenders: [tender],
     completedAt: now,
   });

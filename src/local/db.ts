@@ -1,6 +1,7 @@
 import Dexie, { type Table } from 'dexie';
 import type { Hlc } from '../domain/hlc.ts';
 import type { ChainHead, StoreEvent } from '../domain/events.ts';
+import type { Promotion } from '../domain/pricing/index.ts';
 import type { ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
 import type { LocalSale } from './local-sale.ts';
 
@@ -36,6 +37,7 @@ export class StoresideDb extends Dexie {
   stock!: Table<StockRecord, string>;
   staff!: Table<StaffRecord, string>;
   stores!: Table<StoreRecord, string>;
+  promotions!: Table<Promotion, string>;
   sales!: Table<LocalSale, string>;
   /** the event journal: the outbox is the events with seq > ackedSeq */
   journal!: Table<StoreEvent, number>;
@@ -52,6 +54,8 @@ export class StoresideDb extends Dexie {
       sales: 'id, receiptNumber, completedAt',
       journal: 'seq',
     });
+    // v2: promotions sync down; the pricing worker indexes them.
+    this.version(2).stores({ promotions: 'id' });
   }
 
   async getMeta<K extends MetaKey>(key: K): Promise<MetaValues[K] | undefined> {

@@ -1,5 +1,7 @@
 import * as v from 'valibot';
+import type { Promotion } from '../domain/pricing/promotion.ts';
 import { PRODUCT_NAME_MAX, SKU_MAX, TAX_CATEGORY_MAX } from '../domain/sale.ts';
+import { SyncedPromotionSchema } from './promotions.ts';
 
 /**
  * The records of a store's slice that sync down to its devices, keyed by
@@ -75,13 +77,15 @@ export type EntityRecords = {
   staff: StaffRecord;
   product: ProductRecord;
   stock: StockRecord;
+  promotion: Promotion;
 };
 export type EntityName = keyof EntityRecords;
-export const ENTITY_NAMES: readonly EntityName[] = ['product', 'staff', 'stock', 'store'];
+export const ENTITY_NAMES = ['product', 'promotion', 'staff', 'stock', 'store'] as const satisfies readonly EntityName[];
 
 export const ENTITY_SCHEMAS = {
   store: StoreRecordSchema,
   staff: StaffRecordSchema,
   product: ProductRecordSchema,
   stock: StockRecordSchema,
+  promotion: SyncedPromotionSchema,
 } as const;

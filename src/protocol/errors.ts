@@ -16,6 +16,7 @@ export const ERRORS = {
   not_found: { status: 404, retryable: false },
   method_not_allowed: { status: 405, retryable: false },
   seq_gap: { status: 409, retryable: true },
+  edit_conflict: { status: 409, retryable: false },
   payload_too_large: { status: 413, retryable: false },
   unsupported_media_type: { status: 415, retryable: false },
   unsupported_protocol: { status: 426, retryable: false },

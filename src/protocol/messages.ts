@@ -35,7 +35,7 @@ export const PushResponseSchema = v.object({
 
 export const SeqGapDetailsSchema = v.object({ expectedSeq: v.number() });
 
-const entity = v.picklist(ENTITY_NAMES as unknown as ['product', 'staff', 'stock', 'store']);
+const entity = v.picklist(ENTITY_NAMES);
 
 export const ChangeSchema = v.variant('op', [
   v.object({ entity, key: v.string(), op: v.literal('put'), value: v.unknown() }),
@@ -81,4 +81,8 @@ export const SnapshotQuerySchema = v.strictObject({
   /** the `next` token of the previous page; absent on the first page */
   after: v.optional(v.pipe(v.string(), v.maxLength(512))),
   limit: v.optional(intFromQuery(1, MAX_SNAPSHOT_PAGE), '5000'),
+});
+
+export const VariancesQuerySchema = v.strictObject({
+  store: v.pipe(v.string(), v.minLength(1, 'name a store: ?store=<id>'), v.maxLength(64)),
 });

@@ -10,7 +10,10 @@ import { createSqlStore } from './storage/sql-store.ts';
 const config = readConfig(process.env);
 mkdirSync(config.dataDir, { recursive: true });
 const store = createSqlStore(openSqlite(config.databaseFile));
-await store.migrate();
+await store.migrate().catch((error: Error) => {
+  console.error(`Cannot start: ${error.message}`);
+  process.exit(1);
+});
 
 const credentialsFile = join(config.dataDir, 'demo-credentials.json');
 if (!(await store.isSeeded())) {
@@ -25,7 +28,8 @@ if (!(await store.isSeeded())) {
     console.log(`    kiosk enrollment codes:  ${s.enrollmentCodes.kiosk.join('  ')}`);
     for (const member of s.staff) console.log(`    ${member.role.padEnd(9)} ${member.name.padEnd(22)} PIN ${member.pin}`);
   }
-  console.log(`\nThese codes and PINs are also in ${resolve(credentialsFile)}`);
+  console.log(`\n  HQ token (promotions, variances): ${credentials.hqToken}`);
+  console.log(`\nThese codes, PINs and the HQ token are also in ${resolve(credentialsFile)}`);
 } else if (existsSync(credentialsFile)) {
   console.log(`Demo enrollment codes and staff PINs: ${resolve(credentialsFile)} (each code enrolls one device)`);
 }

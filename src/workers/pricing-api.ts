@@ -1,5 +1,20 @@
-import { priceCart } from '../domain/cart.ts';
+import type { CartLine } from '../domain/cart-line.ts';
+import { createPromotionBook, priceSale, type PricingContext, type Promotion, type TaxConfig } from '../domain/pricing/index.ts';
 
-/** What the pricing worker offers; the page calls the same functions inline when workers are unavailable. */
-export const pricingApi = { priceCart };
-export type PricingApi = typeof pricingApi;
+/**
+ * What the pricing worker offers; the page runs the same object inline when
+ * workers are unavailable. The promotion set is sent once per sync and indexed
+ * here, so pricing a cart sends only the cart across the thread boundary.
+ */
+export function createPricingApi() {
+  let book = createPromotionBook([], '');
+  return {
+    setPromotions(promotions: Promotion[], storeId: string) {
+      book = createPromotionBook(promotions, storeId);
+    },
+    priceSale(cart: CartLine[], taxConfig: TaxConfig, context: PricingContext) {
+      return priceSale(cart, book, taxConfig, context);
+    },
+  };
+}
+export type PricingApi = ReturnType<typeof createPricingApi>;

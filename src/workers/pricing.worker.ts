@@ -1,4 +1,4 @@
 import { expose } from 'comlink';
-import { pricingApi } from './pricing-api.ts';
+import { createPricingApi } from './pricing-api.ts';
 
-expose(pricingApi);
+expose(createPricingApi());

@@ -15,7 +15,7 @@
  */
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
-import { priceCart } from '../../src/domain/cart.ts';
+import { createPromotionBook, priceSale, type Promotion } from '../../src/domain/pricing/index.ts';
 import type { CartLine } from '../../src/domain/cart-line.ts';
 import { formatMoney } from '../../src/domain/money.ts';
 import type { StoreEvent } from '../../src/domain/events.ts';
@@ -177,7 +177,7 @@ function verifyLedgers(files: Record<string, string>, count: number): Record<str
 // ---------------------------------------------------------------------------
 // 2–4. The till on a 100,000-product store
 
-type TillBench = { page: Page; till: Till; oneStore: OneStoreSeed };
+type TillBench = { page: Page; till: Till; oneStore: OneStoreSeed; promotions: Promotion[] };
 
 async function benchTill(): Promise<BenchRow[]> {
   progress(`till: generating a ${CATALOG_PRODUCTS.toLocaleString()}-product demo store`);
@@ -189,7 +189,7 @@ async function benchTill(): Promise<BenchRow[]> {
   const browser = await launchBenchBrowser();
   try {
     const page = await browser.context.newPage();
-    const bench: TillBench = { page, till: new Till(page), oneStore };
+    const bench: TillBench = { page, till: new Till(page), oneStore, promotions: await store.currentPromotions() };
     await page.goto(server.url);
     const rows = [await benchBootstrap(bench)];
     rows.push(...(await benchBarcodeLookup(bench)));
@@ -228,7 +228,8 @@ async function benchBootstrap({ page, till, oneStore }: TillBench): Promise<Benc
   });
 }
 
-async function benchBarcodeLookup({ page, till, oneStore }: TillBench): Promise<BenchRow[]> {
+async function benchBarcodeLookup(bench: TillBench): Promise<BenchRow[]> {
+  const { page, till, oneStore } = bench;
   const associate = oneStore.credentials.staff.find((m) => m.role === 'associate')!;
   await till.signIn(associate.name, associate.pin);
   const products = sample(sellable(oneStore), LOOKUPS, seededRandom(7));
@@ -242,7 +243,7 @@ async function benchBarcodeLookup({ page, till, oneStore }: TillBench): Promise<
       scanned += 1;
       await page.waitForFunction((n) => performance.getEntriesByName('storeside:barcode-lookup').length >= n, scanned, { timeout: 10_000 });
     }
-    await sellCart({ page, till, oneStore }, basket.map((p) => ({ product: p, quantity: 1 })));
+    await sellCart(bench, basket.map((p) => ({ product: p, quantity: 1 })));
   }
   const app = await page.evaluate(() => performance.getEntriesByName('storeside:barcode-lookup').map((e) => e.duration));
   if (app.length !== LOOKUPS) throw new Error(`expected ${LOOKUPS} barcode-lookup measures, the app recorded ${app.length}`);
@@ -259,7 +260,8 @@ async function benchBarcodeLookup({ page, till, oneStore }: TillBench): Promise<
   ];
 }
 
-async function benchScanToTotal({ page, till, oneStore }: TillBench): Promise<BenchRow[]> {
+async function benchScanToTotal(bench: TillBench): Promise<BenchRow[]> {
+  const { page, till, oneStore } = bench;
   const products = sample(sellable(oneStore), CART_LINES, seededRandom(11));
   await page.evaluate(installScanToTotalProbe);
 
@@ -271,7 +273,7 @@ async function benchScanToTotal({ page, till, oneStore }: TillBench): Promise<Be
   }
   const { frame, dom } = await page.evaluate(scanToTotalResults);
   if (frame.length !== scans.length) throw new Error(`expected ${scans.length} scan → total samples, got ${frame.length}`);
-  await sellCart({ page, till, oneStore }, products.map((p) => ({ product: p, quantity: 2 })));
+  await sellCart(bench, products.map((p) => ({ product: p, quantity: 2 })));
 
   const fullCart = frame.slice(CART_LINES);
   const fullCartDom = dom.slice(CART_LINES);
@@ -291,10 +293,19 @@ const sellable = (oneStore: OneStoreSeed): ProductRecord[] => oneStore.slice.pro
  * Checks the cart's total against the domain's pricing of what was scanned,
  * then sells it for cash so the next figure starts on an empty cart.
  */
-async function sellCart({ page, till, oneStore }: TillBench, basket: { product: ProductRecord; quantity: number }[]) {
+async function sellCart({ page, till, oneStore, promotions }: TillBench, basket: { product: ProductRecord; quantity: number }[]) {
   const { store } = oneStore.slice;
-  const lines: CartLine[] = basket.map(({ product, quantity }) => ({ sku: product.sku, name: product.name, quantity, unitPrice: product.price, taxCategory: product.taxCategory }));
-  const expected = formatMoney(priceCart(lines, store.taxConfig).total, store.currency, store.locale);
+  const lines: CartLine[] = basket.map(({ product, quantity }) => ({
+    sku: product.sku,
+    name: product.name,
+    quantity,
+    unitPrice: product.price,
+    taxCategory: product.taxCategory,
+    category: product.category,
+    priceVersion: product.priceVersion,
+  }));
+  const totals = priceSale(lines, createPromotionBook(promotions, store.id), store.taxConfig, { at: Date.now() });
+  const expected = formatMoney(totals.total, store.currency, store.locale);
   await page.getByTestId('total').getByText(expected, { exact: true }).waitFor({ timeout: 10_000 }).catch(async () => {
     throw new Error(`the till shows a total of ${await till.totalText()} for the scanned basket; the domain prices it at ${expected}`);
   });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { priceCart } from '../../src/domain/cart.ts';
+import { createPromotionBook, priceSale, type Promotion } from '../../src/domain/pricing/index.ts';
 import type { ProductRecord, StoreRecord } from '../../src/protocol/entities.ts';
 import { startServer, type ServerProcess } from '../integration/helpers/server-process.ts';
 import { Till } from './pages/till.ts';
@@ -53,6 +53,11 @@ describe('an associate sells with the network down', () => {
     const products = (db.prepare(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'product' ORDER BY key LIMIT 40`).all(usStore.id) as { value: string }[]).map(
       (row) => JSON.parse(row.value) as ProductRecord,
     );
+    // The promotions the till synced: the expected totals come from the same engine and the same set.
+    const promotions = (db.prepare(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'promotion'`).all(usStore.id) as { value: string }[]).map(
+      (row) => JSON.parse(row.value) as Promotion,
+    );
+    const book = createPromotionBook(promotions, usStore.id);
     db.close();
 
     const page = await context.newPage();
@@ -78,8 +83,10 @@ describe('an associate sells with the network down', () => {
         quantity: basket.filter((b) => b.sku === p.sku).length,
         unitPrice: p.price,
         taxCategory: p.taxCategory,
+        category: p.category,
+        priceVersion: p.priceVersion,
       }));
-      const expected = priceCart(lines, store.taxConfig);
+      const expected = priceSale(lines, book, store.taxConfig, { at: Date.now() });
       const shown = new Intl.NumberFormat(store.locale, { style: 'currency', currency: store.currency }).format(expected.total / 100);
       await expect.poll(() => till.totalText()).toBe(shown);
       const { receiptNumber } = await till.payCashAndComplete('500');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { priceCart } from '../../src/domain/cart.ts';
+import { createPromotionBook, priceSale } from '../../src/domain/pricing/index.ts';
 import { cashTender } from '../../src/domain/tender.ts';
 import { eventHash } from '../../src/domain/events.ts';
 import { browserEnv, commitSale, pendingCount, type DeviceEnv } from '../../src/local/commit-sale.ts';
@@ -45,7 +45,7 @@ describe('device sync against the real server', () => {
     const first = seed.stores[0]!;
     // Every test enrolls a device or two of its own: more codes than the demo hands out.
     codes = Array.from({ length: 20 }, newEnrollmentCode);
-    await store.seed({ stores: [first], enrollmentCodes: codes.map((code) => ({ codeHash: hashSecret(code), storeId: first.store.id, role: 'tablet' as const })) });
+    await store.seed({ ...seed, stores: [first], enrollmentCodes: codes.map((code) => ({ codeHash: hashSecret(code), storeId: first.store.id, role: 'tablet' as const })) });
     server = createStoresideServer({ store, distDir: join(dataDir, 'no-dist'), now: Date.now, newId: newUuid, maxBodyBytes: 1 << 20 });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -101,10 +101,12 @@ describe('device sync against the real server', () => {
   async function sellOne(sku: string, quantity: number, deviceEnv: DeviceEnv = browserEnv) {
     const storeRecord = (await db.stores.toArray())[0]!;
     const product = (await db.products.get(sku))!;
-    const totals = priceCart([{ sku, name: product.name, quantity, unitPrice: product.price, taxCategory: product.taxCategory }], storeRecord.taxConfig);
+    const line = { sku, name: product.name, quantity, unitPrice: product.price, taxCategory: product.taxCategory, category: product.category, priceVersion: product.priceVersion };
+    const context = { at: deviceEnv.now() };
+    const totals = priceSale([line], createPromotionBook([], storeRecord.id), storeRecord.taxConfig, context);
     const tender = cashTender(totals.total, totals.total + 500);
     if ('error' in tender) throw new Error(tender.error);
-    return commitSale(db, { totals, tender, staff: { id: 'staff-test', name: 'Test' }, store: storeRecord }, deviceEnv);
+    return commitSale(db, { totals, context, tender, staff: { id: 'staff-test', name: 'Test' }, store: storeRecord }, deviceEnv);
   }
 
   it('a bootstrap cut off by the network resumes from the page it reached, not from zero', async () => {

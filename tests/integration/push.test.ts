@@ -234,7 +234,7 @@ describe('a sale whose stated totals differ from the server recomputation', () =
     const taxed = slice.products.find((p) => p.taxCategory === 'standard')!;
     let first: { jurisdiction: string; rate: number; tax: number } | undefined;
     const event = chain.next({
-      lines: [{ sku: taxed.sku, name: taxed.name, quantity: 3, unitPrice: taxed.price, taxCategory: taxed.taxCategory }],
+      lines: [{ sku: taxed.sku, name: taxed.name, quantity: 3, unitPrice: taxed.price, taxCategory: taxed.taxCategory, category: taxed.category, priceVersion: 1 }],
       tamper: (sale) => {
         const [row, ...rest] = sale.taxBreakdown;
         first = row;
@@ -321,7 +321,7 @@ describe('an event the server cannot apply', () => {
     const { client, chain, slice } = await newDevice();
     const product = slice.products[0]!;
     const stock = stockLevels(dataDir, client.storeId);
-    const sale = chain.next({ lines: [{ sku: 'SKU-NOT-STOCKED', name: 'Discontinued mug', quantity: 2, unitPrice: 450, taxCategory: product.taxCategory }] });
+    const sale = chain.next({ lines: [{ sku: 'SKU-NOT-STOCKED', name: 'Discontinued mug', quantity: 2, unitPrice: 450, taxCategory: product.taxCategory, category: 'household', priceVersion: 1 }] });
 
     expect(pushed(await client.push([sale])).results).toEqual([{ id: sale.id, seq: 1, status: 'applied' }]);
     expect(salesOf(client.deviceId).map((row) => row.id)).toEqual([salePayload(sale).saleId]);
@@ -336,7 +336,7 @@ describe('an event the server cannot apply', () => {
     const bad = chain.next({
       tamper: (sale) => ({ ...sale, lines: sale.lines.map((line) => ({ ...line, taxCategory: 'luxury' })) }),
     });
-    const good = chain.next({ lines: [{ sku: product.sku, name: product.name, quantity: 1, unitPrice: product.price, taxCategory: product.taxCategory }] });
+    const good = chain.next({ lines: [{ sku: product.sku, name: product.name, quantity: 1, unitPrice: product.price, taxCategory: product.taxCategory, category: product.category, priceVersion: 1 }] });
 
     const answer = pushed(await client.push([bad, good]));
 

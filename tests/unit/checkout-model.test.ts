@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createCheckoutModel } from '../../src/app/checkout/checkout-model.ts';
 import type { PricingClient } from '../../src/app/pricing-client.ts';
 import { withCheckDigit } from '../../src/domain/barcode.ts';
-import { priceCart } from '../../src/domain/cart.ts';
+import { createPricingApi } from '../../src/workers/pricing-api.ts';
 import { searchWords, StoresideDb } from '../../src/local/db.ts';
 import type { ProductRecord, StoreRecord } from '../../src/protocol/entities.ts';
 
@@ -34,18 +34,22 @@ const product = (n: number, price: number): ProductRecord => ({
 });
 
 /** Prices like the worker does, but each answer takes `delayMs`: a busy worker. */
-const slowPricing = (delayMs: number): PricingClient => ({
-  priceCart: (lines, taxConfig) =>
-    new Promise((resolve, reject) =>
-      setTimeout(() => {
-        try {
-          resolve(priceCart(lines, taxConfig));
-        } catch (error) {
-          reject(error as Error);
-        }
-      }, delayMs),
-    ),
-});
+const slowPricing = (delayMs: number): PricingClient => {
+  const api = createPricingApi();
+  return {
+    setPromotions: async (promotions, storeId) => api.setPromotions(promotions, storeId),
+    priceSale: (lines, taxConfig, context) =>
+      new Promise((resolve, reject) =>
+        setTimeout(() => {
+          try {
+            resolve(api.priceSale(lines, taxConfig, context));
+          } catch (error) {
+            reject(error as Error);
+          }
+        }, delayMs),
+      ),
+  };
+};
 
 async function till(name: string, delayMs: number) {
   const db = new StoresideDb(name);
@@ -76,7 +80,7 @@ describe('the checkout cart', () => {
     const { model, products } = await till('checkout-scan', 0);
     await model.scanOrSearch(products[0]!.barcode);
     await model.scanOrSearch(products[0]!.barcode);
-    expect(model.lines.value).toEqual([{ sku: 'SKU-1', name: 'Product 1', quantity: 2, unitPrice: 199, taxCategory: 'standard' }]);
+    expect(model.lines.value).toEqual([{ sku: 'SKU-1', name: 'Product 1', quantity: 2, unitPrice: 199, taxCategory: 'standard', category: 'general', priceVersion: 1 }]);
     await model.scanOrSearch('4000000000000');
     expect(model.notice.value?.text).toMatch(/not a valid barcode/);
   });

@@ -1,4 +1,4 @@
-import type { TaxConfig } from '../../src/domain/tax.ts';
+import type { TaxConfig } from '../../src/domain/pricing/tax.ts';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import * as v from 'valibot';

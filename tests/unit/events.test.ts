@@ -7,7 +7,7 @@ import { canonicalJson } from '../../src/domain/canonical-json.ts';
 import { UUID_PATTERN, uuidv7 } from '../../src/domain/uuid7.ts';
 import { sha256Hex } from '../../src/server/sha256.ts';
 import { webSha256Hex } from '../../src/local/web-sha256.ts';
-import type { SaleCompletedPayload } from '../../src/domain/sale.ts';
+import type { SaleCompletedPayload, SaleLine } from '../../src/domain/sale.ts';
 
 const SALE_AT = Date.UTC(2025, 5, 14, 10, 30, 0);
 const GENESIS: ChainHead = { seq: 0, hash: GENESIS_HASH };
@@ -16,21 +16,28 @@ function bytes(seed: number): Uint8Array {
   return Uint8Array.from({ length: 10 }, (_, i) => (seed * 31 + i * 17) % 256);
 }
 
+/** A sale line without discounts: net is the line total, and the customer pays it plus tax. */
+function saleLine(line: { sku: string; name: string; quantity: number; unitPrice: number; lineTotal: number; tax: number; taxCategory?: string }): SaleLine {
+  return { taxCategory: 'standard', category: 'general', priceVersion: 1, discount: 0, net: line.lineTotal, paid: line.lineTotal + line.tax, taxParts: [line.tax], discounts: [], ...line };
+}
+
 function salePayload(overrides: Partial<SaleCompletedPayload> = {}): SaleCompletedPayload {
   return {
     saleId: uuidv7(SALE_AT, bytes(1)),
     receiptNumber: 'S01-T1-000042',
     currency: 'USD',
     lines: [
-      { sku: 'SODA-12PK', name: 'Cola 12 pack', quantity: 2, unitPrice: 599, taxCategory: 'standard', lineTotal: 1198, tax: 99 },
-      { sku: 'BANANA', name: 'Bananas', quantity: 1, unitPrice: 129, taxCategory: 'standard', lineTotal: 129, tax: 11 },
+      saleLine({ sku: 'SODA-12PK', name: 'Cola 12 pack', quantity: 2, unitPrice: 599, lineTotal: 1198, tax: 99 }),
+      saleLine({ sku: 'BANANA', name: 'Bananas', quantity: 1, unitPrice: 129, lineTotal: 129, tax: 11 }),
     ],
+    discounts: [],
     subtotal: 1327,
+    discountTotal: 0,
     tax: 110,
     total: 1437,
     taxIncluded: false,
     taxBreakdown: [{ jurisdiction: 'us-tx', label: 'Sales tax 8.25 %', rate: 82_500, base: 1327, tax: 110 }],
-    taxConfigVersion: 1,
+    pricing: { at: SALE_AT, promotionsRevision: 0, taxConfigVersion: 1, coupons: [], staffPurchase: false, taxExemption: null, manualDiscounts: [] },
     tenders: [{ kind: 'cash', amount: 1437, tendered: 2000, change: 563 }],
     completedAt: SALE_AT,
     ...overrides,
@@ -116,7 +123,7 @@ describe('eventHash', () => {
   });
 
   it('comes out the same on the device (WebCrypto) as on the server (node:crypto), names in any script included', async () => {
-    const umlauts = salePayload({ lines: [{ sku: 'BROT', name: 'Müller Vollkornbrot – 500 g 🍞', quantity: 1, unitPrice: 249, taxCategory: 'reduced', lineTotal: 249, tax: 16 }] });
+    const umlauts = salePayload({ lines: [saleLine({ sku: 'BROT', name: 'Müller Vollkornbrot – 500 g 🍞', quantity: 1, unitPrice: 249, taxCategory: 'reduced', lineTotal: 249, tax: 16 })] });
     for (const fields of [newSale(3), newSale(4, umlauts)]) {
       const event = nextEvent(GENESIS, fields);
       expect(await webSha256Hex(canonicalJson(event))).toBe(eventHash(event, sha256Hex));
@@ -146,7 +153,7 @@ describe('eventHash', () => {
     'payload.tax': (e) => (e.payload.tax += 1),
     'payload.total': (e) => (e.payload.total += 1),
     'payload.taxIncluded': (e) => (e.payload.taxIncluded = !e.payload.taxIncluded),
-    'payload.taxConfigVersion': (e) => (e.payload.taxConfigVersion += 1),
+    'payload.pricing.taxConfigVersion': (e) => (e.payload.pricing.taxConfigVersion += 1),
     'payload.tenders[0].change': (e) => (e.payload.tenders[0]!.change += 1),
     'payload.completedAt': (e) => (e.payload.completedAt += 1),
   };
@@ -224,9 +231,9 @@ describe('EventSchema', () => {
   });
 
   it('rejects fields it does not know, on the envelope, the payload and a line', () => {
-    expect(rejectedAt({ ...wellFormed, discount: 100 })).not.toBeNull();
-    expect(rejectedAt({ ...wellFormed, payload: { ...wellFormed.payload, discount: 100 } })).not.toBeNull();
-    const lines = [{ ...wellFormed.payload.lines[0]!, discount: 100 }];
+    expect(rejectedAt({ ...wellFormed, loyaltyPoints: 100 })).not.toBeNull();
+    expect(rejectedAt({ ...wellFormed, payload: { ...wellFormed.payload, loyaltyPoints: 100 } })).not.toBeNull();
+    const lines = [{ ...wellFormed.payload.lines[0]!, loyaltyPoints: 100 }];
     expect(rejectedAt({ ...wellFormed, payload: { ...wellFormed.payload, lines } })).not.toBeNull();
   });
 

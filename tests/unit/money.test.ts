@@ -9,7 +9,7 @@ import {
   sumMinor,
   type RoundingMode,
 } from '../../src/domain/money.ts';
-import { allocateProportionally } from '../../src/domain/allocate.ts';
+import { allocateProportionally } from '../../src/domain/pricing/allocate.ts';
 
 /**
  * Reference rounding of n / d over BigInt, written independently of the code under

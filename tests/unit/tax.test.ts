@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { computeTax, RATE_SCALE, UnknownTaxCategoryError, type TaxConfig } from '../../src/domain/tax.ts';
-import { priceCart } from '../../src/domain/cart.ts';
+import { computeTax, RATE_SCALE, UnknownTaxCategoryError, type TaxConfig } from '../../src/domain/pricing/tax.ts';
+import { createPromotionBook, priceSale } from '../../src/domain/pricing/index.ts';
 import { MAX_LINE_QUANTITY, type CartLine } from '../../src/domain/cart-line.ts';
 import { cashTender } from '../../src/domain/tender.ts';
 import type { RoundingMode } from '../../src/domain/money.ts';
@@ -35,8 +35,11 @@ const texasStacked: TaxConfig = {
 };
 
 function line(sku: string, quantity: number, unitPrice: number, taxCategory: string): CartLine {
-  return { sku, name: sku, quantity, unitPrice, taxCategory };
+  return { sku, name: sku, quantity, unitPrice, taxCategory, category: 'general', priceVersion: 1 };
 }
+
+/** Tax alone: the engine with no promotions. */
+const priceCart = (lines: CartLine[], config: TaxConfig) => priceSale(lines, createPromotionBook([], 'test'), config, { at: 0 });
 
 /** round(n / d) over BigInt, written independently of src/domain/money.ts (d > 0). */
 function referenceRound(n: bigint, d: bigint, mode: RoundingMode): number {
@@ -229,6 +232,8 @@ const cartLineArb: fc.Arbitrary<CartLine> = fc.record({
   quantity: fc.oneof(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: MAX_LINE_QUANTITY })),
   unitPrice: fc.oneof(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 0, max: 10_000_000 })),
   taxCategory: fc.constantFrom(...CATEGORY_NAMES),
+  category: fc.constant('general'),
+  priceVersion: fc.constant(1),
 });
 
 const cartArb = fc.array(cartLineArb, { minLength: 1, maxLength: 30 });

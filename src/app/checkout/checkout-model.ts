@@ -1,5 +1,5 @@
 import { batch, computed, signal } from '@preact/signals';
-import type { CartTotals } from '../../domain/cart.ts';
+import type { PricingContext, Promotion, SaleTotals } from '../../domain/pricing/index.ts';
 import { MAX_LINE_QUANTITY, type CartLine } from '../../domain/cart-line.ts';
 import { cashTender } from '../../domain/tender.ts';
 import { isValidGtin } from '../../domain/barcode.ts';
@@ -38,7 +38,11 @@ export function createCheckoutModel(deps: {
 }) {
   const { db, pricing, store } = deps;
   const lines = signal<CartLine[]>([]);
-  const totals = signal<CartTotals | null>(null);
+  const totals = signal<SaleTotals | null>(null);
+  /** codes the associate entered for this sale, as typed */
+  const coupons = signal<string[]>([]);
+  /** what `totals` was priced with: the sale records it */
+  let pricedWith: PricingContext | null = null;
   const notice = signal<Notice | null>(null);
   const searchResults = signal<ProductRow[]>([]);
   const cashText = signal('');
@@ -67,9 +71,13 @@ export function createCheckoutModel(deps: {
       totals.value = null;
       return;
     }
+    const context: PricingContext = { at: Date.now(), coupons: coupons.value, redeemedCoupons: await redeemedCoupons() };
     try {
-      const result = await pricing.priceCart(next, store.taxConfig);
-      if (request === pricingRequest) totals.value = result;
+      const result = await pricing.priceSale(next, store.taxConfig, context);
+      if (request === pricingRequest) {
+        pricedWith = context;
+        totals.value = result;
+      }
     } catch (error) {
       if (request !== pricingRequest) return;
       batch(() => {
@@ -77,6 +85,21 @@ export function createCheckoutModel(deps: {
         notice.value = { tone: 'error', text: `This cart cannot be priced: ${(error as Error).message}. Remove the last item or call a manager.` };
       });
     }
+  }
+
+  /**
+   * Single-use codes this till has redeemed already. A sale made on another
+   * till offline can still have used one; the server books the first and tells
+   * HQ about the second.
+   */
+  async function redeemedCoupons(): Promise<string[]> {
+    if (coupons.value.length === 0) return [];
+    const wanted = new Set(coupons.value.map((code) => code.trim().toUpperCase()));
+    const used: string[] = [];
+    await db.sales.each((sale) => {
+      for (const coupon of sale.pricing.coupons) if (coupon.status === 'applied' && wanted.has(coupon.code)) used.push(coupon.code);
+    });
+    return used;
   }
 
   /** Settles when the totals for the newest lines are in `totals`. */
@@ -106,7 +129,18 @@ export function createCheckoutModel(deps: {
     const existing = lines.value.find((line) => line.sku === product.sku);
     const next = existing
       ? lines.value.map((line) => (line === existing ? { ...line, quantity: Math.min(MAX_LINE_QUANTITY, line.quantity + 1) } : line))
-      : [...lines.value, { sku: product.sku, name: product.name, quantity: 1, unitPrice: product.price, taxCategory: product.taxCategory }];
+      : [
+          ...lines.value,
+          {
+            sku: product.sku,
+            name: product.name,
+            quantity: 1,
+            unitPrice: product.price,
+            taxCategory: product.taxCategory,
+            category: product.category,
+            priceVersion: product.priceVersion,
+          },
+        ];
     batch(() => {
       searchResults.value = [];
       notice.value = null;
@@ -114,17 +148,18 @@ export function createCheckoutModel(deps: {
     return setLines(next);
   }
 
-  async function commit(currentTotals: CartTotals, tendered: number) {
+  async function commit(currentTotals: SaleTotals, context: PricingContext, tendered: number) {
     const tender = cashTender(currentTotals.total, tendered);
     if ('error' in tender) {
       notice.value = { tone: 'error', text: 'The cash taken is less than the total.' };
       return;
     }
     try {
-      const { sale } = await commitSale(db, { totals: currentTotals, tender, staff: deps.staff(), store }, browserEnv);
+      const { sale } = await commitSale(db, { totals: currentTotals, context, tender, staff: deps.staff(), store }, browserEnv);
       batch(() => {
         receipt.value = sale;
         cashText.value = '';
+        coupons.value = [];
         notice.value = null;
         searchResults.value = [];
       });
@@ -138,6 +173,7 @@ export function createCheckoutModel(deps: {
   const model = {
     lines,
     totals,
+    coupons,
     notice,
     searchResults,
     cashText,
@@ -200,9 +236,33 @@ export function createCheckoutModel(deps: {
         // A tap right after a scan must charge the cart as it is now, not the totals of a moment ago.
         await latestPricing;
         const currentTotals = totals.value;
-        if (currentTotals) await commit(currentTotals, cashTendered.value ?? currentTotals.total);
+        if (currentTotals && pricedWith) await commit(currentTotals, pricedWith, cashTendered.value ?? currentTotals.total);
       })().finally(() => (completing.value = false));
       await completion;
+    },
+
+    /** A coupon code typed or scanned at the till; it applies offline, from the synced promotions. */
+    addCoupon: (code: string) =>
+      afterCompletion(async () => {
+        const normalised = code.trim().toUpperCase();
+        if (!normalised) return;
+        if (coupons.value.some((entered) => entered.toUpperCase() === normalised)) return;
+        coupons.value = [...coupons.value, normalised];
+        await setLines(lines.value);
+        const outcome = totals.value?.coupons.find((coupon) => coupon.code === normalised);
+        notice.value = outcome ? couponNotice(outcome.status, normalised, outcome.promotionName) : null;
+      }),
+
+    removeCoupon: (code: string) =>
+      afterCompletion(() => {
+        coupons.value = coupons.value.filter((entered) => entered !== code);
+        return setLines(lines.value);
+      }),
+
+    /** The store's promotions changed (a sync brought new ones): price the cart again with them. */
+    async promotionsChanged(promotions: Promotion[]) {
+      await pricing.setPromotions(promotions, store.id);
+      await setLines(lines.value);
     },
 
     startNewSale() {
@@ -213,3 +273,19 @@ export function createCheckoutModel(deps: {
 }
 
 export type CheckoutModel = ReturnType<typeof createCheckoutModel>;
+
+/** What the associate hears after entering a code; nothing when it worked, since the discount line shows it. */
+function couponNotice(status: string, code: string, promotionName: string | undefined): Notice | null {
+  switch (status) {
+    case 'unknown':
+      return { tone: 'error', text: `Coupon ${code} is not known at this store.` };
+    case 'not_valid_now':
+      return { tone: 'error', text: `Coupon ${code} (${promotionName}) is not valid today.` };
+    case 'already_used':
+      return { tone: 'error', text: `Coupon ${code} has been used already; it is single-use.` };
+    case 'no_effect':
+      return { tone: 'info', text: `Coupon ${code} (${promotionName}) is kept, but this cart does not qualify for it yet, or a better offer applies.` };
+    default:
+      return null;
+  }
+}

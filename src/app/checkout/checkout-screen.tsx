@@ -50,11 +50,19 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
               </tr>
             </thead>
             <tbody>
-              {lines.map((line) => (
+              {lines.map((line, index) => {
+                // Totals may be a moment behind the lines while the worker prices them.
+                const priced = totals?.lines[index]?.sku === line.sku && totals.lines[index]!.quantity === line.quantity ? totals.lines[index]! : null;
+                return (
                 <tr key={line.sku}>
                   <td>
                     {line.name}
                     <div class="muted">{line.sku}</div>
+                    {priced?.discounts.map((share) => (
+                      <div class="line-discount" key={share.discount}>
+                        {totals!.discounts[share.discount]!.label} <Money amount={-share.amount} store={store} />
+                      </div>
+                    ))}
                   </td>
                   <td class="qty">
                     <button type="button" aria-label={`One fewer ${line.name}`} disabled={line.quantity <= 1} onClick={() => void model.setQuantity(line.sku, line.quantity - 1)}>
@@ -70,6 +78,11 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
                   </td>
                   <td class="num">
                     <Money amount={line.unitPrice * line.quantity} store={store} />
+                    {priced && priced.discount > 0 && (
+                      <div class="line-discount">
+                        <Money amount={priced.net} store={store} />
+                      </div>
+                    )}
                   </td>
                   <td>
                     <button type="button" class="remove" aria-label={`Remove ${line.name}`} onClick={() => void model.removeLine(line.sku)}>
@@ -77,7 +90,8 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
                     </button>
                   </td>
                 </tr>
-              ))}
+                );
+              })}
             </tbody>
           </table>
         )}
@@ -89,6 +103,14 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
           <dd data-testid="subtotal">
             <Money amount={totals?.subtotal ?? 0} store={store} />
           </dd>
+          {(totals?.discounts ?? []).map((discount, index) => (
+            <Fragment key={index}>
+              <dt class="discount">{discount.label}</dt>
+              <dd class="discount">
+                <Money amount={-discount.amount} store={store} />
+              </dd>
+            </Fragment>
+          ))}
           {(totals?.taxBreakdown ?? []).map((row) => (
             <Fragment key={`${row.jurisdiction} ${row.rate}`}>
               <dt class="muted">
@@ -109,6 +131,8 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
             <Money amount={totals?.total ?? 0} store={store} />
           </dd>
         </dl>
+
+        <CouponForm model={model} />
 
         <form
           class="tender"
@@ -150,5 +174,45 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
         <LazyView load={loadReceiptView} render={({ ReceiptView }) => <ReceiptView sale={model.receipt.value!} store={store} onClose={model.startNewSale} />} />
       )}
     </div>
+  );
+}
+
+/** Coupon codes for this sale: typed or scanned, checked against the synced promotions, offline too. */
+function CouponForm({ model }: { model: CheckoutModel }) {
+  const outcomes = model.totals.value?.coupons ?? [];
+  return (
+    <form
+      class="coupon"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const input = event.currentTarget.elements.namedItem('coupon') as HTMLInputElement;
+        void model.addCoupon(input.value);
+        input.value = '';
+      }}
+    >
+      <label>
+        Coupon
+        <span class="coupon-entry">
+          <input name="coupon" autoComplete="off" autoCapitalize="characters" placeholder="Code" />
+          <button type="submit">Apply</button>
+        </span>
+      </label>
+      {model.coupons.value.length > 0 && (
+        <ul class="coupons" aria-label="Coupons entered">
+          {model.coupons.value.map((code) => {
+            const status = outcomes.find((outcome) => outcome.code === code)?.status;
+            return (
+              <li key={code} class={status === 'applied' ? 'applied' : 'pending'}>
+                {code}
+                <span class="muted">{status === 'applied' ? ' applied' : status === 'no_effect' ? ' not used' : status ? ' not valid' : ''}</span>
+                <button type="button" class="remove" aria-label={`Remove coupon ${code}`} onClick={() => void model.removeCoupon(code)}>
+                  ✕
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </form>
   );
 }

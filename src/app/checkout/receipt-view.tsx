@@ -26,6 +26,11 @@ export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: 
               <tr key={line.sku}>
                 <td>
                   {line.quantity} × {line.name}
+                  {line.discounts.map((share) => (
+                    <div class="line-discount" key={share.discount}>
+                      {sale.discounts[share.discount]?.label} <Money amount={-share.amount} store={store} />
+                    </div>
+                  ))}
                 </td>
                 <td class="num">
                   <Money amount={line.lineTotal} store={store} />
@@ -39,6 +44,14 @@ export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: 
           <dd>
             <Money amount={sale.subtotal} store={store} />
           </dd>
+          {sale.discountTotal > 0 && (
+            <>
+              <dt class="discount">You saved</dt>
+              <dd class="discount" data-testid="receipt-savings">
+                <Money amount={-sale.discountTotal} store={store} />
+              </dd>
+            </>
+          )}
           {sale.taxBreakdown.map((row) => (
             <Fragment key={`${row.jurisdiction} ${row.rate}`}>
               <dt class="muted">
@@ -50,6 +63,14 @@ export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: 
               </dd>
             </Fragment>
           ))}
+          {sale.pricing.taxExemption && (
+            <>
+              <dt class="muted">Tax exempt, certificate {sale.pricing.taxExemption.certificate}</dt>
+              <dd class="muted">
+                <Money amount={-sale.pricing.taxExemption.exemptedTax} store={store} />
+              </dd>
+            </>
+          )}
           <dt>{sale.taxIncluded ? 'Tax included' : 'Tax'}</dt>
           <dd>
             <Money amount={sale.tax} store={store} />

@@ -1,5 +1,5 @@
 import { withCheckDigit } from '../../domain/barcode.ts';
-import type { TaxConfig } from '../../domain/tax.ts';
+import type { TaxConfig } from '../../domain/pricing/index.ts';
 import type { StockRecord, StoreRecord } from '../../protocol/entities.ts';
 
 /**

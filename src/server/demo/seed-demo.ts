@@ -1,10 +1,13 @@
 import type { ProductRecord } from '../../protocol/entities.ts';
-import { hashPin, hashSecret, newEnrollmentCode } from '../auth/secrets.ts';
+import { hashPin, hashSecret, newDeviceToken, newEnrollmentCode } from '../auth/secrets.ts';
+import { generateDemoPromotions } from './demo-promotions.ts';
 import type { RetailerSeed } from '../storage/server-store.ts';
 import { generateDemoRetailer } from './demo-retailer.ts';
 
 /** What start-up prints and writes to <DATA_DIR>/demo-credentials.json (DESIGN.md "Enrollment"). */
 export type DemoCredentials = {
+  /** Authorization: Bearer <hqToken> for the HQ routes (promotions, variances) */
+  hqToken: string;
   stores: {
     id: string;
     name: string;
@@ -25,8 +28,9 @@ export function buildDemoSeed(options: { seed: number; productCount: number; pin
   credentials: DemoCredentials;
 } {
   const retailer = generateDemoRetailer({ seed: options.seed, productCount: options.productCount });
-  const seed: RetailerSeed = { stores: [], enrollmentCodes: [] };
-  const credentials: DemoCredentials = { stores: [] };
+  const hqToken = newDeviceToken();
+  const seed: RetailerSeed = { stores: [], enrollmentCodes: [], promotions: generateDemoPromotions(retailer, options.seed), hqTokenHash: hashSecret(hqToken) };
+  const credentials: DemoCredentials = { hqToken, stores: [] };
 
   for (const demoStore of retailer.stores) {
     const storeId = demoStore.store.id;

@@ -8,12 +8,15 @@ import {
   PullQuerySchema,
   PushRequestSchema,
   SnapshotQuerySchema,
+  VariancesQuerySchema,
   type EnrollResponse,
   type PullResponse,
   type PushResponse,
 } from '../../protocol/messages.ts';
 import { OLDEST_SUPPORTED_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../protocol/version.ts';
+import { PromotionSchema } from '../../protocol/promotions.ts';
 import { hashSecret, newDeviceToken, normalizeEnrollmentCode } from '../auth/secrets.ts';
+import { checkPromotion } from '../hq/check-promotion.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
 import type { ServerStore, SliceRow } from '../storage/server-store.ts';
 import { ApiError, parseOrThrow } from './api-error.ts';
@@ -194,6 +197,46 @@ function groupByEntity(rows: readonly SliceRow[]): string {
   return groups.join(',');
 }
 
+async function authenticateHq(request: IncomingMessage, store: ServerStore): Promise<void> {
+  checkProtocol(request);
+  const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(request.headers.authorization ?? '');
+  if (!match || !(await store.isHqToken(hashSecret(match[1]!)))) throw new ApiError('unauthorized', 'send the HQ token as Authorization: Bearer <token>');
+}
+
+/**
+ * Creates a promotion, or changes one (same id). Refused whole, naming the
+ * field, when it is malformed or does not fit the catalogue and the promotions
+ * already running; otherwise stored as the next revision and synced to its stores.
+ */
+const savePromotion: Handler = async (request, _url, { store, maxBodyBytes }) => {
+  await authenticateHq(request, store);
+  const definition = parseOrThrow(PromotionSchema, await readJsonBody(request, maxBodyBytes));
+  const problems = await checkPromotion(definition, {
+    storeIds: await store.storeIds(),
+    categoriesOf: (skus) => store.categoriesOf(skus),
+    current: await store.currentPromotions(),
+  });
+  const conflict = problems.find((problem) => problem.field === 'revision');
+  if (conflict) throw new ApiError('edit_conflict', conflict.message);
+  if (problems.length > 0) {
+    throw new ApiError('invalid_body', problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '), { problems });
+  }
+  return reply(201, { promotion: await store.savePromotion(definition) });
+};
+
+const listPromotions: Handler = async (request, _url, { store }) => {
+  await authenticateHq(request, store);
+  return reply(200, { promotions: await store.currentPromotions() });
+};
+
+/** Sales where the server's pricing differs from the till's, for finance to review. */
+const listVariances: Handler = async (request, url, { store }) => {
+  await authenticateHq(request, store);
+  const { store: storeId } = parseOrThrow(VariancesQuerySchema, queryObject(url), 'invalid_query');
+  if (!(await store.storeIds()).includes(storeId)) throw new ApiError('not_found', `store ${storeId} does not exist`);
+  return reply(200, { variances: await store.variances(storeId) });
+};
+
 const health: Handler = async () => reply(200, { ok: true, protocol: PROTOCOL_VERSION });
 
 const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
@@ -202,4 +245,6 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/v1/sync/push': { POST: push },
   '/api/v1/sync/pull': { GET: pull },
   '/api/v1/sync/snapshot': { GET: snapshot },
+  '/api/v1/hq/promotions': { GET: listPromotions, POST: savePromotion },
+  '/api/v1/hq/variances': { GET: listVariances },
 };

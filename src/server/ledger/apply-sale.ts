@@ -1,29 +1,41 @@
-import { priceCart } from '../../domain/cart.ts';
+import { priceSale, UnknownTaxCategoryError, type SaleTotals } from '../../domain/pricing/index.ts';
 import { sumMinor } from '../../domain/money.ts';
-import { UnknownTaxCategoryError } from '../../domain/tax.ts';
 import type { PayloadOf, StoreEvent } from '../../domain/events.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
 type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;
+type SalePayload = PayloadOf<'sale.completed'>;
 
 /** Units leaving the store per SKU, summed over a push batch and written once at its end. */
 export type StockDeltas = Map<string, number>;
 
 /**
  * Records a completed sale in the ledger and adds its units to `stockDeltas`.
- * The server re-prices the sale with the same domain code as the till; where
- * the totals differ the sale still stands as the customer paid it, and the
- * difference is recorded as a variance. Returns a rejection reason when the
- * sale cannot be booked at all.
+ * The server prices the sale again with the same engine, the same promotion set
+ * (by the revision the sale names), the same tax rules (by version) and the
+ * same coupons, exemption and manager discounts. Where the result differs the
+ * sale still stands as the customer paid it, and each difference is recorded as
+ * a variance for HQ. Returns a rejection reason when the sale cannot be booked.
  */
-export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreRecord, stockDeltas: StockDeltas): Promise<string | null> {
+export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreRecord, stockDeltas: StockDeltas, now: number): Promise<string | null> {
   const sale: PayloadOf<'sale.completed'> = event.payload;
   if (sale.currency !== store.currency) return `sale is in ${sale.currency} but store ${store.id} sells in ${store.currency}`;
 
-  let recomputed;
+  const { pricing } = sale;
+  const taxConfig = await tx.taxConfig(store.id, pricing.taxConfigVersion);
+  const book = await tx.promotionBook(store.id, pricing.promotionsRevision);
+  let recomputed: SaleTotals;
   try {
-    recomputed = priceCart(sale.lines, store.taxConfig);
+    recomputed = priceSale(sale.lines, book, taxConfig ?? store.taxConfig, {
+      at: pricing.at,
+      // A code the till found used already stays unused here too: it gave nothing on the receipt.
+      coupons: pricing.coupons.filter((coupon) => coupon.status !== 'already_used').map((coupon) => coupon.code),
+      redeemedCoupons: [],
+      staffPurchase: pricing.staffPurchase,
+      taxExemption: pricing.taxExemption,
+      manualDiscounts: pricing.manualDiscounts,
+    });
   } catch (error) {
     if (error instanceof UnknownTaxCategoryError || error instanceof RangeError) return error.message;
     throw error;
@@ -46,30 +58,89 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
       receiptNumber: sale.receiptNumber,
       currency: sale.currency,
       subtotal: sale.subtotal,
+      discountTotal: sale.discountTotal,
       tax: sale.tax,
       total: sale.total,
+      promotionsRevision: pricing.promotionsRevision,
+      taxConfigVersion: pricing.taxConfigVersion,
+      taxExemptionCertificate: pricing.taxExemption?.certificate ?? null,
       completedAt: sale.completedAt,
       hlc: event.hlc,
     },
-    sale.lines.map((line, index) => ({ lineNo: index + 1, ...line })),
+    sale.lines.map((line, index) => ({
+      lineNo: index + 1,
+      sku: line.sku,
+      name: line.name,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      taxCategory: line.taxCategory,
+      lineTotal: line.lineTotal,
+      discount: line.discount,
+      tax: line.tax,
+    })),
+    sale.discounts.map((discount, index) => ({
+      discountNo: index + 1,
+      label: discount.label,
+      amount: discount.amount,
+      promotionId: discount.source.type === 'promotion' ? discount.source.promotionId : null,
+      promotionRevision: discount.source.type === 'promotion' ? discount.source.revision : null,
+      coupon: discount.source.type === 'promotion' ? (discount.source.coupon ?? null) : null,
+      approvedBy: discount.source.type === 'manual' ? discount.source.approvedBy : null,
+    })),
     sale.tenders.map((tender, index) => ({ tenderNo: index + 1, ...tender })),
   );
   if (!booked) return `sale ${sale.saleId} is already booked by another event`;
-  for (const field of ['subtotal', 'tax', 'total'] as const) {
-    if (recomputed[field] !== sale[field]) await tx.recordVariance(sale.saleId, field, sale[field], recomputed[field]);
-  }
-  const deviceRows = new Map(sale.taxBreakdown.map((row) => [`${row.jurisdiction} ${row.rate}`, row.tax]));
-  for (const row of recomputed.taxBreakdown) {
-    const key = `${row.jurisdiction} ${row.rate}`;
-    if (deviceRows.get(key) !== row.tax) await tx.recordVariance(sale.saleId, `tax ${key}`, deviceRows.get(key) ?? 0, row.tax);
-    deviceRows.delete(key);
-  }
-  for (const [key, tax] of deviceRows) await tx.recordVariance(sale.saleId, `tax ${key}`, tax, 0);
-  for (const [index, line] of sale.lines.entries()) {
-    const server = recomputed.lines[index]!;
-    if (server.lineTotal !== line.lineTotal) await tx.recordVariance(sale.saleId, `line ${index + 1} total`, line.lineTotal, server.lineTotal);
-    if (server.tax !== line.tax) await tx.recordVariance(sale.saleId, `line ${index + 1} tax`, line.tax, server.tax);
+  if (!taxConfig) await tx.recordVariance(sale.saleId, `tax rules version ${pricing.taxConfigVersion} unknown; priced with ${store.taxConfig.version}`, 0, 0);
+  await recordVariances(tx, sale, recomputed);
+  for (const discount of sale.discounts) {
+    const code = discount.source.type === 'promotion' ? discount.source.coupon : undefined;
+    if (!code || !book.byCouponCode.get(code)?.coupon?.singleUse) continue;
+    const holder = await tx.redeemCoupon(code, sale.saleId, store.id);
+    if (holder !== null) {
+      // Two tills offline each took the same single-use code: the first booked keeps it; HQ hears of the second.
+      await tx.raiseAlarm({
+        kind: 'coupon_reused',
+        storeId: event.storeId,
+        deviceId: event.deviceId,
+        seq: event.seq,
+        detail: `single-use coupon ${code} on sale ${sale.receiptNumber} was already redeemed by sale ${holder}; ${discount.amount} given again`,
+        at: now,
+      });
+    }
   }
   for (const line of sale.lines) stockDeltas.set(line.sku, (stockDeltas.get(line.sku) ?? 0) - line.quantity);
   return null;
+}
+
+/** Each total, tax row, line and discount where the server's pricing differs from the till's. */
+async function recordVariances(tx: LedgerTx, sale: SalePayload, server: SaleTotals) {
+  const variance = (field: string, device: number, computed: number) => (device !== computed ? tx.recordVariance(sale.saleId, field, device, computed) : undefined);
+  for (const field of ['subtotal', 'discountTotal', 'tax', 'total'] as const) await variance(field, sale[field], server[field]);
+  const deviceRows = new Map(sale.taxBreakdown.map((row) => [`${row.jurisdiction} ${row.rate}`, row.tax]));
+  for (const row of server.taxBreakdown) {
+    const key = `${row.jurisdiction} ${row.rate}`;
+    await variance(`tax ${key}`, deviceRows.get(key) ?? 0, row.tax);
+    deviceRows.delete(key);
+  }
+  for (const [key, tax] of deviceRows) await variance(`tax ${key}`, tax, 0);
+  for (const [index, line] of sale.lines.entries()) {
+    const computed = server.lines[index]!;
+    await variance(`line ${index + 1} total`, line.lineTotal, computed.lineTotal);
+    await variance(`line ${index + 1} discount`, line.discount, computed.discount);
+    await variance(`line ${index + 1} tax`, line.tax, computed.tax);
+  }
+  const byPromotion = (discounts: readonly { source: { type: string; promotionId?: string; manualId?: string }; amount: number }[]) => {
+    const sums = new Map<string, number>();
+    for (const d of discounts) {
+      const key = d.source.type === 'promotion' ? `promotion ${d.source.promotionId}` : `manual ${d.source.manualId}`;
+      sums.set(key, (sums.get(key) ?? 0) + d.amount);
+    }
+    return sums;
+  };
+  const deviceDiscounts = byPromotion(sale.discounts);
+  for (const [key, amount] of byPromotion(server.discounts)) {
+    await variance(`discount ${key}`, deviceDiscounts.get(key) ?? 0, amount);
+    deviceDiscounts.delete(key);
+  }
+  for (const [key, amount] of deviceDiscounts) await variance(`discount ${key}`, amount, 0);
 }

@@ -62,7 +62,7 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
       await tx.quarantineEvent(row, reason);
     } else {
       // Recorded as applied first (that is what claims its id); moved to quarantine if it cannot be.
-      reason = await applyEvent(tx, event, store, stockDeltas);
+      reason = await applyEvent(tx, event, store, stockDeltas, now);
       if (reason) await tx.markQuarantined(deviceId, event.seq, reason);
     }
     if (reason) republishStock(event, stockDeltas);
@@ -90,9 +90,9 @@ function republishStock(event: StoreEvent, stockDeltas: StockDeltas): void {
   for (const line of event.payload.lines) stockDeltas.set(line.sku, stockDeltas.get(line.sku) ?? 0);
 }
 
-function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof applySale>[2], stockDeltas: StockDeltas): Promise<string | null> {
+function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof applySale>[2], stockDeltas: StockDeltas, now: number): Promise<string | null> {
   switch (event.type) {
     case 'sale.completed':
-      return applySale(tx, event, store, stockDeltas);
+      return applySale(tx, event, store, stockDeltas, now);
   }
 }

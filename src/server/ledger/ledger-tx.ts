@@ -1,3 +1,4 @@
+import type { PromotionBook, TaxConfig } from '../../domain/pricing/index.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 
 /** What the ledger reads and writes inside one push transaction. */
@@ -26,8 +27,12 @@ export type SaleRow = {
   receiptNumber: string;
   currency: string;
   subtotal: number;
+  discountTotal: number;
   tax: number;
   total: number;
+  promotionsRevision: number;
+  taxConfigVersion: number;
+  taxExemptionCertificate: string | null;
   completedAt: number;
   hlc: string;
 };
@@ -40,7 +45,18 @@ export type SaleLineRow = {
   unitPrice: number;
   taxCategory: string;
   lineTotal: number;
+  discount: number;
   tax: number;
+};
+
+export type SaleDiscountRow = {
+  discountNo: number;
+  label: string;
+  amount: number;
+  promotionId: string | null;
+  promotionRevision: number | null;
+  coupon: string | null;
+  approvedBy: string | null;
 };
 
 export type TenderRow = { tenderNo: number; kind: string; amount: number; tendered: number; change: number };
@@ -60,7 +76,13 @@ export interface LedgerTx {
   markQuarantined(deviceId: string, seq: number, reason: string): Promise<void>;
   advanceDevice(deviceId: string, ackedSeq: number, headHash: string, at: number): Promise<void>;
   /** Books a sale with its lines and tenders; false (and nothing written) when its id is already booked. */
-  insertSale(sale: SaleRow, lines: readonly SaleLineRow[], tenders: readonly TenderRow[]): Promise<boolean>;
+  insertSale(sale: SaleRow, lines: readonly SaleLineRow[], discounts: readonly SaleDiscountRow[], tenders: readonly TenderRow[]): Promise<boolean>;
+  /** The store's promotions as they stood at `revision`, indexed for pricing. */
+  promotionBook(storeId: string, revision: number): Promise<PromotionBook>;
+  /** The store's tax rules at `version`; null when the server never had that version. */
+  taxConfig(storeId: string, version: number): Promise<TaxConfig | null>;
+  /** Gives a single-use code to `saleId`; returns the sale that had it already, if one did. */
+  redeemCoupon(code: string, saleId: string, storeId: string): Promise<string | null>;
   recordVariance(saleId: string, field: string, deviceValue: number, serverValue: number): Promise<void>;
   /**
    * Adds each delta to a store's on-hand counts and publishes the new levels to

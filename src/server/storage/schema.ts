@@ -2,6 +2,8 @@
  * The server's tables, in SQL that SQLite and Postgres both run. JSON documents
  * are TEXT so that a snapshot can splice stored JSON into a response unparsed.
  */
+export const SCHEMA_VERSION = 2;
+
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
@@ -53,8 +55,12 @@ CREATE TABLE IF NOT EXISTS sales (
   receipt_number TEXT NOT NULL,
   currency TEXT NOT NULL,
   subtotal BIGINT NOT NULL,
+  discount_total BIGINT NOT NULL,
   tax BIGINT NOT NULL,
   total BIGINT NOT NULL,
+  promotions_revision BIGINT NOT NULL,
+  tax_config_version INTEGER NOT NULL,
+  tax_exemption_certificate TEXT,
   completed_at BIGINT NOT NULL,
   hlc TEXT NOT NULL
 );
@@ -69,8 +75,49 @@ CREATE TABLE IF NOT EXISTS sale_lines (
   unit_price BIGINT NOT NULL,
   tax_category TEXT NOT NULL,
   line_total BIGINT NOT NULL,
+  discount BIGINT NOT NULL,
   tax BIGINT NOT NULL,
   PRIMARY KEY (sale_id, line_no)
+);
+
+-- Each discount of a sale and what gave it: a promotion (at a revision, maybe
+-- through a coupon) or a manager (who approved it).
+CREATE TABLE IF NOT EXISTS sale_discounts (
+  sale_id TEXT NOT NULL REFERENCES sales(id),
+  discount_no INTEGER NOT NULL,
+  label TEXT NOT NULL,
+  amount BIGINT NOT NULL,
+  promotion_id TEXT,
+  promotion_revision BIGINT,
+  coupon TEXT,
+  approved_by TEXT,
+  PRIMARY KEY (sale_id, discount_no)
+);
+CREATE INDEX IF NOT EXISTS sale_discounts_by_promotion ON sale_discounts (promotion_id);
+
+-- Every revision of every promotion, never rewritten: a sale names the revision
+-- of the set it was priced with, and the server prices it again with that set.
+CREATE TABLE IF NOT EXISTS promotions (
+  id TEXT NOT NULL,
+  revision BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (id, revision)
+);
+CREATE INDEX IF NOT EXISTS promotions_by_revision ON promotions (revision);
+
+-- Every version of each store's tax rules, for re-pricing sales made under an older one.
+CREATE TABLE IF NOT EXISTS tax_configs (
+  store_id TEXT NOT NULL REFERENCES stores(id),
+  version INTEGER NOT NULL,
+  config TEXT NOT NULL,
+  PRIMARY KEY (store_id, version)
+);
+
+-- A single-use coupon code belongs to the first sale that books it.
+CREATE TABLE IF NOT EXISTS coupon_redemptions (
+  code TEXT PRIMARY KEY,
+  sale_id TEXT NOT NULL,
+  store_id TEXT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS tenders (

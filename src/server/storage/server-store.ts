@@ -1,5 +1,7 @@
 import type { StoreEvent } from '../../domain/events.ts';
 import type { EntityName, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../protocol/entities.ts';
+import type { Promotion } from '../../domain/pricing/index.ts';
+import type { PromotionDefinition } from '../../protocol/promotions.ts';
 import type { IngestOutcome } from '../ledger/ingest-push.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
 
@@ -17,8 +19,13 @@ export type StoreSlice = {
 
 export type RetailerSeed = {
   stores: StoreSlice[];
+  promotions: PromotionDefinition[];
+  /** hash of the token HQ tools send to change promotions */
+  hqTokenHash: string;
   enrollmentCodes: { codeHash: string; storeId: string; role: 'tablet' | 'kiosk' }[];
 };
+
+export type Variance = { saleId: string; receiptNumber: string; field: string; deviceValue: number; serverValue: number; completedAt: number };
 
 export type SliceRow = { entity: EntityName; key: string; version: number; deleted: boolean; value: string | null };
 
@@ -39,6 +46,17 @@ export interface ServerStore {
   snapshotRows(storeId: string, after: { entity: string; key: string } | null, limit: number): Promise<SliceRow[]>;
   /** Rows of a store's slice changed after `cursor`, in version order. */
   changesSince(storeId: string, cursor: number, limit: number): Promise<SliceRow[]>;
+
+  isHqToken(tokenHash: string): Promise<boolean>;
+  storeIds(): Promise<string[]>;
+  /** The category of each of these SKUs that some store sells. */
+  categoriesOf(skus: readonly string[]): Promise<Map<string, string>>;
+  /** Stores a promotion (new or changed) as the next revision, and publishes it to its stores. */
+  savePromotion(definition: PromotionDefinition): Promise<Promotion>;
+  /** The newest revision of every promotion, ended ones included. */
+  currentPromotions(): Promise<Promotion[]>;
+  /** Where the server's re-pricing of a store's sales differs from the till's. */
+  variances(storeId: string): Promise<Variance[]>;
 
   close(): Promise<void>;
 }

@@ -1,9 +1,11 @@
 import type { StoreEvent } from '../../domain/events.ts';
+import { createPromotionBook, type Promotion, type PromotionBook, type TaxConfig } from '../../domain/pricing/index.ts';
 import { GENESIS_HASH } from '../../domain/events.ts';
-import type { EntityName, StoreRecord } from '../../protocol/entities.ts';
+import type { EntityName, ProductRecord, StoreRecord } from '../../protocol/entities.ts';
 import { ingestPush } from '../ledger/ingest-push.ts';
 import type { DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts';
-import { SCHEMA } from './schema.ts';
+import type { PromotionDefinition } from '../../protocol/promotions.ts';
+import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
 import type { RetailerSeed, ServerStore, SliceRow } from './server-store.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
 
@@ -70,7 +72,57 @@ async function putSyncRow(tx: SqlExecutor, versions: SyncVersions, storeId: stri
   );
 }
 
-function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, StoreRecord>): LedgerTx {
+/** Every revision of every promotion, as the set stood at `revision`: the newest revision of each id not after it. */
+async function promotionsAt(tx: SqlExecutor, revision: number): Promise<Promotion[]> {
+  const rows = await tx.all<{ body: string }>(
+    `SELECT p.body FROM promotions p
+     WHERE p.revision = (SELECT MAX(q.revision) FROM promotions q WHERE q.id = p.id AND q.revision <= ?)
+     ORDER BY p.id`,
+    [revision],
+  );
+  return rows.map((row) => JSON.parse(row.body) as Promotion);
+}
+
+/**
+ * Promotion books by store and revision. A revision's set never changes, so a
+ * book stays right forever; the few newest are kept, since most sales arrive
+ * priced with the current set.
+ */
+class BookCache {
+  private readonly books = new Map<string, PromotionBook>();
+  constructor(private readonly capacity: number) {}
+
+  async get(storeId: string, revision: number, load: () => Promise<Promotion[]>): Promise<PromotionBook> {
+    const key = `${storeId}@${revision}`;
+    const cached = this.books.get(key);
+    if (cached) return cached;
+    const book = createPromotionBook(await load(), storeId, revision);
+    this.books.set(key, book);
+    if (this.books.size > this.capacity) this.books.delete(this.books.keys().next().value!);
+    return book;
+  }
+}
+
+/**
+ * Stores a promotion as a new revision and publishes it to every store it was or
+ * now is in: a store it left receives the new revision too, whose store list
+ * leaves it out, so its devices stop applying it without a deletion to miss.
+ */
+async function writePromotion(tx: SqlExecutor, versions: SyncVersions, storeIds: readonly string[], definition: PromotionDefinition): Promise<Promotion> {
+  const counter = await tx.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'promotion_revision'`);
+  const revision = Number(counter?.value ?? 0) + 1;
+  await tx.run(`INSERT INTO meta (key, value) VALUES ('promotion_revision', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(revision)]);
+  const previous = await tx.get<{ body: string }>(`SELECT body FROM promotions WHERE id = ? ORDER BY revision DESC LIMIT 1`, [definition.id]);
+  const promotion = { ...definition, revision } as Promotion;
+  const body = JSON.stringify(promotion);
+  await tx.run(`INSERT INTO promotions (id, revision, body) VALUES (?, ?, ?)`, [promotion.id, revision, body]);
+  const inScope = (stores: string[] | null) => (stores === null ? storeIds : stores.filter((id) => storeIds.includes(id)));
+  const reached = new Set([...inScope(promotion.stores), ...(previous ? inScope((JSON.parse(previous.body) as Promotion).stores) : [])]);
+  for (const storeId of reached) await putSyncRow(tx, versions, storeId, 'promotion', promotion.id, body);
+  return promotion;
+}
+
+function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, StoreRecord>, books: BookCache): LedgerTx {
   return {
     async device(deviceId) {
       const row = await tx.get<DeviceRow>(`SELECT id, store_id, role, acked_seq, head_hash FROM devices WHERE id = ?`, [deviceId]);
@@ -108,18 +160,42 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
     async advanceDevice(deviceId, ackedSeq, headHash, at) {
       await tx.run(`UPDATE devices SET acked_seq = ?, head_hash = ?, last_push_at = ? WHERE id = ?`, [ackedSeq, headHash, at, deviceId]);
     },
-    async insertSale(sale, lines, tenders) {
+    async insertSale(sale, lines, discounts, tenders) {
       const booked = await tx.run(
-        `INSERT INTO sales (id, event_id, store_id, device_id, staff_id, receipt_number, currency, subtotal, tax, total, completed_at, hlc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-        [sale.id, sale.eventId, sale.storeId, sale.deviceId, sale.staffId, sale.receiptNumber, sale.currency, sale.subtotal, sale.tax, sale.total, sale.completedAt, sale.hlc],
+        `INSERT INTO sales (id, event_id, store_id, device_id, staff_id, receipt_number, currency, subtotal, discount_total, tax, total,
+                            promotions_revision, tax_config_version, tax_exemption_certificate, completed_at, hlc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        [
+          sale.id,
+          sale.eventId,
+          sale.storeId,
+          sale.deviceId,
+          sale.staffId,
+          sale.receiptNumber,
+          sale.currency,
+          sale.subtotal,
+          sale.discountTotal,
+          sale.tax,
+          sale.total,
+          sale.promotionsRevision,
+          sale.taxConfigVersion,
+          sale.taxExemptionCertificate,
+          sale.completedAt,
+          sale.hlc,
+        ],
       );
       if (booked.changes === 0) return false;
       // One multi-row statement for all lines: a sale's lines cost one round trip, not one each.
       await tx.run(
-        `INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, unit_price, tax_category, line_total, tax) VALUES ${placeholders(lines.length, 9)}`,
-        lines.flatMap((line) => [sale.id, line.lineNo, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.tax]),
+        `INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, unit_price, tax_category, line_total, discount, tax) VALUES ${placeholders(lines.length, 10)}`,
+        lines.flatMap((line) => [sale.id, line.lineNo, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.discount, line.tax]),
       );
+      if (discounts.length > 0) {
+        await tx.run(
+          `INSERT INTO sale_discounts (sale_id, discount_no, label, amount, promotion_id, promotion_revision, coupon, approved_by) VALUES ${placeholders(discounts.length, 8)}`,
+          discounts.flatMap((d) => [sale.id, d.discountNo, d.label, d.amount, d.promotionId, d.promotionRevision, d.coupon, d.approvedBy]),
+        );
+      }
       for (const tender of tenders) {
         await tx.run(`INSERT INTO tenders (sale_id, tender_no, kind, amount, tendered, change_given) VALUES (?, ?, ?, ?, ?, ?)`, [
           sale.id,
@@ -131,6 +207,19 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
         ]);
       }
       return true;
+    },
+    async promotionBook(storeId, revision) {
+      return books.get(storeId, revision, () => promotionsAt(tx, revision));
+    },
+    async taxConfig(storeId, version) {
+      const row = await tx.get<{ config: string }>(`SELECT config FROM tax_configs WHERE store_id = ? AND version = ?`, [storeId, version]);
+      return row ? (JSON.parse(row.config) as TaxConfig) : null;
+    },
+    async redeemCoupon(code, saleId, storeId) {
+      const claimed = await tx.run(`INSERT INTO coupon_redemptions (code, sale_id, store_id) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING`, [code, saleId, storeId]);
+      if (claimed.changes === 1) return null;
+      const holder = await tx.get<{ sale_id: string }>(`SELECT sale_id FROM coupon_redemptions WHERE code = ?`, [code]);
+      return holder?.sale_id ?? null;
     },
     async recordVariance(saleId, field, deviceValue, serverValue) {
       await tx.run(`INSERT INTO sale_variances (sale_id, field, device_value, server_value) VALUES (?, ?, ?, ?)`, [saleId, field, deviceValue, serverValue]);
@@ -168,6 +257,7 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
 export function createSqlStore(db: SqlDriver): ServerStore {
   // Store records change only through HQ, which does not exist yet; cache them per process.
   const storeRecords = new Map<string, StoreRecord>();
+  const books = new BookCache(16);
 
   const inTransaction = <T>(work: (tx: SqlExecutor, versions: SyncVersions) => Promise<T>) =>
     db.transaction(async (tx) => {
@@ -178,7 +268,17 @@ export function createSqlStore(db: SqlDriver): ServerStore {
     });
 
   return {
-    migrate: () => db.exec(SCHEMA),
+    async migrate() {
+      await db.exec(SCHEMA);
+      // No migrations yet: a data file from an older layout is named, not half-used.
+      const seeded = (await db.get(`SELECT 1 AS seeded FROM stores LIMIT 1`)) !== undefined;
+      const row = await db.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
+      const version = Number(row?.value ?? (seeded ? 1 : SCHEMA_VERSION));
+      if (version !== SCHEMA_VERSION) {
+        throw new Error(`the database was made by a Storeside with data layout ${version}; this one uses ${SCHEMA_VERSION}. Move the data directory aside to start afresh.`);
+      }
+      await db.run(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING`, [String(SCHEMA_VERSION)]);
+    },
 
     async isSeeded() {
       return (await db.get(`SELECT 1 AS seeded FROM stores LIMIT 1`)) !== undefined;
@@ -189,6 +289,7 @@ export function createSqlStore(db: SqlDriver): ServerStore {
         for (const slice of retailer.stores) {
           const storeId = slice.store.id;
           await tx.run(`INSERT INTO stores (id, record) VALUES (?, ?)`, [storeId, JSON.stringify(slice.store)]);
+          await tx.run(`INSERT INTO tax_configs (store_id, version, config) VALUES (?, ?, ?)`, [storeId, slice.store.taxConfig.version, JSON.stringify(slice.store.taxConfig)]);
           await putSyncRow(tx, versions, storeId, 'store', storeId, JSON.stringify(slice.store));
           for (const member of slice.staff) await putSyncRow(tx, versions, storeId, 'staff', member.id, JSON.stringify(member));
           for (const product of slice.products) await putSyncRow(tx, versions, storeId, 'product', product.sku, JSON.stringify(product));
@@ -197,10 +298,63 @@ export function createSqlStore(db: SqlDriver): ServerStore {
             await putSyncRow(tx, versions, storeId, 'stock', level.sku, JSON.stringify(level));
           }
         }
+        const storeIds = retailer.stores.map((slice) => slice.store.id);
+        for (const definition of retailer.promotions) await writePromotion(tx, versions, storeIds, definition);
+        await tx.run(`INSERT INTO meta (key, value) VALUES ('hq_token_hash', ?)`, [retailer.hqTokenHash]);
         for (const code of retailer.enrollmentCodes) {
           await tx.run(`INSERT INTO enrollment_codes (code_hash, store_id, role) VALUES (?, ?, ?)`, [code.codeHash, code.storeId, code.role]);
         }
       }),
+
+    async isHqToken(tokenHash) {
+      const row = await db.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'hq_token_hash'`);
+      return row !== undefined && row.value === tokenHash;
+    },
+
+    savePromotion: (definition) =>
+      inTransaction(async (tx, versions) => {
+        const storeIds = (await tx.all<{ id: string }>(`SELECT id FROM stores ORDER BY id`)).map((row) => row.id);
+        return writePromotion(tx, versions, storeIds, definition);
+      }),
+
+    async storeIds() {
+      return (await db.all<{ id: string }>(`SELECT id FROM stores ORDER BY id`)).map((row) => row.id);
+    },
+
+    async categoriesOf(skus) {
+      const categories = new Map<string, string>();
+      for (let start = 0; start < skus.length; start += 500) {
+        const chunk = skus.slice(start, start + 500);
+        const rows = await db.all<{ key: string; value: string }>(
+          `SELECT key, value FROM sync_rows WHERE entity = 'product' AND deleted = 0 AND key IN (${new Array(chunk.length).fill('?').join(', ')})`,
+          chunk,
+        );
+        for (const row of rows) categories.set(row.key, (JSON.parse(row.value) as ProductRecord).category);
+      }
+      return categories;
+    },
+
+    async currentPromotions() {
+      // Read outside a transaction: a write between the two reads only adds a revision the set does not include yet.
+      const revision = await db.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'promotion_revision'`);
+      return promotionsAt(db, Number(revision?.value ?? 0));
+    },
+
+    async variances(storeId) {
+      const rows = await db.all<{ sale_id: string; receipt_number: string; field: string; device_value: number; server_value: number; completed_at: number }>(
+        `SELECT v.sale_id, s.receipt_number, v.field, v.device_value, v.server_value, s.completed_at
+         FROM sale_variances v JOIN sales s ON s.id = v.sale_id WHERE s.store_id = ? ORDER BY s.hlc, v.field`,
+        [storeId],
+      );
+      return rows.map((row) => ({
+        saleId: row.sale_id,
+        receiptNumber: row.receipt_number,
+        field: row.field,
+        deviceValue: Number(row.device_value),
+        serverValue: Number(row.server_value),
+        completedAt: Number(row.completed_at),
+      }));
+    },
 
     enrollDevice: (codeHash, device) =>
       db.transaction(async (tx) => {
@@ -226,7 +380,7 @@ export function createSqlStore(db: SqlDriver): ServerStore {
     },
 
     ingestPush: (deviceId, events: readonly StoreEvent[], now) =>
-      inTransaction((tx, versions) => ingestPush(ledgerTx(tx, versions, storeRecords), deviceId, events, now)),
+      inTransaction((tx, versions) => ingestPush(ledgerTx(tx, versions, storeRecords, books), deviceId, events, now)),
 
     async currentCursor() {
       const row = await db.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'sync_version'`);

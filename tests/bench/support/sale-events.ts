@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../../../src/server/sha256.ts';
-import { priceCart } from '../../../src/domain/cart.ts';
+import { createPromotionBook, priceSale } from '../../../src/domain/pricing/index.ts';
 import type { CartLine } from '../../../src/domain/cart-line.ts';
 import { appendToChain, GENESIS_HASH, type ChainHead, type StoreEvent } from '../../../src/domain/events.ts';
 import { hlcTick, type Hlc } from '../../../src/domain/hlc.ts';
@@ -24,6 +24,8 @@ const lineOf = (product: ProductRecord): CartLine => ({
   quantity: 1,
   unitPrice: product.price,
   taxCategory: product.taxCategory,
+  category: product.category,
+  priceVersion: product.priceVersion,
 });
 
 /**
@@ -35,13 +37,14 @@ export function saleEvents(slice: StoreSlice, deviceId: string, staffId: string,
   const { store, products } = slice;
   const random = seededRandom(20_261_121);
   const events: StoreEvent[] = [];
+  const noPromotions = createPromotionBook([], store.id);
   let head: ChainHead = { seq: 0, hash: GENESIS_HASH };
   let hlc: Hlc = { wallMs: 0, counter: 0, node: deviceId };
   const start = Date.now() - count; // one sale per millisecond, all in the past
   for (let i = 1; i <= count; i++) {
     const now = start + i;
     hlc = hlcTick(hlc, now);
-    const totals = priceCart(sample(products, 3, random).map(lineOf), store.taxConfig);
+    const totals = priceSale(sample(products, 3, random).map(lineOf), noPromotions, store.taxConfig, { at: now });
     const appended = appendToChain(head, {
       id: uuidv7(now, randomBytes(10)),
       deviceId,
@@ -53,8 +56,8 @@ export function saleEvents(slice: StoreSlice, deviceId: string, staffId: string,
         saleId: uuidv7(now, randomBytes(10)),
         receiptNumber: formatReceiptNumber(store.receiptPrefix, deviceId, i),
         currency: store.currency,
-        taxConfigVersion: store.taxConfig.version,
         totals,
+        pricing: { at: now, staffPurchase: false, manualDiscounts: [] },
         tenders: [{ kind: 'cash', amount: totals.total, tendered: totals.total, change: 0 }],
         completedAt: now,
       }),

@@ -18,7 +18,7 @@ export function buildOneStoreSeed(productCount: number): OneStoreSeed {
   const slice = seed.stores[0]!;
   const storeId = slice.store.id;
   return {
-    seed: { stores: [slice], enrollmentCodes: seed.enrollmentCodes.filter((code) => code.storeId === storeId) },
+    seed: { ...seed, stores: [slice], enrollmentCodes: seed.enrollmentCodes.filter((code) => code.storeId === storeId) },
     slice,
     credentials: credentials.stores.find((s) => s.id === storeId)!,
   };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../../../src/server/sha256.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { priceCart } from '../../../src/domain/cart.ts';
+import { createPromotionBook, priceSale } from '../../../src/domain/pricing/index.ts';
 import type { CartLine } from '../../../src/domain/cart-line.ts';
 import { cashTender } from '../../../src/domain/tender.ts';
 import { appendToChain, GENESIS_HASH, type ChainHead, type StoreEvent } from '../../../src/domain/events.ts';
@@ -161,7 +161,7 @@ export type SaleOptions = {
 /**
  * A device's journal of `sale.completed` events: seq from 1 without gaps, each
  * naming the hash of the one before, HLCs ticking forward, totals from the
- * same `priceCart` the till uses and one cash tender of exactly the total.
+ * same `priceSale` the till uses (no promotions) and one cash tender of exactly the total.
  */
 export class SaleChain {
   readonly events: StoreEvent[] = [];
@@ -208,6 +208,8 @@ export class SaleChain {
         quantity: 1 + Math.floor(this.random() * 3),
         unitPrice: product.price,
         taxCategory: product.taxCategory,
+        category: product.category,
+        priceVersion: product.priceVersion,
       });
     }
     return [...chosen.values()];
@@ -220,7 +222,7 @@ export class SaleChain {
     const now = this.clock;
     this.hlc = hlcTick(this.hlc, now);
     this.receiptCounter += 1;
-    const totals = priceCart(options.lines ?? this.randomLines(), store.taxConfig);
+    const totals = priceSale(options.lines ?? this.randomLines(), createPromotionBook([], store.id), store.taxConfig, { at: now });
     // Customers hand over round notes: the next multiple of 500 minor units at or above the total.
     const tender = cashTender(totals.total, Math.ceil(totals.total / 500) * 500);
     if ('error' in tender) throw new Error(tender.error);
@@ -228,8 +230,8 @@ export class SaleChain {
       saleId: uuidv7(now, randomBytes(10)),
       receiptNumber: formatReceiptNumber(store.receiptPrefix, this.device.deviceId, this.receiptCounter),
       currency: store.currency,
-      taxConfigVersion: store.taxConfig.version,
       totals,
+      pricing: { at: now, staffPurchase: false, manualDiscounts: [] },
       tenders: [tender],
       completedAt: now,
     });

@@ -1,4 +1,4 @@
-import { assertMinor, type Minor } from './money.ts';
+import { assertMinor, type Minor } from '../money.ts';
 
 /**
  * Splits `total` across parts in proportion to `weights` so that the parts add up

@@ -1,5 +1,5 @@
 import { allocateProportionally } from './allocate.ts';
-import { scaleRounded, sumMinor, type Minor, type RoundingMode } from './money.ts';
+import { scaleRounded, sumMinor, type Minor, type RoundingMode } from '../money.ts';
 
 /** Tax rates are integer parts per million: 8.875 % is 88_750, 19 % is 190_000. */
 export const RATE_SCALE = 1_000_000;
@@ -47,7 +47,13 @@ export type TaxBreakdownRow = {
   tax: Minor;
 };
 
-export type TaxResult = { lineTax: Minor[]; breakdown: TaxBreakdownRow[]; tax: Minor };
+export type TaxResult = {
+  lineTax: Minor[];
+  /** each line's share of each breakdown row, in the breakdown's order: what a return gives back */
+  lineParts: Minor[][];
+  breakdown: TaxBreakdownRow[];
+  tax: Minor;
+};
 
 export class UnknownTaxCategoryError extends Error {
   constructor(readonly category: string) {
@@ -105,22 +111,29 @@ export function computeTax(lines: readonly TaxableLine[], config: TaxConfig): Ta
   });
 
   const lineTax: Minor[] = new Array(lines.length).fill(0);
-  const rows = new Map<string, TaxBreakdownRow & { order: number }>();
+  const partsByRow = new Map<string, Map<number, Minor>>();
+  const addPart = (rowKey: string, line: number, tax: Minor) => {
+    let parts = partsByRow.get(rowKey);
+    if (!parts) partsByRow.set(rowKey, (parts = new Map()));
+    parts.set(line, (parts.get(line) ?? 0) + tax);
+    lineTax[line]! += tax;
+  };
+  const rows = new Map<string, TaxBreakdownRow & { order: number; key: string }>();
   for (const group of groups.values()) {
+    const rowKey = `${group.jurisdictionIndex}|${group.rate}`;
     let groupTax = 0;
     if (config.level === 'line') {
       for (const index of group.indexes) {
         const tax = scaleRounded(lines[index]!.amount, group.rate, group.divisor, config.rounding);
-        lineTax[index]! += tax;
+        addPart(rowKey, index, tax);
         groupTax += tax;
       }
     } else {
       groupTax = scaleRounded(group.base, group.rate, group.divisor, config.rounding);
       const parts = allocateProportionally(groupTax, group.indexes.map((i) => lines[i]!.amount));
-      group.indexes.forEach((lineIndex, k) => (lineTax[lineIndex]! += parts[k]!));
+      group.indexes.forEach((lineIndex, k) => addPart(rowKey, lineIndex, parts[k]!));
     }
     const jurisdiction = config.jurisdictions[group.jurisdictionIndex]!;
-    const rowKey = `${group.jurisdictionIndex}|${group.rate}`;
     const row = rows.get(rowKey);
     if (row) {
       row.base += group.base;
@@ -133,11 +146,12 @@ export function computeTax(lines: readonly TaxableLine[], config: TaxConfig): Ta
         base: group.base,
         tax: groupTax,
         order: group.jurisdictionIndex,
+        key: rowKey,
       });
     }
   }
-  const breakdown = [...rows.values()]
-    .sort((a, b) => a.order - b.order || b.rate - a.rate)
-    .map(({ order: _order, ...row }) => row);
-  return { lineTax, breakdown, tax: sumMinor(breakdown.map((row) => row.tax)) };
+  const sorted = [...rows.values()].sort((a, b) => a.order - b.order || b.rate - a.rate);
+  const lineParts = lines.map((_, line) => sorted.map((row) => partsByRow.get(row.key)!.get(line) ?? 0));
+  const breakdown = sorted.map(({ order: _order, key: _key, ...row }) => row);
+  return { lineTax, lineParts, breakdown, tax: sumMinor(breakdown.map((row) => row.tax)) };
 }

@@ -11,10 +11,14 @@ import type { SyncModel } from './sync-model.ts';
 
 const loadEnrollScreen = () => import('./enroll/enroll-screen.tsx');
 const loadLoginScreen = () => import('./login/login-screen.tsx');
+const loadSignageScreen = () => import('./signage/signage-screen.tsx');
 
-type Props = { session: SessionModel; sync: SyncModel; db: StoresideDb; pricing: PricingClient };
+/** What the address asks for: the till, or shelf signs (/signage?sku=… or ?category=…). */
+export type Route = { kind: 'till' } | { kind: 'signage'; search: string };
 
-export function App({ session, sync, db, pricing }: Props) {
+type Props = { session: SessionModel; sync: SyncModel; db: StoresideDb; pricing: PricingClient; route: Route };
+
+export function App({ session, sync, db, pricing, route }: Props) {
   const phase = session.phase.value;
   const store = session.store.value;
   const staff = session.staff.value;
@@ -38,14 +42,23 @@ export function App({ session, sync, db, pricing }: Props) {
         {phase === 'loading' && <p class="centered">Opening…</p>}
         {phase === 'enroll' && <LazyView load={loadEnrollScreen} render={({ EnrollScreen }) => <EnrollScreen session={session} />} />}
         {phase === 'bootstrapping' && <Bootstrapping session={session} />}
-        {phase === 'login' && <LazyView load={loadLoginScreen} render={({ LoginScreen }) => <LoginScreen session={session} />} />}
-        {phase === 'checkout' && store && staff && <Checkout db={db} pricing={pricing} session={session} sync={sync} />}
+        {route.kind === 'signage' && store && (phase === 'login' || phase === 'checkout') ? (
+          <LazyView
+            load={loadSignageScreen}
+            render={({ SignageScreen, signageQuery }) => <SignageScreen db={db} pricing={pricing} store={store} query={signageQuery(route.search)} />}
+          />
+        ) : (
+          <>
+            {phase === 'login' && <LazyView load={loadLoginScreen} render={({ LoginScreen }) => <LoginScreen session={session} />} />}
+            {phase === 'checkout' && store && staff && <Checkout db={db} pricing={pricing} session={session} sync={sync} />}
+          </>
+        )}
       </main>
     </div>
   );
 }
 
-function Checkout({ db, pricing, session, sync }: Omit<Props, 'session'> & { session: SessionModel }) {
+function Checkout({ db, pricing, session, sync }: Omit<Props, 'route'>) {
   const store = session.store.value!;
   const model = useMemo(
     () => createCheckoutModel({ db, pricing, store, staff: () => session.staff.value!, onSaleCommitted: sync.eventCommitted }),

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { StoresideDb } from '../local/db.ts';
 import { createApiClient } from '../sync/api-client.ts';
-import { App } from './app.tsx';
+import { App, type Route } from './app.tsx';
 import { createPricingClient } from './pricing-client.ts';
 import { createSessionModel } from './session-model.ts';
 import { createSyncModel } from './sync-model.ts';
@@ -13,7 +13,9 @@ const sync = createSyncModel(db, api);
 const session = createSessionModel(db, api, () => sync.request());
 const pricing = createPricingClient();
 
-render(<App session={session} sync={sync} db={db} pricing={pricing} />, document.getElementById('app')!);
+const route: Route = location.pathname === '/signage' ? { kind: 'signage', search: location.search } : { kind: 'till' };
+
+render(<App session={session} sync={sync} db={db} pricing={pricing} route={route} />, document.getElementById('app')!);
 
 // Sync runs from the start: the outbox must drain even if the session screen fails.
 sync.start();

@@ -1,12 +1,13 @@
 import { wrap, type Remote } from 'comlink';
 import type { CartLine } from '../domain/cart-line.ts';
-import type { PricingContext, Promotion, SaleTotals, TaxConfig } from '../domain/pricing/index.ts';
+import type { PricingContext, Promotion, SaleTotals, ShelfSign, SignProduct, TaxConfig } from '../domain/pricing/index.ts';
 import type { PricingApi } from '../workers/pricing-api.ts';
 
 export type PricingClient = {
   /** The store's promotion set changed (or arrived): price from now on with this one. */
   setPromotions(promotions: Promotion[], storeId: string): Promise<void>;
   priceSale(cart: CartLine[], taxConfig: TaxConfig, context: PricingContext): Promise<SaleTotals>;
+  shelfSigns(products: SignProduct[], taxConfig: TaxConfig, at: number): Promise<ShelfSign[]>;
 };
 
 /**
@@ -58,5 +59,6 @@ export function createPricingClient(): PricingClient {
       await run((api) => api.setPromotions(promotions, storeId));
     },
     priceSale: (cart, taxConfig, context) => run((api) => api.priceSale(cart, taxConfig, context)),
+    shelfSigns: (products, taxConfig, at) => run((api) => api.shelfSigns(products, taxConfig, at)),
   };
 }

@@ -54,8 +54,8 @@ export class StoresideDb extends Dexie {
       sales: 'id, receiptNumber, completedAt',
       journal: 'seq',
     });
-    // v2: promotions sync down; the pricing worker indexes them.
-    this.version(2).stores({ promotions: 'id' });
+    // v2: promotions sync down (the pricing worker indexes them); signs list a category's products.
+    this.version(2).stores({ promotions: 'id', products: 'sku, barcode, *words, category' });
   }
 
   async getMeta<K extends MetaKey>(key: K): Promise<MetaValues[K] | undefined> {

@@ -1,5 +1,5 @@
 import type { CartLine } from '../domain/cart-line.ts';
-import { createPromotionBook, priceSale, type PricingContext, type Promotion, type TaxConfig } from '../domain/pricing/index.ts';
+import { createPromotionBook, priceSale, shelfSign, type PricingContext, type Promotion, type SignProduct, type TaxConfig } from '../domain/pricing/index.ts';
 
 /**
  * What the pricing worker offers; the page runs the same object inline when
@@ -14,6 +14,9 @@ export function createPricingApi() {
     },
     priceSale(cart: CartLine[], taxConfig: TaxConfig, context: PricingContext) {
       return priceSale(cart, book, taxConfig, context);
+    },
+    shelfSigns(products: SignProduct[], taxConfig: TaxConfig, at: number) {
+      return products.map((product) => shelfSign(product, book, taxConfig, at));
     },
   };
 }

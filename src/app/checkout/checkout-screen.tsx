@@ -188,15 +188,15 @@ function CouponForm({ model }: { model: CheckoutModel }) {
         const input = event.currentTarget.elements.namedItem('coupon') as HTMLInputElement;
         void model.addCoupon(input.value);
         input.value = '';
+        // Done with the code: the scan field takes the focus back for the next item.
+        input.blur();
       }}
     >
-      <label>
-        Coupon
-        <span class="coupon-entry">
-          <input name="coupon" autoComplete="off" autoCapitalize="characters" placeholder="Code" />
-          <button type="submit">Apply</button>
-        </span>
-      </label>
+      <label for="coupon-code">Coupon</label>
+      <span class="coupon-entry">
+        <input id="coupon-code" name="coupon" autoComplete="off" autoCapitalize="characters" placeholder="Code" />
+        <button type="submit">Apply</button>
+      </span>
       {model.coupons.value.length > 0 && (
         <ul class="coupons" aria-label="Coupons entered">
           {model.coupons.value.map((code) => {

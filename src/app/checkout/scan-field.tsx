@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 /**
  * The field a keyboard-wedge scanner types into. It takes the focus back from
  * buttons and the receipt, so a scan is never lost to a button that kept it;
- * only another text field (the cash amount) may hold the focus.
+ * only another text field (cash, a coupon code) may hold the focus.
  */
 export function ScanField({ onSubmit, onInput }: { onSubmit: (text: string) => void; onInput: (text: string) => void }) {
   const input = useRef<HTMLInputElement>(null);

@@ -4,3 +4,4 @@ export { createPromotionBook, promotionsForProduct, type PromotionBook } from '.
 export { refundFor, type Refund, type RefundableSale, type ReturnRequest } from './refund.ts';
 export type { Promotion, PromotionKind, PromotionTarget, Stacking, Tier } from './promotion.ts';
 export { computeTax, formatRate, UnknownTaxCategoryError, type TaxConfig, type TaxBreakdownRow } from './tax.ts';
+export { shelfSign, type ShelfSign, type SignProduct } from './shelf-sign.ts';

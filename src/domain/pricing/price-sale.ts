@@ -113,7 +113,12 @@ function checkLine(line: CartLine) {
 export function priceSale(cart: readonly CartLine[], book: PromotionBook, taxConfig: TaxConfig, context: PricingContext): SaleTotals {
   cart.forEach(checkLine);
   // Canonical order: the same lines in any order give the same claims and roundings.
-  const order = cart.map((_, i) => i).sort((a, b) => compareLines(cart[a]!, cart[b]!) || a - b);
+  // Lines alike in all compareLines reads can still differ by the manager's line
+  // discounts on them (a till splits off the one chipped mug to discount it): those
+  // break the tie too, else which twin a promotion reached first, and so what the
+  // manager's percent was worth, followed the scan order.
+  const manualKeys = cart.map((_, i) => manualKeyOf(context.manualDiscounts ?? [], i));
+  const order = cart.map((_, i) => i).sort((a, b) => compareLines(cart[a]!, cart[b]!) || compareText(manualKeys[a]!, manualKeys[b]!) || a - b);
   const positionOf = new Array<number>(cart.length);
   order.forEach((inputIndex, position) => (positionOf[inputIndex] = position));
   const pool: PoolLine[] = order.map((inputIndex, index) => {
@@ -142,9 +147,23 @@ export function priceSale(cart: readonly CartLine[], book: PromotionBook, taxCon
   return settle(cart, order, lineTotals, best, taxConfig, context, book, coupons.outcomes(best));
 }
 
+/**
+ * Everything of a line that pricing reads. The tax category is part of it: one SKU
+ * can sell at two rates (eaten in or taken away), and which of the two lines a
+ * promotion claims first decides the tax.
+ */
 function compareLines(a: CartLine, b: CartLine): number {
   if (a.sku !== b.sku) return a.sku < b.sku ? -1 : 1;
-  return a.unitPrice - b.unitPrice || a.quantity - b.quantity || (a.category < b.category ? -1 : a.category > b.category ? 1 : 0);
+  return a.unitPrice - b.unitPrice || a.quantity - b.quantity || compareText(a.category, b.category) || compareText(a.taxCategory, b.taxCategory);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The manager's discounts on cart line `line`, in the order they apply, as a comparable key. */
+function manualKeyOf(discounts: readonly ManualDiscount[], line: number): string {
+  return JSON.stringify(discounts.filter((d) => d.scope === line).map((d) => [d.id, d.percent ?? null, d.amount ?? null, d.reason, d.approvedBy]));
 }
 
 function usableCoupons(book: PromotionBook, context: PricingContext) {

@@ -38,6 +38,7 @@ const slowPricing = (delayMs: number): PricingClient => {
   const api = createPricingApi();
   return {
     setPromotions: async (promotions, storeId) => api.setPromotions(promotions, storeId),
+    shelfSigns: async (products, taxConfig, at) => api.shelfSigns(products, taxConfig, at),
     priceSale: (lines, taxConfig, context) =>
       new Promise((resolve, reject) =>
         setTimeout(() => {

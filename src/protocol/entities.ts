@@ -80,7 +80,6 @@ export type EntityRecords = {
   promotion: Promotion;
 };
 export type EntityName = keyof EntityRecords;
-export const ENTITY_NAMES = ['product', 'promotion', 'staff', 'stock', 'store'] as const satisfies readonly EntityName[];
 
 export const ENTITY_SCHEMAS = {
   store: StoreRecordSchema,

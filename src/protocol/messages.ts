@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { EventSchema } from '../domain/events.ts';
-import { ENTITY_NAMES } from './entities.ts';
+import { ENTITY_NAMES } from './entity-names.ts';
 
 /** Request and response bodies of /api/v1, shared by the device and the server. */
 

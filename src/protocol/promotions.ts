@@ -42,7 +42,12 @@ const common = {
   stacking: v.picklist(['exclusive', 'combinable', 'stackable']),
   coupon: v.nullable(
     v.strictObject({
-      codes: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9-]{3,32}$/, 'a code is 3 to 32 letters, digits or dashes'))), v.minLength(1), v.maxLength(10_000)),
+      codes: v.pipe(
+        v.array(v.pipe(v.string(), v.trim(), v.regex(/^[A-Za-z0-9-]{3,32}$/, 'a code is 3 to 32 letters, digits or dashes'))),
+        v.minLength(1),
+        v.maxLength(10_000),
+        v.check((codes) => new Set(codes.map((code) => code.toUpperCase())).size === codes.length, 'must not list a code twice'),
+      ),
       singleUse: v.boolean(),
     }),
   ),

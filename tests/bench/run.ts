@@ -9,6 +9,8 @@
  *   3. barcode lookup p50/p95         vs raw IDBIndex.get
  *   4. scan → total rendered, p95     vs one frame (16 ms)
  *   5. first-load JS, gzipped         vs 60 KB
+ *   6. pricing 200 lines × 1,000 promotions in the worker vs 2 ms, vs inline, and
+ *      its cost at 10 … 10,000 promotions vs 10 (tests/bench/pricing)
  *
  * Prints progress on stderr, the table on stdout, and writes
  * bench-results/bench-<timestamp>.json and bench-results/latest.json.
@@ -32,6 +34,7 @@ import {
   rawIdbInsertInPage,
   scanToTotalResults,
 } from './support/browser.ts';
+import { benchPricing } from './pricing/pricing-bench.ts';
 import { firstLoadJs } from './support/first-load-js.ts';
 import { openRawLedger } from './support/raw-ledger.ts';
 import { formatNumber, percentile, printTable, progress, row, writeResults, type BenchRow } from './support/report.ts';
@@ -357,7 +360,7 @@ async function whileWaiting<T>(label: string, work: Promise<T>): Promise<T> {
   }
 }
 
-const GROUPS = { js: async () => [benchFirstLoadJs()], ingest: benchPushIngest, till: benchTill } as const;
+const GROUPS = { js: async () => [benchFirstLoadJs()], ingest: benchPushIngest, till: benchTill, pricing: benchPricing } as const;
 type Group = keyof typeof GROUPS;
 
 /** `npm run bench` runs every group; `npm run bench -- ingest till` runs those only. */

@@ -1,4 +1,4 @@
-import { targetsOf, type Promotion, type PromotionTarget } from '../../domain/pricing/promotion.ts';
+import { normaliseCouponCode, targetsOf, type Promotion, type PromotionTarget } from '../../domain/pricing/promotion.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
 
 /** A problem with a promotion HQ submitted, naming the field at fault. */
@@ -33,6 +33,16 @@ export async function checkPromotion(promotion: PromotionDefinition, context: Pr
   const previous = context.current.find((p) => p.id === promotion.id);
   if (promotion.revision !== undefined && previous && previous.revision !== promotion.revision) {
     problems.push({ field: 'revision', message: `promotion ${promotion.id} changed since revision ${promotion.revision}; it is at ${previous.revision} now — reload it and edit again` });
+  }
+
+  // A code names one promotion: the till finds the promotion by its code.
+  const codeOwners = new Map<string, string>();
+  for (const other of context.current) {
+    if (other.id !== promotion.id) for (const code of other.coupon?.codes ?? []) codeOwners.set(normaliseCouponCode(code), other.id);
+  }
+  for (const [index, code] of (promotion.coupon?.codes ?? []).entries()) {
+    const owner = codeOwners.get(normaliseCouponCode(code));
+    if (owner) problems.push({ field: `coupon.codes[${index}]`, message: `code ${code} already belongs to promotion ${owner}` });
   }
 
   if (promotion.stacking === 'exclusive') {

@@ -1,4 +1,5 @@
 import { priceSale, UnknownTaxCategoryError, type SaleTotals } from '../../domain/pricing/index.ts';
+import { normaliseCouponCode } from '../../domain/pricing/promotion.ts';
 import { sumMinor } from '../../domain/money.ts';
 import type { PayloadOf, StoreEvent } from '../../domain/events.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
@@ -24,7 +25,11 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
 
   const { pricing } = sale;
   const taxConfig = await tx.taxConfig(store.id, pricing.taxConfigVersion);
-  const book = await tx.promotionBook(store.id, pricing.promotionsRevision);
+  // A revision this server never issued (a till ahead of a restored server, or a
+  // forged one) has no set to price with: the current one stands in, and HQ is told.
+  const issued = await tx.issuedPromotionRevision();
+  const named = await tx.promotionBook(store.id, pricing.promotionsRevision);
+  const book = named ?? (await tx.promotionBook(store.id, issued))!;
   let recomputed: SaleTotals;
   try {
     recomputed = priceSale(sale.lines, book, taxConfig ?? store.taxConfig, {
@@ -90,11 +95,14 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
     sale.tenders.map((tender, index) => ({ tenderNo: index + 1, ...tender })),
   );
   if (!booked) return `sale ${sale.saleId} is already booked by another event`;
+  if (!named) await tx.recordVariance(sale.saleId, `promotions revision ${pricing.promotionsRevision} not issued; priced with ${issued}`, 0, 0);
   if (!taxConfig) await tx.recordVariance(sale.saleId, `tax rules version ${pricing.taxConfigVersion} unknown; priced with ${store.taxConfig.version}`, 0, 0);
   await recordVariances(tx, sale, recomputed);
   for (const discount of sale.discounts) {
-    const code = discount.source.type === 'promotion' ? discount.source.coupon : undefined;
-    if (!code || !book.byCouponCode.get(code)?.coupon?.singleUse) continue;
+    const entered = discount.source.type === 'promotion' ? discount.source.coupon : undefined;
+    if (!entered) continue;
+    const code = normaliseCouponCode(entered);
+    if (!book.byCouponCode.get(code)?.coupon?.singleUse) continue;
     const holder = await tx.redeemCoupon(code, sale.saleId, store.id);
     if (holder !== null) {
       // Two tills offline each took the same single-use code: the first booked keeps it; HQ hears of the second.

@@ -77,8 +77,10 @@ export interface LedgerTx {
   advanceDevice(deviceId: string, ackedSeq: number, headHash: string, at: number): Promise<void>;
   /** Books a sale with its lines and tenders; false (and nothing written) when its id is already booked. */
   insertSale(sale: SaleRow, lines: readonly SaleLineRow[], discounts: readonly SaleDiscountRow[], tenders: readonly TenderRow[]): Promise<boolean>;
-  /** The store's promotions as they stood at `revision`, indexed for pricing. */
-  promotionBook(storeId: string, revision: number): Promise<PromotionBook>;
+  /** The store's promotions as they stood at `revision`, indexed for pricing; null for a revision not issued yet. */
+  promotionBook(storeId: string, revision: number): Promise<PromotionBook | null>;
+  /** The newest promotion revision the server has given out. */
+  issuedPromotionRevision(): Promise<number>;
   /** The store's tax rules at `version`; null when the server never had that version. */
   taxConfig(storeId: string, version: number): Promise<TaxConfig | null>;
   /** Gives a single-use code to `saleId`; returns the sale that had it already, if one did. */

@@ -72,6 +72,12 @@ async function putSyncRow(tx: SqlExecutor, versions: SyncVersions, storeId: stri
   );
 }
 
+/** The newest promotion revision the server has given out. */
+async function issuedPromotionRevision(tx: SqlExecutor): Promise<number> {
+  const row = await tx.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'promotion_revision'`);
+  return Number(row?.value ?? 0);
+}
+
 /** Every revision of every promotion, as the set stood at `revision`: the newest revision of each id not after it. */
 async function promotionsAt(tx: SqlExecutor, revision: number): Promise<Promotion[]> {
   const rows = await tx.all<{ body: string }>(
@@ -84,9 +90,11 @@ async function promotionsAt(tx: SqlExecutor, revision: number): Promise<Promotio
 }
 
 /**
- * Promotion books by store and revision. A revision's set never changes, so a
- * book stays right forever; the few newest are kept, since most sales arrive
- * priced with the current set.
+ * Promotion books by store and revision. An issued revision's set never
+ * changes, so its book stays right forever; the few newest are kept, since most
+ * sales arrive priced with the current set. Only issued revisions are asked for
+ * (see `promotionBook`): a book for one not issued yet would be cached with the
+ * wrong set and served again once the revision exists.
  */
 class BookCache {
   private readonly books = new Map<string, PromotionBook>();
@@ -209,8 +217,10 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
       return true;
     },
     async promotionBook(storeId, revision) {
+      if (revision > (await issuedPromotionRevision(tx))) return null;
       return books.get(storeId, revision, () => promotionsAt(tx, revision));
     },
+    issuedPromotionRevision: () => issuedPromotionRevision(tx),
     async taxConfig(storeId, version) {
       const row = await tx.get<{ config: string }>(`SELECT config FROM tax_configs WHERE store_id = ? AND version = ?`, [storeId, version]);
       return row ? (JSON.parse(row.config) as TaxConfig) : null;

@@ -1,0 +1,8 @@
+import type { EntityName } from './entities.ts';
+
+/**
+ * The entities of a store's slice, by name. Apart from their schemas
+ * (entities.ts) so the request schemas can name them without pulling every
+ * record schema into the app's first load.
+ */
+export const ENTITY_NAMES = ['product', 'promotion', 'staff', 'stock', 'store'] as const satisfies readonly EntityName[];

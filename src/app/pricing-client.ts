@@ -2,6 +2,8 @@ import { wrap, type Remote } from 'comlink';
 import type { CartLine } from '../domain/cart-line.ts';
 import type { PricingContext, Promotion, SaleTotals, ShelfSign, SignProduct, TaxConfig } from '../domain/pricing/index.ts';
 import type { PricingApi } from '../workers/pricing-api.ts';
+import type { PricingWorkerApi } from '../workers/pricing.worker.ts';
+import { decodeTotals } from '../workers/totals-codec.ts';
 
 export type PricingClient = {
   /** The store's promotion set changed (or arrived): price from now on with this one. */
@@ -17,7 +19,7 @@ export type PricingClient = {
  * cannot sell.
  */
 export function createPricingClient(): PricingClient {
-  let remote: Remote<PricingApi> | null = null;
+  let remote: Remote<PricingWorkerApi> | null = null;
   let workerDied: Promise<never> = new Promise(() => {});
   let lastPromotions: [Promotion[], string] = [[], ''];
   let inline: Promise<PricingApi> | null = null;
@@ -30,7 +32,7 @@ export function createPricingClient(): PricingClient {
 
   try {
     const worker = new Worker(new URL('../workers/pricing.worker.ts', import.meta.url), { type: 'module', name: 'pricing' });
-    remote = wrap<PricingApi>(worker);
+    remote = wrap<PricingWorkerApi>(worker);
     workerDied = new Promise((_, reject) => worker.addEventListener('error', (event) => reject(new Error(`pricing worker failed: ${event.message}`)), { once: true }));
     workerDied.catch((error: unknown) => {
       console.warn('pricing on the main thread from now on', error);
@@ -40,25 +42,36 @@ export function createPricingClient(): PricingClient {
     console.warn('pricing worker unavailable; pricing on the main thread', error);
   }
 
-  /** Runs `call` in the worker, or inline once the worker is gone. */
-  async function run<T>(call: (api: PricingApi | Remote<PricingApi>) => T | Promise<T>): Promise<T> {
+  /** Runs `inWorker` in the worker, or `inline` on this thread once the worker is gone. */
+  async function run<T>(inWorker: (worker: Remote<PricingWorkerApi>) => Promise<T>, inline: (api: PricingApi) => T): Promise<T> {
     if (remote) {
       try {
-        return await Promise.race([call(remote), workerDied]);
+        return await Promise.race([inWorker(remote), workerDied]);
       } catch (error) {
         if (remote) throw error; // the call itself failed: the caller says why
       }
     }
-    return call(await inlineApi());
+    return inline(await inlineApi());
   }
 
   return {
     async setPromotions(promotions, storeId) {
       lastPromotions = [promotions, storeId];
       if (inline) (await inline).setPromotions(promotions, storeId);
-      await run((api) => api.setPromotions(promotions, storeId));
+      await run(
+        (worker) => worker.setPromotions(promotions, storeId),
+        (api) => api.setPromotions(promotions, storeId),
+      );
     },
-    priceSale: (cart, taxConfig, context) => run((api) => api.priceSale(cart, taxConfig, context)),
-    shelfSigns: (products, taxConfig, at) => run((api) => api.shelfSigns(products, taxConfig, at)),
+    priceSale: (cart, taxConfig, context) =>
+      run(
+        async (worker) => decodeTotals(cart, await worker.priceSale(JSON.stringify(cart), taxConfig, context)),
+        (api) => api.priceSale(cart, taxConfig, context),
+      ),
+    shelfSigns: (products, taxConfig, at) =>
+      run(
+        (worker) => worker.shelfSigns(products, taxConfig, at),
+        (api) => api.shelfSigns(products, taxConfig, at),
+      ),
   };
 }

@@ -58,7 +58,8 @@ function priceOf(lines: readonly PoolLine[], parts: readonly Part[]): Minor {
  * Returns null when the promotion gives nothing.
  */
 export function claimItems(promotion: Promotion, lines: readonly PoolLine[], eligible: readonly number[], freeUnits: readonly number[]): Claim | null {
-  const free = [...freeUnits];
+  // Kinds that hand out units in runs take them from a copy; the others only read.
+  const free = promotion.kind === 'mix_match' || promotion.kind === 'buy_x_get_y' || promotion.kind === 'bundle' ? [...freeUnits] : (freeUnits as number[]);
   const claim = emptyClaim();
   switch (promotion.kind) {
     case 'percent_off': {

@@ -117,7 +117,8 @@ export function priceSale(cart: readonly CartLine[], book: PromotionBook, taxCon
   // discounts on them (a till splits off the one chipped mug to discount it): those
   // break the tie too, else which twin a promotion reached first, and so what the
   // manager's percent was worth, followed the scan order.
-  const manualKeys = cart.map((_, i) => manualKeyOf(context.manualDiscounts ?? [], i));
+  const manualDiscounts = context.manualDiscounts ?? [];
+  const manualKeys = cart.map((_, i) => (manualDiscounts.length === 0 ? '' : manualKeyOf(manualDiscounts, i)));
   const order = cart.map((_, i) => i).sort((a, b) => compareLines(cart[a]!, cart[b]!) || compareText(manualKeys[a]!, manualKeys[b]!) || a - b);
   const positionOf = new Array<number>(cart.length);
   order.forEach((inputIndex, position) => (positionOf[inputIndex] = position));
@@ -245,13 +246,23 @@ function runDeal(
 
   // 1. Item promotions that claim units, the biggest standalone saving first.
   const itemPromotions = promotions.filter((p) => isItemPromotion(p) && p.stacking !== 'stackable');
-  const standalone = new Map<Promotion, Minor>();
-  for (const promotion of itemPromotions) standalone.set(promotion, claimItems(promotion, pool, eligible.get(promotion)!, free)?.saving ?? 0);
-  const greedy = itemPromotions.filter((p) => standalone.get(p)! > 0).sort((a, b) => standalone.get(b)! - standalone.get(a)! || byPriority(a, b));
+  const standalone = new Map<Promotion, Claim>();
+  for (const promotion of itemPromotions) {
+    const claim = claimItems(promotion, pool, eligible.get(promotion)!, free);
+    if (claim) standalone.set(promotion, claim);
+  }
+  const greedy = [...standalone.keys()].sort((a, b) => standalone.get(b)!.saving - standalone.get(a)!.saving || byPriority(a, b));
+  // A claim computed alone still holds while no earlier claim took units from its lines: reuse it.
+  const taken = new Uint8Array(pool.length);
   for (const promotion of greedy) {
-    const claim: Claim | null = claimItems(promotion, pool, eligible.get(promotion)!, free);
+    const lines = eligible.get(promotion)!;
+    const untouched = lines.every((line) => taken[line] === 0);
+    const claim: Claim | null = untouched ? standalone.get(promotion)! : claimItems(promotion, pool, lines, free);
     if (!claim) continue;
-    for (const [line, units] of claim.units) free[line]! -= units;
+    for (const [line, units] of claim.units) {
+      free[line]! -= units;
+      taken[line] = 1;
+    }
     record(promotion, claim.amounts);
   }
 
@@ -364,7 +375,24 @@ function settle(
   const lines: PricedLine[] = cart.map((line, inputIndex) => {
     const p = position[inputIndex]!;
     const discount = sumMinor(perLine[p]!.map((d) => d.amount));
-    return { ...line, lineTotal: lineTotals[p]!, discount, net: lineTotals[p]! - discount, tax: 0, paid: lineTotals[p]! - discount, taxParts: [], discounts: perLine[p]! };
+    // Written out, not `{ ...line, … }`: a spread followed by more fields takes V8's slow
+    // path, and was most of the time a 200-line cart took to price.
+    return {
+      sku: line.sku,
+      name: line.name,
+      quantity: line.quantity,
+      unitPrice: line.unitPrice,
+      taxCategory: line.taxCategory,
+      category: line.category,
+      priceVersion: line.priceVersion,
+      lineTotal: lineTotals[p]!,
+      discount,
+      net: lineTotals[p]! - discount,
+      tax: 0,
+      paid: lineTotals[p]! - discount,
+      taxParts: [],
+      discounts: perLine[p]!,
+    };
   });
 
   // Tax in canonical order too, so invoice-level rounding remainders land on the same lines everywhere.

@@ -98,13 +98,19 @@ export function computeTax(lines: readonly TaxableLine[], config: TaxConfig): Ta
   type Group = { jurisdictionIndex: number; rate: number; divisor: number; base: Minor; indexes: number[] };
   const groups = new Map<string, Group>();
   config.jurisdictions.forEach((jurisdiction, jurisdictionIndex) => {
+    // A line's group depends on its category alone: look it up once per category, not per line.
+    const groupOfCategory = new Map<string, Group | null>();
     lines.forEach((line, index) => {
-      const rate = rateOf(jurisdiction, line.taxCategory);
-      if (rate === 0) return;
-      const divisor = config.mode === 'exclusive' ? RATE_SCALE : RATE_SCALE + combinedRate.get(line.taxCategory)!;
-      const key = `${jurisdictionIndex}|${rate}|${divisor}`;
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { jurisdictionIndex, rate, divisor, base: 0, indexes: [] }));
+      let group = groupOfCategory.get(line.taxCategory);
+      if (group === undefined) {
+        const rate = rateOf(jurisdiction, line.taxCategory);
+        const divisor = config.mode === 'exclusive' ? RATE_SCALE : RATE_SCALE + combinedRate.get(line.taxCategory)!;
+        const key = `${jurisdictionIndex}|${rate}|${divisor}`;
+        group = rate === 0 ? null : (groups.get(key) ?? null);
+        if (rate !== 0 && !group) groups.set(key, (group = { jurisdictionIndex, rate, divisor, base: 0, indexes: [] }));
+        groupOfCategory.set(line.taxCategory, group);
+      }
+      if (!group) return;
       group.base += line.amount;
       group.indexes.push(index);
     });

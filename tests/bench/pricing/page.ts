@@ -1,6 +1,7 @@
 import { wrap } from 'comlink';
 import type { CartLine } from '../../../src/domain/cart-line.ts';
 import { createPromotionBook, promotionsForProduct, type Promotion, type TaxConfig } from '../../../src/domain/pricing/index.ts';
+import { createPricingClient } from '../../../src/app/pricing-client.ts';
 import { createPricingApi, type PricingApi } from '../../../src/workers/pricing-api.ts';
 
 type BenchWorker = PricingApi & { timedPriceSale: PricingApi['priceSale'] extends (...args: infer A) => unknown ? (...args: A) => number : never };
@@ -21,7 +22,9 @@ export type PricingBenchOutput = {
   scaling: { promotions: number; applicable: number; inline: number[] }[];
 };
 
+/** The same call three ways: inline on this thread, through the till's own client and worker, and timed inside a worker. */
 const inline = createPricingApi();
+const client = createPricingClient();
 const worker = wrap<BenchWorker>(new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' }));
 
 /** Promotions whose index entries the cart's lines reach: what the engine may have to weigh. */
@@ -38,6 +41,7 @@ async function run(input: PricingBenchInput): Promise<PricingBenchOutput> {
   const context = { at: 1 };
   const headlineSet = input.promotions.slice(0, input.headlineCount);
   inline.setPromotions(headlineSet, storeId);
+  await client.setPromotions(headlineSet, storeId);
   await worker.setPromotions(headlineSet, storeId);
 
   const timeInline = () => {
@@ -47,7 +51,7 @@ async function run(input: PricingBenchInput): Promise<PricingBenchOutput> {
   };
   const timeRoundTrip = async () => {
     const start = performance.now();
-    await worker.priceSale(cart, taxConfig, context);
+    await client.priceSale(cart, taxConfig, context);
     return performance.now() - start;
   };
   for (let i = 0; i < warmup; i++) {
@@ -63,7 +67,7 @@ async function run(input: PricingBenchInput): Promise<PricingBenchOutput> {
     headline.workerCompute.push(await worker.timedPriceSale(cart, taxConfig, context));
   }
   const page = inline.priceSale(cart, taxConfig, context);
-  const fromWorker = await worker.priceSale(cart, taxConfig, context);
+  const fromWorker = await client.priceSale(cart, taxConfig, context);
 
   const scaling: PricingBenchOutput['scaling'] = [];
   for (const count of input.scaleCounts) {

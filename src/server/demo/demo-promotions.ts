@@ -101,31 +101,12 @@ export function generateDemoPromotions(retailer: DemoRetailer, seed: number): Pr
     add({ id: id('staff'), name: 'Staff discount 15 %', stores, kind: 'staff', target: null, percent: 15 });
     add({
       id: id('coupon'),
-      name: 'Coupon WELCOME10: 10 % off your basket',
-      stores,
-      kind: 'tiered_spend',
-      target: null,
-      tiers: [{ threshold: 0, percent: 10 }],
-      coupon: { codes: ['WELCOME10'], singleUse: false },
-    });
-    add({
-      id: id('coupon'),
       name: 'Coupon: 5 off when you spend 25',
       stores,
       kind: 'tiered_spend',
       target: null,
       tiers: [{ threshold: 2500, amount: 500 }],
       coupon: { codes: Array.from({ length: 20 }, (_, k) => `${store.receiptPrefix}-FIVE-${String(k + 1).padStart(3, '0')}`), singleUse: true },
-    });
-    add({
-      id: id('coupon'),
-      name: 'Coupon EXTRA5: extra 5 % off dairy',
-      stores,
-      kind: 'percent_off',
-      target: { skus: [], categories: ['dairy'] },
-      percent: 5,
-      stacking: 'stackable',
-      coupon: { codes: ['EXTRA5'], singleUse: false },
     });
     add({
       id: id('excl'),
@@ -138,7 +119,26 @@ export function generateDemoPromotions(retailer: DemoRetailer, seed: number): Pr
       priority: 50,
     });
   }
-  // Fleet-wide: in every store.
+  // Fleet-wide: in every store. A coupon code names one promotion, so a code every store takes is one promotion for all.
+  add({
+    id: 'all-coupon-welcome10',
+    name: 'Coupon WELCOME10: 10 % off your basket',
+    stores: null,
+    kind: 'tiered_spend',
+    target: null,
+    tiers: [{ threshold: 0, percent: 10 }],
+    coupon: { codes: ['WELCOME10'], singleUse: false },
+  });
+  add({
+    id: 'all-coupon-extra5',
+    name: 'Coupon EXTRA5: extra 5 % off dairy',
+    stores: null,
+    kind: 'percent_off',
+    target: { skus: [], categories: ['dairy'] },
+    percent: 5,
+    stacking: 'stackable',
+    coupon: { codes: ['EXTRA5'], singleUse: false },
+  });
   add({ id: 'all-books-3for2', name: 'Books: buy 2, get 1 free', stores: null, kind: 'buy_x_get_y', buy: { target: { skus: [], categories: ['books'] }, quantity: 2 }, get: { target: { skus: [], categories: ['books'] }, quantity: 1, percent: 100 } });
   add({ id: 'all-kids-20', name: '20 % off kids clothing', stores: null, kind: 'percent_off', target: { skus: [], categories: ['kids-clothing'] }, percent: 20 });
   return promotions;

@@ -41,6 +41,10 @@ export function createCheckoutModel(deps: {
   const totals = signal<SaleTotals | null>(null);
   /** codes the associate entered for this sale, as typed */
   const coupons = signal<string[]>([]);
+  /** the buyer is a member of staff: staff promotions apply */
+  const staffPurchase = signal(false);
+  /** the buyer's tax-exemption certificate; the sale records it */
+  const taxExemptCertificate = signal<string | null>(null);
   /** what `totals` was priced with: the sale records it */
   let pricedWith: PricingContext | null = null;
   const notice = signal<Notice | null>(null);
@@ -71,7 +75,13 @@ export function createCheckoutModel(deps: {
       totals.value = null;
       return;
     }
-    const context: PricingContext = { at: Date.now(), coupons: coupons.value, redeemedCoupons: await redeemedCoupons() };
+    const context: PricingContext = {
+      at: Date.now(),
+      coupons: coupons.value,
+      redeemedCoupons: await redeemedCoupons(),
+      staffPurchase: staffPurchase.value,
+      taxExemption: taxExemptCertificate.value ? { certificate: taxExemptCertificate.value } : null,
+    };
     try {
       const result = await pricing.priceSale(next, store.taxConfig, context);
       if (request === pricingRequest) {
@@ -160,6 +170,8 @@ export function createCheckoutModel(deps: {
         receipt.value = sale;
         cashText.value = '';
         coupons.value = [];
+        staffPurchase.value = false;
+        taxExemptCertificate.value = null;
         notice.value = null;
         searchResults.value = [];
       });
@@ -174,6 +186,8 @@ export function createCheckoutModel(deps: {
     lines,
     totals,
     coupons,
+    staffPurchase,
+    taxExemptCertificate,
     notice,
     searchResults,
     cashText,
@@ -256,6 +270,24 @@ export function createCheckoutModel(deps: {
     removeCoupon: (code: string) =>
       afterCompletion(() => {
         coupons.value = coupons.value.filter((entered) => entered !== code);
+        return setLines(lines.value);
+      }),
+
+    setStaffPurchase: (on: boolean) =>
+      afterCompletion(() => {
+        staffPurchase.value = on;
+        return setLines(lines.value);
+      }),
+
+    /** A certificate number makes the sale tax exempt; null (or blank) takes the exemption off. */
+    setTaxExemption: (certificate: string | null) =>
+      afterCompletion(() => {
+        const trimmed = certificate?.trim() ?? '';
+        if (trimmed.length > 64) {
+          notice.value = { tone: 'error', text: 'A certificate number has at most 64 characters.' };
+          return;
+        }
+        taxExemptCertificate.value = trimmed || null;
         return setLines(lines.value);
       }),
 

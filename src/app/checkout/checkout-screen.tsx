@@ -122,6 +122,14 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
               </dd>
             </Fragment>
           ))}
+          {totals?.taxExemption && (
+            <>
+              <dt class="muted">Tax exempt ({totals.taxExemption.certificate})</dt>
+              <dd class="muted">
+                <Money amount={-totals.taxExemption.exemptedTax} store={store} />
+              </dd>
+            </>
+          )}
           <dt>{totals?.taxIncluded ? 'Tax included' : 'Tax'}</dt>
           <dd data-testid="tax">
             <Money amount={totals?.tax ?? 0} store={store} />
@@ -133,6 +141,7 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
         </dl>
 
         <CouponForm model={model} />
+        <SaleOptions model={model} />
 
         <form
           class="tender"
@@ -214,5 +223,40 @@ function CouponForm({ model }: { model: CheckoutModel }) {
         </ul>
       )}
     </form>
+  );
+}
+
+/** Who is buying, where it changes the price: a member of staff, or a customer exempt from tax. */
+function SaleOptions({ model }: { model: CheckoutModel }) {
+  const certificate = model.taxExemptCertificate.value;
+  return (
+    <details class="sale-options" open={model.staffPurchase.value || certificate !== null}>
+      <summary>Staff purchase or tax exemption</summary>
+      <label class="check">
+        <input type="checkbox" checked={model.staffPurchase.value} onChange={(event) => void model.setStaffPurchase(event.currentTarget.checked)} />
+        Staff purchase
+      </label>
+      {certificate === null ? (
+        <form
+          class="coupon-entry"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const input = event.currentTarget.elements.namedItem('certificate') as HTMLInputElement;
+            void model.setTaxExemption(input.value);
+            input.blur();
+          }}
+        >
+          <input name="certificate" aria-label="Tax-exemption certificate" autoComplete="off" placeholder="Exemption certificate no." />
+          <button type="submit">Exempt</button>
+        </form>
+      ) : (
+        <p class="exemption">
+          Tax exempt, certificate <strong>{certificate}</strong>
+          <button type="button" class="remove" aria-label="Remove tax exemption" onClick={() => void model.setTaxExemption(null)}>
+            ✕
+          </button>
+        </p>
+      )}
+    </details>
   );
 }

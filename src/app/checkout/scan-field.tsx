@@ -5,12 +5,15 @@ import { useEffect, useRef } from 'preact/hooks';
  * buttons and the receipt, so a scan is never lost to a button that kept it;
  * only another text field (cash, a coupon code) may hold the focus.
  */
+/** Inputs that take a tap, not text: the scan field takes the focus back from them. */
+const NOT_TYPED_INTO = new Set(['checkbox', 'radio', 'button', 'submit', 'reset']);
+
 export function ScanField({ onSubmit, onInput }: { onSubmit: (text: string) => void; onInput: (text: string) => void }) {
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     const refocus = () => {
       const active = document.activeElement;
-      const typingElsewhere = active instanceof HTMLInputElement && active !== input.current;
+      const typingElsewhere = active instanceof HTMLInputElement && active !== input.current && !NOT_TYPED_INTO.has(active.type);
       if (!typingElsewhere) input.current?.focus({ preventScroll: true });
     };
     refocus();

@@ -83,6 +83,13 @@ export const SnapshotQuerySchema = v.strictObject({
   limit: v.optional(intFromQuery(1, MAX_SNAPSHOT_PAGE), '5000'),
 });
 
+/** HQ sets a product's shelf price in one store. */
+export const SetPriceRequestSchema = v.strictObject({
+  store: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  sku: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  price: v.pipe(v.number(), v.safeInteger('must be a whole number of minor units'), v.minValue(0, 'must not be negative')),
+});
+
 export const VariancesQuerySchema = v.strictObject({
   store: v.pipe(v.string(), v.minLength(1, 'name a store: ?store=<id>'), v.maxLength(64)),
 });

@@ -23,7 +23,7 @@ import { readLedger } from './helpers/ledger-db.ts';
 import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
 
 /**
- * HQ's promotion routes and what the fleet makes of them, against the real
+ * HQ's promotion and price routes and what the fleet makes of them, against the real
  * server and its SQLite file: a saved promotion becomes the next fleet-wide
  * revision and syncs to its stores only; a promotion that is malformed, names
  * what the catalogue lacks, or would tie with another exclusive one is refused
@@ -472,5 +472,52 @@ describe('a single-use coupon', () => {
     ]);
     // The server priced the second sale with the code too: the customer got what the till showed, not a variance.
     expect((await variancesOf(AUSTIN)).filter((row) => row.saleId === idA || row.saleId === idB)).toEqual([]);
+  });
+});
+
+describe('a price HQ changes', () => {
+  type PriceAnswer = { product: { sku: string; price: number; priceVersion: number } };
+  const postPrice = (body: unknown, headers: Record<string, string> = hqHeaders()) =>
+    apiRequest<PriceAnswer | ErrorAnswer>(server.url, '/api/v1/hq/prices', { method: 'POST', headers, body: JSON.stringify(body) });
+  const productRow = (sku: string) => readLedger(dataDir, (db) => db.prepare(`SELECT version, value FROM sync_rows WHERE store_id = ? AND entity = 'product' AND key = ?`).get(AUSTIN, sku));
+
+  it('becomes the next price version, reaches the store’s devices, and sales are checked against the version they name', async () => {
+    const { client, chain } = await newAustinDevice();
+    const cursor = (await client.readSnapshot()).cursor;
+    const product = await unpromotedProduct();
+    const answer = await postPrice({ store: AUSTIN, sku: product.sku, price: product.price + 100 });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const changed = (answer.body as PriceAnswer).product;
+    expect(changed).toMatchObject({ sku: product.sku, price: product.price + 100, priceVersion: product.priceVersion + 1 });
+    const pulled = (await pullAll(client, cursor)).filter((change) => change.entity === 'product');
+    expect(pulled).toEqual([{ entity: 'product', key: product.sku, op: 'put', value: changed }]);
+
+    // Rung up offline before the change reached the till: the old price at the old version is no variance.
+    const old = chain.next({ lines: [cartLine(product.sku, 1)] });
+    // A till claiming the new version at the old price is; so is a version the store never had.
+    const wrong = chain.next({ lines: [{ ...cartLine(product.sku, 1), priceVersion: changed.priceVersion }] });
+    const unknown = chain.next({ lines: [{ ...cartLine(product.sku, 1), priceVersion: 99 }] });
+    applied(await client.push([old, wrong, unknown]), 3);
+    const fields = async (sale: typeof old) => (await variancesOf(AUSTIN)).filter((row) => row.saleId === salePayload(sale).saleId).map(({ field, deviceValue, serverValue }) => ({ field, deviceValue, serverValue }));
+    expect(await fields(old)).toEqual([]);
+    expect(await fields(wrong)).toEqual([{ field: 'line 1 unit price', deviceValue: product.price, serverValue: product.price + 100 }]);
+    expect(await fields(unknown)).toEqual([{ field: 'line 1 price version 99 unknown', deviceValue: product.price, serverValue: 0 }]);
+  });
+
+  it('is refused, changing nothing, for a bad price, an unknown store or product, or without the HQ token', async () => {
+    const product = await unpromotedProduct();
+    const before = productRow(product.sku);
+    const refused = async (body: unknown, status: number, message: RegExp, headers?: Record<string, string>) => {
+      const answer = await postPrice(body, headers);
+      expect(answer.status, JSON.stringify(answer.body)).toBe(status);
+      expect((answer.body as ErrorAnswer).error.message).toMatch(message);
+    };
+    await refused({ store: AUSTIN, sku: product.sku, price: -1 }, 400, /^price: must not be negative/);
+    await refused({ store: AUSTIN, sku: product.sku, price: 1.5 }, 400, /^price: must be a whole number of minor units/);
+    await refused({ store: AUSTIN, sku: product.sku }, 400, /price/);
+    await refused({ store: 'store-xx-atlantis', sku: product.sku, price: 100 }, 404, /store store-xx-atlantis does not exist/);
+    await refused({ store: AUSTIN, sku: 'SKU-999999', price: 100 }, 404, /does not sell SKU-999999/);
+    await refused({ store: AUSTIN, sku: product.sku, price: 100 }, 401, /HQ token/, { ...PROTOCOL_HEADERS, 'content-type': 'application/json' });
+    expect(productRow(product.sku)).toEqual(before);
   });
 });

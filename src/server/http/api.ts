@@ -7,6 +7,7 @@ import {
   EnrollRequestSchema,
   PullQuerySchema,
   PushRequestSchema,
+  SetPriceRequestSchema,
   SnapshotQuerySchema,
   VariancesQuerySchema,
   type EnrollResponse,
@@ -224,6 +225,16 @@ const savePromotion: Handler = async (request, _url, { store, maxBodyBytes }) =>
   return reply(201, { promotion: await store.savePromotion(definition) });
 };
 
+/** A new shelf price: the product's next price version, synced to the store's tills and signs. */
+const setPrice: Handler = async (request, _url, { store, maxBodyBytes }) => {
+  await authenticateHq(request, store);
+  const body = parseOrThrow(SetPriceRequestSchema, await readJsonBody(request, maxBodyBytes));
+  if (!(await store.storeIds()).includes(body.store)) throw new ApiError('not_found', `store ${body.store} does not exist`);
+  const product = await store.setPrice(body.store, body.sku, body.price);
+  if (!product) throw new ApiError('not_found', `store ${body.store} does not sell ${body.sku}`);
+  return reply(200, { product });
+};
+
 const listPromotions: Handler = async (request, _url, { store }) => {
   await authenticateHq(request, store);
   return reply(200, { promotions: await store.currentPromotions() });
@@ -247,4 +258,5 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/v1/sync/snapshot': { GET: snapshot },
   '/api/v1/hq/promotions': { GET: listPromotions, POST: savePromotion },
   '/api/v1/hq/variances': { GET: listVariances },
+  '/api/v1/hq/prices': { POST: setPrice },
 };

@@ -98,6 +98,13 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
   if (!named) await tx.recordVariance(sale.saleId, `promotions revision ${pricing.promotionsRevision} not issued; priced with ${issued}`, 0, 0);
   if (!taxConfig) await tx.recordVariance(sale.saleId, `tax rules version ${pricing.taxConfigVersion} unknown; priced with ${store.taxConfig.version}`, 0, 0);
   await recordVariances(tx, sale, recomputed);
+  // Each line rang up the price of the version it names; the catalogue says what that price was.
+  const catalogue = await tx.pricesAt(store.id, sale.lines.map((line) => ({ sku: line.sku, version: line.priceVersion })));
+  for (const [index, line] of sale.lines.entries()) {
+    const price = catalogue.get(`${line.sku}@${line.priceVersion}`);
+    if (price === undefined) await tx.recordVariance(sale.saleId, `line ${index + 1} price version ${line.priceVersion} unknown`, line.unitPrice, 0);
+    else if (price !== line.unitPrice) await tx.recordVariance(sale.saleId, `line ${index + 1} unit price`, line.unitPrice, price);
+  }
   for (const discount of sale.discounts) {
     const entered = discount.source.type === 'promotion' ? discount.source.coupon : undefined;
     if (!entered) continue;

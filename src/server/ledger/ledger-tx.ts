@@ -81,6 +81,8 @@ export interface LedgerTx {
   promotionBook(storeId: string, revision: number): Promise<PromotionBook | null>;
   /** The newest promotion revision the server has given out. */
   issuedPromotionRevision(): Promise<number>;
+  /** The store's price of each SKU at each version asked for, keyed `sku@version`; a version it never had is absent. */
+  pricesAt(storeId: string, lines: readonly { sku: string; version: number }[]): Promise<Map<string, number>>;
   /** The store's tax rules at `version`; null when the server never had that version. */
   taxConfig(storeId: string, version: number): Promise<TaxConfig | null>;
   /** Gives a single-use code to `saleId`; returns the sale that had it already, if one did. */

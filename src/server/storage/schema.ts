@@ -105,6 +105,16 @@ CREATE TABLE IF NOT EXISTS promotions (
 );
 CREATE INDEX IF NOT EXISTS promotions_by_revision ON promotions (revision);
 
+-- Every price a product has had in a store, by the product's price version: a
+-- sale names the version it rang up, and the server checks the price against it.
+CREATE TABLE IF NOT EXISTS prices (
+  store_id TEXT NOT NULL REFERENCES stores(id),
+  sku TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  price BIGINT NOT NULL,
+  PRIMARY KEY (store_id, sku, version)
+);
+
 -- Every version of each store's tax rules, for re-pricing sales made under an older one.
 CREATE TABLE IF NOT EXISTS tax_configs (
   store_id TEXT NOT NULL REFERENCES stores(id),

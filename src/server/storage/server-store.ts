@@ -48,6 +48,8 @@ export interface ServerStore {
   changesSince(storeId: string, cursor: number, limit: number): Promise<SliceRow[]>;
 
   isHqToken(tokenHash: string): Promise<boolean>;
+  /** A new shelf price for a product in a store: the next price version, synced to the store's devices. Null for a product the store lacks. */
+  setPrice(storeId: string, sku: string, price: number): Promise<ProductRecord | null>;
   storeIds(): Promise<string[]>;
   /** The category of each of these SKUs that some store sells. */
   categoriesOf(skus: readonly string[]): Promise<Map<string, string>>;

@@ -221,6 +221,14 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
       return books.get(storeId, revision, () => promotionsAt(tx, revision));
     },
     issuedPromotionRevision: () => issuedPromotionRevision(tx),
+    async pricesAt(storeId, lines) {
+      const found = new Map<string, number>();
+      for (const { sku, version } of lines) {
+        const row = await tx.get<{ price: number }>(`SELECT price FROM prices WHERE store_id = ? AND sku = ? AND version = ?`, [storeId, sku, version]);
+        if (row) found.set(`${sku}@${version}`, Number(row.price));
+      }
+      return found;
+    },
     async taxConfig(storeId, version) {
       const row = await tx.get<{ config: string }>(`SELECT config FROM tax_configs WHERE store_id = ? AND version = ?`, [storeId, version]);
       return row ? (JSON.parse(row.config) as TaxConfig) : null;
@@ -303,6 +311,13 @@ export function createSqlStore(db: SqlDriver): ServerStore {
           await putSyncRow(tx, versions, storeId, 'store', storeId, JSON.stringify(slice.store));
           for (const member of slice.staff) await putSyncRow(tx, versions, storeId, 'staff', member.id, JSON.stringify(member));
           for (const product of slice.products) await putSyncRow(tx, versions, storeId, 'product', product.sku, JSON.stringify(product));
+          for (let start = 0; start < slice.products.length; start += 500) {
+            const chunk = slice.products.slice(start, start + 500);
+            await tx.run(
+              `INSERT INTO prices (store_id, sku, version, price) VALUES ${placeholders(chunk.length, 4)}`,
+              chunk.flatMap((product) => [storeId, product.sku, product.priceVersion, product.price]),
+            );
+          }
           for (const level of slice.stock) {
             await tx.run(`INSERT INTO stock (store_id, sku, on_hand, aisle, bin) VALUES (?, ?, ?, ?, ?)`, [storeId, level.sku, level.onHand, level.aisle, level.bin]);
             await putSyncRow(tx, versions, storeId, 'stock', level.sku, JSON.stringify(level));
@@ -325,6 +340,18 @@ export function createSqlStore(db: SqlDriver): ServerStore {
       inTransaction(async (tx, versions) => {
         const storeIds = (await tx.all<{ id: string }>(`SELECT id FROM stores ORDER BY id`)).map((row) => row.id);
         return writePromotion(tx, versions, storeIds, definition);
+      }),
+
+    setPrice: (storeId, sku, price) =>
+      inTransaction(async (tx, versions) => {
+        const row = await tx.get<{ value: string }>(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'product' AND key = ? AND deleted = 0`, [storeId, sku]);
+        if (!row) return null;
+        const current = JSON.parse(row.value) as ProductRecord;
+        const newest = await tx.get<{ version: number }>(`SELECT MAX(version) AS version FROM prices WHERE store_id = ? AND sku = ?`, [storeId, sku]);
+        const product: ProductRecord = { ...current, price, priceVersion: Math.max(current.priceVersion, Number(newest?.version ?? 0)) + 1 };
+        await tx.run(`INSERT INTO prices (store_id, sku, version, price) VALUES (?, ?, ?, ?)`, [storeId, sku, product.priceVersion, price]);
+        await putSyncRow(tx, versions, storeId, 'product', sku, JSON.stringify(product));
+        return product;
       }),
 
     async storeIds() {

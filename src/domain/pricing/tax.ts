@@ -117,33 +117,28 @@ export function computeTax(lines: readonly TaxableLine[], config: TaxConfig): Ta
   });
 
   const lineTax: Minor[] = new Array(lines.length).fill(0);
-  const partsByRow = new Map<string, Map<number, Minor>>();
-  const addPart = (rowKey: string, line: number, tax: Minor) => {
-    let parts = partsByRow.get(rowKey);
-    if (!parts) partsByRow.set(rowKey, (parts = new Map()));
-    parts.set(line, (parts.get(line) ?? 0) + tax);
-    lineTax[line]! += tax;
-  };
-  const rows = new Map<string, TaxBreakdownRow & { order: number; key: string }>();
+  // Each group's tax per line, parallel to its `indexes`; rows gather the groups of one jurisdiction and rate.
+  const rows = new Map<string, TaxBreakdownRow & { order: number; groups: { indexes: number[]; parts: Minor[] }[] }>();
   for (const group of groups.values()) {
     const rowKey = `${group.jurisdictionIndex}|${group.rate}`;
-    let groupTax = 0;
+    let parts: Minor[];
     if (config.level === 'line') {
-      for (const index of group.indexes) {
-        const tax = scaleRounded(lines[index]!.amount, group.rate, group.divisor, config.rounding);
-        addPart(rowKey, index, tax);
-        groupTax += tax;
-      }
+      parts = group.indexes.map((index) => scaleRounded(lines[index]!.amount, group.rate, group.divisor, config.rounding));
     } else {
-      groupTax = scaleRounded(group.base, group.rate, group.divisor, config.rounding);
-      const parts = allocateProportionally(groupTax, group.indexes.map((i) => lines[i]!.amount));
-      group.indexes.forEach((lineIndex, k) => addPart(rowKey, lineIndex, parts[k]!));
+      const groupTax = scaleRounded(group.base, group.rate, group.divisor, config.rounding);
+      parts = allocateProportionally(groupTax, group.indexes.map((i) => lines[i]!.amount));
     }
+    let groupTax = 0;
+    group.indexes.forEach((lineIndex, k) => {
+      lineTax[lineIndex]! += parts[k]!;
+      groupTax += parts[k]!;
+    });
     const jurisdiction = config.jurisdictions[group.jurisdictionIndex]!;
     const row = rows.get(rowKey);
     if (row) {
       row.base += group.base;
       row.tax += groupTax;
+      row.groups.push({ indexes: group.indexes, parts });
     } else {
       rows.set(rowKey, {
         jurisdiction: jurisdiction.id,
@@ -152,12 +147,15 @@ export function computeTax(lines: readonly TaxableLine[], config: TaxConfig): Ta
         base: group.base,
         tax: groupTax,
         order: group.jurisdictionIndex,
-        key: rowKey,
+        groups: [{ indexes: group.indexes, parts }],
       });
     }
   }
   const sorted = [...rows.values()].sort((a, b) => a.order - b.order || b.rate - a.rate);
-  const lineParts = lines.map((_, line) => sorted.map((row) => partsByRow.get(row.key)!.get(line) ?? 0));
-  const breakdown = sorted.map(({ order: _order, key: _key, ...row }) => row);
+  const lineParts: Minor[][] = lines.map(() => new Array<Minor>(sorted.length).fill(0));
+  sorted.forEach((row, r) => {
+    for (const { indexes, parts } of row.groups) indexes.forEach((lineIndex, k) => (lineParts[lineIndex]![r]! += parts[k]!));
+  });
+  const breakdown = sorted.map(({ order: _order, groups: _groups, ...row }) => row);
   return { lineTax, lineParts, breakdown, tax: sumMinor(breakdown.map((row) => row.tax)) };
 }

@@ -44,14 +44,24 @@ const DiscountSourceSchema = v.variant('type', [
 /** A discount line of the receipt, naming the promotion or manager that gave it. */
 export const DiscountLineSchema = v.strictObject({ source: DiscountSourceSchema, label: shortText(240), amount: nonNegativeMinor });
 
-export const ManualDiscountSchema = v.strictObject({
-  id: shortText(64),
-  scope: v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.literal('basket')]),
-  percent: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
-  amount: v.optional(nonNegativeMinor),
-  reason: shortText(200),
-  approvedBy: shortText(64),
-});
+export const ManualDiscountSchema = v.pipe(
+  v.strictObject({
+    id: shortText(64),
+    scope: v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.literal('basket')]),
+    percent: v.optional(
+      v.pipe(
+        v.number(),
+        v.minValue(0),
+        v.maxValue(100),
+        v.check((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-9, 'a percent has at most two decimals'),
+      ),
+    ),
+    amount: v.optional(nonNegativeMinor),
+    reason: shortText(200),
+    approvedBy: shortText(64),
+  }),
+  v.check((discount) => (discount.percent === undefined) !== (discount.amount === undefined), 'a manager discount gives either a percent or an amount'),
+);
 
 /**
  * What the sale was priced with, so the server can price it again the same way:

@@ -9,7 +9,7 @@ import { uuidv7 } from '../domain/uuid7.ts';
 import { describeIssues } from '../protocol/describe-issues.ts';
 import type { StoreRecord } from '../protocol/entities.ts';
 import type { StoresideDb } from './db.ts';
-import type { LocalSale } from './local-sale.ts';
+import { redeemedCouponsOf, type LocalSale } from './local-sale.ts';
 import { webSha256Hex } from './web-sha256.ts';
 
 export type SaleDraft = {
@@ -103,7 +103,7 @@ async function draftEvent(db: StoresideDb, draft: SaleDraft, env: DeviceEnv) {
   // device's outbox behind it: refuse it here, while the customer is still at the till.
   const checked = v.safeParse(EventSchema, event);
   if (!checked.success) throw new Error(describeIssues(checked.issues));
-  const sale: LocalSale = { ...payload, id: saleId, staffId: staff.id, staffName: staff.name, eventSeq: event.seq };
+  const sale: LocalSale = { ...payload, id: saleId, staffId: staff.id, staffName: staff.name, eventSeq: event.seq, redeemedCoupons: redeemedCouponsOf(payload) };
   return { sale, event, counter, hlc };
 }
 

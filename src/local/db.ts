@@ -54,8 +54,9 @@ export class StoresideDb extends Dexie {
       sales: 'id, receiptNumber, completedAt',
       journal: 'seq',
     });
-    // v2: promotions sync down (the pricing worker indexes them); signs list a category's products.
-    this.version(2).stores({ promotions: 'id', products: 'sku, barcode, *words, category' });
+    // v2: promotions sync down (the pricing worker indexes them); signs list a category's products;
+    // a till finds the single-use coupons it has spent.
+    this.version(2).stores({ promotions: 'id', products: 'sku, barcode, *words, category', sales: 'id, receiptNumber, completedAt, *redeemedCoupons' });
   }
 
   async getMeta<K extends MetaKey>(key: K): Promise<MetaValues[K] | undefined> {

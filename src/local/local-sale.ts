@@ -6,4 +6,10 @@ export type LocalSale = SaleCompletedPayload & {
   staffId: string;
   staffName: string;
   eventSeq: number;
+  /** coupon codes that gave this sale a discount, indexed: a single-use code is spent once per till */
+  redeemedCoupons: string[];
 };
+
+export function redeemedCouponsOf(payload: SaleCompletedPayload): string[] {
+  return payload.pricing.coupons.filter((coupon) => coupon.status === 'applied').map((coupon) => coupon.code);
+}

@@ -104,12 +104,9 @@ export function createCheckoutModel(deps: {
    */
   async function redeemedCoupons(): Promise<string[]> {
     if (coupons.value.length === 0) return [];
-    const wanted = new Set(coupons.value.map((code) => code.trim().toUpperCase()));
-    const used: string[] = [];
-    await db.sales.each((sale) => {
-      for (const coupon of sale.pricing.coupons) if (coupon.status === 'applied' && wanted.has(coupon.code)) used.push(coupon.code);
-    });
-    return used;
+    const wanted = coupons.value.map((code) => code.trim().toUpperCase());
+    const spent = await db.sales.where('redeemedCoupons').anyOf(wanted).toArray();
+    return [...new Set(spent.flatMap((sale) => sale.redeemedCoupons))];
   }
 
   /** Settles when the totals for the newest lines are in `totals`. */

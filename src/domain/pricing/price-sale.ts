@@ -130,7 +130,7 @@ export function priceSale(cart: readonly CartLine[], book: PromotionBook, taxCon
 
   const coupons = usableCoupons(book, context);
   const candidates = candidatePromotions(book, pool, context, coupons.byPromotion);
-  const manual = (context.manualDiscounts ?? []).map((discount) => ({
+  const manual = manualDiscounts.map((discount) => ({
     ...discount,
     scope: discount.scope === 'basket' ? ('basket' as const) : positionOf[discount.scope],
   }));

@@ -222,12 +222,12 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
     },
     issuedPromotionRevision: () => issuedPromotionRevision(tx),
     async pricesAt(storeId, lines) {
-      const found = new Map<string, number>();
-      for (const { sku, version } of lines) {
-        const row = await tx.get<{ price: number }>(`SELECT price FROM prices WHERE store_id = ? AND sku = ? AND version = ?`, [storeId, sku, version]);
-        if (row) found.set(`${sku}@${version}`, Number(row.price));
-      }
-      return found;
+      // One statement for the sale's lines, not one per line: this runs for every sale a push brings.
+      const rows = await tx.all<{ sku: string; version: number; price: number }>(
+        `SELECT sku, version, price FROM prices WHERE store_id = ? AND (sku, version) IN (VALUES ${placeholders(lines.length, 2)})`,
+        [storeId, ...lines.flatMap((line) => [line.sku, line.version])],
+      );
+      return new Map(rows.map((row) => [`${row.sku}@${Number(row.version)}`, Number(row.price)]));
     },
     async taxConfig(storeId, version) {
       const row = await tx.get<{ config: string }>(`SELECT config FROM tax_configs WHERE store_id = ? AND version = ?`, [storeId, version]);

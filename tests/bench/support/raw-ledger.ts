@@ -38,9 +38,11 @@ export function openRawLedger(file: string): RawLedger {
       `INSERT INTO events (device_id, seq, id, store_id, type, hlc, hash, body, status, reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', NULL, ?)`,
     ),
     sale: db.prepare(
-      `INSERT INTO sales (id, event_id, store_id, device_id, staff_id, receipt_number, currency, subtotal, tax, total, completed_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO sales (id, event_id, store_id, device_id, staff_id, receipt_number, currency, subtotal, discount_total, tax, total,
+                          promotions_revision, tax_config_version, tax_exemption_certificate, completed_at, hlc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    line: db.prepare(`INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, unit_price, tax_category, line_total, tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    line: db.prepare(`INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, unit_price, tax_category, line_total, discount, tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     tender: db.prepare(`INSERT INTO tenders (sale_id, tender_no, kind, amount, tendered, change_given) VALUES (?, ?, ?, ?, ?, ?)`),
     stock: db.prepare(`UPDATE stock SET on_hand = on_hand + ? WHERE store_id = ? AND sku = ?`),
     syncRow: db.prepare(
@@ -66,9 +68,26 @@ export function openRawLedger(file: string): RawLedger {
       const sale = event.payload;
       hash = eventHash(event, sha256Hex);
       p.events.push([event.deviceId, event.seq, event.id, event.storeId, event.type, event.hlc, hash, JSON.stringify(event), now]);
-      p.sales.push([sale.saleId, event.id, event.storeId, event.deviceId, event.staffId ?? null, sale.receiptNumber, sale.currency, sale.subtotal, sale.tax, sale.total, sale.completedAt, event.hlc]);
+      p.sales.push([
+        sale.saleId,
+        event.id,
+        event.storeId,
+        event.deviceId,
+        event.staffId ?? null,
+        sale.receiptNumber,
+        sale.currency,
+        sale.subtotal,
+        sale.discountTotal,
+        sale.tax,
+        sale.total,
+        sale.pricing.promotionsRevision,
+        sale.pricing.taxConfigVersion,
+        sale.pricing.taxExemption?.certificate ?? null,
+        sale.completedAt,
+        event.hlc,
+      ]);
       sale.lines.forEach((line, i) =>
-        p.lines.push([sale.saleId, i + 1, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.tax]),
+        p.lines.push([sale.saleId, i + 1, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.discount, line.tax]),
       );
       sale.tenders.forEach((tender, i) => p.tenders.push([sale.saleId, i + 1, tender.kind, tender.amount, tender.tendered, tender.change]));
       for (const line of sale.lines) {

@@ -57,7 +57,6 @@ export function createPricingClient(): PricingClient {
   return {
     async setPromotions(promotions, storeId) {
       lastPromotions = [promotions, storeId];
-      if (inline) (await inline).setPromotions(promotions, storeId);
       await run(
         (worker) => worker.setPromotions(promotions, storeId),
         (api) => api.setPromotions(promotions, storeId),

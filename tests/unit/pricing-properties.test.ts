@@ -12,6 +12,7 @@ import {
 } from '../../src/domain/pricing/index.ts';
 import type { BasketPromotion, ItemPromotion, PromotionTarget, Stacking, Tier } from '../../src/domain/pricing/promotion.ts';
 import type { CartLine } from '../../src/domain/cart-line.ts';
+import { decodeTotals, encodeTotals } from '../../src/workers/totals-codec.ts';
 
 /**
  * Properties of the pricing engine over random carts, random promotion sets
@@ -447,6 +448,17 @@ describe('a sale priced from random carts and promotions', () => {
         expect(price(structuredClone(scenario))).toEqual(first);
         // and the pricing result itself survives the trip to the server unchanged
         expect(JSON.parse(JSON.stringify(first))).toEqual(first);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('arrives on the page from the pricing worker exactly as priced: cart in as JSON, totals back through the codec', () => {
+    fc.assert(
+      fc.property(scenarioArb, (scenario) => {
+        const inWorker = price({ ...scenario, cart: JSON.parse(JSON.stringify(scenario.cart)) as CartLine[] });
+        const encoded = structuredClone(encodeTotals(inWorker));
+        expect(decodeTotals(scenario.cart, encoded)).toEqual(price(scenario));
       }),
       { numRuns: RUNS },
     );

@@ -15,6 +15,8 @@ import type { SignedInStaff } from '../session-model.ts';
 export type Notice = { tone: 'info' | 'error'; text: string };
 
 const BARCODE_LIKE = /^\d{8,14}$/;
+/** How long the screen waits for totals before it shows a changed cart without them. */
+const LINES_WITHOUT_TOTALS_MS = 60;
 
 /**
  * The cart being rung up.
@@ -25,6 +27,9 @@ const BARCODE_LIKE = /^\d{8,14}$/;
  *
  * Every change to the lines goes through `setLines`, which asks the pricing
  * worker for totals and drops any answer that arrives after a newer change.
+ * The screen's `lines` change together with their totals, so a scan costs one
+ * render, not two (line, then total); if pricing is slow the lines show alone
+ * after LINES_WITHOUT_TOTALS_MS rather than wait.
  * Changes made while a sale is completing wait for it and go into the next
  * sale, so a scan during the commit is neither lost nor added to the sale
  * being saved.
@@ -37,6 +42,9 @@ export function createCheckoutModel(deps: {
   onSaleCommitted: () => void;
 }) {
   const { db, pricing, store } = deps;
+  /** the cart as rung up: what every change starts from */
+  let cart: CartLine[] = [];
+  /** the cart as the screen shows it, updated with its totals */
   const lines = signal<CartLine[]>([]);
   const totals = signal<SaleTotals | null>(null);
   /** codes the associate entered for this sale, as typed */
@@ -72,28 +80,43 @@ export function createCheckoutModel(deps: {
   async function reprice(next: CartLine[]) {
     const request = ++pricingRequest;
     if (next.length === 0) {
-      totals.value = null;
+      batch(() => {
+        lines.value = next;
+        totals.value = null;
+      });
       return;
     }
-    const context: PricingContext = {
-      at: Date.now(),
-      coupons: coupons.value,
-      redeemedCoupons: await redeemedCoupons(),
-      staffPurchase: staffPurchase.value,
-      taxExemption: taxExemptCertificate.value ? { certificate: taxExemptCertificate.value } : null,
-    };
+    const showAlone = setTimeout(() => {
+      if (request === pricingRequest) lines.value = next;
+    }, LINES_WITHOUT_TOTALS_MS);
     try {
+      const context: PricingContext = {
+        at: Date.now(),
+        coupons: coupons.value,
+        redeemedCoupons: await redeemedCoupons(),
+        staffPurchase: staffPurchase.value,
+        taxExemption: taxExemptCertificate.value ? { certificate: taxExemptCertificate.value } : null,
+      };
+      const pricingStart = performance.now();
       const result = await pricing.priceSale(next, store.taxConfig, context);
+      // User Timing, like the barcode lookup: visible in DevTools and read by `npm run bench`.
+      performance.measure('storeside:pricing', { start: pricingStart, end: performance.now() });
       if (request === pricingRequest) {
         pricedWith = context;
-        totals.value = result;
+        batch(() => {
+          lines.value = next;
+          totals.value = result;
+        });
       }
     } catch (error) {
       if (request !== pricingRequest) return;
       batch(() => {
+        lines.value = next;
         totals.value = null;
         notice.value = { tone: 'error', text: `This cart cannot be priced: ${(error as Error).message}. Remove the last item or call a manager.` };
       });
+    } finally {
+      clearTimeout(showAlone);
     }
   }
 
@@ -113,7 +136,7 @@ export function createCheckoutModel(deps: {
   let latestPricing: Promise<void> = Promise.resolve();
 
   function setLines(next: CartLine[]) {
-    lines.value = next;
+    cart = next;
     latestPricing = reprice(next);
     return latestPricing;
   }
@@ -133,11 +156,11 @@ export function createCheckoutModel(deps: {
   });
 
   function addProduct(product: ProductRow) {
-    const existing = lines.value.find((line) => line.sku === product.sku);
+    const existing = cart.find((line) => line.sku === product.sku);
     const next = existing
-      ? lines.value.map((line) => (line === existing ? { ...line, quantity: Math.min(MAX_LINE_QUANTITY, line.quantity + 1) } : line))
+      ? cart.map((line) => (line === existing ? { ...line, quantity: Math.min(MAX_LINE_QUANTITY, line.quantity + 1) } : line))
       : [
-          ...lines.value,
+          ...cart,
           {
             sku: product.sku,
             name: product.name,
@@ -225,10 +248,10 @@ export function createCheckoutModel(deps: {
     setQuantity: (sku: string, quantity: number) =>
       afterCompletion(() => {
         if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) return;
-        return setLines(lines.value.map((line) => (line.sku === sku ? { ...line, quantity } : line)));
+        return setLines(cart.map((line) => (line.sku === sku ? { ...line, quantity } : line)));
       }),
 
-    removeLine: (sku: string) => afterCompletion(() => setLines(lines.value.filter((line) => line.sku !== sku))),
+    removeLine: (sku: string) => afterCompletion(() => setLines(cart.filter((line) => line.sku !== sku))),
 
     async completeCashSale() {
       if (completing.value) return;
@@ -259,7 +282,7 @@ export function createCheckoutModel(deps: {
         if (!normalised) return;
         if (coupons.value.some((entered) => entered.toUpperCase() === normalised)) return;
         coupons.value = [...coupons.value, normalised];
-        await setLines(lines.value);
+        await setLines(cart);
         const outcome = totals.value?.coupons.find((coupon) => coupon.code === normalised);
         notice.value = outcome ? couponNotice(outcome.status, normalised, outcome.promotionName) : null;
       }),
@@ -267,13 +290,13 @@ export function createCheckoutModel(deps: {
     removeCoupon: (code: string) =>
       afterCompletion(() => {
         coupons.value = coupons.value.filter((entered) => entered !== code);
-        return setLines(lines.value);
+        return setLines(cart);
       }),
 
     setStaffPurchase: (on: boolean) =>
       afterCompletion(() => {
         staffPurchase.value = on;
-        return setLines(lines.value);
+        return setLines(cart);
       }),
 
     /** A certificate number makes the sale tax exempt; null (or blank) takes the exemption off. */
@@ -285,13 +308,13 @@ export function createCheckoutModel(deps: {
           return;
         }
         taxExemptCertificate.value = trimmed || null;
-        return setLines(lines.value);
+        return setLines(cart);
       }),
 
     /** The store's promotions changed (a sync brought new ones): price the cart again with them. */
     async promotionsChanged(promotions: Promotion[]) {
       await pricing.setPromotions(promotions, store.id);
-      await setLines(lines.value);
+      await setLines(cart);
     },
 
     startNewSale() {

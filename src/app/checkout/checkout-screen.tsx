@@ -135,7 +135,8 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
             <Money amount={totals?.tax ?? 0} store={store} />
           </dd>
           <dt class="grand">Total</dt>
-          <dd class="grand" aria-label="Total due" data-testid="total">
+          {/* data-units: the units these totals priced; it changes with every scan even when a promotion leaves the total as it was */}
+          <dd class="grand" aria-label="Total due" data-testid="total" data-units={totals ? totals.lines.reduce((units, line) => units + line.quantity, 0) : 0}>
             <Money amount={totals?.total ?? 0} store={store} />
           </dd>
         </dl>

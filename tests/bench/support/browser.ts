@@ -105,7 +105,9 @@ export async function rawBarcodeLookupsInPage(barcodes: string[]): Promise<{ sam
 
 /**
  * Scan → total on screen: a capture-phase keydown listener notes when Enter
- * goes down; when the total's text next changes (`dom`), one
+ * goes down; when the total next changes (`dom`) — its text, or its
+ * `data-units`, which moves with every scan even when a promotion makes the
+ * scanned unit free — one
  * requestAnimationFrame later — the frame that paints it — the elapsed time is
  * recorded (`frame`). Results live in `window.__scanToTotal`.
  */
@@ -127,7 +129,7 @@ export function installScanToTotalProbe(): void {
     probe.pending = null;
     probe.dom.push(performance.now() - start);
     requestAnimationFrame(() => probe.frame.push(performance.now() - start));
-  }).observe(total, { childList: true, subtree: true, characterData: true });
+  }).observe(total, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['data-units'] });
 }
 
 export type ScanToTotal = { frame: number[]; dom: number[] };

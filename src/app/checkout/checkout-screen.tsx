@@ -1,5 +1,6 @@
-import { Fragment } from 'preact';
-import { formatMoney } from '../../domain/money.ts';
+import { Component, Fragment } from 'preact';
+import type { CartLine } from '../../domain/cart-line.ts';
+import { formatMoney, type Minor } from '../../domain/money.ts';
 import { Money } from '../components/money.tsx';
 import type { CheckoutModel } from './checkout-model.ts';
 import { LazyView } from '../components/lazy-view.tsx';
@@ -53,44 +54,8 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
               {lines.map((line, index) => {
                 // Totals may be a moment behind the lines while the worker prices them.
                 const priced = totals?.lines[index]?.sku === line.sku && totals.lines[index]!.quantity === line.quantity ? totals.lines[index]! : null;
-                return (
-                <tr key={line.sku}>
-                  <td>
-                    {line.name}
-                    <div class="muted">{line.sku}</div>
-                    {priced?.discounts.map((share) => (
-                      <div class="line-discount" key={share.discount}>
-                        {totals!.discounts[share.discount]!.label} <Money amount={-share.amount} store={store} />
-                      </div>
-                    ))}
-                  </td>
-                  <td class="qty">
-                    <button type="button" aria-label={`One fewer ${line.name}`} disabled={line.quantity <= 1} onClick={() => void model.setQuantity(line.sku, line.quantity - 1)}>
-                      −
-                    </button>
-                    <span aria-label={`Quantity of ${line.name}`}>{line.quantity}</span>
-                    <button type="button" aria-label={`One more ${line.name}`} onClick={() => void model.setQuantity(line.sku, line.quantity + 1)}>
-                      +
-                    </button>
-                  </td>
-                  <td class="num unit-price">
-                    <Money amount={line.unitPrice} store={store} />
-                  </td>
-                  <td class="num">
-                    <Money amount={line.unitPrice * line.quantity} store={store} />
-                    {priced && priced.discount > 0 && (
-                      <div class="line-discount">
-                        <Money amount={priced.net} store={store} />
-                      </div>
-                    )}
-                  </td>
-                  <td>
-                    <button type="button" class="remove" aria-label={`Remove ${line.name}`} onClick={() => void model.removeLine(line.sku)}>
-                      ✕
-                    </button>
-                  </td>
-                </tr>
-                );
+                const shares = (priced?.discounts ?? []).map((share) => ({ label: totals!.discounts[share.discount]!.label, amount: share.amount }));
+                return <CartRow key={line.sku} line={line} net={priced?.net ?? null} shares={shares} model={model} />;
               })}
             </tbody>
           </table>
@@ -260,4 +225,66 @@ function SaleOptions({ model }: { model: CheckoutModel }) {
       )}
     </details>
   );
+}
+
+type CartRowProps = { line: CartLine; net: Minor | null; shares: { label: string; amount: Minor }[]; model: CheckoutModel };
+
+/**
+ * One line of the cart. A scan changes one line, but every line's priced
+ * figures arrive anew with the totals: a row renders again only when what it
+ * shows changed, so a 50-line cart diffs one row per scan, not fifty.
+ */
+class CartRow extends Component<CartRowProps> {
+  override shouldComponentUpdate(next: CartRowProps): boolean {
+    const { line, net, shares } = this.props;
+    return (
+      next.line !== line ||
+      next.net !== net ||
+      next.shares.length !== shares.length ||
+      next.shares.some((share, i) => share.label !== shares[i]!.label || share.amount !== shares[i]!.amount)
+    );
+  }
+
+  override render({ line, net, shares, model }: CartRowProps) {
+    const { store } = model;
+    const lineTotal = line.unitPrice * line.quantity;
+    return (
+      <tr>
+        <td>
+          {line.name}
+          <div class="muted">{line.sku}</div>
+          {shares.map((share, i) => (
+            <div class="line-discount" key={i}>
+              {share.label} <Money amount={-share.amount} store={store} />
+            </div>
+          ))}
+        </td>
+        <td class="qty">
+          <button type="button" aria-label={`One fewer ${line.name}`} disabled={line.quantity <= 1} onClick={() => void model.setQuantity(line.sku, line.quantity - 1)}>
+            −
+          </button>
+          <span aria-label={`Quantity of ${line.name}`}>{line.quantity}</span>
+          <button type="button" aria-label={`One more ${line.name}`} onClick={() => void model.setQuantity(line.sku, line.quantity + 1)}>
+            +
+          </button>
+        </td>
+        <td class="num unit-price">
+          <Money amount={line.unitPrice} store={store} />
+        </td>
+        <td class="num">
+          <Money amount={lineTotal} store={store} />
+          {net !== null && net !== lineTotal && (
+            <div class="line-discount">
+              <Money amount={net} store={store} />
+            </div>
+          )}
+        </td>
+        <td>
+          <button type="button" class="remove" aria-label={`Remove ${line.name}`} onClick={() => void model.removeLine(line.sku)}>
+            ✕
+          </button>
+        </td>
+      </tr>
+    );
+  }
 }

@@ -130,7 +130,14 @@ async function writePromotion(tx: SqlExecutor, versions: SyncVersions, storeIds:
   return promotion;
 }
 
-function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, StoreRecord>, books: BookCache): LedgerTx {
+/** What the ledger keeps between pushes: records that never change once written (store records change only through HQ, which has no route for them yet). */
+type LedgerCaches = { stores: Map<string, StoreRecord>; books: BookCache; taxConfigs: Map<string, TaxConfig> };
+
+function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches): LedgerTx {
+  const { stores, books, taxConfigs } = caches;
+  // Promotions are saved in transactions of their own, and SQLite runs one at a time: the issued revision holds for this push.
+  let issued: Promise<number> | null = null;
+  const issuedRevision = () => (issued ??= issuedPromotionRevision(tx));
   return {
     async device(deviceId) {
       const row = await tx.get<DeviceRow>(`SELECT id, store_id, role, acked_seq, head_hash FROM devices WHERE id = ?`, [deviceId]);
@@ -217,10 +224,10 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
       return true;
     },
     async promotionBook(storeId, revision) {
-      if (revision > (await issuedPromotionRevision(tx))) return null;
+      if (revision > (await issuedRevision())) return null;
       return books.get(storeId, revision, () => promotionsAt(tx, revision));
     },
-    issuedPromotionRevision: () => issuedPromotionRevision(tx),
+    issuedPromotionRevision: issuedRevision,
     async pricesAt(storeId, lines) {
       // One statement for the sale's lines, not one per line: this runs for every sale a push brings.
       const rows = await tx.all<{ sku: string; version: number; price: number }>(
@@ -230,8 +237,15 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
       return new Map(rows.map((row) => [`${row.sku}@${Number(row.version)}`, Number(row.price)]));
     },
     async taxConfig(storeId, version) {
+      // A version's rules never change once stored: keep what was found.
+      const key = `${storeId}@${version}`;
+      const cached = taxConfigs.get(key);
+      if (cached) return cached;
       const row = await tx.get<{ config: string }>(`SELECT config FROM tax_configs WHERE store_id = ? AND version = ?`, [storeId, version]);
-      return row ? (JSON.parse(row.config) as TaxConfig) : null;
+      if (!row) return null;
+      const config = JSON.parse(row.config) as TaxConfig;
+      taxConfigs.set(key, config);
+      return config;
     },
     async redeemCoupon(code, saleId, storeId) {
       const claimed = await tx.run(`INSERT INTO coupon_redemptions (code, sale_id, store_id) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING`, [code, saleId, storeId]);
@@ -273,9 +287,7 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, stores: Map<string, S
 }
 
 export function createSqlStore(db: SqlDriver): ServerStore {
-  // Store records change only through HQ, which does not exist yet; cache them per process.
-  const storeRecords = new Map<string, StoreRecord>();
-  const books = new BookCache(16);
+  const caches: LedgerCaches = { stores: new Map(), books: new BookCache(16), taxConfigs: new Map() };
 
   const inTransaction = <T>(work: (tx: SqlExecutor, versions: SyncVersions) => Promise<T>) =>
     db.transaction(async (tx) => {
@@ -417,7 +429,7 @@ export function createSqlStore(db: SqlDriver): ServerStore {
     },
 
     ingestPush: (deviceId, events: readonly StoreEvent[], now) =>
-      inTransaction((tx, versions) => ingestPush(ledgerTx(tx, versions, storeRecords, books), deviceId, events, now)),
+      inTransaction((tx, versions) => ingestPush(ledgerTx(tx, versions, caches), deviceId, events, now)),
 
     async currentCursor() {
       const row = await db.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'sync_version'`);

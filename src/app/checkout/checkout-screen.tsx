@@ -106,9 +106,6 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
           </dd>
         </dl>
 
-        <CouponForm model={model} />
-        <SaleOptions model={model} />
-
         <form
           class="tender"
           onSubmit={(event) => {
@@ -144,6 +141,10 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
             Complete cash sale
           </button>
         </form>
+
+        {/* Below the tender: the Complete button stays in view on a tablet however many discounts the sale has. */}
+        <CouponForm model={model} />
+        <SaleOptions model={model} />
       </aside>
       {model.receipt.value && (
         <LazyView load={loadReceiptView} render={({ ReceiptView }) => <ReceiptView sale={model.receipt.value!} store={store} onClose={model.startNewSale} />} />

@@ -48,6 +48,12 @@ server.listen(config.port, config.host, () => {
   console.log(`\nStoreside is serving on http://localhost:${port} (database ${resolve(config.databaseFile)})`);
 });
 
-const shutDown = () => server.close(() => void store.close().then(() => process.exit(0)));
+const shutDown = () => {
+  server.close(() => void store.close().then(() => process.exit(0)));
+  server.closeIdleConnections();
+  // Change streams stay open for as long as a device listens, so close() would wait for ever:
+  // requests in flight get a second to finish, then every connection is ended.
+  setTimeout(() => server.closeAllConnections(), 1_000).unref();
+};
 process.on('SIGINT', shutDown);
 process.on('SIGTERM', shutDown);

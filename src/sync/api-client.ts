@@ -18,6 +18,9 @@ export type ApiFailure =
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };
 
+/** One Server-Sent Event: its `event:` name and its `data:` text. */
+export type StreamEvent = { event: string; data: string };
+
 export type ApiClient = {
   request<S extends v.GenericSchema>(
     method: 'GET' | 'POST',
@@ -25,15 +28,47 @@ export type ApiClient = {
     schema: S,
     body?: unknown,
   ): Promise<ApiResult<v.InferOutput<S>>>;
+  /**
+   * Opens a Server-Sent Events stream with the same headers as every request
+   * (EventSource cannot send a bearer token). Resolves when the stream ends,
+   * with why; `signal` closes it.
+   */
+  stream(path: string, onEvent: (event: StreamEvent) => void, signal: AbortSignal): Promise<ApiFailure>;
 };
 
 export function createApiClient(options: { baseUrl: string; token?: () => string | undefined; timeoutMs?: number; fetch?: typeof fetch }): ApiClient {
   const doFetch = options.fetch ?? fetch.bind(globalThis);
+  const baseHeaders = () => {
+    const headers: Record<string, string> = { 'x-storeside-protocol': String(PROTOCOL_VERSION) };
+    const token = options.token?.();
+    if (token) headers.authorization = `Bearer ${token}`;
+    return headers;
+  };
   return {
+    async stream(path, onEvent, signal) {
+      let response: Response;
+      try {
+        response = await doFetch(new URL(path, options.baseUrl), { headers: { ...baseHeaders(), accept: 'text/event-stream' }, signal, cache: 'no-store' });
+      } catch (error) {
+        return { kind: 'offline', message: (error as Error).message };
+      }
+      if (!response.ok || !response.body) {
+        const body = await response.json().catch(() => null);
+        const parsed = v.safeParse(ErrorBodySchema, body);
+        return parsed.success
+          ? { kind: 'http', status: response.status, ...parsed.output.error }
+          : { kind: 'http', status: response.status, code: 'unknown', message: response.statusText };
+      }
+      try {
+        await readEvents(response.body, onEvent);
+        return { kind: 'offline', message: 'the server closed the stream' };
+      } catch (error) {
+        return { kind: 'offline', message: (error as Error).message };
+      }
+    },
+
     async request(method, path, schema, body) {
-      const headers: Record<string, string> = { 'x-storeside-protocol': String(PROTOCOL_VERSION) };
-      const token = options.token?.();
-      if (token) headers.authorization = `Bearer ${token}`;
+      const headers = baseHeaders();
       if (body !== undefined) headers['content-type'] = 'application/json';
       let response: Response;
       try {
@@ -65,4 +100,28 @@ export function createApiClient(options: { baseUrl: string; token?: () => string
       return { ok: true, value: parsed.output };
     },
   };
+}
+
+/** Parses a text/event-stream body into events (the subset the server sends: event, data, comments). */
+async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: StreamEvent) => void): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      if (data.length > 0) onEvent({ event, data: data.join('\n') });
+    }
+  }
 }

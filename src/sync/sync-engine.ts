@@ -19,8 +19,10 @@ export type SyncEngineOptions = {
   onStatus: (status: SyncStatus) => void;
   now?: () => number;
   random?: () => number;
-  /** how often to pull while nothing else triggers a round */
+  /** how often to pull while nothing else triggers a round (pokes from the change stream come first) */
   pollMs?: number;
+  /** listen to the server's change stream and pull when poked (default true) */
+  live?: boolean;
   baseBackoffMs?: number;
   maxBackoffMs?: number;
 };
@@ -33,7 +35,8 @@ export type SyncEngineOptions = {
  *     │                   ▼
  *     └──timer/request── backing off: wait base·2ⁿ × [0.5, 1), at most max
  *
- * Triggers: a committed sale, the browser coming `online`, the timers. A request
+ * Triggers: a committed sale, the browser coming `online`, a poke on the
+ * server's change stream, the timers. A request
  * during a round runs one more round right after it, so nothing waits for the
  * next timer.
  */
@@ -50,6 +53,9 @@ export function createSyncEngine(options: SyncEngineOptions) {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let again = false;
   let stopped = false;
+  let stream: AbortController | null = null;
+  let streamFailures = 0;
+  let streamTimer: ReturnType<typeof setTimeout> | undefined;
 
   const publish = (patch: Partial<SyncStatus>) => {
     status = { ...status, ...patch };
@@ -75,6 +81,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
       failures = 0;
       publish({ running: false, reachable: true, lastSuccessAt: now(), lastError: null, rejectedCount: status.rejectedCount + round.rejected.length });
       arm(pollMs);
+      listen();
     } else {
       failures += 1;
       const backoff = Math.min(maxBackoffMs, baseBackoffMs * 2 ** (failures - 1)) * (0.5 + random() / 2);
@@ -98,6 +105,35 @@ export function createSyncEngine(options: SyncEngineOptions) {
     });
   }
 
+  /**
+   * Keeps the change stream open while the server is reachable: each poke runs a
+   * round, so another till's sale shows here within a second. A poke carries no
+   * data, so a lost stream only slows things down to the poll; it reopens with
+   * backoff, and its first event runs a round to catch what it missed.
+   */
+  function listen(): void {
+    if (stopped || stream || options.live === false) return;
+    const abort = new AbortController();
+    stream = abort;
+    void api
+      .stream(
+        '/api/v1/sync/stream',
+        (event) => {
+          if (event.event !== 'ready' && event.event !== 'changed') return;
+          streamFailures = 0;
+          request();
+        },
+        abort.signal,
+      )
+      .then(() => {
+        if (stream === abort) stream = null;
+        if (stopped || abort.signal.aborted) return;
+        streamFailures += 1;
+        const delay = Math.min(maxBackoffMs, baseBackoffMs * 2 ** (streamFailures - 1)) * (0.5 + random() / 2);
+        streamTimer = setTimeout(listen, delay);
+      });
+  }
+
   const onOnline = () => request();
   return {
     start() {
@@ -108,6 +144,9 @@ export function createSyncEngine(options: SyncEngineOptions) {
     stop() {
       stopped = true;
       clearTimeout(timer);
+      clearTimeout(streamTimer);
+      stream?.abort();
+      stream = null;
       globalThis.removeEventListener?.('online', onOnline);
     },
     request,

@@ -203,6 +203,7 @@ export function createCheckoutModel(deps: {
   }
 
   const model = {
+    db,
     lines,
     totals,
     coupons,

@@ -5,6 +5,7 @@ import { Money } from '../components/money.tsx';
 import type { CheckoutModel } from './checkout-model.ts';
 import { LazyView } from '../components/lazy-view.tsx';
 import { ScanField } from './scan-field.tsx';
+import { StockLevel } from '../components/stock-level.tsx';
 
 const loadReceiptView = () => import('./receipt-view.tsx');
 
@@ -27,8 +28,12 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
             {model.searchResults.value.map((product) => (
               <li key={product.sku}>
                 <button type="button" onClick={() => void model.addProduct(product)}>
-                  <span>{product.name}</span>
-                  <span class="muted">{product.sku}</span>
+                  <span>
+                    {product.name}
+                    <span class="result-detail">
+                      <span class="muted">{product.sku}</span> <StockLevel db={model.db} sku={product.sku} />
+                    </span>
+                  </span>
                   <Money amount={product.price} store={store} />
                 </button>
               </li>

@@ -17,6 +17,8 @@ import {
 import { OLDEST_SUPPORTED_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../protocol/version.ts';
 import { PromotionSchema } from '../../protocol/promotions.ts';
 import { hashSecret, newDeviceToken, normalizeEnrollmentCode } from '../auth/secrets.ts';
+import { authenticate, authenticateHq, checkProtocol } from './authenticate.ts';
+import { openChangeStream } from './change-stream.ts';
 import { checkPromotion } from '../hq/check-promotion.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
 import type { ServerStore, SliceRow } from '../storage/server-store.ts';
@@ -42,6 +44,11 @@ export async function handleApi(request: IncomingMessage, response: ServerRespon
   const url = new URL(request.url ?? '/', 'http://localhost');
   let result: Reply;
   try {
+    if (url.pathname === STREAM_PATH && request.method === 'GET') {
+      // Not a JSON answer but an open stream: it writes its own response once the device is known.
+      await openChangeStream(request, response, options.store);
+      return;
+    }
     const route = ROUTES[url.pathname];
     if (!route) throw new ApiError('not_found', `no API route ${url.pathname}`);
     const handler = route[request.method ?? 'GET'];
@@ -69,28 +76,6 @@ async function send(request: IncomingMessage, response: ServerResponse, { status
     headers['vary'] = 'accept-encoding';
   }
   response.writeHead(status, headers).end(body);
-}
-
-function checkProtocol(request: IncomingMessage): void {
-  const header = request.headers[PROTOCOL_HEADER];
-  if (header === undefined) throw new ApiError('missing_protocol', `send the header X-Storeside-Protocol: ${PROTOCOL_VERSION}`);
-  const version = Number(header);
-  if (!Number.isInteger(version) || version < OLDEST_SUPPORTED_PROTOCOL || version > PROTOCOL_VERSION) {
-    throw new ApiError(
-      'unsupported_protocol',
-      `protocol ${String(header)} is not supported; this server speaks ${OLDEST_SUPPORTED_PROTOCOL}–${PROTOCOL_VERSION}. Reload the app to update it.`,
-      { supported: [OLDEST_SUPPORTED_PROTOCOL, PROTOCOL_VERSION] },
-    );
-  }
-}
-
-async function authenticate(request: IncomingMessage, store: ServerStore): Promise<DeviceState> {
-  checkProtocol(request);
-  const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(request.headers.authorization ?? '');
-  if (!match) throw new ApiError('unauthorized', 'send the device token as Authorization: Bearer <token>');
-  const device = await store.deviceByTokenHash(hashSecret(match[1]!));
-  if (!device) throw new ApiError('unauthorized', 'device token is not recognised; enroll the device again');
-  return device;
 }
 
 function queryObject(url: URL): Record<string, string> {
@@ -198,12 +183,6 @@ function groupByEntity(rows: readonly SliceRow[]): string {
   return groups.join(',');
 }
 
-async function authenticateHq(request: IncomingMessage, store: ServerStore): Promise<void> {
-  checkProtocol(request);
-  const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(request.headers.authorization ?? '');
-  if (!match || !(await store.isHqToken(hashSecret(match[1]!)))) throw new ApiError('unauthorized', 'send the HQ token as Authorization: Bearer <token>');
-}
-
 /**
  * Creates a promotion, or changes one (same id). Refused whole, naming the
  * field, when it is malformed or does not fit the catalogue and the promotions
@@ -250,12 +229,16 @@ const listVariances: Handler = async (request, url, { store }) => {
 
 const health: Handler = async () => reply(200, { ok: true, protocol: PROTOCOL_VERSION });
 
+const STREAM_PATH = '/api/v1/sync/stream';
+
 const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/v1/health': { GET: health },
   '/api/v1/devices/enroll': { POST: enroll },
   '/api/v1/sync/push': { POST: push },
   '/api/v1/sync/pull': { GET: pull },
   '/api/v1/sync/snapshot': { GET: snapshot },
+  // GET is answered before this table, as a stream; listed so other methods get 405.
+  [STREAM_PATH]: {},
   '/api/v1/hq/promotions': { GET: listPromotions, POST: savePromotion },
   '/api/v1/hq/variances': { GET: listVariances },
   '/api/v1/hq/prices': { POST: setPrice },

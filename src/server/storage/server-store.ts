@@ -60,5 +60,11 @@ export interface ServerStore {
   /** Where the server's re-pricing of a store's sales differs from the till's. */
   variances(storeId: string): Promise<Variance[]>;
 
+  /**
+   * Calls `watcher` with the new cursor each time a committed transaction changes
+   * the store's slice (this process's writes). Returns the unsubscribe.
+   */
+  watchSlice(storeId: string, watcher: (cursor: number) => void): () => void;
+
   close(): Promise<void>;
 }

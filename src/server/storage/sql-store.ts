@@ -32,7 +32,14 @@ const toSliceRow = (row: SliceRowRaw): SliceRow => ({ ...row, version: Number(ro
 class SyncVersions {
   private next: number | null = null;
   private dirty = false;
+  /** stores whose slice this transaction changed: their devices are told once it commits */
+  readonly touched = new Set<string>();
   constructor(private readonly tx: SqlExecutor) {}
+
+  /** The newest version handed out, once any was. */
+  get newest(): number | null {
+    return this.dirty && this.next !== null ? this.next - 1 : null;
+  }
 
   async allocate(): Promise<number> {
     if (this.next === null) {
@@ -65,6 +72,7 @@ function placeholders(rows: number, columns: number): string {
 }
 
 async function putSyncRow(tx: SqlExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string, json: string) {
+  versions.touched.add(storeId);
   await tx.run(
     `INSERT INTO sync_rows (store_id, entity, key, version, deleted, value) VALUES (?, ?, ?, ?, 0, ?)
      ON CONFLICT (store_id, entity, key) DO UPDATE SET version = excluded.version, deleted = 0, value = excluded.value`,
@@ -289,13 +297,32 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
 export function createSqlStore(db: SqlDriver): ServerStore {
   const caches: LedgerCaches = { stores: new Map(), books: new BookCache(16), taxConfigs: new Map() };
 
-  const inTransaction = <T>(work: (tx: SqlExecutor, versions: SyncVersions) => Promise<T>) =>
-    db.transaction(async (tx) => {
-      const versions = new SyncVersions(tx);
-      const result = await work(tx, versions);
+  const watchers = new Map<string, Set<(cursor: number) => void>>();
+  const inTransaction = async <T>(work: (tx: SqlExecutor, versions: SyncVersions) => Promise<T>): Promise<T> => {
+    let versions: SyncVersions | null = null;
+    const result = await db.transaction(async (tx) => {
+      versions = new SyncVersions(tx);
+      const value = await work(tx, versions);
       await versions.flush();
-      return result;
+      return value;
     });
+    // Committed: now, and only now, a device may pull what changed.
+    const committed = versions as SyncVersions | null;
+    const cursor = committed?.newest;
+    if (committed && cursor != null) {
+      for (const storeId of committed.touched) {
+        for (const watcher of watchers.get(storeId) ?? []) {
+          try {
+            watcher(cursor);
+          } catch (error) {
+            // The write stands; a watcher that fails (a stream gone bad) must not turn it into an error.
+            console.error(`a watcher of store ${storeId} failed`, error);
+          }
+        }
+      }
+    }
+    return result;
+  };
 
   return {
     async migrate() {
@@ -456,6 +483,16 @@ export function createSqlStore(db: SqlDriver): ServerStore {
         [storeId, cursor, limit],
       );
       return rows.map(toSliceRow);
+    },
+
+    watchSlice(storeId, watcher) {
+      let set = watchers.get(storeId);
+      if (!set) watchers.set(storeId, (set = new Set()));
+      set.add(watcher);
+      return () => {
+        set.delete(watcher);
+        if (set.size === 0) watchers.delete(storeId);
+      };
     },
 
     close: () => db.close(),

@@ -1,0 +1,76 @@
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProductRecord, StockRecord } from '../../src/protocol/entities.ts';
+import { startServer, type ServerProcess } from '../integration/helpers/server-process.ts';
+import { Till } from './pages/till.ts';
+import { launchChromium } from './support/chromium.ts';
+
+type Credentials = { stores: { id: string; enrollmentCodes: { tablet: string[] }; staff: { name: string; role: string; pin: string }[] }[] };
+
+const AUSTIN = 'store-us-austin';
+/** Far below the 30 s poll: a till that sees the sale this soon heard of it through the change stream. */
+const POKED_WITHIN_MS = 5_000;
+
+describe('two tills of one store', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    server = await startServer({ demoProducts: 300, env: { DIST_DIR: resolve('dist') } });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function till(code: string, staff: { name: string; pin: string }) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const t = new Till(page);
+    await page.goto(server.url);
+    await t.enroll(code);
+    await t.signIn(staff.name, staff.pin);
+    return t;
+  }
+
+  it('see each other’s sales in the stock they show, without waiting for the poll', async () => {
+    const credentials = JSON.parse(readFileSync(join(server.dataDir, 'demo-credentials.json'), 'utf8')) as Credentials;
+    const austin = credentials.stores.find((s) => s.id === AUSTIN)!;
+    const [first, second] = austin.staff;
+    const db = new Database(join(server.dataDir, 'storeside.db'), { readonly: true, fileMustExist: true });
+    const row = (entity: string, key: string) =>
+      JSON.parse((db.prepare(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = ? AND key = ?`).get(AUSTIN, entity, key) as { value: string }).value);
+    // "SKU-0000" lists SKU-000001 … SKU-000020 on the till: pick one of them the store has in stock.
+    const sku = Array.from({ length: 20 }, (_, i) => `SKU-${String(i + 1).padStart(6, '0')}`).find(
+      (candidate) => (row('stock', candidate) as StockRecord).onHand > 2 && (row('product', candidate) as ProductRecord).price > 0,
+    )!;
+    const product = row('product', sku) as ProductRecord;
+    const onHand = (row('stock', sku) as StockRecord).onHand;
+    db.close();
+
+    const seller = await till(austin.enrollmentCodes.tablet[0]!, first!);
+    const looker = await till(austin.enrollmentCodes.tablet[1]!, second!);
+
+    await looker.page.keyboard.type('SKU-0000');
+    await looker.page.keyboard.press('Enter');
+    const level = looker.page.getByRole('list', { name: 'Search results' }).getByRole('listitem').filter({ hasText: sku }).getByTestId('stock-level');
+    await expect.poll(() => level.getAttribute('data-on-hand')).toBe(String(onHand));
+
+    await seller.scan(product.barcode);
+    await seller.scan(product.barcode);
+    await seller.page.getByLabel('Cash received').fill('1000');
+    const soldAt = performance.now();
+    await seller.page.getByRole('button', { name: 'Complete cash sale' }).click();
+    await expect.poll(() => level.getAttribute('data-on-hand'), { timeout: POKED_WITHIN_MS, interval: 10 }).toBe(String(onHand - 2));
+    console.log(`the other till showed the new stock ${Math.round(performance.now() - soldAt)} ms after "Complete" was tapped`);
+    await seller.page.getByRole('dialog', { name: 'Sale complete' }).waitFor();
+    await expect.poll(() => level.textContent()).toContain(`${onHand - 2} in stock`);
+  });
+});

@@ -1,6 +1,6 @@
 import { computed, signal } from '@preact/signals';
 import { liveQuery } from 'dexie';
-import { pendingCount } from '../local/commit-sale.ts';
+import { outboxState } from '../local/commit-sale.ts';
 import type { StoresideDb } from '../local/db.ts';
 import type { ApiClient } from '../sync/api-client.ts';
 import { createSyncEngine, type SyncStatus } from '../sync/sync-engine.ts';
@@ -15,29 +15,41 @@ type SyncManagerRegistration = ServiceWorkerRegistration & { sync?: { register(t
  */
 export function createSyncModel(db: StoresideDb, api: ApiClient) {
   const pending = signal<number | null>(null);
+  /** when the oldest unsent event was made: the indicator warns when it is old */
+  const oldestPendingAt = signal<number | null>(null);
+  /** the clock the warning is judged by, ticking while the app is open */
+  const now = signal(Date.now());
+  let clock: ReturnType<typeof setInterval> | undefined;
   const browserOnline = signal(navigator.onLine);
   const status = signal<SyncStatus | null>(null);
   const engine = createSyncEngine({ db, api, onStatus: (next) => (status.value = next) });
 
   const online = computed(() => browserOnline.value && status.value?.reachable !== false);
   const setOnline = () => (browserOnline.value = navigator.onLine);
-  const subscription = liveQuery(() => pendingCount(db)).subscribe({
-    next: (count) => (pending.value = count),
+  const subscription = liveQuery(() => outboxState(db)).subscribe({
+    next: (state) => {
+      pending.value = state.count;
+      oldestPendingAt.value = state.oldestAt;
+    },
     error: (error) => console.error('cannot read the outbox depth', error),
   });
 
   return {
     pending,
+    oldestPendingAt,
+    now,
     online,
     status,
     start() {
       addEventListener('online', setOnline);
       addEventListener('offline', setOnline);
+      clock = setInterval(() => (now.value = Date.now()), 15_000);
       engine.start();
     },
     stop() {
       removeEventListener('online', setOnline);
       removeEventListener('offline', setOnline);
+      clearInterval(clock);
       subscription.unsubscribe();
       engine.stop();
     },

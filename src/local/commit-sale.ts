@@ -3,7 +3,7 @@ import type { CashTender } from '../domain/tender.ts';
 import * as v from 'valibot';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { EventSchema, GENESIS_HASH, nextEvent, type StoreEvent } from '../domain/events.ts';
-import { hlcTick } from '../domain/hlc.ts';
+import { hlcTick, parseHlc } from '../domain/hlc.ts';
 import { completedSalePayload, formatReceiptNumber } from '../domain/sale.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import { describeIssues } from '../protocol/describe-issues.ts';
@@ -114,10 +114,17 @@ export async function pendingEvents(db: StoresideDb, limit: number): Promise<Sto
 }
 
 export async function pendingCount(db: StoresideDb): Promise<number> {
-  return db.transaction('r', db.meta, async () => {
+  return (await outboxState(db)).count;
+}
+
+/** How many events wait to be sent, and when the oldest of them was made (device clock), in one read. */
+export async function outboxState(db: StoresideDb): Promise<{ count: number; oldestAt: number | null }> {
+  return db.transaction('r', db.meta, db.journal, async () => {
     const head = (await db.getMeta('chainHead'))?.seq ?? 0;
     const acked = (await db.getMeta('ackedSeq')) ?? 0;
-    return Math.max(0, head - acked);
+    const count = Math.max(0, head - acked);
+    const oldest = count > 0 ? await db.journal.get(acked + 1) : undefined;
+    return { count, oldestAt: oldest ? (parseHlc(oldest.hlc)?.wallMs ?? null) : null };
   });
 }
 

@@ -16,10 +16,25 @@ export const EnrollResponseSchema = v.object({
 
 export const MAX_PUSH_EVENTS = 500;
 
+/**
+ * How the device's queue stands as it pushes: its clock (the server records the
+ * offset, never refuses a sale for it), its journal's head, and when its oldest
+ * unsent event was made. HQ sees it per device.
+ */
+export const DeviceReportSchema = v.strictObject({
+  time: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  headSeq: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  oldestUnsentAt: v.nullable(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
+});
+
 export const PushRequestSchema = v.strictObject({
   deviceId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   events: v.pipe(v.array(EventSchema), v.minLength(1, 'events must not be empty'), v.maxLength(MAX_PUSH_EVENTS)),
+  /** optional: devices from before it was added push without it */
+  report: v.optional(DeviceReportSchema),
 });
+
+export type DeviceReport = v.InferOutput<typeof DeviceReportSchema>;
 
 export const PushResultSchema = v.object({
   id: v.string(),
@@ -88,6 +103,10 @@ export const SetPriceRequestSchema = v.strictObject({
   store: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   sku: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   price: v.pipe(v.number(), v.safeInteger('must be a whole number of minor units'), v.minValue(0, 'must not be negative')),
+});
+
+export const DevicesQuerySchema = v.strictObject({
+  store: v.pipe(v.string(), v.minLength(1, 'name a store: ?store=<id>'), v.maxLength(64)),
 });
 
 export const VariancesQuerySchema = v.strictObject({

@@ -2,7 +2,8 @@ import * as v from 'valibot';
 import type { StoreEvent } from '../domain/events.ts';
 import { pendingEvents } from '../local/commit-sale.ts';
 import type { StoresideDb } from '../local/db.ts';
-import { PushResponseSchema, SeqGapDetailsSchema, type PushResult } from '../protocol/messages.ts';
+import { parseHlc } from '../domain/hlc.ts';
+import { PushResponseSchema, SeqGapDetailsSchema, type DeviceReport, type PushResult } from '../protocol/messages.ts';
 import type { ApiClient, ApiFailure } from './api-client.ts';
 
 export const PUSH_BATCH_EVENTS = 200;
@@ -22,7 +23,7 @@ const journalDiverged = (message: string): PushOutcome => ({ ok: false, failure:
  * Batches are capped in bytes as well as events, and halved when the server
  * still finds one too large, so one long sale never blocks the queue.
  */
-export async function pushOutbox(db: StoresideDb, api: ApiClient): Promise<PushOutcome> {
+export async function pushOutbox(db: StoresideDb, api: ApiClient, now: () => number = Date.now): Promise<PushOutcome> {
   const enrollment = await db.getMeta('enrollment');
   if (!enrollment) return { ok: true, sent: 0, rejected: [] };
   let sent = 0;
@@ -31,7 +32,9 @@ export async function pushOutbox(db: StoresideDb, api: ApiClient): Promise<PushO
   for (;;) {
     const events = fitToBytes(await pendingEvents(db, PUSH_BATCH_EVENTS), byteBudget);
     if (events.length === 0) return { ok: true, sent, rejected };
-    const result = await api.request('POST', '/api/v1/sync/push', PushResponseSchema, { deviceId: enrollment.deviceId, events });
+    const headBefore = (await db.getMeta('chainHead'))?.seq ?? 0;
+    const report: DeviceReport = { time: now(), headSeq: headBefore, oldestUnsentAt: parseHlc(events[0]!.hlc)?.wallMs ?? null };
+    const result = await api.request('POST', '/api/v1/sync/push', PushResponseSchema, { deviceId: enrollment.deviceId, events, report });
     const head = (await db.getMeta('chainHead'))?.seq ?? 0;
     if (!result.ok) {
       if (result.failure.kind === 'http' && result.failure.code === 'payload_too_large' && events.length > 1) {

@@ -7,6 +7,7 @@ import {
   EnrollRequestSchema,
   PullQuerySchema,
   PushRequestSchema,
+  DevicesQuerySchema,
   SetPriceRequestSchema,
   SnapshotQuerySchema,
   VariancesQuerySchema,
@@ -112,7 +113,7 @@ const push: Handler = async (request, _url, { store, now, maxBodyBytes }) => {
       throw new ApiError('invalid_body', `events must have consecutive seq numbers; ${events[i - 1]!.seq} is followed by ${events[i]!.seq}`);
     }
   }
-  const outcome = await store.ingestPush(device.id, events, now());
+  const outcome = await store.ingestPush(device.id, events, now(), body.report);
   if (outcome.kind === 'gap') {
     throw new ApiError('seq_gap', `the server expects seq ${outcome.expectedSeq} next from this device`, { expectedSeq: outcome.expectedSeq });
   }
@@ -219,6 +220,21 @@ const listPromotions: Handler = async (request, _url, { store }) => {
   return reply(200, { promotions: await store.currentPromotions() });
 };
 
+/** A store's devices and the health of their queues: how much waits, since when, and how far each clock is off. */
+const listDevices: Handler = async (request, url, { store, now }) => {
+  await authenticateHq(request, store);
+  const { store: storeId } = parseOrThrow(DevicesQuerySchema, queryObject(url), 'invalid_query');
+  if (!(await store.storeIds()).includes(storeId)) throw new ApiError('not_found', `store ${storeId} does not exist`);
+  const at = now();
+  const devices = (await store.devices(storeId)).map((device) => ({
+    ...device,
+    outboxDepth: device.reportedHeadSeq === null ? null : Math.max(0, device.reportedHeadSeq - device.ackedSeq),
+    // The device's clock made oldestUnsentAt; its offset puts it on the server's clock.
+    oldestUnsentAgeMs: device.oldestUnsentAt === null ? null : Math.max(0, at - (device.oldestUnsentAt + (device.clockOffsetMs ?? 0))),
+  }));
+  return reply(200, { devices });
+};
+
 /** Sales where the server's pricing differs from the till's, for finance to review. */
 const listVariances: Handler = async (request, url, { store }) => {
   await authenticateHq(request, store);
@@ -241,5 +257,6 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   [STREAM_PATH]: {},
   '/api/v1/hq/promotions': { GET: listPromotions, POST: savePromotion },
   '/api/v1/hq/variances': { GET: listVariances },
+  '/api/v1/hq/devices': { GET: listDevices },
   '/api/v1/hq/prices': { POST: setPrice },
 };

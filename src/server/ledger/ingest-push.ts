@@ -1,5 +1,5 @@
 import { canonicalEvent, type StoreEvent } from '../../domain/events.ts';
-import type { PushResult } from '../../protocol/messages.ts';
+import type { DeviceReport, PushResult } from '../../protocol/messages.ts';
 import { sha256Hex } from '../sha256.ts';
 import { applySale, type StockDeltas } from './apply-sale.ts';
 import type { LedgerTx } from './ledger-tx.ts';
@@ -21,7 +21,7 @@ export type IngestOutcome =
  *
  * `events` must already be sorted by seq without holes (the route checks it).
  */
-export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonly StoreEvent[], now: number): Promise<IngestOutcome> {
+export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonly StoreEvent[], now: number, report?: DeviceReport): Promise<IngestOutcome> {
   const device = await tx.device(deviceId);
   if (!device) throw new Error(`device ${deviceId} vanished during a push`);
   const store = await tx.storeRecord(device.storeId);
@@ -78,6 +78,11 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
     }
   }
   if (ackedSeq !== device.ackedSeq) await tx.advanceDevice(deviceId, ackedSeq, headHash, now);
+  if (report) {
+    // Once this batch is acknowledged, the backlog the device spoke of may be gone.
+    const drained = ackedSeq >= report.headSeq;
+    await tx.recordDeviceReport(deviceId, { headSeq: report.headSeq, clockOffsetMs: now - report.time, oldestUnsentAt: drained ? null : report.oldestUnsentAt }, now);
+  }
   return { kind: 'acked', ackedThroughSeq: ackedSeq, results };
 }
 

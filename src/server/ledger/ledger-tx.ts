@@ -75,6 +75,8 @@ export interface LedgerTx {
   /** Moves an event recorded as applied in this transaction to quarantine. */
   markQuarantined(deviceId: string, seq: number, reason: string): Promise<void>;
   advanceDevice(deviceId: string, ackedSeq: number, headHash: string, at: number): Promise<void>;
+  /** Keeps what the device said of its queue and clock, as of `at` (server time). */
+  recordDeviceReport(deviceId: string, report: { headSeq: number; clockOffsetMs: number; oldestUnsentAt: number | null }, at: number): Promise<void>;
   /** Books a sale with its lines and tenders; false (and nothing written) when its id is already booked. */
   insertSale(sale: SaleRow, lines: readonly SaleLineRow[], discounts: readonly SaleDiscountRow[], tenders: readonly TenderRow[]): Promise<boolean>;
   /** The store's promotions as they stood at `revision`, indexed for pricing; null for a revision not issued yet. */

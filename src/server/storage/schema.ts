@@ -25,7 +25,13 @@ CREATE TABLE IF NOT EXISTS devices (
   enrolled_at BIGINT NOT NULL,
   acked_seq BIGINT NOT NULL DEFAULT 0,
   head_hash TEXT NOT NULL,
-  last_push_at BIGINT
+  last_push_at BIGINT,
+  -- as the device last reported (see DeviceReportSchema): its journal's head,
+  -- server time minus device time, and when its oldest unsent event was made
+  reported_head_seq BIGINT,
+  clock_offset_ms BIGINT,
+  oldest_unsent_at BIGINT,
+  reported_at BIGINT
 );
 
 -- The journal as received: one row per (device, seq), applied or quarantined.

@@ -2,6 +2,7 @@ import type { StoreEvent } from '../../domain/events.ts';
 import type { EntityName, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../protocol/entities.ts';
 import type { Promotion } from '../../domain/pricing/index.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
+import type { DeviceReport } from '../../protocol/messages.ts';
 import type { IngestOutcome } from '../ledger/ingest-push.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
 
@@ -25,6 +26,19 @@ export type RetailerSeed = {
   enrollmentCodes: { codeHash: string; storeId: string; role: 'tablet' | 'kiosk' }[];
 };
 
+export type DeviceHealth = {
+  id: string;
+  role: string;
+  enrolledAt: number;
+  ackedSeq: number;
+  lastPushAt: number | null;
+  reportedHeadSeq: number | null;
+  /** server time minus the device's clock, as of its last report */
+  clockOffsetMs: number | null;
+  oldestUnsentAt: number | null;
+  reportedAt: number | null;
+};
+
 export type Variance = { saleId: string; receiptNumber: string; field: string; deviceValue: number; serverValue: number; completedAt: number };
 
 export type SliceRow = { entity: EntityName; key: string; version: number; deleted: boolean; value: string | null };
@@ -38,7 +52,7 @@ export interface ServerStore {
   enrollDevice(codeHash: string, device: { id: string; tokenHash: string; at: number }): Promise<{ storeId: string; role: string } | null>;
   deviceByTokenHash(tokenHash: string): Promise<DeviceState | null>;
 
-  ingestPush(deviceId: string, events: readonly StoreEvent[], now: number): Promise<IngestOutcome>;
+  ingestPush(deviceId: string, events: readonly StoreEvent[], now: number, report?: DeviceReport): Promise<IngestOutcome>;
 
   /** The current cursor: the newest version of any row, in any store. */
   currentCursor(): Promise<number>;
@@ -57,6 +71,8 @@ export interface ServerStore {
   savePromotion(definition: PromotionDefinition): Promise<Promotion>;
   /** The newest revision of every promotion, ended ones included. */
   currentPromotions(): Promise<Promotion[]>;
+  /** A store's devices and how their queues stood when they last reported. */
+  devices(storeId: string): Promise<DeviceHealth[]>;
   /** Where the server's re-pricing of a store's sales differs from the till's. */
   variances(storeId: string): Promise<Variance[]>;
 

@@ -180,6 +180,15 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     async markQuarantined(deviceId, seq, reason) {
       await tx.run(`UPDATE events SET status = 'rejected', reason = ? WHERE device_id = ? AND seq = ?`, [reason, deviceId, seq]);
     },
+    async recordDeviceReport(deviceId, report, at) {
+      await tx.run(`UPDATE devices SET reported_head_seq = ?, clock_offset_ms = ?, oldest_unsent_at = ?, reported_at = ? WHERE id = ?`, [
+        report.headSeq,
+        report.clockOffsetMs,
+        report.oldestUnsentAt,
+        at,
+        deviceId,
+      ]);
+    },
     async advanceDevice(deviceId, ackedSeq, headHash, at) {
       await tx.run(`UPDATE devices SET acked_seq = ?, head_hash = ?, last_push_at = ? WHERE id = ?`, [ackedSeq, headHash, at, deviceId]);
     },
@@ -416,6 +425,36 @@ export function createSqlStore(db: SqlDriver): ServerStore {
       return promotionsAt(db, Number(revision?.value ?? 0));
     },
 
+    async devices(storeId) {
+      const rows = await db.all<{
+        id: string;
+        role: string;
+        enrolled_at: number;
+        acked_seq: number;
+        last_push_at: number | null;
+        reported_head_seq: number | null;
+        clock_offset_ms: number | null;
+        oldest_unsent_at: number | null;
+        reported_at: number | null;
+      }>(
+        `SELECT id, role, enrolled_at, acked_seq, last_push_at, reported_head_seq, clock_offset_ms, oldest_unsent_at, reported_at
+         FROM devices WHERE store_id = ? ORDER BY enrolled_at, id`,
+        [storeId],
+      );
+      const n = (value: number | null) => (value === null ? null : Number(value));
+      return rows.map((row) => ({
+        id: row.id,
+        role: row.role,
+        enrolledAt: Number(row.enrolled_at),
+        ackedSeq: Number(row.acked_seq),
+        lastPushAt: n(row.last_push_at),
+        reportedHeadSeq: n(row.reported_head_seq),
+        clockOffsetMs: n(row.clock_offset_ms),
+        oldestUnsentAt: n(row.oldest_unsent_at),
+        reportedAt: n(row.reported_at),
+      }));
+    },
+
     async variances(storeId) {
       const rows = await db.all<{ sale_id: string; receipt_number: string; field: string; device_value: number; server_value: number; completed_at: number }>(
         `SELECT v.sale_id, s.receipt_number, v.field, v.device_value, v.server_value, s.completed_at
@@ -455,8 +494,8 @@ export function createSqlStore(db: SqlDriver): ServerStore {
       return row ? toDevice(row) : null;
     },
 
-    ingestPush: (deviceId, events: readonly StoreEvent[], now) =>
-      inTransaction((tx, versions) => ingestPush(ledgerTx(tx, versions, caches), deviceId, events, now)),
+    ingestPush: (deviceId, events: readonly StoreEvent[], now, report) =>
+      inTransaction((tx, versions) => ingestPush(ledgerTx(tx, versions, caches), deviceId, events, now, report)),
 
     async currentCursor() {
       const row = await db.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'sync_version'`);

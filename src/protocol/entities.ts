@@ -16,12 +16,16 @@ export const TaxConfigSchema = v.object({
   rounding: v.picklist(['half-up', 'half-even']),
   level: v.picklist(['line', 'invoice']),
   categories: v.record(v.string(), v.object({ label: v.string() })),
-  jurisdictions: v.array(
-    v.object({
-      id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
-      label: v.string(),
-      rates: v.record(v.string(), v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))),
-    }),
+  jurisdictions: v.pipe(
+    v.array(
+      v.object({
+        id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+        label: v.string(),
+        rates: v.record(v.string(), v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000))),
+      }),
+    ),
+    // A receipt's tax rows and the server's variances are keyed by jurisdiction and rate.
+    v.check((list) => new Set(list.map((j) => j.id)).size === list.length, 'two jurisdictions must not share an id'),
   ),
 });
 
@@ -43,7 +47,7 @@ export const ProductRecordSchema = v.object({
   name: text(PRODUCT_NAME_MAX),
   /** normalised GTIN: EAN-13 (UPC-A with a leading 0) or EAN-8 */
   barcode: v.pipe(v.string(), v.regex(/^(\d{8}|\d{13})$/)),
-  category: v.string(),
+  category: v.pipe(v.string(), v.maxLength(64)),
   taxCategory: text(TAX_CATEGORY_MAX),
   /** unit price in the store's currency, minor units, as the shelf shows it */
   price: v.pipe(count, v.minValue(0)),

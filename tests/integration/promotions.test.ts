@@ -359,7 +359,7 @@ describe('a synced sale priced with promotions', () => {
     applied(await client.push([misnamed]));
     const expected = pricedBy(newBook)(salePayload(misnamed));
     const misnamedRows = (await variancesOf(AUSTIN)).filter((row) => row.saleId === salePayload(misnamed).saleId);
-    expect(misnamedRows.map((row) => row.field)).toEqual(expect.arrayContaining(['discountTotal', 'total', 'line 1 discount', 'discount promotion hq-reprice']));
+    expect(misnamedRows.map((row) => row.field)).toEqual(expect.arrayContaining(['discountTotal', 'total', 'line 1 discount', 'discount promotion "hq-reprice"']));
     expect(misnamedRows.find((row) => row.field === 'discountTotal')).toMatchObject({ deviceValue: salePayload(misnamed).discountTotal, serverValue: expected.discountTotal });
     expect(misnamedRows.find((row) => row.field === 'total')).toMatchObject({ deviceValue: salePayload(misnamed).total, serverValue: expected.total });
 
@@ -391,7 +391,7 @@ describe('a synced sale priced with promotions', () => {
       expect.arrayContaining([
         expect.objectContaining({ field: 'discountTotal', deviceValue: generousSale.discountTotal, serverValue: generousSale.discountTotal - 1 }),
         expect.objectContaining({ field: 'total', deviceValue: generousSale.total, serverValue: generousSale.total + 1 }),
-        expect.objectContaining({ field: 'discount promotion hq-reprice', receiptNumber: generousSale.receiptNumber }),
+        expect.objectContaining({ field: 'discount promotion "hq-reprice"', receiptNumber: generousSale.receiptNumber }),
       ]),
     );
   });

@@ -246,7 +246,22 @@ describe('a sale whose stated totals differ from the server recomputation', () =
     expect(pushed(await client.push([event])).results).toEqual([{ id: event.id, seq: 1, status: 'applied' }]);
     const variances = readLedger(dataDir, (db) => db.prepare(`SELECT field, device_value, server_value FROM sale_variances WHERE sale_id = ?`).all(salePayload(event).saleId));
     expect(first).toBeDefined();
-    expect(variances).toEqual([{ field: `tax ${first!.jurisdiction} ${first!.rate}`, device_value: first!.tax + 1, server_value: first!.tax }]);
+    expect(variances).toEqual([{ field: `tax ${JSON.stringify(first!.jurisdiction)} ${first!.rate}`, device_value: first!.tax + 1, server_value: first!.tax }]);
+  });
+
+  it('is booked, never a 500, when the names it sends would spell another variance’s field', async () => {
+    const { client, chain } = await newDevice();
+    // A jurisdiction named like the note for an unknown tax-rules version, on a sale naming that version.
+    const event = chain.next({
+      tamper: (sale) => ({
+        ...sale,
+        pricing: { ...sale.pricing, taxConfigVersion: 99 },
+        taxBreakdown: [{ jurisdiction: 'rules version 99 unknown; priced with', label: 'X', rate: 1, base: 100, tax: 7 }],
+      }),
+    });
+    expect(pushed(await client.push([event])).results).toEqual([{ id: event.id, seq: 1, status: 'applied' }]);
+    const fields = readLedger(dataDir, (db) => db.prepare(`SELECT field FROM sale_variances WHERE sale_id = ?`).all(salePayload(event).saleId) as { field: string }[]).map((r) => r.field);
+    expect(fields).toEqual(expect.arrayContaining([expect.stringMatching(/^tax rules version 99 unknown; priced with \d+$/), 'tax "rules version 99 unknown; priced with" 1']));
   });
 
   it('is still booked as the customer paid it, and the variance is recorded', async () => {
@@ -329,12 +344,12 @@ describe('an event the server cannot apply', () => {
     expect(alarmsOf(client.deviceId)).toEqual([expect.objectContaining({ kind: 'unknown_sku', detail: expect.stringContaining('sold 2 of SKU-NOT-STOCKED') })]);
   });
 
-  it('with a tax category the store does not have is quarantined with a reason naming it, and the queue moves on', async () => {
+  it('with a tax category the store does not have, on a product the catalogue lacks, is quarantined with a reason naming it, and the queue moves on', async () => {
     const { client, chain, slice } = await newDevice();
     const product = slice.products[0]!;
     const stock = stockLevels(dataDir, client.storeId);
     const bad = chain.next({
-      tamper: (sale) => ({ ...sale, lines: sale.lines.map((line) => ({ ...line, taxCategory: 'luxury' })) }),
+      tamper: (sale) => ({ ...sale, lines: sale.lines.map((line) => ({ ...line, sku: 'SKU-NOT-IN-CATALOGUE', taxCategory: 'luxury' })) }),
     });
     const good = chain.next({ lines: [{ sku: product.sku, name: product.name, quantity: 1, unitPrice: product.price, taxCategory: product.taxCategory, category: product.category, priceVersion: 1 }] });
 
@@ -347,6 +362,23 @@ describe('an event the server cannot apply', () => {
     expect(salesOf(client.deviceId).map((row) => row.id)).toEqual([salePayload(good).saleId]);
     // Only the applied sale took stock.
     expect(stockLevels(dataDir, client.storeId)).toEqual(new Map(stock).set(product.sku, stock.get(product.sku)! - 1));
+  });
+
+  it('naming another category or tax category than the catalogue gave its product is booked, priced with the catalogue’s, with variances', async () => {
+    const { client, chain, slice } = await newDevice();
+    const product = slice.products.find((p) => p.taxCategory === 'standard' && p.price > 0)!;
+    const line = { sku: product.sku, name: product.name, quantity: 1, unitPrice: product.price, taxCategory: 'zero', category: 'books', priceVersion: product.priceVersion };
+    const sale = chain.next({ lines: [line] });
+    expect(pushed(await client.push([sale])).results).toEqual([{ id: sale.id, seq: 1, status: 'applied' }]);
+    const fields = readLedger(dataDir, (db) => db.prepare(`SELECT field FROM sale_variances WHERE sale_id = ?`).all(salePayload(sale).saleId) as { field: string }[]).map((row) => row.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        `line 1 tax category "zero", catalogue "standard"`,
+        `line 1 category "books", catalogue ${JSON.stringify(product.category)}`,
+        // the catalogue's standard rate, not the zero the till claimed (the total moves too where tax is added)
+        'tax',
+      ]),
+    );
   });
 
   it('whose tenders do not add up to the total is quarantined with a reason', async () => {

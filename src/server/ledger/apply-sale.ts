@@ -30,9 +30,19 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
   const issued = await tx.issuedPromotionRevision();
   const named = await tx.promotionBook(store.id, pricing.promotionsRevision);
   const book = named ?? (await tx.promotionBook(store.id, issued))!;
+  // Each line names the price version it rang up; the catalogue says what the product was then. The
+  // sale is priced again with the catalogue's categories (a line cannot talk its way into a promotion
+  // or a tax rate) and the price the customer was charged; differences become variances below.
+  const catalogue = await tx.pricesAt(store.id, sale.lines.map((line) => ({ sku: line.sku, version: line.priceVersion })));
+  const entryOf = (line: SalePayload['lines'][number]) => catalogue.get(`${line.sku}@${line.priceVersion}`);
+  const lines = sale.lines.map((line) => {
+    const entry = entryOf(line);
+    const { sku, name, quantity, unitPrice, priceVersion } = line;
+    return { sku, name, quantity, unitPrice, priceVersion, category: entry?.category ?? line.category, taxCategory: entry?.taxCategory ?? line.taxCategory };
+  });
   let recomputed: SaleTotals;
   try {
-    recomputed = priceSale(sale.lines, book, taxConfig ?? store.taxConfig, {
+    recomputed = priceSale(lines, book, taxConfig ?? store.taxConfig, {
       at: pricing.at,
       // A code the till found used already stays unused here too: it gave nothing on the receipt.
       coupons: pricing.coupons.filter((coupon) => coupon.status !== 'already_used').map((coupon) => coupon.code),
@@ -98,19 +108,27 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
   if (!named) await tx.recordVariance(sale.saleId, `promotions revision ${pricing.promotionsRevision} not issued; priced with ${issued}`, 0, 0);
   if (!taxConfig) await tx.recordVariance(sale.saleId, `tax rules version ${pricing.taxConfigVersion} unknown; priced with ${store.taxConfig.version}`, 0, 0);
   await recordVariances(tx, sale, recomputed);
-  // Each line rang up the price of the version it names; the catalogue says what that price was.
-  const catalogue = await tx.pricesAt(store.id, sale.lines.map((line) => ({ sku: line.sku, version: line.priceVersion })));
   for (const [index, line] of sale.lines.entries()) {
-    const price = catalogue.get(`${line.sku}@${line.priceVersion}`);
-    if (price === undefined) await tx.recordVariance(sale.saleId, `line ${index + 1} price version ${line.priceVersion} unknown`, line.unitPrice, 0);
-    else if (price !== line.unitPrice) await tx.recordVariance(sale.saleId, `line ${index + 1} unit price`, line.unitPrice, price);
+    const entry = entryOf(line);
+    if (!entry) {
+      await tx.recordVariance(sale.saleId, `line ${index + 1} price version ${line.priceVersion} unknown`, line.unitPrice, 0);
+      continue;
+    }
+    if (entry.price !== line.unitPrice) await tx.recordVariance(sale.saleId, `line ${index + 1} unit price`, line.unitPrice, entry.price);
+    if (entry.category !== line.category) await tx.recordVariance(sale.saleId, `line ${index + 1} category ${JSON.stringify(line.category)}, catalogue ${JSON.stringify(entry.category)}`, 0, 0);
+    if (entry.taxCategory !== line.taxCategory) {
+      await tx.recordVariance(sale.saleId, `line ${index + 1} tax category ${JSON.stringify(line.taxCategory)}, catalogue ${JSON.stringify(entry.taxCategory)}`, 0, 0);
+    }
   }
-  for (const discount of sale.discounts) {
-    const entered = discount.source.type === 'promotion' ? discount.source.coupon : undefined;
-    if (!entered) continue;
-    const code = normaliseCouponCode(entered);
-    if (!book.byCouponCode.get(code)?.coupon?.singleUse) continue;
-    const holder = await tx.redeemCoupon(code, sale.saleId, store.id);
+  // Single-use codes are spent by what the server's pricing applied, not by what the device's discount lines claim.
+  const applied = new Map<string, number>();
+  for (const discount of recomputed.discounts) {
+    if (discount.source.type !== 'promotion' || !discount.source.coupon) continue;
+    applied.set(discount.source.coupon, (applied.get(discount.source.coupon) ?? 0) + discount.amount);
+  }
+  for (const [code, amount] of applied) {
+    if (!book.byCouponCode.get(normaliseCouponCode(code))?.coupon?.singleUse) continue;
+    const holder = await tx.redeemCoupon(normaliseCouponCode(code), sale.saleId, store.id);
     if (holder !== null) {
       // Two tills offline each took the same single-use code: the first booked keeps it; HQ hears of the second.
       await tx.raiseAlarm({
@@ -118,7 +136,7 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
         storeId: event.storeId,
         deviceId: event.deviceId,
         seq: event.seq,
-        detail: `single-use coupon ${code} on sale ${sale.receiptNumber} was already redeemed by sale ${holder}; ${discount.amount} given again`,
+        detail: `single-use coupon ${code} on sale ${sale.receiptNumber} was already redeemed by sale ${holder}; ${amount} given again`,
         at: now,
       });
     }
@@ -131,10 +149,19 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
 async function recordVariances(tx: LedgerTx, sale: SalePayload, server: SaleTotals) {
   const variance = (field: string, device: number, computed: number) => (device !== computed ? tx.recordVariance(sale.saleId, field, device, computed) : undefined);
   for (const field of ['subtotal', 'discountTotal', 'tax', 'total'] as const) await variance(field, sale[field], server[field]);
-  const deviceRows = new Map(sale.taxBreakdown.map((row) => [`${row.jurisdiction} ${row.rate}`, row.tax]));
+  // Names the device sent are quoted, so no value of theirs can make one field look like another.
+  const deviceRows = new Map<string, number>();
+  for (const row of sale.taxBreakdown) {
+    const key = `${JSON.stringify(row.jurisdiction)} ${row.rate}`;
+    deviceRows.set(key, (deviceRows.get(key) ?? 0) + row.tax);
+  }
+  const serverRows = new Map<string, number>();
   for (const row of server.taxBreakdown) {
-    const key = `${row.jurisdiction} ${row.rate}`;
-    await variance(`tax ${key}`, deviceRows.get(key) ?? 0, row.tax);
+    const key = `${JSON.stringify(row.jurisdiction)} ${row.rate}`;
+    serverRows.set(key, (serverRows.get(key) ?? 0) + row.tax);
+  }
+  for (const [key, tax] of serverRows) {
+    await variance(`tax ${key}`, deviceRows.get(key) ?? 0, tax);
     deviceRows.delete(key);
   }
   for (const [key, tax] of deviceRows) await variance(`tax ${key}`, tax, 0);
@@ -147,7 +174,7 @@ async function recordVariances(tx: LedgerTx, sale: SalePayload, server: SaleTota
   const byPromotion = (discounts: readonly { source: { type: string; promotionId?: string; manualId?: string }; amount: number }[]) => {
     const sums = new Map<string, number>();
     for (const d of discounts) {
-      const key = d.source.type === 'promotion' ? `promotion ${d.source.promotionId}` : `manual ${d.source.manualId}`;
+      const key = d.source.type === 'promotion' ? `promotion ${JSON.stringify(d.source.promotionId)}` : `manual ${JSON.stringify(d.source.manualId)}`;
       sums.set(key, (sums.get(key) ?? 0) + d.amount);
     }
     return sums;

@@ -1,6 +1,9 @@
 import type { PromotionBook, TaxConfig } from '../../domain/pricing/index.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 
+/** What a product was at one price version: its price and the categories promotions and tax read. */
+export type CatalogueEntry = { price: number; category: string; taxCategory: string };
+
 /** What the ledger reads and writes inside one push transaction. */
 export type DeviceState = { id: string; storeId: string; role: string; ackedSeq: number; headHash: string };
 
@@ -83,8 +86,8 @@ export interface LedgerTx {
   promotionBook(storeId: string, revision: number): Promise<PromotionBook | null>;
   /** The newest promotion revision the server has given out. */
   issuedPromotionRevision(): Promise<number>;
-  /** The store's price of each SKU at each version asked for, keyed `sku@version`; a version it never had is absent. */
-  pricesAt(storeId: string, lines: readonly { sku: string; version: number }[]): Promise<Map<string, number>>;
+  /** The store's catalogue entry of each SKU at each version asked for, keyed `sku@version`; a version it never had is absent. */
+  pricesAt(storeId: string, lines: readonly { sku: string; version: number }[]): Promise<Map<string, CatalogueEntry>>;
   /** The store's tax rules at `version`; null when the server never had that version. */
   taxConfig(storeId: string, version: number): Promise<TaxConfig | null>;
   /** Gives a single-use code to `saleId`; returns the sale that had it already, if one did. */

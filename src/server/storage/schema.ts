@@ -112,12 +112,15 @@ CREATE TABLE IF NOT EXISTS promotions (
 CREATE INDEX IF NOT EXISTS promotions_by_revision ON promotions (revision);
 
 -- Every price a product has had in a store, by the product's price version: a
--- sale names the version it rang up, and the server checks the price against it.
+-- sale names the version it rang up, and the server checks the price against it
+-- and prices the sale with the categories the catalogue gave it then.
 CREATE TABLE IF NOT EXISTS prices (
   store_id TEXT NOT NULL REFERENCES stores(id),
   sku TEXT NOT NULL,
   version INTEGER NOT NULL,
   price BIGINT NOT NULL,
+  category TEXT NOT NULL,
+  tax_category TEXT NOT NULL,
   PRIMARY KEY (store_id, sku, version)
 );
 

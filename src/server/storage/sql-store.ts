@@ -247,11 +247,11 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     issuedPromotionRevision: issuedRevision,
     async pricesAt(storeId, lines) {
       // One statement for the sale's lines, not one per line: this runs for every sale a push brings.
-      const rows = await tx.all<{ sku: string; version: number; price: number }>(
-        `SELECT sku, version, price FROM prices WHERE store_id = ? AND (sku, version) IN (VALUES ${placeholders(lines.length, 2)})`,
+      const rows = await tx.all<{ sku: string; version: number; price: number; category: string; tax_category: string }>(
+        `SELECT sku, version, price, category, tax_category FROM prices WHERE store_id = ? AND (sku, version) IN (VALUES ${placeholders(lines.length, 2)})`,
         [storeId, ...lines.flatMap((line) => [line.sku, line.version])],
       );
-      return new Map(rows.map((row) => [`${row.sku}@${Number(row.version)}`, Number(row.price)]));
+      return new Map(rows.map((row) => [`${row.sku}@${Number(row.version)}`, { price: Number(row.price), category: row.category, taxCategory: row.tax_category }]));
     },
     async taxConfig(storeId, version) {
       // A version's rules never change once stored: keep what was found.
@@ -271,7 +271,13 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
       return holder?.sale_id ?? null;
     },
     async recordVariance(saleId, field, deviceValue, serverValue) {
-      await tx.run(`INSERT INTO sale_variances (sale_id, field, device_value, server_value) VALUES (?, ?, ?, ?)`, [saleId, field, deviceValue, serverValue]);
+      // One variance per field: field names quote whatever the device sent, so two can only clash by repeating each other.
+      await tx.run(`INSERT INTO sale_variances (sale_id, field, device_value, server_value) VALUES (?, ?, ?, ?) ON CONFLICT (sale_id, field) DO NOTHING`, [
+        saleId,
+        field,
+        deviceValue,
+        serverValue,
+      ]);
     },
     async adjustStock(storeId, deltas) {
       const unknown: string[] = [];
@@ -362,8 +368,8 @@ export function createSqlStore(db: SqlDriver): ServerStore {
           for (let start = 0; start < slice.products.length; start += 500) {
             const chunk = slice.products.slice(start, start + 500);
             await tx.run(
-              `INSERT INTO prices (store_id, sku, version, price) VALUES ${placeholders(chunk.length, 4)}`,
-              chunk.flatMap((product) => [storeId, product.sku, product.priceVersion, product.price]),
+              `INSERT INTO prices (store_id, sku, version, price, category, tax_category) VALUES ${placeholders(chunk.length, 6)}`,
+              chunk.flatMap((product) => [storeId, product.sku, product.priceVersion, product.price, product.category, product.taxCategory]),
             );
           }
           for (const level of slice.stock) {
@@ -397,7 +403,14 @@ export function createSqlStore(db: SqlDriver): ServerStore {
         const current = JSON.parse(row.value) as ProductRecord;
         const newest = await tx.get<{ version: number }>(`SELECT MAX(version) AS version FROM prices WHERE store_id = ? AND sku = ?`, [storeId, sku]);
         const product: ProductRecord = { ...current, price, priceVersion: Math.max(current.priceVersion, Number(newest?.version ?? 0)) + 1 };
-        await tx.run(`INSERT INTO prices (store_id, sku, version, price) VALUES (?, ?, ?, ?)`, [storeId, sku, product.priceVersion, price]);
+        await tx.run(`INSERT INTO prices (store_id, sku, version, price, category, tax_category) VALUES (?, ?, ?, ?, ?, ?)`, [
+          storeId,
+          sku,
+          product.priceVersion,
+          price,
+          product.category,
+          product.taxCategory,
+        ]);
         await putSyncRow(tx, versions, storeId, 'product', sku, JSON.stringify(product));
         return product;
       }),

@@ -7,6 +7,12 @@ export const SKU_MAX = 64;
 export const PRODUCT_NAME_MAX = 200;
 export const TAX_CATEGORY_MAX = 32;
 export const RECEIPT_NUMBER_MAX = 40;
+/**
+ * Discount lines a sale may carry. The engine gives at most one per promotion
+ * that applied plus one per manager discount; a 500-line cart each on its own
+ * promotion, with stacking and basket ones and 50 manager discounts, stays under it.
+ */
+export const MAX_DISCOUNT_LINES = 2000;
 
 const minor = v.pipe(v.number(), v.safeInteger());
 const nonNegativeMinor = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
@@ -27,7 +33,7 @@ export const SaleLineSchema = v.strictObject({
   paid: minor,
   taxParts: v.pipe(v.array(minor), v.maxLength(50)),
   /** this line's share of each of the sale's discount lines */
-  discounts: v.pipe(v.array(v.strictObject({ discount: v.pipe(v.number(), v.integer(), v.minValue(0)), amount: nonNegativeMinor })), v.maxLength(100)),
+  discounts: v.pipe(v.array(v.strictObject({ discount: v.pipe(v.number(), v.integer(), v.minValue(0)), amount: nonNegativeMinor })), v.maxLength(MAX_DISCOUNT_LINES)),
 });
 
 const DiscountSourceSchema = v.variant('type', [
@@ -99,7 +105,7 @@ export const SaleCompletedPayloadSchema = v.strictObject({
   receiptNumber: shortText(RECEIPT_NUMBER_MAX),
   currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code')),
   lines: v.pipe(v.array(SaleLineSchema), v.minLength(1, 'a sale needs at least one line'), v.maxLength(500)),
-  discounts: v.pipe(v.array(DiscountLineSchema), v.maxLength(100)),
+  discounts: v.pipe(v.array(DiscountLineSchema), v.maxLength(MAX_DISCOUNT_LINES)),
   subtotal: minor,
   discountTotal: nonNegativeMinor,
   tax: minor,

@@ -44,6 +44,17 @@ describe('the demo promotion set', () => {
     }
   });
 
+  it('never discounts a gift card, which is money', () => {
+    for (const { store, prices } of retailer.stores) {
+      const book = createPromotionBook(promotions, store.id);
+      const giftCard = retailer.products.find((p) => p.category === 'gift-cards')!;
+      const cart = [{ ...giftCard, quantity: 3, unitPrice: prices.get(giftCard.sku)!, priceVersion: 1 }];
+      for (const context of [{ at: NOW }, { at: NOW, staffPurchase: true }, { at: NOW, coupons: ['WELCOME10'] }]) {
+        expect(priceSale(cart, book, store.taxConfig, context).discountTotal, `${store.id} ${JSON.stringify(context)}`).toBe(0);
+      }
+    }
+  });
+
   it('discounts a typical basket in each store', () => {
     for (const { store, prices } of retailer.stores) {
       const book = createPromotionBook(promotions, store.id);

@@ -303,6 +303,17 @@ describe('manual discounts', () => {
     expect(capped.total).toBe(0);
   });
 
+  it('comes after the spend thresholds, so a manager’s discount never makes the customer pay more', () => {
+    // 10.00 + 42.00 = 52.00 reaches "spend 50 save 5" (47.00); 3.00 off the mug then makes it 44.00, not 49.00.
+    const spend = promotion('spend', { kind: 'tiered_spend', target: null, tiers: [{ threshold: 5000, amount: 500 }] });
+    const without = price([item('MUG', 1, 1000), item('KETTLE', 1, 4200)], [spend]);
+    const withManager = price([item('MUG', 1, 1000), item('KETTLE', 1, 4200)], [spend], {
+      manualDiscounts: [{ id: 'm', scope: 0, amount: 300, reason: 'chipped', approvedBy: 'mgr' }],
+    });
+    expect(without.total).toBe(4700);
+    expect(withManager.total).toBe(4400);
+  });
+
   it('refuses a line discount on a line the cart does not have', () => {
     expect(() => price([item('A', 1, 300)], [], { manualDiscounts: [{ id: 'm', scope: 1, amount: 10, reason: 'x', approvedBy: 'mgr' }] })).toThrow(RangeError);
   });

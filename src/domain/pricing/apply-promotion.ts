@@ -109,12 +109,23 @@ export function claimItems(promotion: Promotion, lines: readonly PoolLine[], eli
         const rewards = new UnitStream(dearestFirst(lines, eligible.filter((i) => matches(get.target, lines[i]!))), free);
         const buys = new UnitStream(dearestFirst(lines, eligible.filter((i) => matches(buy.target, lines[i]!))).reverse(), free);
         for (;;) {
-          const reward = rewards.take(get.quantity);
+          // Sets made wholly from one reward line and one buy line are alike: count them at once,
+          // so a wholesale quantity costs one step, not one per set.
+          const rewardHead = rewards.peek();
+          const buyHead = buys.peek();
+          if (!rewardHead || !buyHead) break;
+          const times =
+            rewardHead.line === buyHead.line
+              ? Math.floor(rewardHead.count / (get.quantity + buy.quantity))
+              : Math.min(Math.floor(rewardHead.count / get.quantity), Math.floor(buyHead.count / buy.quantity));
+          const sets = Math.max(times, 1);
+          const reward = rewards.take(get.quantity * sets);
           if (!reward) break;
-          const bought = buys.take(buy.quantity);
+          const bought = buys.take(buy.quantity * sets);
           if (!bought) break; // the taken reward units are in the local copy only
-          const discount = scaleRounded(priceOf(lines, reward), bp, BASIS, 'half-up');
-          if (discount > 0) addChunk(claim, lines, reward, discount, 1, false);
+          const oneSet = sets === 1 ? reward : [{ line: reward[0]!.line, count: get.quantity }];
+          const discount = scaleRounded(priceOf(lines, oneSet), bp, BASIS, 'half-up');
+          if (discount > 0) addChunk(claim, lines, oneSet, discount, sets, false);
           for (const part of [...reward, ...bought]) addToClaim(claim, part.line, 0, part.count);
         }
       }

@@ -281,15 +281,7 @@ function runDeal(
     record(promotion, amounts);
   }
 
-  // 3. A manager's line discounts.
-  for (const discount of manual) {
-    if (discount.scope === 'basket') continue;
-    const line = discount.scope;
-    const off = manualAmount(discount, net[line]!);
-    if (off > 0) recordManual(discount, new Map([[line, off]]));
-  }
-
-  // 4. Basket promotions, each computed on the same post-item amounts so none hides another's threshold.
+  // 3. Basket promotions, each computed on the same post-item amounts so none hides another's threshold.
   const basketPromotions = promotions.filter((p) => !isItemPromotion(p)).sort(byPriority);
   // A basket promotion's eligible lines are exactly its target's: the index found them by SKU or category.
   const bases = basketPromotions.map((promotion) => {
@@ -303,6 +295,14 @@ function runDeal(
     const off = Math.min(wanted, room);
     if (off > 0) record(promotion, spread(off, lines, net));
   });
+
+  // 4. A manager's line discounts, after the promotions: they never take a basket back under a threshold it reached.
+  for (const discount of manual) {
+    if (discount.scope === 'basket') continue;
+    const line = discount.scope;
+    const off = manualAmount(discount, net[line]!);
+    if (off > 0) recordManual(discount, new Map([[line, off]]));
+  }
 
   // 5. A manager's basket discount, last: it comes off what the customer would otherwise pay.
   for (const discount of manual) {

@@ -14,13 +14,6 @@ export class UnitStream {
     private readonly free: number[],
   ) {}
 
-  /** Units left in the stream (after lines another stream emptied). */
-  available(): number {
-    let total = 0;
-    for (let k = this.cursor; k < this.order.length; k++) total += this.free[this.order[k]!]!;
-    return total;
-  }
-
   /** The line next in turn and its free units, or null at the end. */
   peek(): Part | null {
     while (this.cursor < this.order.length && this.free[this.order[this.cursor]!] === 0) this.cursor++;
@@ -31,6 +24,7 @@ export class UnitStream {
 
   /** Takes `count` units, or nothing when fewer are left. */
   take(count: number): Part[] | null {
+    this.peek(); // moves past lines emptied meanwhile, so a take costs the lines it uses, not the ones before
     const parts: Part[] = [];
     let wanted = count;
     for (let k = this.cursor; k < this.order.length && wanted > 0; k++) {

@@ -18,8 +18,10 @@ const PERCENTS = [10, 15, 20, 25, 30, 12.5];
 export function generateDemoPromotions(retailer: DemoRetailer, seed: number): PromotionDefinition[] {
   const random = seededRandom(seed ^ 0x5eed_0003);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  // Only sellable products: gift cards are money, never discounted.
+  // Gift cards are money, never discounted: no promotion names them, and basket-wide
+  // promotions name every other category rather than "everything".
   const products = retailer.products.filter((product) => product.category !== 'gift-cards');
+  const merchandise = { skus: [], categories: [...new Set(products.map((product) => product.category))].sort() };
   if (products.length < 4) return [];
   const skusOf = (count: number) => [...new Set(Array.from({ length: count }, () => pick(products).sku))];
 
@@ -91,20 +93,20 @@ export function generateDemoPromotions(retailer: DemoRetailer, seed: number): Pr
       name: 'Spend 50, save 5 — spend 100, save 15',
       stores,
       kind: 'tiered_spend',
-      target: null,
+      target: merchandise,
       tiers: [
         { threshold: 5000, amount: 500 },
         { threshold: 10000, amount: 1500 },
       ],
     });
     add({ id: id('spend'), name: 'Household: 10 % off when you spend 30', stores, kind: 'tiered_spend', target: { skus: [], categories: ['household'] }, tiers: [{ threshold: 3000, percent: 10 }] });
-    add({ id: id('staff'), name: 'Staff discount 15 %', stores, kind: 'staff', target: null, percent: 15 });
+    add({ id: id('staff'), name: 'Staff discount 15 %', stores, kind: 'staff', target: merchandise, percent: 15 });
     add({
       id: id('coupon'),
       name: 'Coupon: 5 off when you spend 25',
       stores,
       kind: 'tiered_spend',
-      target: null,
+      target: merchandise,
       tiers: [{ threshold: 2500, amount: 500 }],
       coupon: { codes: Array.from({ length: 20 }, (_, k) => `${store.receiptPrefix}-FIVE-${String(k + 1).padStart(3, '0')}`), singleUse: true },
     });
@@ -125,7 +127,7 @@ export function generateDemoPromotions(retailer: DemoRetailer, seed: number): Pr
     name: 'Coupon WELCOME10: 10 % off your basket',
     stores: null,
     kind: 'tiered_spend',
-    target: null,
+    target: merchandise,
     tiers: [{ threshold: 0, percent: 10 }],
     coupon: { codes: ['WELCOME10'], singleUse: false },
   });

@@ -101,6 +101,40 @@ describe('the checkout cart', () => {
     expect(model.receipt.value).toBeNull();
   });
 
+  it('never loses a scan whose lookup is still running when Complete is tapped: it is in the sale', async () => {
+    const { db, model, products } = await till('checkout-scan-in-flight', 20);
+    await model.scanOrSearch(products[0]!.barcode);
+    const scanning = model.scanOrSearch(products[1]!.barcode); // its barcode lookup has not answered yet
+    const completing = model.completeCashSale();
+    await Promise.all([scanning, completing]);
+
+    const [sale] = await db.sales.toArray();
+    expect(sale?.lines.map((line) => line.sku)).toEqual(['SKU-1', 'SKU-2']);
+    expect(model.lines.value).toEqual([]);
+  });
+
+  it('charges the cart with its item when new promotions arrive while Complete waits on its pricing', async () => {
+    const { db, model, products } = await till('checkout-promotions-during-complete', 30);
+    await model.scanOrSearch(products[0]!.barcode);
+    const scanning = model.scanOrSearch(products[1]!.barcode);
+    const synced = model.promotionsChanged([]);
+    const completing = model.completeCashSale();
+    await Promise.all([scanning, synced, completing]);
+
+    const [sale] = await db.sales.toArray();
+    expect(sale?.lines.map((line) => line.sku)).toEqual(['SKU-1', 'SKU-2']);
+    expect(sale?.total).toBe(199 + 1_050 + 16 + 87);
+  });
+
+  it('counts two quick taps on + as two more, whatever the screen showed between them', async () => {
+    const { model, products } = await till('checkout-quantity-taps', 40);
+    await model.scanOrSearch(products[0]!.barcode);
+    await Promise.all([model.changeQuantity('SKU-1', 1), model.changeQuantity('SKU-1', 1)]);
+    expect(model.lines.value.map((line) => line.quantity)).toEqual([3]);
+    await model.changeQuantity('SKU-1', -5);
+    expect(model.lines.value.map((line) => line.quantity)).toEqual([3]);
+  });
+
   it('treats a barcode that landed in the cash field as a scan, and refuses cash it cannot read', async () => {
     const { db, model, products } = await till('checkout-cash-field', 0);
     await model.scanOrSearch(products[0]!.barcode);

@@ -25,8 +25,11 @@ const LINES_WITHOUT_TOTALS_MS = 60;
  *                               │ failed
  *                               └──────▶ ringing up (same cart, notice)
  *
- * Every change to the lines goes through `setLines`, which asks the pricing
- * worker for totals and drops any answer that arrives after a newer change.
+ * Every change to the sale — a scan, a quantity, a coupon, new promotions from
+ * a sync — and Complete itself run one after another in one queue, each to the
+ * end, its pricing included. So Complete charges exactly the cart every earlier
+ * tap made, priced; and a scan tapped after Complete waits for the sale to be
+ * saved and goes into the next one. Nothing is lost between them.
  * The screen's `lines` change together with their totals, so a scan costs one
  * render, not two (line, then total); if pricing is slow the lines show alone
  * after LINES_WITHOUT_TOTALS_MS rather than wait.
@@ -60,7 +63,8 @@ export function createCheckoutModel(deps: {
   const cashText = signal('');
   const receipt = signal<LocalSale | null>(null);
   const completing = signal(false);
-  let completion: Promise<void> = Promise.resolve();
+  /** the cart `totals` were computed for: Complete only charges totals of the cart as it is */
+  let pricedCart: CartLine[] | null = null;
 
   /**
    * A scanner types the digits a few milliseconds before its Enter. Once the
@@ -103,6 +107,7 @@ export function createCheckoutModel(deps: {
       performance.measure('storeside:pricing', { start: pricingStart, end: performance.now() });
       if (request === pricingRequest) {
         pricedWith = context;
+        pricedCart = next;
         batch(() => {
           lines.value = next;
           totals.value = result;
@@ -141,11 +146,23 @@ export function createCheckoutModel(deps: {
     return latestPricing;
   }
 
-  /** Runs a change to the cart after any sale being completed, so it lands in the next sale. */
-  async function afterCompletion<T>(change: () => T | Promise<T>): Promise<T> {
-    await completion;
-    if (receipt.value) receipt.value = null; // the next customer's first scan closes the receipt
-    return change();
+  let queue: Promise<unknown> = Promise.resolve();
+  /** Runs `task` after every task queued before it has finished, whether it failed or not. */
+  function serially<T>(task: () => T | Promise<T>): Promise<T> {
+    const run = queue.then(task);
+    queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** A change the associate made to the sale: in turn, and the next customer's first change closes the receipt. */
+  function cartChange<T>(change: () => T | Promise<T>): Promise<T> {
+    return serially(() => {
+      if (receipt.value) receipt.value = null;
+      return change();
+    });
   }
 
   const cashTendered = computed(() => parseMoneyInput(cashText.value, store.currency));
@@ -220,7 +237,7 @@ export function createCheckoutModel(deps: {
 
     /** What the scan field received: a barcode (from a scanner or typed) or words to search for. */
     scanOrSearch: (input: string) =>
-      afterCompletion(async () => {
+      cartChange(async () => {
         const text = input.trim();
         if (!text) return;
         if (BARCODE_LIKE.test(text)) {
@@ -237,7 +254,7 @@ export function createCheckoutModel(deps: {
         notice.value = found.length === 0 ? { tone: 'error', text: `Nothing matches “${text}”.` } : null;
       }),
 
-    addProduct: (product: ProductRow) => afterCompletion(() => addProduct(product)),
+    addProduct: (product: ProductRow) => cartChange(() => addProduct(product)),
 
     /** The scan field's text changed: start fetching if it is a complete barcode. */
     prefetch(input: string) {
@@ -246,13 +263,16 @@ export function createCheckoutModel(deps: {
       prefetched = { code, product: productByBarcode(db, code) };
     },
 
-    setQuantity: (sku: string, quantity: number) =>
-      afterCompletion(() => {
-        if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) return;
-        return setLines(cart.map((line) => (line.sku === sku ? { ...line, quantity } : line)));
+    /** One more or one fewer: relative to the cart as it is then, so two quick taps make two. */
+    changeQuantity: (sku: string, by: number) =>
+      cartChange(() => {
+        const line = cart.find((candidate) => candidate.sku === sku);
+        const quantity = (line?.quantity ?? 0) + by;
+        if (!line || !Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) return;
+        return setLines(cart.map((candidate) => (candidate === line ? { ...line, quantity } : candidate)));
       }),
 
-    removeLine: (sku: string) => afterCompletion(() => setLines(cart.filter((line) => line.sku !== sku))),
+    removeLine: (sku: string) => cartChange(() => setLines(cart.filter((line) => line.sku !== sku))),
 
     async completeCashSale() {
       if (completing.value) return;
@@ -267,18 +287,22 @@ export function createCheckoutModel(deps: {
         return;
       }
       completing.value = true;
-      completion = (async () => {
-        // A tap right after a scan must charge the cart as it is now, not the totals of a moment ago.
-        await latestPricing;
-        const currentTotals = totals.value;
-        if (currentTotals && pricedWith) await commit(currentTotals, pricedWith, cashTendered.value ?? currentTotals.total);
-      })().finally(() => (completing.value = false));
-      await completion;
+      try {
+        await serially(async () => {
+          // Every change tapped before Complete has run, pricing included; the totals must be this cart's.
+          await latestPricing;
+          if (pricedCart !== cart) await setLines(cart);
+          const currentTotals = totals.value;
+          if (currentTotals && pricedWith && pricedCart === cart) await commit(currentTotals, pricedWith, cashTendered.value ?? currentTotals.total);
+        });
+      } finally {
+        completing.value = false;
+      }
     },
 
     /** A coupon code typed or scanned at the till; it applies offline, from the synced promotions. */
     addCoupon: (code: string) =>
-      afterCompletion(async () => {
+      cartChange(async () => {
         const normalised = code.trim().toUpperCase();
         if (!normalised) return;
         if (coupons.value.some((entered) => entered.toUpperCase() === normalised)) return;
@@ -289,20 +313,20 @@ export function createCheckoutModel(deps: {
       }),
 
     removeCoupon: (code: string) =>
-      afterCompletion(() => {
+      cartChange(() => {
         coupons.value = coupons.value.filter((entered) => entered !== code);
         return setLines(cart);
       }),
 
     setStaffPurchase: (on: boolean) =>
-      afterCompletion(() => {
+      cartChange(() => {
         staffPurchase.value = on;
         return setLines(cart);
       }),
 
     /** A certificate number makes the sale tax exempt; null (or blank) takes the exemption off. */
     setTaxExemption: (certificate: string | null) =>
-      afterCompletion(() => {
+      cartChange(() => {
         const trimmed = certificate?.trim() ?? '';
         if (trimmed.length > 64) {
           notice.value = { tone: 'error', text: 'A certificate number has at most 64 characters.' };
@@ -313,10 +337,11 @@ export function createCheckoutModel(deps: {
       }),
 
     /** The store's promotions changed (a sync brought new ones): price the cart again with them. */
-    async promotionsChanged(promotions: Promotion[]) {
-      await pricing.setPromotions(promotions, store.id);
-      await setLines(cart);
-    },
+    promotionsChanged: (promotions: Promotion[]) =>
+      serially(async () => {
+        await pricing.setPromotions(promotions, store.id);
+        await setLines(cart);
+      }),
 
     startNewSale() {
       receipt.value = null;

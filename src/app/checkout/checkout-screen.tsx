@@ -266,11 +266,11 @@ class CartRow extends Component<CartRowProps> {
           ))}
         </td>
         <td class="qty">
-          <button type="button" aria-label={`One fewer ${line.name}`} disabled={line.quantity <= 1} onClick={() => void model.setQuantity(line.sku, line.quantity - 1)}>
+          <button type="button" aria-label={`One fewer ${line.name}`} disabled={line.quantity <= 1} onClick={() => void model.changeQuantity(line.sku, -1)}>
             −
           </button>
           <span aria-label={`Quantity of ${line.name}`}>{line.quantity}</span>
-          <button type="button" aria-label={`One more ${line.name}`} onClick={() => void model.setQuantity(line.sku, line.quantity + 1)}>
+          <button type="button" aria-label={`One more ${line.name}`} onClick={() => void model.changeQuantity(line.sku, 1)}>
             +
           </button>
         </td>

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { canonicalJson } from './canonical-json.ts';
 import { formatHlc, type Hlc } from './hlc.ts';
-import { SaleCompletedPayloadSchema, type SaleCompletedPayload } from './sale.ts';
+import { SaleCompletedPayloadSchema, SaleCompletedPayloadV1Schema, type SaleCompletedPayload } from './sale.ts';
 
 /**
  * The journal: every business action is one immutable event (DESIGN.md "The event
@@ -10,8 +10,12 @@ import { SaleCompletedPayloadSchema, type SaleCompletedPayload } from './sale.ts
  */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Payload schema versions this code writes. The server also accepts v - 1 (DESIGN.md). */
-export const PAYLOAD_VERSION = 1;
+/**
+ * The payload version this code writes. The server also accepts v - 1 (DESIGN.md).
+ *   1 — walking skeleton: a sale's lines, tax and cash.
+ *   2 — pricing engine: discount lines, per-line net/paid/tax parts, the pricing record.
+ */
+export const PAYLOAD_VERSION = 2;
 
 const envelopeFields = {
   id: v.pipe(v.string(), v.uuid('id must be a UUID')),
@@ -20,12 +24,14 @@ const envelopeFields = {
   storeId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   staffId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
   hlc: v.pipe(v.string(), v.regex(/^\d{15}-\d{6}-.{1,64}$/, 'hlc must be a hybrid logical clock timestamp')),
-  v: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(PAYLOAD_VERSION)),
   prev: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'prev must be a SHA-256 hex digest')),
 };
 
 export const EventSchema = v.variant('type', [
-  v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), payload: SaleCompletedPayloadSchema }),
+  v.variant('v', [
+    v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), v: v.literal(2), payload: SaleCompletedPayloadSchema }),
+    v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), v: v.literal(1), payload: SaleCompletedPayloadV1Schema }),
+  ]),
 ]);
 
 export type StoreEvent = v.InferOutput<typeof EventSchema>;
@@ -69,7 +75,7 @@ export function nextEvent(head: ChainHead, fields: NewEvent): StoreEvent {
     ...(fields.staffId === undefined ? {} : { staffId: fields.staffId }),
     type: fields.type,
     hlc: formatHlc(fields.hlc),
-    v: PAYLOAD_VERSION,
+    v: PAYLOAD_VERSION as 2,
     prev: head.hash,
     payload: fields.payload,
   };

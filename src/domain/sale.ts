@@ -118,6 +118,83 @@ export const SaleCompletedPayloadSchema = v.strictObject({
   completedAt: v.pipe(v.number(), v.safeInteger()),
 });
 
+/**
+ * Payload version 1 (the walking skeleton): no discounts, no pricing record.
+ * Still accepted from devices that queued sales before updating; the server
+ * reads them through `upgradeSaleV1`.
+ */
+export const SaleCompletedPayloadV1Schema = v.strictObject({
+  saleId: v.pipe(v.string(), v.uuid()),
+  receiptNumber: shortText(RECEIPT_NUMBER_MAX),
+  currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code')),
+  lines: v.pipe(
+    v.array(
+      v.strictObject({
+        sku: shortText(SKU_MAX),
+        name: shortText(PRODUCT_NAME_MAX),
+        quantity: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_LINE_QUANTITY)),
+        unitPrice: nonNegativeMinor,
+        taxCategory: shortText(TAX_CATEGORY_MAX),
+        lineTotal: minor,
+        tax: minor,
+      }),
+    ),
+    v.minLength(1, 'a sale needs at least one line'),
+    v.maxLength(500),
+  ),
+  subtotal: minor,
+  tax: minor,
+  total: minor,
+  taxIncluded: v.boolean(),
+  taxBreakdown: v.pipe(v.array(TaxBreakdownRowSchema), v.maxLength(50)),
+  taxConfigVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  tenders: v.pipe(v.array(CashTenderSchema), v.minLength(1), v.maxLength(20)),
+  completedAt: v.pipe(v.number(), v.safeInteger()),
+});
+export type SaleCompletedPayloadV1 = v.InferOutput<typeof SaleCompletedPayloadV1Schema>;
+
+/**
+ * A version-1 sale as version 2 would have recorded it: no discounts, priced
+ * when it was completed with no promotions, at the first price version. A
+ * line's category is unknown ('') and its tax split by authority was not
+ * kept, so `taxParts` is empty; the server prices with its catalogue anyway.
+ */
+export function upgradeSaleV1(sale: SaleCompletedPayloadV1): SaleCompletedPayload {
+  return {
+    saleId: sale.saleId,
+    receiptNumber: sale.receiptNumber,
+    currency: sale.currency,
+    lines: sale.lines.map((line) => ({
+      ...line,
+      category: '',
+      priceVersion: 1,
+      discount: 0,
+      net: line.lineTotal,
+      paid: sale.taxIncluded ? line.lineTotal : line.lineTotal + line.tax,
+      taxParts: [],
+      discounts: [],
+    })),
+    discounts: [],
+    subtotal: sale.subtotal,
+    discountTotal: 0,
+    tax: sale.tax,
+    total: sale.total,
+    taxIncluded: sale.taxIncluded,
+    taxBreakdown: sale.taxBreakdown,
+    pricing: {
+      at: sale.completedAt,
+      promotionsRevision: 0,
+      taxConfigVersion: sale.taxConfigVersion,
+      coupons: [],
+      staffPurchase: false,
+      taxExemption: null,
+      manualDiscounts: [],
+    },
+    tenders: sale.tenders,
+    completedAt: sale.completedAt,
+  };
+}
+
 export type SaleLine = v.InferOutput<typeof SaleLineSchema>;
 export type CashTenderRecord = v.InferOutput<typeof CashTenderSchema>;
 export type SaleCompletedPayload = v.InferOutput<typeof SaleCompletedPayloadSchema>;

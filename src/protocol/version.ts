@@ -3,10 +3,18 @@
  *
  * History:
  *   1 — walking skeleton: enroll, snapshot, pull, push of `sale.completed`.
+ *   2 — the slice carries promotions; pushes may report the device's queue and
+ *       clock; sales are payload version 2; the change stream. A version-1 device
+ *       is sent no promotions (it could not read them) and may push version-1 sales.
  *
  * The server accepts PROTOCOL_VERSION and PROTOCOL_VERSION - 1 and answers 426
  * below that (DESIGN.md "Sync protocol").
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 export const OLDEST_SUPPORTED_PROTOCOL = 1;
 export const PROTOCOL_HEADER = 'x-storeside-protocol';
+
+/** The slice's entities a device speaking `protocol` can read. */
+export function readsEntity(protocol: number, entity: string): boolean {
+  return entity !== 'promotion' || protocol >= 2;
+}

@@ -23,6 +23,7 @@ import { formatMoney } from '../../src/domain/money.ts';
 import type { StoreEvent } from '../../src/domain/events.ts';
 import type { ProductRecord } from '../../src/protocol/entities.ts';
 import { PushResponseSchema } from '../../src/protocol/messages.ts';
+import { PROTOCOL_VERSION } from '../../src/protocol/version.ts';
 import { newUuid } from '../../src/server/ids.ts';
 import type { ServerStore } from '../../src/server/storage/server-store.ts';
 import * as v from 'valibot';
@@ -124,7 +125,7 @@ function httpIngester(url: string, token: string, deviceId: string, eventBatches
     const start = performance.now();
     const response = await fetch(`${url}/api/v1/sync/push`, {
       method: 'POST',
-      headers: { 'x-storeside-protocol': '1', authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      headers: { 'x-storeside-protocol': String(PROTOCOL_VERSION), authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: bodies[index]!,
     });
     const answer = await response.json();

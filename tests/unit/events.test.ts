@@ -153,7 +153,7 @@ describe('eventHash', () => {
     'payload.tax': (e) => (e.payload.tax += 1),
     'payload.total': (e) => (e.payload.total += 1),
     'payload.taxIncluded': (e) => (e.payload.taxIncluded = !e.payload.taxIncluded),
-    'payload.pricing.taxConfigVersion': (e) => (e.payload.pricing.taxConfigVersion += 1),
+    'payload.pricing.taxConfigVersion': (e) => (e.v === 2 ? (e.payload.pricing.taxConfigVersion += 1) : undefined),
     'payload.tenders[0].change': (e) => (e.payload.tenders[0]!.change += 1),
     'payload.completedAt': (e) => (e.payload.completedAt += 1),
   };

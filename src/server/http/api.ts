@@ -15,7 +15,7 @@ import {
   type PullResponse,
   type PushResponse,
 } from '../../protocol/messages.ts';
-import { OLDEST_SUPPORTED_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../protocol/version.ts';
+import { PROTOCOL_VERSION, readsEntity } from '../../protocol/version.ts';
 import { PromotionSchema } from '../../protocol/promotions.ts';
 import { hashSecret, newDeviceToken, normalizeEnrollmentCode } from '../auth/secrets.ts';
 import { authenticate, authenticateHq, checkProtocol } from './authenticate.ts';
@@ -127,7 +127,8 @@ const pull: Handler = async (request, url, { store }) => {
   const rows = await store.changesSince(device.storeId, cursor, limit + 1);
   const page = rows.slice(0, limit);
   const answer: PullResponse = {
-    changes: page.map((row) => (row.deleted ? { entity: row.entity, key: row.key, op: 'delete' } : { entity: row.entity, key: row.key, op: 'put', value: JSON.parse(row.value!) })),
+    // Rows an older device cannot read are left out; the cursor still moves past them.
+    changes: page.filter((row) => readsEntity(device.protocol, row.entity)).map((row) => (row.deleted ? { entity: row.entity, key: row.key, op: 'delete' } : { entity: row.entity, key: row.key, op: 'put', value: JSON.parse(row.value!) })),
     cursor: page.at(-1)?.version ?? cursor,
     hasMore: rows.length > limit,
   };
@@ -168,7 +169,8 @@ const snapshot: Handler = async (request, url, { store }) => {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const next = rows.length > limit && last ? Buffer.from(JSON.stringify({ cursor, entity: last.entity, key: last.key })).toString('base64url') : null;
-  return { status: 200, json: `{"cursor":${cursor},"next":${JSON.stringify(next)},"groups":[${groupByEntity(page)}]}` };
+  const readable = page.filter((row) => readsEntity(device.protocol, row.entity));
+  return { status: 200, json: `{"cursor":${cursor},"next":${JSON.stringify(next)},"groups":[${groupByEntity(readable)}]}` };
 };
 
 function groupByEntity(rows: readonly SliceRow[]): string {

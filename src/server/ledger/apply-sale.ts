@@ -1,12 +1,13 @@
 import { priceSale, UnknownTaxCategoryError, type SaleTotals } from '../../domain/pricing/index.ts';
 import { normaliseCouponCode } from '../../domain/pricing/promotion.ts';
 import { sumMinor } from '../../domain/money.ts';
-import type { PayloadOf, StoreEvent } from '../../domain/events.ts';
+import type { StoreEvent } from '../../domain/events.ts';
+import { upgradeSaleV1, type SaleCompletedPayload } from '../../domain/sale.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
 type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;
-type SalePayload = PayloadOf<'sale.completed'>;
+type SalePayload = SaleCompletedPayload;
 
 /** Units leaving the store per SKU, summed over a push batch and written once at its end. */
 export type StockDeltas = Map<string, number>;
@@ -20,7 +21,8 @@ export type StockDeltas = Map<string, number>;
  * a variance for HQ. Returns a rejection reason when the sale cannot be booked.
  */
 export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreRecord, stockDeltas: StockDeltas, now: number): Promise<string | null> {
-  const sale: PayloadOf<'sale.completed'> = event.payload;
+  // A sale from a device still on payload version 1 is read as version 2 would have recorded it.
+  const sale: SalePayload = event.v === 1 ? upgradeSaleV1(event.payload) : event.payload;
   if (sale.currency !== store.currency) return `sale is in ${sale.currency} but store ${store.id} sells in ${store.currency}`;
 
   const { pricing } = sale;
@@ -115,7 +117,8 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
       continue;
     }
     if (entry.price !== line.unitPrice) await tx.recordVariance(sale.saleId, `line ${index + 1} unit price`, line.unitPrice, entry.price);
-    if (entry.category !== line.category) await tx.recordVariance(sale.saleId, `line ${index + 1} category ${JSON.stringify(line.category)}, catalogue ${JSON.stringify(entry.category)}`, 0, 0);
+    // '' is a category the till did not record (a sale from payload version 1), not a claim.
+    if (line.category !== '' && entry.category !== line.category) await tx.recordVariance(sale.saleId, `line ${index + 1} category ${JSON.stringify(line.category)}, catalogue ${JSON.stringify(entry.category)}`, 0, 0);
     if (entry.taxCategory !== line.taxCategory) {
       await tx.recordVariance(sale.saleId, `line ${index + 1} tax category ${JSON.stringify(line.taxCategory)}, catalogue ${JSON.stringify(entry.taxCategory)}`, 0, 0);
     }

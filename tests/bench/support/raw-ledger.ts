@@ -65,6 +65,7 @@ export function openRawLedger(file: string): RawLedger {
     const p: Prepared = { events: [], sales: [], lines: [], tenders: [], stockUpdates: [], syncRows: [], device: [], syncVersion: '' };
     let hash = '';
     for (const event of batch) {
+      if (event.v !== 2) throw new Error('the benchmark builds payload version 2 events');
       const sale = event.payload;
       hash = eventHash(event, sha256Hex);
       p.events.push([event.deviceId, event.seq, event.id, event.storeId, event.type, event.hlc, hash, JSON.stringify(event), now]);

@@ -11,6 +11,7 @@ import { completedSalePayload, formatReceiptNumber, type SaleCompletedPayload } 
 import { uuidv7 } from '../../../src/domain/uuid7.ts';
 import type { ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../../src/protocol/entities.ts';
 import type { PushResponse, SnapshotPage } from '../../../src/protocol/messages.ts';
+import { PROTOCOL_VERSION } from '../../../src/protocol/version.ts';
 import { seededRandom } from '../../../src/server/demo/demo-retailer.ts';
 import type { DemoCredentials } from '../../../src/server/demo/seed-demo.ts';
 
@@ -20,7 +21,7 @@ import type { DemoCredentials } from '../../../src/server/demo/seed-demo.ts';
  * way `src/local/commit-sale.ts` builds them on the till.
  */
 
-export const PROTOCOL_HEADERS = { 'x-storeside-protocol': '1' } as const;
+export const PROTOCOL_HEADERS = { 'x-storeside-protocol': String(PROTOCOL_VERSION) } as const;
 
 export type ApiAnswer<T = unknown> = { status: number; body: T; contentType: string };
 
@@ -257,9 +258,11 @@ export class SaleChain {
   }
 }
 
-export type SalePayloadOf = Extract<StoreEvent, { type: 'sale.completed' }>['payload'];
 
-export const salePayload = (event: StoreEvent): SalePayloadOf => event.payload;
+export const salePayload = (event: StoreEvent): SaleCompletedPayload => {
+  if (event.v !== 2) throw new Error(`event ${event.id} carries a version ${event.v} payload; these tests build version 2`);
+  return event.payload;
+};
 
 /** Units sold per SKU across a list of sale events. */
 export function unitsSoldBySku(events: readonly StoreEvent[]): Map<string, number> {

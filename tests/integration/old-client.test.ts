@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventHash, GENESIS_HASH, type StoreEvent } from '../../src/domain/events.ts';
+import { formatHlc } from '../../src/domain/hlc.ts';
+import type { SaleCompletedPayloadV1 } from '../../src/domain/sale.ts';
+import { uuidv7 } from '../../src/domain/uuid7.ts';
+import type { PullResponse, PushResponse, SnapshotPage } from '../../src/protocol/messages.ts';
+import { sha256Hex } from '../../src/server/sha256.ts';
+import { apiRequest, enrollDevice, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
+import { readLedger } from './helpers/ledger-db.ts';
+import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+
+/**
+ * A till still running the walking-skeleton app (protocol 1, payload version 1)
+ * against this server: its queued sales are booked, it is sent nothing it
+ * cannot read, and a protocol older than that is told to update.
+ */
+
+const AUSTIN = 'store-us-austin';
+const V1 = { 'x-storeside-protocol': '1' };
+
+let server: ServerProcess;
+let dataDir: string;
+let slice: StoreSliceSnapshot;
+
+beforeAll(async () => {
+  dataDir = makeDataDir('old-client');
+  server = await startServer({ dataDir, demoProducts: 40 });
+  slice = await (await enrollDevice(server, { storeId: AUSTIN })).readSnapshot();
+});
+
+afterAll(async () => {
+  await server?.stop();
+  removeDataDir(dataDir);
+});
+
+const asV1 = (client: DeviceClient, extra: Record<string, string> = {}) => ({ ...V1, authorization: `Bearer ${client.token}`, ...extra });
+
+/** Two chained sales exactly as the version-1 app wrote them: no discounts, no pricing record. */
+function v1Sales(client: DeviceClient): StoreEvent[] {
+  const taxed = slice.products.find((p) => p.taxCategory === 'standard' && p.price > 0)!;
+  const events: StoreEvent[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= 2; seq++) {
+    const at = Date.now() - 60_000 + seq;
+    const lineTotal = taxed.price * seq;
+    const taxRows = [
+      { jurisdiction: 'us-tx', label: 'Texas 6.25 %', rate: 62_500, base: lineTotal, tax: Math.round((lineTotal * 62_500) / 1_000_000) },
+      { jurisdiction: 'us-tx-austin', label: 'City of Austin 1 %', rate: 10_000, base: lineTotal, tax: Math.round((lineTotal * 10_000) / 1_000_000) },
+      { jurisdiction: 'us-tx-capmetro', label: 'Capital Metro 1 %', rate: 10_000, base: lineTotal, tax: Math.round((lineTotal * 10_000) / 1_000_000) },
+    ];
+    const rowsTax = taxRows.reduce((sum, row) => sum + row.tax, 0);
+    const payload: SaleCompletedPayloadV1 = {
+      saleId: uuidv7(at, new Uint8Array(10).fill(seq)),
+      receiptNumber: `AUS-OLD1-00000${seq}`,
+      currency: 'USD',
+      lines: [{ sku: taxed.sku, name: taxed.name, quantity: seq, unitPrice: taxed.price, taxCategory: 'standard', lineTotal, tax: rowsTax }],
+      subtotal: lineTotal,
+      tax: rowsTax,
+      total: lineTotal + rowsTax,
+      taxIncluded: false,
+      taxBreakdown: taxRows,
+      taxConfigVersion: slice.store.taxConfig.version,
+      tenders: [{ kind: 'cash', amount: lineTotal + rowsTax, tendered: lineTotal + rowsTax, change: 0 }],
+      completedAt: at,
+    };
+    const event: StoreEvent = {
+      id: uuidv7(at, new Uint8Array(10).fill(100 + seq)),
+      deviceId: client.deviceId,
+      seq,
+      storeId: AUSTIN,
+      type: 'sale.completed',
+      hlc: formatHlc({ wallMs: at, counter: 0, node: client.deviceId }),
+      v: 1,
+      prev,
+      payload,
+    };
+    prev = eventHash(event, sha256Hex);
+    events.push(event);
+  }
+  return events;
+}
+
+describe('a till on protocol 1 with payload version 1', () => {
+  it('has its queued sales booked as they were paid', async () => {
+    const client = await enrollDevice(server, { storeId: AUSTIN });
+    const events = v1Sales(client);
+    const answer = await apiRequest<PushResponse>(server.url, '/api/v1/sync/push', {
+      method: 'POST',
+      headers: asV1(client, { 'content-type': 'application/json' }),
+      body: JSON.stringify({ deviceId: client.deviceId, events }),
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    const booked = readLedger(dataDir, (db) => db.prepare(`SELECT receipt_number AS receipt, total, discount_total AS discountTotal FROM sales WHERE device_id = ? ORDER BY receipt_number`).all(client.deviceId));
+    expect(booked).toEqual(events.map((e) => ({ receipt: (e.payload as SaleCompletedPayloadV1).receiptNumber, total: e.payload.total, discountTotal: 0 })));
+  });
+
+  it('is sent no promotions, in the snapshot or the pull, which it could not read; a current till is', async () => {
+    const client = await enrollDevice(server, { storeId: AUSTIN });
+    const entities = async (headers: Record<string, string>) => {
+      const snapshot = await apiRequest<SnapshotPage>(server.url, '/api/v1/sync/snapshot?limit=20000', { headers: { ...headers, authorization: `Bearer ${client.token}` } });
+      expect(snapshot.status).toBe(200);
+      const pull = await apiRequest<PullResponse>(server.url, '/api/v1/sync/pull?cursor=0&limit=5000', { headers: { ...headers, authorization: `Bearer ${client.token}` } });
+      expect(pull.status).toBe(200);
+      return { snapshot: new Set(snapshot.body.groups.map((g) => g.entity)), pull: new Set(pull.body.changes.map((c) => c.entity)) };
+    };
+    const old = await entities(V1);
+    expect(old.snapshot.has('promotion')).toBe(false);
+    expect(old.pull.has('promotion')).toBe(false);
+    expect(old.snapshot.has('product')).toBe(true);
+    const current = await entities({ 'x-storeside-protocol': '2' });
+    expect(current.snapshot.has('promotion')).toBe(true);
+    expect(current.pull.has('promotion')).toBe(true);
+  });
+
+  it('is told to update (426) when it speaks a protocol older than the previous one', async () => {
+    const client = await enrollDevice(server, { storeId: AUSTIN });
+    const answer = await apiRequest<{ error: { code: string; message: string } }>(server.url, '/api/v1/sync/pull?cursor=0', { headers: { 'x-storeside-protocol': '0', authorization: `Bearer ${client.token}` } });
+    expect(answer.status).toBe(426);
+    expect(answer.body.error).toMatchObject({ code: 'unsupported_protocol', message: expect.stringMatching(/Reload the app/) });
+  });
+});

@@ -59,7 +59,7 @@ export const ManualDiscountSchema = v.pipe(
         v.number(),
         v.minValue(0),
         v.maxValue(100),
-        v.check((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-9, 'a percent has at most two decimals'),
+        v.check((value) => Math.round(value * 100) / 100 === value, 'a percent has at most two decimals'),
       ),
     ),
     amount: v.optional(nonNegativeMinor),

@@ -3,7 +3,7 @@ import type { Promotion } from '../domain/pricing/promotion.ts';
 
 /**
  * A promotion as HQ writes it and as it syncs to devices. The schema checks
- * each field on its own; `checkPromotionAgainst` (server) checks what needs the
+ * each field on its own; `checkPromotion` (src/server/hq) checks what needs the
  * catalogue and the other promotions.
  */
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
@@ -15,7 +15,8 @@ const percent = v.pipe(
   v.number(),
   v.minValue(0.01, 'must be above 0'),
   v.maxValue(100, 'must not be over 100'),
-  v.check((value) => Math.abs(value * 100 - Math.round(value * 100)) < 1e-9, 'must have at most two decimals'),
+  // Exactly what two decimals round-trip to, so the stored percent is the one the engine reads as basis points.
+  v.check((value) => Math.round(value * 100) / 100 === value, 'must have at most two decimals'),
 );
 const time = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 

@@ -5,6 +5,8 @@ import { EnrollResponseSchema } from '../protocol/messages.ts';
 import type { ApiClient, ApiFailure } from '../sync/api-client.ts';
 import type { bootstrap } from '../sync/bootstrap.ts';
 
+export type StorageState = { persisted: boolean; usage: number; quota: number };
+
 export type Phase = 'loading' | 'enroll' | 'bootstrapping' | 'login' | 'checkout';
 export type SignedInStaff = { id: string; name: string; role: StaffRecord['role'] };
 
@@ -35,6 +37,21 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
   const error = signal<string | null>(null);
   const busy = signal(false);
   const bootstrapRows = signal(0);
+  /** whether the browser keeps this origin's data under pressure, and how full its quota is */
+  const storage = signal<StorageState | null>(null);
+
+  async function checkStorage(persist: boolean) {
+    const manager = navigator.storage;
+    if (!manager?.persisted || !manager.estimate) return;
+    try {
+      // Asking again is harmless: a browser that granted it says so, one that refused asks no one.
+      const persisted = persist && manager.persist ? await manager.persist() : await manager.persisted();
+      const { usage = 0, quota = 0 } = await manager.estimate();
+      storage.value = { persisted, usage, quota };
+    } catch (failure) {
+      console.warn('cannot read the storage state', failure);
+    }
+  }
 
   async function loadStore(storeId: string) {
     store.value = (await db.stores.get(storeId)) ?? null;
@@ -74,6 +91,7 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
   }
 
   return {
+    storage,
     phase,
     enrollment,
     store,
@@ -90,6 +108,7 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
         phase.value = 'enroll';
         return;
       }
+      void checkStorage(false);
       await runBootstrap();
     },
 
@@ -107,7 +126,7 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
       enrollment.value = result.value;
       await db.setMeta('enrollment', result.value);
       // Ask the browser not to evict this origin's data: the journal lives here.
-      void navigator.storage?.persist?.();
+      await checkStorage(true);
       await runBootstrap();
     },
 

@@ -36,6 +36,8 @@ describe('two tills of one store', () => {
     const t = new Till(page);
     await page.goto(server.url);
     await t.enroll(code);
+    // Where every shift starts, the till says whether the browser may clear its data.
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /persistent storage/ }).count()).toBe(1);
     await t.signIn(staff.name, staff.pin);
     return t;
   }

@@ -23,6 +23,7 @@ export function LoginScreen({ session }: { session: SessionModel }) {
             </li>
           ))}
         </ul>
+        <StorageStatus session={session} />
       </section>
     );
   }
@@ -77,5 +78,34 @@ export function LoginScreen({ session }: { session: SessionModel }) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** Share of the quota past which the device warns: the journal must never be the thing that no longer fits. */
+const QUOTA_WARNING = 0.8;
+
+/**
+ * Whether this device's sales are safe from the browser clearing its storage,
+ * said where every shift starts. Persistent storage is asked for at enrollment.
+ */
+function StorageStatus({ session }: { session: SessionModel }) {
+  const state = session.storage.value;
+  if (!state) return null;
+  const full = state.quota > 0 && state.usage / state.quota > QUOTA_WARNING;
+  const used = `${Math.round(state.usage / 1_048_576)} of ${Math.round(state.quota / 1_048_576)} MB used`;
+  if (!state.persisted || full) {
+    return (
+      <p class="storage-status warning" role="status">
+        {!state.persisted
+          ? 'This browser may clear the till’s data when the device runs short of space, and with it sales not yet sent. Install the app or allow “persistent storage” for this site. '
+          : 'This device’s storage is nearly full. '}
+        ({used})
+      </p>
+    );
+  }
+  return (
+    <p class="storage-status muted" role="status">
+      Sales are kept safely on this device: persistent storage ({used}).
+    </p>
   );
 }

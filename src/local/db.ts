@@ -25,6 +25,8 @@ export type MetaValues = {
   bootstrap: BootstrapProgress;
   /** pull cursor: every change of the store's slice up to it is on the device */
   cursor: number;
+  /** when the context holding the sync lock last showed it is alive (sync-lock.ts) */
+  syncHeartbeat: number;
 };
 export type MetaKey = keyof MetaValues;
 export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];

@@ -2,15 +2,15 @@ import type { StoresideDb } from '../local/db.ts';
 import type { ApiClient, ApiFailure } from './api-client.ts';
 import { pullChanges } from './pull-changes.ts';
 import { pushOutbox, type PushOutcome } from './push-outbox.ts';
+import { withSyncLock } from './sync-lock.ts';
 
-export const SYNC_LOCK = 'storeside-sync';
 
 export type SyncRound = { ok: true; sent: number; received: number; rejected: Extract<PushOutcome, { ok: true }>['rejected'] } | { ok: false; failure: ApiFailure };
 
 /**
  * One round of sync: push the outbox, then pull what changed. Only one context
  * of the origin (a tab or the service worker) runs a round at a time: they
- * queue on the Web Lock, so two never send the same batch concurrently.
+ * queue on the Web Lock (sync-lock.ts), which a frozen holder cannot keep.
  * Pull runs after push so stock levels arrive with our own sales counted.
  */
 export async function syncOnce(db: StoresideDb, api: ApiClient): Promise<SyncRound> {
@@ -24,8 +24,6 @@ export async function syncOnce(db: StoresideDb, api: ApiClient): Promise<SyncRou
     if (!pulled.ok) return pulled;
     return { ok: true, sent: pushed.sent, received: pulled.received, rejected: pushed.rejected };
   };
-  // Web Locks are missing only in browsers too old to run the rest of the app well;
-  // one context alone is still correct there, only less coordinated.
-  if (typeof navigator !== 'undefined' && navigator.locks) return navigator.locks.request(SYNC_LOCK, round);
-  return round();
+  const heartbeat = { read: () => db.getMeta('syncHeartbeat'), write: (at: number) => db.setMeta('syncHeartbeat', at) };
+  return withSyncLock(typeof navigator === 'undefined' ? undefined : navigator.locks, heartbeat, round);
 }

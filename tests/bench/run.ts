@@ -11,6 +11,7 @@
  *   5. first-load JS, gzipped         vs 60 KB
  *   6. pricing 200 lines × 1,000 promotions in the worker vs 2 ms, vs inline, and
  *      its cost at 10 … 10,000 promotions vs 10 (tests/bench/pricing)
+ *   7. a sale pushed by one till → the poke on another's change stream vs 1 s
  *
  * Prints progress on stderr, the table on stdout, and writes
  * bench-results/bench-<timestamp>.json and bench-results/latest.json.
@@ -36,6 +37,7 @@ import {
   scanToTotalResults,
 } from './support/browser.ts';
 import { benchPricing } from './pricing/pricing-bench.ts';
+import { benchPoke } from './sync/poke-bench.ts';
 import { firstLoadJs } from './support/first-load-js.ts';
 import { openRawLedger } from './support/raw-ledger.ts';
 import { formatNumber, percentile, printTable, progress, row, writeResults, type BenchRow } from './support/report.ts';
@@ -363,7 +365,7 @@ async function whileWaiting<T>(label: string, work: Promise<T>): Promise<T> {
   }
 }
 
-const GROUPS = { js: async () => [benchFirstLoadJs()], ingest: benchPushIngest, till: benchTill, pricing: benchPricing } as const;
+const GROUPS = { js: async () => [benchFirstLoadJs()], ingest: benchPushIngest, till: benchTill, pricing: benchPricing, sync: benchPoke } as const;
 type Group = keyof typeof GROUPS;
 
 /** `npm run bench` runs every group; `npm run bench -- ingest till` runs those only. */

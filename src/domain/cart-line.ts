@@ -19,3 +19,19 @@ export type CartLine = {
 };
 
 export const MAX_LINE_QUANTITY = 9999;
+
+/** What a product record holds of a cart line. */
+export type PricedProduct = { sku: string; name: string; price: Minor; taxCategory: string; category: string; priceVersion: number };
+
+/** `quantity` of a product as a cart line, at its shelf price and price version. */
+export function cartLineFor(product: PricedProduct, quantity: number): CartLine {
+  return {
+    sku: product.sku,
+    name: product.name,
+    quantity,
+    unitPrice: product.price,
+    taxCategory: product.taxCategory,
+    category: product.category,
+    priceVersion: product.priceVersion,
+  };
+}

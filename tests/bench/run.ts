@@ -19,7 +19,7 @@
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { createPromotionBook, priceSale, type Promotion } from '../../src/domain/pricing/index.ts';
-import type { CartLine } from '../../src/domain/cart-line.ts';
+import { cartLineFor } from '../../src/domain/cart-line.ts';
 import { formatMoney } from '../../src/domain/money.ts';
 import type { StoreEvent } from '../../src/domain/events.ts';
 import type { ProductRecord } from '../../src/protocol/entities.ts';
@@ -303,15 +303,7 @@ const sellable = (oneStore: OneStoreSeed): ProductRecord[] => oneStore.slice.pro
  */
 async function sellCart({ page, till, oneStore, promotions }: TillBench, basket: { product: ProductRecord; quantity: number }[]) {
   const { store } = oneStore.slice;
-  const lines: CartLine[] = basket.map(({ product, quantity }) => ({
-    sku: product.sku,
-    name: product.name,
-    quantity,
-    unitPrice: product.price,
-    taxCategory: product.taxCategory,
-    category: product.category,
-    priceVersion: product.priceVersion,
-  }));
+  const lines = basket.map(({ product, quantity }) => cartLineFor(product, quantity));
   const totals = priceSale(lines, createPromotionBook(promotions, store.id), store.taxConfig, { at: Date.now() });
   const expected = formatMoney(totals.total, store.currency, store.locale);
   await page.getByTestId('total').getByText(expected, { exact: true }).waitFor({ timeout: 10_000 }).catch(async () => {

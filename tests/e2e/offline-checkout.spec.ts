@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cartLineFor } from '../../src/domain/cart-line.ts';
 import { createPromotionBook, priceSale, type Promotion } from '../../src/domain/pricing/index.ts';
 import type { ProductRecord, StoreRecord } from '../../src/protocol/entities.ts';
 import { startServer, type ServerProcess } from '../integration/helpers/server-process.ts';
@@ -77,15 +78,7 @@ describe('an associate sells with the network down', () => {
     const sell = async (basket: ProductRecord[]) => {
       for (const product of basket) await till.scan(product.barcode);
       await till.expectLineCount(new Set(basket.map((p) => p.sku)).size);
-      const lines = [...new Map(basket.map((p) => [p.sku, p])).values()].map((p) => ({
-        sku: p.sku,
-        name: p.name,
-        quantity: basket.filter((b) => b.sku === p.sku).length,
-        unitPrice: p.price,
-        taxCategory: p.taxCategory,
-        category: p.category,
-        priceVersion: p.priceVersion,
-      }));
+      const lines = [...new Map(basket.map((p) => [p.sku, p])).values()].map((p) => cartLineFor(p, basket.filter((b) => b.sku === p.sku).length));
       const expected = priceSale(lines, book, store.taxConfig, { at: Date.now() });
       const shown = new Intl.NumberFormat(store.locale, { style: 'currency', currency: store.currency }).format(expected.total / 100);
       await expect.poll(() => till.totalText()).toBe(shown);

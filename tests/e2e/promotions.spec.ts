@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CartLine } from '../../src/domain/cart-line.ts';
+import { cartLineFor } from '../../src/domain/cart-line.ts';
 import { formatMoney } from '../../src/domain/money.ts';
 import { createPromotionBook, priceSale, shelfSign, type Promotion } from '../../src/domain/pricing/index.ts';
 import type { ProductRecord, StoreRecord } from '../../src/protocol/entities.ts';
@@ -86,10 +86,7 @@ describe('promotions at the till and on the shelf sign, with the network down', 
     await till.scan(bogoProduct.barcode);
     await till.scan(bogoProduct.barcode);
     await till.scan(plain.barcode);
-    const cart: CartLine[] = [
-      { ...bogoProduct, quantity: 2, unitPrice: bogoProduct.price },
-      { ...plain, quantity: 1, unitPrice: plain.price },
-    ].map(({ sku, name, quantity, unitPrice, taxCategory, category, priceVersion }) => ({ sku, name, quantity, unitPrice, taxCategory, category, priceVersion }));
+    const cart = [cartLineFor(bogoProduct, 2), cartLineFor(plain, 1)];
     const before = priceSale(cart, book, store.taxConfig, { at: Date.now() });
     await expect.poll(() => till.totalText()).toBe(money(before.total));
     const summary = page.getByRole('complementary', { name: 'Sale summary' });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cartLineFor } from '../../src/domain/cart-line.ts';
 import { createPromotionBook, priceSale } from '../../src/domain/pricing/index.ts';
 import { cashTender } from '../../src/domain/tender.ts';
 import { eventHash } from '../../src/domain/events.ts';
@@ -101,7 +102,7 @@ describe('device sync against the real server', () => {
   async function sellOne(sku: string, quantity: number, deviceEnv: DeviceEnv = browserEnv) {
     const storeRecord = (await db.stores.toArray())[0]!;
     const product = (await db.products.get(sku))!;
-    const line = { sku, name: product.name, quantity, unitPrice: product.price, taxCategory: product.taxCategory, category: product.category, priceVersion: product.priceVersion };
+    const line = cartLineFor(product, quantity);
     const context = { at: deviceEnv.now() };
     const totals = priceSale([line], createPromotionBook([], storeRecord.id), storeRecord.taxConfig, context);
     const tender = cashTender(totals.total, totals.total + 500);

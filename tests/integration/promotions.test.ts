@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CartLine } from '../../src/domain/cart-line.ts';
+import { cartLineFor, type CartLine } from '../../src/domain/cart-line.ts';
 import { createPromotionBook, priceSale, type Promotion, type PromotionBook } from '../../src/domain/pricing/index.ts';
 import { completedSalePayload, type SaleCompletedPayload } from '../../src/domain/sale.ts';
 import { cashTender } from '../../src/domain/tender.ts';
@@ -132,7 +132,7 @@ async function newAustinDevice(): Promise<{ client: DeviceClient; chain: SaleCha
 
 const cartLine = (sku: string, quantity: number): CartLine => {
   const product = austinSlice.products.find((p) => p.sku === sku)!;
-  return { sku, name: product.name, quantity, unitPrice: product.price, taxCategory: product.taxCategory, category: product.category, priceVersion: product.priceVersion };
+  return cartLineFor(product, quantity);
 };
 
 /**

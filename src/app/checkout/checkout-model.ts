@@ -1,6 +1,6 @@
 import { batch, computed, signal } from '@preact/signals';
 import type { PricingContext, Promotion, SaleTotals } from '../../domain/pricing/index.ts';
-import { MAX_LINE_QUANTITY, type CartLine } from '../../domain/cart-line.ts';
+import { cartLineFor, MAX_LINE_QUANTITY, type CartLine } from '../../domain/cart-line.ts';
 import { cashTender } from '../../domain/tender.ts';
 import { isValidGtin } from '../../domain/barcode.ts';
 import { parseMoneyInput } from '../../domain/money.ts';
@@ -176,18 +176,7 @@ export function createCheckoutModel(deps: {
     const existing = cart.find((line) => line.sku === product.sku);
     const next = existing
       ? cart.map((line) => (line === existing ? { ...line, quantity: Math.min(MAX_LINE_QUANTITY, line.quantity + 1) } : line))
-      : [
-          ...cart,
-          {
-            sku: product.sku,
-            name: product.name,
-            quantity: 1,
-            unitPrice: product.price,
-            taxCategory: product.taxCategory,
-            category: product.category,
-            priceVersion: product.priceVersion,
-          },
-        ];
+      : [...cart, cartLineFor(product, 1)];
     batch(() => {
       searchResults.value = [];
       notice.value = null;

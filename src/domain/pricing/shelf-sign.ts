@@ -1,3 +1,4 @@
+import { cartLineFor, type PricedProduct } from '../cart-line.ts';
 import type { Minor } from '../money.ts';
 import { priceSale } from './price-sale.ts';
 import { promotionsForProduct, type PromotionBook } from './promotion-book.ts';
@@ -5,7 +6,7 @@ import type { PromotionKind } from './promotion.ts';
 import type { TaxConfig } from './tax.ts';
 
 /** What a shelf sign needs to know of a product. */
-export type SignProduct = { sku: string; name: string; price: Minor; taxCategory: string; category: string; priceVersion: number };
+export type SignProduct = PricedProduct;
 
 export type ShelfSign = {
   sku: string;
@@ -25,7 +26,7 @@ export type ShelfSign = {
  * price; they are listed as offers.
  */
 export function shelfSign(product: SignProduct, book: PromotionBook, taxConfig: TaxConfig, at: number): ShelfSign {
-  const one = priceSale([{ ...product, quantity: 1, unitPrice: product.price }], book, taxConfig, { at });
+  const one = priceSale([cartLineFor(product, 1)], book, taxConfig, { at });
   const offers = promotionsForProduct(book, product.sku, product.category, at)
     .filter((promotion) => promotion.coupon === null && promotion.kind !== 'staff')
     .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : 1))

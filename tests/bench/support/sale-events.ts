@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../../../src/server/sha256.ts';
 import { createPromotionBook, priceSale } from '../../../src/domain/pricing/index.ts';
-import type { CartLine } from '../../../src/domain/cart-line.ts';
+import { cartLineFor, type CartLine } from '../../../src/domain/cart-line.ts';
 import { appendToChain, GENESIS_HASH, type ChainHead, type StoreEvent } from '../../../src/domain/events.ts';
 import { hlcTick, type Hlc } from '../../../src/domain/hlc.ts';
 import { completedSalePayload, formatReceiptNumber } from '../../../src/domain/sale.ts';
@@ -18,15 +18,7 @@ export function sample<T>(items: readonly T[], count: number, random: () => numb
   return [...picked].map((i) => items[i]!);
 }
 
-const lineOf = (product: ProductRecord): CartLine => ({
-  sku: product.sku,
-  name: product.name,
-  quantity: 1,
-  unitPrice: product.price,
-  taxCategory: product.taxCategory,
-  category: product.category,
-  priceVersion: product.priceVersion,
-});
+const lineOf = (product: ProductRecord): CartLine => cartLineFor(product, 1);
 
 /**
  * `count` chained `sale.completed` events of one device, built the way the till

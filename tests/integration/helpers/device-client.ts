@@ -3,7 +3,7 @@ import { sha256Hex } from '../../../src/server/sha256.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPromotionBook, priceSale } from '../../../src/domain/pricing/index.ts';
-import type { CartLine } from '../../../src/domain/cart-line.ts';
+import { cartLineFor, type CartLine } from '../../../src/domain/cart-line.ts';
 import { cashTender } from '../../../src/domain/tender.ts';
 import { appendToChain, GENESIS_HASH, type ChainHead, type StoreEvent } from '../../../src/domain/events.ts';
 import { hlcTick, type Hlc } from '../../../src/domain/hlc.ts';
@@ -203,15 +203,7 @@ export class SaleChain {
     const chosen = new Map<string, CartLine>();
     while (chosen.size < count) {
       const product = this.slice.products[Math.floor(this.random() * this.slice.products.length)]!;
-      chosen.set(product.sku, {
-        sku: product.sku,
-        name: product.name,
-        quantity: 1 + Math.floor(this.random() * 3),
-        unitPrice: product.price,
-        taxCategory: product.taxCategory,
-        category: product.category,
-        priceVersion: product.priceVersion,
-      });
+      chosen.set(product.sku, cartLineFor(product, 1 + Math.floor(this.random() * 3)));
     }
     return [...chosen.values()];
   }

@@ -1,5 +1,5 @@
 import { liveQuery } from 'dexie';
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { StoresideDb } from '../local/db.ts';
 import { CheckoutScreen } from './checkout/checkout-screen.tsx';
 import { createCheckoutModel } from './checkout/checkout-model.ts';
@@ -12,6 +12,7 @@ import type { SyncModel } from './sync-model.ts';
 const loadEnrollScreen = () => import('./enroll/enroll-screen.tsx');
 const loadLoginScreen = () => import('./login/login-screen.tsx');
 const loadSignageScreen = () => import('./signage/signage-screen.tsx');
+const loadConflictsPanel = () => import('./conflicts/conflicts-panel.tsx');
 
 /** What the address asks for: the till, or shelf signs (/signage?sku=… or ?category=…). */
 export type Route = { kind: 'till' } | { kind: 'signage'; search: string };
@@ -28,6 +29,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
         <span class="brand">Storeside</span>
         {store && <span class="store-name">{store.name}</span>}
         <span class="spacer" />
+        {staff?.role === 'manager' && <ConflictsButton db={db} />}
         {staff && (
           <span class="staff">
             {staff.name}
@@ -73,6 +75,24 @@ function Checkout({ db, pricing, session, sync }: Omit<Props, 'route'>) {
     return () => subscription.unsubscribe();
   }, [db, model]);
   return <CheckoutScreen model={model} />;
+}
+
+/** For managers: how many conflicts wait in this store, and the list behind it. */
+function ConflictsButton({ db }: { db: StoresideDb }) {
+  const [open, setOpen] = useState(0);
+  const [showing, setShowing] = useState(false);
+  useEffect(() => {
+    const subscription = liveQuery(() => db.conflicts.filter((c) => c.task.status === 'open').count()).subscribe({ next: setOpen, error: () => setOpen(0) });
+    return () => subscription.unsubscribe();
+  }, [db]);
+  return (
+    <>
+      <button type="button" class={open > 0 ? 'link conflicts-link warning' : 'link conflicts-link'} onClick={() => setShowing(true)}>
+        Conflicts ({open})
+      </button>
+      {showing && <LazyView load={loadConflictsPanel} render={({ ConflictsPanel }) => <ConflictsPanel db={db} onClose={() => setShowing(false)} />} />}
+    </>
+  );
 }
 
 function Bootstrapping({ session }: { session: SessionModel }) {

@@ -2,7 +2,7 @@ import Dexie, { type Table } from 'dexie';
 import type { Hlc } from '../domain/hlc.ts';
 import type { ChainHead, StoreEvent } from '../domain/events.ts';
 import type { Promotion } from '../domain/pricing/index.ts';
-import type { ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
+import type { ConflictRecord, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
 import type { LocalSale } from './local-sale.ts';
 
 /** A product as the device stores it: the synced record plus its search words. */
@@ -40,6 +40,7 @@ export class StoresideDb extends Dexie {
   staff!: Table<StaffRecord, string>;
   stores!: Table<StoreRecord, string>;
   promotions!: Table<Promotion, string>;
+  conflicts!: Table<ConflictRecord, string>;
   sales!: Table<LocalSale, string>;
   /** the event journal: the outbox is the events with seq > ackedSeq */
   journal!: Table<StoreEvent, number>;
@@ -58,7 +59,7 @@ export class StoresideDb extends Dexie {
     });
     // v2: promotions sync down (the pricing worker indexes them); signs list a category's products;
     // a till finds the single-use coupons it has spent.
-    this.version(2).stores({ promotions: 'id', products: 'sku, barcode, *words, category', sales: 'id, receiptNumber, completedAt, *redeemedCoupons' });
+    this.version(2).stores({ promotions: 'id', products: 'sku, barcode, *words, category', sales: 'id, receiptNumber, completedAt, *redeemedCoupons', conflicts: 'id' });
   }
 
   async getMeta<K extends MetaKey>(key: K): Promise<MetaValues[K] | undefined> {

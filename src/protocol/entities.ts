@@ -71,7 +71,28 @@ export const StaffRecordSchema = v.object({
   pinIterations: v.pipe(v.number(), v.integer(), v.minValue(1)),
 });
 
+/**
+ * A conflict the server settled, with the rule that settled it and the task it
+ * left for the store: e.g. two tills sold the last unit while apart; the sale
+ * later by HLC is the one oversold, and someone must substitute, backorder or
+ * refund (DESIGN.md "Conflicts").
+ */
+export const ConflictRecordSchema = v.object({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  kind: v.picklist(['oversell']),
+  rule: v.string(),
+  saleId: id,
+  receiptNumber: v.string(),
+  sku: id,
+  quantity: v.pipe(count, v.minValue(1)),
+  /** the sale's HLC: what the rule compared */
+  hlc: v.string(),
+  detectedAt: count,
+  task: v.object({ actions: v.array(v.picklist(['substitute', 'backorder', 'refund'])), status: v.picklist(['open', 'done']) }),
+});
+
 export type StoreRecord = v.InferOutput<typeof StoreRecordSchema>;
+export type ConflictRecord = v.InferOutput<typeof ConflictRecordSchema>;
 export type ProductRecord = v.InferOutput<typeof ProductRecordSchema>;
 export type StockRecord = v.InferOutput<typeof StockRecordSchema>;
 export type StaffRecord = v.InferOutput<typeof StaffRecordSchema>;
@@ -82,6 +103,7 @@ export type EntityRecords = {
   product: ProductRecord;
   stock: StockRecord;
   promotion: Promotion;
+  conflict: ConflictRecord;
 };
 export type EntityName = keyof EntityRecords;
 
@@ -91,4 +113,5 @@ export const ENTITY_SCHEMAS = {
   product: ProductRecordSchema,
   stock: StockRecordSchema,
   promotion: SyncedPromotionSchema,
+  conflict: ConflictRecordSchema,
 } as const;

@@ -3,7 +3,7 @@
  *
  * History:
  *   1 — walking skeleton: enroll, snapshot, pull, push of `sale.completed`.
- *   2 — the slice carries promotions; pushes may report the device's queue and
+ *   2 — the slice carries promotions and settled conflicts; pushes may report the device's queue and
  *       clock; sales are payload version 2; the change stream. A version-1 device
  *       is sent no promotions (it could not read them) and may push version-1 sales.
  *
@@ -16,5 +16,5 @@ export const PROTOCOL_HEADER = 'x-storeside-protocol';
 
 /** The slice's entities a device speaking `protocol` can read. */
 export function readsEntity(protocol: number, entity: string): boolean {
-  return entity !== 'promotion' || protocol >= 2;
+  return (entity !== 'promotion' && entity !== 'conflict') || protocol >= 2;
 }

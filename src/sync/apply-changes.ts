@@ -5,7 +5,7 @@ import { describeIssues } from '../protocol/describe-issues.ts';
 import { ENTITY_SCHEMAS, type EntityName, type EntityRecords } from '../protocol/entities.ts';
 import type { Change } from '../protocol/messages.ts';
 
-export const TABLE_OF_ENTITY = { product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores' } as const satisfies Record<EntityName, string>;
+export const TABLE_OF_ENTITY = { conflict: 'conflicts', product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores' } as const satisfies Record<EntityName, string>;
 
 /** Pulled changes grouped by entity, every record checked against its schema. */
 export type SliceChanges = {
@@ -20,8 +20,8 @@ export type SliceChanges = {
  */
 export function readChanges(changes: readonly Change[]): { ok: true; changes: SliceChanges } | { ok: false; message: string } {
   const read: SliceChanges = {
-    puts: { product: [], promotion: [], stock: [], staff: [], store: [] },
-    deletes: { product: [], promotion: [], stock: [], staff: [], store: [] },
+    puts: { conflict: [], product: [], promotion: [], stock: [], staff: [], store: [] },
+    deletes: { conflict: [], product: [], promotion: [], stock: [], staff: [], store: [] },
   };
   for (const change of changes) {
     if (change.op === 'delete') {
@@ -52,11 +52,13 @@ export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChan
   await db.staff.bulkPut(puts.staff);
   await db.stores.bulkPut(puts.store);
   await db.promotions.bulkPut(puts.promotion);
+  await db.conflicts.bulkPut(puts.conflict);
   await db.products.bulkDelete(deletes.product);
   await db.stock.bulkDelete(deletes.stock);
   await db.staff.bulkDelete(deletes.staff);
   await db.stores.bulkDelete(deletes.store);
   await db.promotions.bulkDelete(deletes.promotion);
+  await db.conflicts.bulkDelete(deletes.conflict);
 }
 
 async function unsentQuantities(db: StoresideDb): Promise<Map<string, number>> {

@@ -18,6 +18,7 @@ describe('two tills of one store', () => {
   let server: ServerProcess;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
+  const contextOf = new Map<string, BrowserContext>();
 
   beforeAll(async () => {
     server = await startServer({ demoProducts: 300, env: { DIST_DIR: resolve('dist') } });
@@ -31,6 +32,7 @@ describe('two tills of one store', () => {
 
   async function till(code: string, staff: { name: string; pin: string }) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contextOf.set(code, context);
     contexts.push(context);
     const page = await context.newPage();
     const t = new Till(page);
@@ -74,5 +76,58 @@ describe('two tills of one store', () => {
     console.log(`the other till showed the new stock ${Math.round(performance.now() - soldAt)} ms after "Complete" was tapped`);
     await seller.page.getByRole('dialog', { name: 'Sale complete' }).waitFor();
     await expect.poll(() => level.textContent()).toContain(`${onHand - 2} in stock`);
+  });
+
+  it('both sell the last units while cut off; back online, a manager sees the later sale charged with the oversell, and why', async () => {
+    const credentials = JSON.parse(readFileSync(join(server.dataDir, 'demo-credentials.json'), 'utf8')) as Credentials;
+    const austin = credentials.stores.find((s) => s.id === AUSTIN)!;
+    const manager = austin.staff.find((m) => m.role === 'manager')!;
+    const associate = austin.staff.find((m) => m.role === 'associate')!;
+    const db = new Database(join(server.dataDir, 'storeside.db'), { readonly: true, fileMustExist: true });
+    const level = db.prepare(`SELECT sku, on_hand AS onHand FROM stock WHERE store_id = ? AND on_hand BETWEEN 1 AND 3 ORDER BY sku LIMIT 1`).get(AUSTIN) as { sku: string; onHand: number };
+    const product = JSON.parse((db.prepare(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'product' AND key = ?`).get(AUSTIN, level.sku) as { value: string }).value) as ProductRecord;
+    db.close();
+
+    const first = await till(austin.enrollmentCodes.tablet[2]!, manager);
+    const second = await till(austin.enrollmentCodes.tablet[3]!, associate);
+    for (const t of [first, second]) await t.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    const cutOff = async (code: string, offline: boolean) => {
+      const context = contextOf.get(code)!;
+      if (offline) await context.route('**/api/**', (route) => route.abort('internetdisconnected'));
+      else await context.unroute('**/api/**');
+      await context.setOffline(offline);
+    };
+    await cutOff(austin.enrollmentCodes.tablet[2]!, true);
+    await cutOff(austin.enrollmentCodes.tablet[3]!, true);
+
+    // Each till sells every unit it believes is on the shelf, the first till before the second.
+    for (const t of [first, second]) {
+      for (let unit = 0; unit < level.onHand; unit++) await t.scan(product.barcode);
+      await t.expectLineCount(1);
+      const { receiptNumber } = await t.payCashAndComplete('9999');
+      expect(receiptNumber).toBeTruthy();
+      await t.page.waitForTimeout(50);
+    }
+    const laterReceipt = await second.page.evaluate(async () => {
+      const open = indexedDB.open('storeside');
+      const idb = await new Promise<IDBDatabase>((resolve) => (open.onsuccess = () => resolve(open.result)));
+      const sales = await new Promise<{ receiptNumber: string }[]>((resolve) => {
+        const request = idb.transaction('sales').objectStore('sales').getAll();
+        request.onsuccess = () => resolve(request.result);
+      });
+      return sales[0]!.receiptNumber;
+    });
+
+    await cutOff(austin.enrollmentCodes.tablet[2]!, false);
+    await cutOff(austin.enrollmentCodes.tablet[3]!, false);
+    await expect.poll(() => first.pendingCount(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => second.pendingCount(), { timeout: 30_000 }).toBe(0);
+
+    const conflicts = first.page.getByRole('button', { name: /^Conflicts \(/ });
+    await expect.poll(() => conflicts.textContent(), { timeout: 10_000 }).toBe('Conflicts (1)');
+    await conflicts.click();
+    const panel = first.page.getByRole('dialog', { name: 'Open conflicts' });
+    await expect.poll(() => panel.textContent()).toContain(`Oversold: ${level.onHand} × ${level.sku} on sale ${laterReceipt}`);
+    await expect.poll(() => panel.textContent()).toContain('Rule: the sale made first keeps the unit');
   });
 });

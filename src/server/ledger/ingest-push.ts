@@ -1,6 +1,7 @@
 import { canonicalEvent, type StoreEvent } from '../../domain/events.ts';
 import type { DeviceReport, PushResult } from '../../protocol/messages.ts';
 import { sha256Hex } from '../sha256.ts';
+import { settleOversell } from '../conflicts/oversell.ts';
 import { applySale, type StockDeltas } from './apply-sale.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
@@ -71,7 +72,11 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
     headHash = hash;
   }
   if (stockDeltas.size > 0) {
-    for (const sku of await tx.adjustStock(device.storeId, stockDeltas)) {
+    const { unknown, onHand } = await tx.adjustStock(device.storeId, stockDeltas);
+    for (const [sku, level] of onHand) {
+      if (level < 0 && (stockDeltas.get(sku) ?? 0) < 0) await settleOversell(tx, device.storeId, sku, level, now);
+    }
+    for (const sku of unknown) {
       if (stockDeltas.get(sku) === 0) continue; // only republished, nothing sold
       const detail = `sold ${-stockDeltas.get(sku)!} of ${sku}, which store ${device.storeId} does not stock; its count was not changed`;
       await tx.raiseAlarm({ kind: 'unknown_sku', storeId: device.storeId, deviceId, seq: null, detail, at: now });

@@ -1,5 +1,5 @@
 import type { PromotionBook, TaxConfig } from '../../domain/pricing/index.ts';
-import type { StoreRecord } from '../../protocol/entities.ts';
+import type { ConflictRecord, StoreRecord } from '../../protocol/entities.ts';
 
 /** What a product was at one price version: its price and the categories promotions and tax read. */
 export type CatalogueEntry = { price: number; category: string; taxCategory: string };
@@ -97,6 +97,10 @@ export interface LedgerTx {
    * Adds each delta to a store's on-hand counts and publishes the new levels to
    * its devices. Returns the SKUs the store keeps no stock of, which are left alone.
    */
-  adjustStock(storeId: string, deltas: ReadonlyMap<string, number>): Promise<string[]>;
+  adjustStock(storeId: string, deltas: ReadonlyMap<string, number>): Promise<{ unknown: string[]; onHand: Map<string, number> }>;
+  /** The store's sale lines of a SKU, latest by HLC first, with the units already found oversold on each. */
+  salesOfSku(storeId: string, sku: string): Promise<{ saleId: string; receiptNumber: string; hlc: string; quantity: number; oversold: number }[]>;
+  /** Records a settled conflict and publishes it to the store's devices. */
+  recordConflict(storeId: string, conflict: ConflictRecord): Promise<void>;
   raiseAlarm(alarm: Alarm): Promise<void>;
 }

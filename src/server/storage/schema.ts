@@ -132,6 +132,19 @@ CREATE TABLE IF NOT EXISTS tax_configs (
   PRIMARY KEY (store_id, version)
 );
 
+-- Conflicts the server settled (src/server/conflicts), each with its rule and the
+-- task it leaves; published to the store's devices as 'conflict' records.
+CREATE TABLE IF NOT EXISTS conflicts (
+  id TEXT PRIMARY KEY,
+  store_id TEXT NOT NULL REFERENCES stores(id),
+  kind TEXT NOT NULL,
+  sale_id TEXT NOT NULL,
+  sku TEXT NOT NULL,
+  quantity INTEGER NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS conflicts_by_sku ON conflicts (store_id, kind, sku);
+
 -- A single-use coupon code belongs to the first sale that books it.
 CREATE TABLE IF NOT EXISTS coupon_redemptions (
   code TEXT PRIMARY KEY,

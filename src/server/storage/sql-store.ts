@@ -281,6 +281,7 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     },
     async adjustStock(storeId, deltas) {
       const unknown: string[] = [];
+      const onHand = new Map<string, number>();
       for (const [sku, delta] of deltas) {
         const level = await tx.get<{ on_hand: number; aisle: string; bin: string }>(
           `UPDATE stock SET on_hand = on_hand + ? WHERE store_id = ? AND sku = ? RETURNING on_hand, aisle, bin`,
@@ -291,9 +292,33 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
           continue;
         }
         const record = { sku, onHand: Number(level.on_hand), aisle: level.aisle, bin: level.bin };
+        onHand.set(sku, record.onHand);
         await putSyncRow(tx, versions, storeId, 'stock', sku, JSON.stringify(record));
       }
-      return unknown;
+      return { unknown, onHand };
+    },
+    async salesOfSku(storeId, sku) {
+      const rows = await tx.all<{ sale_id: string; receipt_number: string; hlc: string; quantity: number; oversold: number }>(
+        `SELECT s.id AS sale_id, s.receipt_number, s.hlc, SUM(l.quantity) AS quantity,
+                (SELECT COALESCE(SUM(c.quantity), 0) FROM conflicts c WHERE c.sale_id = s.id AND c.sku = ? AND c.kind = 'oversell') AS oversold
+         FROM sale_lines l JOIN sales s ON s.id = l.sale_id
+         WHERE s.store_id = ? AND l.sku = ? GROUP BY s.id, s.receipt_number, s.hlc ORDER BY s.hlc DESC`,
+        [sku, storeId, sku],
+      );
+      return rows.map((row) => ({ saleId: row.sale_id, receiptNumber: row.receipt_number, hlc: row.hlc, quantity: Number(row.quantity), oversold: Number(row.oversold) }));
+    },
+    async recordConflict(storeId, conflict) {
+      const record = JSON.stringify(conflict);
+      await tx.run(`INSERT INTO conflicts (id, store_id, kind, sale_id, sku, quantity, record) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+        conflict.id,
+        storeId,
+        conflict.kind,
+        conflict.saleId,
+        conflict.sku,
+        conflict.quantity,
+        record,
+      ]);
+      await putSyncRow(tx, versions, storeId, 'conflict', conflict.id, record);
     },
     async raiseAlarm(alarm) {
       await tx.run(`INSERT INTO alarms (kind, store_id, device_id, seq, detail, body, at) VALUES (?, ?, ?, ?, ?, ?, ?)`, [

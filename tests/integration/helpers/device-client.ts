@@ -157,6 +157,8 @@ export type SaleOptions = {
   prev?: string;
   /** The event id instead of a fresh UUIDv7. */
   id?: string;
+  /** The device's wall clock when the sale completes (it still never runs backwards). */
+  at?: number;
 };
 
 /**
@@ -211,7 +213,7 @@ export class SaleChain {
   /** The next sale of this device, appended to the chain. */
   next(options: SaleOptions = {}): StoreEvent {
     const { store } = this.slice;
-    this.clock += 1 + Math.floor(this.random() * 5000);
+    this.clock = Math.max(this.clock + 1, options.at ?? this.clock + 1 + Math.floor(this.random() * 5000));
     const now = this.clock;
     this.hlc = hlcTick(this.hlc, now);
     this.receiptCounter += 1;

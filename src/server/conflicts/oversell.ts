@@ -1,0 +1,42 @@
+import type { ConflictRecord } from '../../protocol/entities.ts';
+import type { LedgerTx } from '../ledger/ledger-tx.ts';
+
+export const OVERSELL_RULE = 'the sale made first keeps the unit and the one made later is oversold, ordered by the tills’ hybrid logical clocks';
+
+/**
+ * Inventory conflict (DESIGN.md "Conflicts"): stock is counters, never
+ * overwritten, so two tills that sold the last unit while apart leave the count
+ * below zero. The units below zero are charged to the store's latest sales of
+ * the SKU by HLC — whatever order their pushes arrived in — each becoming an
+ * `oversell` conflict with a task for the store: substitute, backorder or
+ * refund. Units already charged stay charged; only what is newly below zero is.
+ */
+export async function settleOversell(tx: LedgerTx, storeId: string, sku: string, onHand: number, now: number): Promise<ConflictRecord[]> {
+  if (onHand >= 0) return [];
+  const sales = await tx.salesOfSku(storeId, sku);
+  const charged = sales.reduce((sum, sale) => sum + sale.oversold, 0);
+  let uncharged = -onHand - charged;
+  const settled: ConflictRecord[] = [];
+  for (const sale of sales) {
+    if (uncharged <= 0) break;
+    const quantity = Math.min(uncharged, sale.quantity - sale.oversold);
+    if (quantity <= 0) continue;
+    const conflict: ConflictRecord = {
+      // Named by what it charges, so the same units can never be charged twice under two names.
+      id: `oversell/${sale.saleId}/${sku}/${sale.oversold + quantity}`,
+      kind: 'oversell',
+      rule: OVERSELL_RULE,
+      saleId: sale.saleId,
+      receiptNumber: sale.receiptNumber,
+      sku,
+      quantity,
+      hlc: sale.hlc,
+      detectedAt: now,
+      task: { actions: ['substitute', 'backorder', 'refund'], status: 'open' },
+    };
+    await tx.recordConflict(storeId, conflict);
+    settled.push(conflict);
+    uncharged -= quantity;
+  }
+  return settled;
+}

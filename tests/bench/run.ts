@@ -63,7 +63,11 @@ type Ingester = { label: string; ingest: (batch: StoreEvent[], index: number) =>
 
 async function benchPushIngest(): Promise<BenchRow[]> {
   progress(`push ingest: building ${PUSH_EVENTS.toLocaleString()} sale events on a ${PUSH_PRODUCTS.toLocaleString()}-product store`);
-  const oneStore = buildOneStoreSeed(PUSH_PRODUCTS);
+  const seeded = buildOneStoreSeed(PUSH_PRODUCTS);
+  // Enough on the shelves for the 60,000 units sold here, as a store's stock covers a day's sales:
+  // the demo's counts would run most SKUs below zero and make every later line an oversell conflict.
+  const stock = seeded.slice.stock.map((level) => ({ ...level, onHand: level.onHand + 1_000 }));
+  const oneStore = { ...seeded, slice: { ...seeded.slice, stock }, seed: { ...seeded.seed, stores: [{ ...seeded.slice, stock }] } };
   const deviceId = newUuid();
   const staffId = oneStore.credentials.staff.find((m) => m.role === 'associate')!.id;
   const events = saleEvents(oneStore.slice, deviceId, staffId, PUSH_EVENTS);

@@ -1,6 +1,8 @@
 import type { ConflictRecord } from '../../protocol/entities.ts';
 import type { LedgerTx } from '../ledger/ledger-tx.ts';
 
+const SALES_PAGE = 20;
+
 export const OVERSELL_RULE = 'the sale made first keeps the unit and the one made later is oversold, ordered by the tills’ hybrid logical clocks';
 
 /**
@@ -13,30 +15,33 @@ export const OVERSELL_RULE = 'the sale made first keeps the unit and the one mad
  */
 export async function settleOversell(tx: LedgerTx, storeId: string, sku: string, onHand: number, now: number): Promise<ConflictRecord[]> {
   if (onHand >= 0) return [];
-  const sales = await tx.salesOfSku(storeId, sku);
-  const charged = sales.reduce((sum, sale) => sum + sale.oversold, 0);
-  let uncharged = -onHand - charged;
+  let uncharged = -onHand - (await tx.oversoldUnits(storeId, sku));
   const settled: ConflictRecord[] = [];
-  for (const sale of sales) {
-    if (uncharged <= 0) break;
-    const quantity = Math.min(uncharged, sale.quantity - sale.oversold);
-    if (quantity <= 0) continue;
-    const conflict: ConflictRecord = {
-      // Named by what it charges, so the same units can never be charged twice under two names.
-      id: `oversell/${sale.saleId}/${sku}/${sale.oversold + quantity}`,
-      kind: 'oversell',
-      rule: OVERSELL_RULE,
-      saleId: sale.saleId,
-      receiptNumber: sale.receiptNumber,
-      sku,
-      quantity,
-      hlc: sale.hlc,
-      detectedAt: now,
-      task: { actions: ['substitute', 'backorder', 'refund'], status: 'open' },
-    };
-    await tx.recordConflict(storeId, conflict);
-    settled.push(conflict);
-    uncharged -= quantity;
+  // Newly oversold units are few and go to the latest sales: read those, a page at a time.
+  for (let offset = 0; uncharged > 0; offset += SALES_PAGE) {
+    const sales = await tx.salesOfSku(storeId, sku, offset, SALES_PAGE);
+    if (sales.length === 0) break;
+    for (const sale of sales) {
+      if (uncharged <= 0) break;
+      const quantity = Math.min(uncharged, sale.quantity - sale.oversold);
+      if (quantity <= 0) continue;
+      const conflict: ConflictRecord = {
+        // Named by what it charges, so the same units can never be charged twice under two names.
+        id: `oversell/${sale.saleId}/${sku}/${sale.oversold + quantity}`,
+        kind: 'oversell',
+        rule: OVERSELL_RULE,
+        saleId: sale.saleId,
+        receiptNumber: sale.receiptNumber,
+        sku,
+        quantity,
+        hlc: sale.hlc,
+        detectedAt: now,
+        task: { actions: ['substitute', 'backorder', 'refund'], status: 'open' },
+      };
+      await tx.recordConflict(storeId, conflict);
+      settled.push(conflict);
+      uncharged -= quantity;
+    }
   }
   return settled;
 }

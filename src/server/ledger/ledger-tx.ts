@@ -98,8 +98,10 @@ export interface LedgerTx {
    * its devices. Returns the SKUs the store keeps no stock of, which are left alone.
    */
   adjustStock(storeId: string, deltas: ReadonlyMap<string, number>): Promise<{ unknown: string[]; onHand: Map<string, number> }>;
-  /** The store's sale lines of a SKU, latest by HLC first, with the units already found oversold on each. */
-  salesOfSku(storeId: string, sku: string): Promise<{ saleId: string; receiptNumber: string; hlc: string; quantity: number; oversold: number }[]>;
+  /** Units of a SKU already charged as oversold in a store. */
+  oversoldUnits(storeId: string, sku: string): Promise<number>;
+  /** The store's sales of a SKU, latest by HLC first, `limit` at a time from `offset`, with the units already charged as oversold on each. */
+  salesOfSku(storeId: string, sku: string, offset: number, limit: number): Promise<{ saleId: string; receiptNumber: string; hlc: string; quantity: number; oversold: number }[]>;
   /** Records a settled conflict and publishes it to the store's devices. */
   recordConflict(storeId: string, conflict: ConflictRecord): Promise<void>;
   raiseAlarm(alarm: Alarm): Promise<void>;

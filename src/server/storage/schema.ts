@@ -75,6 +75,9 @@ CREATE INDEX IF NOT EXISTS sales_by_store ON sales (store_id, hlc);
 CREATE TABLE IF NOT EXISTS sale_lines (
   sale_id TEXT NOT NULL REFERENCES sales(id),
   line_no INTEGER NOT NULL,
+  -- the sale's store and HLC again, so a SKU's latest sales are one index range
+  store_id TEXT NOT NULL,
+  hlc TEXT NOT NULL,
   sku TEXT NOT NULL,
   name TEXT NOT NULL,
   quantity INTEGER NOT NULL,
@@ -85,6 +88,8 @@ CREATE TABLE IF NOT EXISTS sale_lines (
   tax BIGINT NOT NULL,
   PRIMARY KEY (sale_id, line_no)
 );
+-- A store's sales of a SKU, latest first: the oversell rule reads the newest few.
+CREATE INDEX IF NOT EXISTS sale_lines_by_sku ON sale_lines (store_id, sku, hlc);
 
 -- Each discount of a sale and what gave it: a promotion (at a revision, maybe
 -- through a coupon) or a manager (who approved it).
@@ -144,6 +149,7 @@ CREATE TABLE IF NOT EXISTS conflicts (
   record TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS conflicts_by_sku ON conflicts (store_id, kind, sku);
+CREATE INDEX IF NOT EXISTS conflicts_by_sale ON conflicts (sale_id, sku);
 
 -- A single-use coupon code belongs to the first sale that books it.
 CREATE TABLE IF NOT EXISTS coupon_redemptions (

@@ -219,8 +219,21 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
       if (booked.changes === 0) return false;
       // One multi-row statement for all lines: a sale's lines cost one round trip, not one each.
       await tx.run(
-        `INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, unit_price, tax_category, line_total, discount, tax) VALUES ${placeholders(lines.length, 10)}`,
-        lines.flatMap((line) => [sale.id, line.lineNo, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.discount, line.tax]),
+        `INSERT INTO sale_lines (sale_id, line_no, store_id, hlc, sku, name, quantity, unit_price, tax_category, line_total, discount, tax) VALUES ${placeholders(lines.length, 12)}`,
+        lines.flatMap((line) => [
+          sale.id,
+          line.lineNo,
+          sale.storeId,
+          sale.hlc,
+          line.sku,
+          line.name,
+          line.quantity,
+          line.unitPrice,
+          line.taxCategory,
+          line.lineTotal,
+          line.discount,
+          line.tax,
+        ]),
       );
       if (discounts.length > 0) {
         await tx.run(
@@ -297,13 +310,19 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
       }
       return { unknown, onHand };
     },
-    async salesOfSku(storeId, sku) {
+    async oversoldUnits(storeId, sku) {
+      const row = await tx.get<{ units: number }>(`SELECT COALESCE(SUM(quantity), 0) AS units FROM conflicts WHERE store_id = ? AND kind = 'oversell' AND sku = ?`, [storeId, sku]);
+      return Number(row?.units ?? 0);
+    },
+    async salesOfSku(storeId, sku, offset, limit) {
+      // From the SKU's own index range, not from the store's sales: a rarely sold SKU must not scan all history.
       const rows = await tx.all<{ sale_id: string; receipt_number: string; hlc: string; quantity: number; oversold: number }>(
-        `SELECT s.id AS sale_id, s.receipt_number, s.hlc, SUM(l.quantity) AS quantity,
-                (SELECT COALESCE(SUM(c.quantity), 0) FROM conflicts c WHERE c.sale_id = s.id AND c.sku = ? AND c.kind = 'oversell') AS oversold
-         FROM sale_lines l JOIN sales s ON s.id = l.sale_id
-         WHERE s.store_id = ? AND l.sku = ? GROUP BY s.id, s.receipt_number, s.hlc ORDER BY s.hlc DESC`,
-        [sku, storeId, sku],
+        `SELECT l.sale_id, l.hlc, SUM(l.quantity) AS quantity,
+                (SELECT s.receipt_number FROM sales s WHERE s.id = l.sale_id) AS receipt_number,
+                (SELECT COALESCE(SUM(c.quantity), 0) FROM conflicts c WHERE c.sale_id = l.sale_id AND c.sku = l.sku AND c.kind = 'oversell') AS oversold
+         FROM sale_lines l WHERE l.store_id = ? AND l.sku = ?
+         GROUP BY l.sale_id, l.hlc, l.sku ORDER BY l.hlc DESC LIMIT ? OFFSET ?`,
+        [storeId, sku, limit, offset],
       );
       return rows.map((row) => ({ saleId: row.sale_id, receiptNumber: row.receipt_number, hlc: row.hlc, quantity: Number(row.quantity), oversold: Number(row.oversold) }));
     },

@@ -42,7 +42,9 @@ export function openRawLedger(file: string): RawLedger {
                           promotions_revision, tax_config_version, tax_exemption_certificate, completed_at, hlc)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    line: db.prepare(`INSERT INTO sale_lines (sale_id, line_no, sku, name, quantity, unit_price, tax_category, line_total, discount, tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+    line: db.prepare(
+      `INSERT INTO sale_lines (sale_id, line_no, store_id, hlc, sku, name, quantity, unit_price, tax_category, line_total, discount, tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
     tender: db.prepare(`INSERT INTO tenders (sale_id, tender_no, kind, amount, tendered, change_given) VALUES (?, ?, ?, ?, ?, ?)`),
     stock: db.prepare(`UPDATE stock SET on_hand = on_hand + ? WHERE store_id = ? AND sku = ?`),
     syncRow: db.prepare(
@@ -88,7 +90,7 @@ export function openRawLedger(file: string): RawLedger {
         event.hlc,
       ]);
       sale.lines.forEach((line, i) =>
-        p.lines.push([sale.saleId, i + 1, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.discount, line.tax]),
+        p.lines.push([sale.saleId, i + 1, event.storeId, event.hlc, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.discount, line.tax]),
       );
       sale.tenders.forEach((tender, i) => p.tenders.push([sale.saleId, i + 1, tender.kind, tender.amount, tender.tendered, tender.change]));
       for (const line of sale.lines) {

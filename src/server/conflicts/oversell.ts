@@ -2,6 +2,12 @@ import type { ConflictRecord } from '../../protocol/entities.ts';
 import type { LedgerTx } from '../ledger/ledger-tx.ts';
 
 const SALES_PAGE = 20;
+/**
+ * How far back the rule looks. Units below zero that no recent sale can carry
+ * (a count that was wrong before these sales) are not anyone's oversell, and
+ * must not make every later push read the whole history again.
+ */
+const MAX_SALES_READ = 200;
 
 export const OVERSELL_RULE = 'the sale made first keeps the unit and the one made later is oversold, ordered by the tills’ hybrid logical clocks';
 
@@ -13,12 +19,11 @@ export const OVERSELL_RULE = 'the sale made first keeps the unit and the one mad
  * `oversell` conflict with a task for the store: substitute, backorder or
  * refund. Units already charged stay charged; only what is newly below zero is.
  */
-export async function settleOversell(tx: LedgerTx, storeId: string, sku: string, onHand: number, now: number): Promise<ConflictRecord[]> {
-  if (onHand >= 0) return [];
+export async function settleOversell(tx: LedgerTx, storeId: string, sku: string, onHand: number, now: number): Promise<void> {
+  if (onHand >= 0) return;
   let uncharged = -onHand - (await tx.oversoldUnits(storeId, sku));
-  const settled: ConflictRecord[] = [];
   // Newly oversold units are few and go to the latest sales: read those, a page at a time.
-  for (let offset = 0; uncharged > 0; offset += SALES_PAGE) {
+  for (let offset = 0; uncharged > 0 && offset < MAX_SALES_READ; offset += SALES_PAGE) {
     const sales = await tx.salesOfSku(storeId, sku, offset, SALES_PAGE);
     if (sales.length === 0) break;
     for (const sale of sales) {
@@ -39,9 +44,7 @@ export async function settleOversell(tx: LedgerTx, storeId: string, sku: string,
         task: { actions: ['substitute', 'backorder', 'refund'], status: 'open' },
       };
       await tx.recordConflict(storeId, conflict);
-      settled.push(conflict);
       uncharged -= quantity;
     }
   }
-  return settled;
 }

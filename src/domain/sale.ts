@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { SaleTotals } from './pricing/price-sale.ts';
+import { pricedLine, type SaleTotals } from './pricing/price-sale.ts';
 import { MAX_LINE_QUANTITY } from './cart-line.ts';
 
 /** Limits a sale line must meet; the synced catalogue is held to the same ones. */
@@ -220,22 +220,8 @@ export function completedSalePayload(sale: {
     saleId: sale.saleId,
     receiptNumber: sale.receiptNumber,
     currency: sale.currency,
-    lines: totals.lines.map((line) => ({
-      sku: line.sku,
-      name: line.name,
-      quantity: line.quantity,
-      unitPrice: line.unitPrice,
-      taxCategory: line.taxCategory,
-      category: line.category,
-      priceVersion: line.priceVersion,
-      lineTotal: line.lineTotal,
-      discount: line.discount,
-      net: line.net,
-      tax: line.tax,
-      paid: line.paid,
-      taxParts: line.taxParts,
-      discounts: line.discounts.map(({ discount, amount }) => ({ discount, amount })),
-    })),
+    // A priced line is a sale line field for field; pricedLine keeps just those fields.
+    lines: totals.lines.map((line) => pricedLine(line, { ...line, discounts: line.discounts.map(({ discount, amount }) => ({ discount, amount })) })),
     discounts: totals.discounts.map(({ source, label, amount }) => ({ source: { ...source }, label, amount })),
     subtotal: totals.subtotal,
     discountTotal: totals.discountTotal,

@@ -1,5 +1,5 @@
 import type { CartLine } from '../domain/cart-line.ts';
-import type { PricedLine, SaleTotals } from '../domain/pricing/index.ts';
+import { pricedLine, type PricedLine, type SaleTotals } from '../domain/pricing/index.ts';
 
 /**
  * Totals as they cross from the pricing worker to the page. Structured clone
@@ -47,14 +47,7 @@ export function decodeTotals(cart: readonly CartLine[], encoded: EncodedTotals):
   const rows = summary.taxBreakdown.length;
   const lines: PricedLine[] = cart.map((line, i) => {
     const at = i * NUMBERS_PER_LINE;
-    return {
-      sku: line.sku,
-      name: line.name,
-      quantity: line.quantity,
-      unitPrice: line.unitPrice,
-      taxCategory: line.taxCategory,
-      category: line.category,
-      priceVersion: line.priceVersion,
+    return pricedLine(line, {
       lineTotal: lineNumbers[at]!,
       discount: lineNumbers[at + 1]!,
       net: lineNumbers[at + 2]!,
@@ -62,7 +55,7 @@ export function decodeTotals(cart: readonly CartLine[], encoded: EncodedTotals):
       paid: lineNumbers[at + 4]!,
       taxParts: partsOf(taxParts, i * rows, rows),
       discounts: [],
-    };
+    });
   });
   for (let k = 0; k < lineDiscounts.length; k += 3) lines[lineDiscounts[k]!]!.discounts.push({ discount: lineDiscounts[k + 1]!, amount: lineDiscounts[k + 2]! });
   return { lines, ...summary };

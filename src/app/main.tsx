@@ -8,7 +8,7 @@ import { createSyncModel } from './sync-model.ts';
 import './styles.css';
 
 const db = new StoresideDb();
-const api = createApiClient({ baseUrl: location.origin, token: () => session.enrollment.value?.token });
+const api = createApiClient({ baseUrl: location.origin, token: () => session.enrollment.value?.token, journalHead: () => db.journalHeadSeq() });
 const sync = createSyncModel(db, api);
 const session = createSessionModel(db, api, () => sync.request());
 const pricing = createPricingClient();

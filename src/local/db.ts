@@ -1,6 +1,7 @@
 import Dexie, { type Table } from 'dexie';
 import type { Hlc } from '../domain/hlc.ts';
 import type { ChainHead, StoreEvent } from '../domain/events.ts';
+import type { JournalLostDetails } from '../protocol/messages.ts';
 import type { Promotion } from '../domain/pricing/index.ts';
 import type { ConflictRecord, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
 import type { LocalSale } from './local-sale.ts';
@@ -27,6 +28,8 @@ export type MetaValues = {
   cursor: number;
   /** when the context holding the sync lock last showed it is alive (sync-lock.ts) */
   syncHeartbeat: number;
+  /** the server found this device's journal behind its own record: local data was lost (sync/lost-journal.ts) */
+  journalLoss: JournalLostDetails & { noticedAt: number };
 };
 export type MetaKey = keyof MetaValues;
 export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];
@@ -60,6 +63,11 @@ export class StoresideDb extends Dexie {
     // v2: promotions sync down (the pricing worker indexes them); signs list a category's products;
     // a till finds the single-use coupons it has spent.
     this.version(2).stores({ promotions: 'id', products: 'sku, barcode, *words, category', sales: 'id, receiptNumber, completedAt, *redeemedCoupons', conflicts: 'id' });
+  }
+
+  /** The seq of the newest event in the journal (0 before the first), sent with each request. */
+  async journalHeadSeq(): Promise<number> {
+    return (await this.getMeta('chainHead'))?.seq ?? 0;
   }
 
   async getMeta<K extends MetaKey>(key: K): Promise<MetaValues[K] | undefined> {

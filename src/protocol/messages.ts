@@ -112,3 +112,21 @@ export const DevicesQuerySchema = v.strictObject({
 export const VariancesQuerySchema = v.strictObject({
   store: v.pipe(v.string(), v.minLength(1, 'name a store: ?store=<id>'), v.maxLength(64)),
 });
+
+export const AlarmsQuerySchema = v.strictObject({
+  store: v.pipe(v.string(), v.minLength(1, 'name a store: ?store=<id>'), v.maxLength(64)),
+});
+
+/**
+ * The `journal_lost` answer: the device's journal ends before what the server
+ * holds of it (its storage was wiped or restored from an old copy). The device
+ * continues its chain from `resumeSeq`/`resumeHash` and reads its slice afresh.
+ * `unaccounted` names the events it said it had made but never sent: they are
+ * gone, and HQ has an alarm naming them.
+ */
+export const JournalLostDetailsSchema = v.object({
+  resumeSeq: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
+  resumeHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  unaccounted: v.nullable(v.object({ fromSeq: v.number(), throughSeq: v.number(), oldestMadeAt: v.nullable(v.number()) })),
+});
+export type JournalLostDetails = v.InferOutput<typeof JournalLostDetailsSchema>;

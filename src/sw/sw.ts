@@ -34,7 +34,7 @@ self.addEventListener('sync', (event) => {
       try {
         const enrollment = await db.getMeta('enrollment');
         if (!enrollment) return;
-        const api = createApiClient({ baseUrl: self.location.origin, token: () => enrollment.token });
+        const api = createApiClient({ baseUrl: self.location.origin, token: () => enrollment.token, journalHead: () => db.journalHeadSeq() });
         const round = await syncOnce(db, api);
         if (!round.ok) throw new Error(`background sync failed: ${round.failure.message}`);
       } finally {

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { ErrorBodySchema, type ErrorCode } from '../protocol/errors.ts';
-import { PROTOCOL_VERSION } from '../protocol/version.ts';
+import { JOURNAL_HEADER, PROTOCOL_VERSION } from '../protocol/version.ts';
 
 /**
  * Why a request to the server did not succeed, as a value. `offline` covers
@@ -36,7 +36,21 @@ export type ApiClient = {
   stream(path: string, onEvent: (event: StreamEvent) => void, signal: AbortSignal): Promise<ApiFailure>;
 };
 
-export function createApiClient(options: { baseUrl: string; token?: () => string | undefined; timeoutMs?: number; fetch?: typeof fetch }): ApiClient {
+export type ApiClientOptions = {
+  baseUrl: string;
+  token?: () => string | undefined;
+  /**
+   * The seq of the newest event in this device's journal, sent with every
+   * request (JOURNAL_HEADER) so the server notices a device that lost its data.
+   * Read just before each request: the sync lock keeps another context from
+   * getting events acknowledged in between.
+   */
+  journalHead?: () => Promise<number | undefined>;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+};
+
+export function createApiClient(options: ApiClientOptions): ApiClient {
   const doFetch = options.fetch ?? fetch.bind(globalThis);
   const baseHeaders = () => {
     const headers: Record<string, string> = { 'x-storeside-protocol': String(PROTOCOL_VERSION) };
@@ -69,6 +83,8 @@ export function createApiClient(options: { baseUrl: string; token?: () => string
 
     async request(method, path, schema, body) {
       const headers = baseHeaders();
+      const head = await options.journalHead?.();
+      if (head !== undefined) headers[JOURNAL_HEADER] = String(head);
       if (body !== undefined) headers['content-type'] = 'application/json';
       let response: Response;
       try {

@@ -3,7 +3,7 @@ import type { ApiClient, ApiFailure } from './api-client.ts';
 import { pullChanges } from './pull-changes.ts';
 import { pushOutbox, type PushOutcome } from './push-outbox.ts';
 import { withSyncLock } from './sync-lock.ts';
-
+import { continueAfterLostJournal, journalLost } from './lost-journal.ts';
 
 export type SyncRound = { ok: true; sent: number; received: number; rejected: Extract<PushOutcome, { ok: true }>['rejected'] } | { ok: false; failure: ApiFailure };
 
@@ -13,7 +13,7 @@ export type SyncRound = { ok: true; sent: number; received: number; rejected: Ex
  * queue on the Web Lock (sync-lock.ts), which a frozen holder cannot keep.
  * Pull runs after push so stock levels arrive with our own sales counted.
  */
-export async function syncOnce(db: StoresideDb, api: ApiClient): Promise<SyncRound> {
+export async function syncOnce(db: StoresideDb, api: ApiClient, now: () => number = Date.now): Promise<SyncRound> {
   const round = async (): Promise<SyncRound> => {
     const pushed = await pushOutbox(db, api);
     // Pull even when the push failed for a reason other than the network: prices
@@ -24,6 +24,13 @@ export async function syncOnce(db: StoresideDb, api: ApiClient): Promise<SyncRou
     if (!pulled.ok) return pulled;
     return { ok: true, sent: pushed.sent, received: pulled.received, rejected: pushed.rejected };
   };
+  const recovering = async (): Promise<SyncRound> => {
+    const first = await round();
+    const lost = first.ok ? null : journalLost(first.failure);
+    // Told where the journal continues: take it up and go again at once.
+    if (lost && (await continueAfterLostJournal(db, lost, now()))) return round();
+    return first;
+  };
   const heartbeat = { read: () => db.getMeta('syncHeartbeat'), write: (at: number) => db.setMeta('syncHeartbeat', at) };
-  return withSyncLock(typeof navigator === 'undefined' ? undefined : navigator.locks, heartbeat, round);
+  return withSyncLock(typeof navigator === 'undefined' ? undefined : navigator.locks, heartbeat, recovering);
 }

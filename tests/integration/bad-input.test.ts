@@ -260,9 +260,25 @@ describe('pull and snapshot queries', () => {
     await expectRefused(() => device.get(`/api/v1/sync/snapshot?after=${forged}`), 400, 'invalid_query', /not a token this server issued/);
   });
 
+  it('answers 400 invalid_header for a journal head that is not a seq', async () => {
+    for (const head of ['-1', 'abc', '1.5', '9'.repeat(20)]) {
+      const headers = device.headers({ 'x-storeside-journal': head });
+      await expectRefused(() => apiRequest(server.url, '/api/v1/sync/pull?cursor=0', { headers }), 400, 'invalid_header', /x-storeside-journal must be the seq/);
+    }
+  });
+
   it('answers 401 without a token', async () => {
     await expectRefused(() => apiRequest(server.url, '/api/v1/sync/pull?cursor=0', { headers: { ...PROTOCOL_HEADERS } }), 401, 'unauthorized', /Bearer/);
     await expectRefused(() => apiRequest(server.url, '/api/v1/sync/snapshot', { headers: { ...PROTOCOL_HEADERS } }), 401, 'unauthorized', /Bearer/);
+  });
+});
+
+describe('HQ alarms', () => {
+  it('answers 401 without the HQ token and 400 or 404 for a bad store', async () => {
+    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` };
+    await expectRefused(() => device.get('/api/v1/hq/alarms?store=store-us-austin'), 401, 'unauthorized', /HQ token/);
+    await expectRefused(() => apiRequest(server.url, '/api/v1/hq/alarms', { headers: hq }), 400, 'invalid_query', /store/);
+    await expectRefused(() => apiRequest(server.url, '/api/v1/hq/alarms?store=nowhere', { headers: hq }), 404, 'not_found', /store nowhere does not exist/);
   });
 });
 

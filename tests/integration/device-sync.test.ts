@@ -12,7 +12,7 @@ import { eventHash } from '../../src/domain/events.ts';
 import { browserEnv, commitSale, pendingCount, type DeviceEnv } from '../../src/local/commit-sale.ts';
 import { sha256Hex } from '../../src/server/sha256.ts';
 import { StoresideDb } from '../../src/local/db.ts';
-import { EnrollResponseSchema } from '../../src/protocol/messages.ts';
+import { EnrollResponseSchema, PushResponseSchema } from '../../src/protocol/messages.ts';
 import { createStoresideServer } from '../../src/server/app.ts';
 import { hashSecret, newEnrollmentCode } from '../../src/server/auth/secrets.ts';
 import { buildDemoSeed } from '../../src/server/demo/seed-demo.ts';
@@ -24,6 +24,7 @@ import { createApiClient, type ApiClient } from '../../src/sync/api-client.ts';
 import { bootstrap } from '../../src/sync/bootstrap.ts';
 import { pullChanges } from '../../src/sync/pull-changes.ts';
 import { pushOutbox } from '../../src/sync/push-outbox.ts';
+import { syncOnce } from '../../src/sync/sync-once.ts';
 import Database from 'better-sqlite3';
 
 /**
@@ -37,12 +38,14 @@ describe('device sync against the real server', () => {
   let baseUrl: string;
   let codes: string[];
   let dbCount = 0;
+  let hqToken: string;
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'storeside-device-sync-'));
     store = createSqlStore(openSqlite(join(dataDir, 'storeside.db')));
     await store.migrate();
-    const { seed } = buildDemoSeed({ seed: 7, productCount: 60, pinIterations: 1000 });
+    const { seed, credentials } = buildDemoSeed({ seed: 7, productCount: 60, pinIterations: 1000 });
+    hqToken = credentials.hqToken;
     const first = seed.stores[0]!;
     // Every test enrolls a device or two of its own: more codes than the demo hands out.
     codes = Array.from({ length: 20 }, newEnrollmentCode);
@@ -87,7 +90,8 @@ describe('device sync against the real server', () => {
       return response;
     };
     let token: string | undefined;
-    const api: ApiClient = createApiClient({ baseUrl, token: () => token, fetch: flakyFetch });
+    // Reads the journal of whichever database the test holds now: a restored copy included.
+    const api: ApiClient = createApiClient({ baseUrl, token: () => token, fetch: flakyFetch, journalHead: () => db.journalHeadSeq() });
     const enrolled = await api.request('POST', '/api/v1/devices/enroll', EnrollResponseSchema, { code: codes.pop()! });
     if (!enrolled.ok) throw new Error(enrolled.failure.message);
     token = enrolled.value.token;
@@ -280,5 +284,62 @@ describe('device sync against the real server', () => {
     // The server agrees: both apply, neither breaks the chain.
     expect(await pushOutbox(db, api)).toEqual({ ok: true, sent: 2, rejected: [] });
     expect(serverCount(`SELECT COUNT(*) AS n FROM events WHERE device_id = ? AND status = 'applied'`, enrollment.deviceId)).toBe(2);
+  });
+
+  it('a device restored from an old copy of its data is told where to continue, and HQ hears which events are gone', async () => {
+    const { api, enrollment } = await enrolledDevice();
+    await sellOne('SKU-000020', 1);
+    await sellOne('SKU-000021', 1);
+    expect(await pushOutbox(db, api)).toMatchObject({ ok: true, sent: 2 });
+    const original = db;
+    const restored = new StoresideDb(`device-${++dbCount}`);
+    await restored.open();
+    for (const table of original.tables) await restored.table(table.name).bulkPut(await table.toArray());
+
+    // Life goes on: seq 3–5 reach the server; 6–7 are made, and the device says so while sending only 6.
+    for (const sku of ['SKU-000022', 'SKU-000023', 'SKU-000024']) await sellOne(sku, 1);
+    expect(await pushOutbox(db, api)).toMatchObject({ ok: true, sent: 3 });
+    const sixth = await sellOne('SKU-000025', 1);
+    await sellOne('SKU-000026', 1);
+    const partial = await api.request('POST', '/api/v1/sync/push', PushResponseSchema, {
+      deviceId: enrollment.deviceId,
+      events: [sixth.event],
+      report: { time: Date.now(), headSeq: 7, oldestUnsentAt: Date.now() - 60_000 },
+    });
+    expect(partial.ok && partial.value.ackedThroughSeq).toBe(6);
+
+    // The tablet is restored from the copy taken after seq 2.
+    db = restored;
+    const journalLostAnswer = async () => {
+      const answer = await fetch(`${baseUrl}/api/v1/sync/pull?cursor=0`, {
+        headers: { 'x-storeside-protocol': '2', authorization: `Bearer ${enrollment.token}`, 'x-storeside-journal': '2' },
+      });
+      return { status: answer.status, body: (await answer.json()) as { error: { code: string; details: unknown } } };
+    };
+    const told = await journalLostAnswer();
+    expect(told.status).toBe(409);
+    expect(told.body.error.code).toBe('journal_lost');
+    expect(told.body.error.details).toMatchObject({ resumeSeq: 7, unaccounted: { fromSeq: 7, throughSeq: 7 } });
+    // Asked again (the first answer may be lost), it hears the same, and HQ is not alarmed twice.
+    expect((await journalLostAnswer()).body.error.details).toEqual(told.body.error.details);
+
+    const alarms = await fetch(`${baseUrl}/api/v1/hq/alarms?store=${enrollment.storeId}`, { headers: { 'x-storeside-protocol': '2', authorization: `Bearer ${hqToken}` } });
+    const lostAlarms = ((await alarms.json()) as { alarms: { kind: string; deviceId: string; detail: string }[] }).alarms.filter((alarm) => alarm.kind === 'journal_lost');
+    expect(lostAlarms).toHaveLength(1);
+    expect(lostAlarms[0]).toMatchObject({ deviceId: enrollment.deviceId });
+    expect(lostAlarms[0]!.detail).toMatch(/Event 7 .*cannot be accounted for/);
+
+    // The device takes up the server's resume point, reads its store afresh and sells on.
+    const round = await syncOnce(db, api);
+    expect(round.ok).toBe(true);
+    expect(await db.getMeta('chainHead')).toEqual({ seq: 7, hash: (told.body.error.details as { resumeHash: string }).resumeHash });
+    expect(await db.getMeta('cursor')).toBeGreaterThan(0);
+    const next = await sellOne('SKU-000027', 1);
+    expect(next.event.seq).toBe(8);
+    expect(Number(next.sale.receiptNumber.split('-').at(-1))).toBeGreaterThan(7);
+    expect(await pushOutbox(db, api)).toEqual({ ok: true, sent: 1, rejected: [] });
+    expect(serverCount(`SELECT COUNT(*) AS n FROM events WHERE device_id = ? AND status = 'applied'`, enrollment.deviceId)).toBe(7);
+    // The stock the restored copy shows is the server's, not the copy's.
+    expect((await db.stock.get('SKU-000024'))!.onHand).toBe((await original.stock.get('SKU-000024'))!.onHand);
   });
 });

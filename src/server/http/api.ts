@@ -11,6 +11,7 @@ import {
   SetPriceRequestSchema,
   SnapshotQuerySchema,
   VariancesQuerySchema,
+  AlarmsQuerySchema,
   type EnrollResponse,
   type PullResponse,
   type PushResponse,
@@ -18,7 +19,7 @@ import {
 import { PROTOCOL_VERSION, readsEntity } from '../../protocol/version.ts';
 import { PromotionSchema } from '../../protocol/promotions.ts';
 import { hashSecret, newDeviceToken, normalizeEnrollmentCode } from '../auth/secrets.ts';
-import { authenticate, authenticateHq, checkProtocol } from './authenticate.ts';
+import { authenticate, authenticateHq, checkJournal, checkProtocol } from './authenticate.ts';
 import { openChangeStream } from './change-stream.ts';
 import { checkPromotion } from '../hq/check-promotion.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
@@ -101,6 +102,7 @@ const enroll: Handler = async (request, _url, { store, now, newId, maxBodyBytes 
 
 const push: Handler = async (request, _url, { store, now, maxBodyBytes }) => {
   const device = await authenticate(request, store);
+  await checkJournal(request, device, store, now());
   const body = parseOrThrow(PushRequestSchema, await readJsonBody(request, maxBodyBytes));
   if (body.deviceId !== device.id) throw new ApiError('forbidden', `this token belongs to device ${device.id}, not ${body.deviceId}`);
   for (const event of body.events) {
@@ -121,8 +123,9 @@ const push: Handler = async (request, _url, { store, now, maxBodyBytes }) => {
   return reply(200, answer);
 };
 
-const pull: Handler = async (request, url, { store }) => {
+const pull: Handler = async (request, url, { store, now }) => {
   const device = await authenticate(request, store);
+  await checkJournal(request, device, store, now());
   const { cursor, limit } = parseOrThrow(PullQuerySchema, queryObject(url), 'invalid_query');
   const rows = await store.changesSince(device.storeId, cursor, limit + 1);
   const page = rows.slice(0, limit);
@@ -157,8 +160,9 @@ function decodeSnapshotToken(token: string) {
  * is assembled as text: a 100,000-product bootstrap never parses and
  * re-serialises every record on the server.
  */
-const snapshot: Handler = async (request, url, { store }) => {
+const snapshot: Handler = async (request, url, { store, now }) => {
   const device = await authenticate(request, store);
+  await checkJournal(request, device, store, now());
   const { after, limit } = parseOrThrow(SnapshotQuerySchema, queryObject(url), 'invalid_query');
   const position = after === undefined ? null : decodeSnapshotToken(after);
   const current = await store.currentCursor();
@@ -245,6 +249,14 @@ const listVariances: Handler = async (request, url, { store }) => {
   return reply(200, { variances: await store.variances(storeId) });
 };
 
+/** What HQ must look at in a store: lost journals, conflicting resends, unknown SKUs, reused coupons. */
+const listAlarms: Handler = async (request, url, { store }) => {
+  await authenticateHq(request, store);
+  const { store: storeId } = parseOrThrow(AlarmsQuerySchema, queryObject(url), 'invalid_query');
+  if (!(await store.storeIds()).includes(storeId)) throw new ApiError('not_found', `store ${storeId} does not exist`);
+  return reply(200, { alarms: await store.alarms(storeId) });
+};
+
 const health: Handler = async () => reply(200, { ok: true, protocol: PROTOCOL_VERSION });
 
 const STREAM_PATH = '/api/v1/sync/stream';
@@ -260,5 +272,6 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/v1/hq/promotions': { GET: listPromotions, POST: savePromotion },
   '/api/v1/hq/variances': { GET: listVariances },
   '/api/v1/hq/devices': { GET: listDevices },
+  '/api/v1/hq/alarms': { GET: listAlarms },
   '/api/v1/hq/prices': { POST: setPrice },
 };

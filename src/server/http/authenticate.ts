@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { OLDEST_SUPPORTED_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../protocol/version.ts';
+import { JOURNAL_HEADER, OLDEST_SUPPORTED_PROTOCOL, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../protocol/version.ts';
 import { hashSecret } from '../auth/secrets.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
 import type { ServerStore } from '../storage/server-store.ts';
@@ -37,3 +37,24 @@ export async function authenticateHq(request: IncomingMessage, store: ServerStor
   if (!match || !(await store.isHqToken(hashSecret(match[1]!)))) throw new ApiError('unauthorized', 'send the HQ token as Authorization: Bearer <token>');
 }
 
+
+/**
+ * A device that names its journal's head (JOURNAL_HEADER) and is behind what
+ * the server acknowledged lost its local data: it hears `journal_lost` with
+ * where to continue, on whichever sync route it called first.
+ */
+export async function checkJournal(request: IncomingMessage, device: DeviceState, store: ServerStore, now: number): Promise<void> {
+  const header = request.headers[JOURNAL_HEADER];
+  if (header === undefined) return;
+  if (typeof header !== 'string' || !/^\d{1,15}$/.test(header)) {
+    throw new ApiError('invalid_header', `${JOURNAL_HEADER} must be the seq of the newest event in the device's journal, a whole number; got ${JSON.stringify(header)}`);
+  }
+  const lost = await store.settleLostJournal(device.id, Number(header), now);
+  if (lost) {
+    throw new ApiError(
+      'journal_lost',
+      `this device's journal ends at seq ${header} but the server holds it up to ${lost.resumeSeq}: its local data was lost. It continues from seq ${lost.resumeSeq + 1} and reads its store's data afresh.`,
+      lost,
+    );
+  }
+}

@@ -105,4 +105,10 @@ export interface LedgerTx {
   /** Records a settled conflict and publishes it to the store's devices. */
   recordConflict(storeId: string, conflict: ConflictRecord): Promise<void>;
   raiseAlarm(alarm: Alarm): Promise<void>;
+  /** The body of an alarm of `kind` about a device's `seq`; null when none was raised. */
+  alarmBody(kind: string, deviceId: string, seq: number): Promise<string | null>;
+  /** What the device last said of its queue (see recordDeviceReport). */
+  deviceQueue(deviceId: string): Promise<{ reportedHeadSeq: number | null; oldestUnsentAt: number | null; clockOffsetMs: number | null }>;
+  /** Sets the device's acknowledged seq and chain head without a push (a lost journal's resume point). */
+  moveDeviceHead(deviceId: string, ackedSeq: number, headHash: string): Promise<void>;
 }

@@ -2,7 +2,7 @@ import type { StoreEvent } from '../../domain/events.ts';
 import type { EntityName, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../protocol/entities.ts';
 import type { Promotion } from '../../domain/pricing/index.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
-import type { DeviceReport } from '../../protocol/messages.ts';
+import type { DeviceReport, JournalLostDetails } from '../../protocol/messages.ts';
 import type { IngestOutcome } from '../ledger/ingest-push.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
 
@@ -41,6 +41,9 @@ export type DeviceHealth = {
 
 export type Variance = { saleId: string; receiptNumber: string; field: string; deviceValue: number; serverValue: number; completedAt: number };
 
+/** Something HQ must look at, newest first (see Alarm in ledger-tx.ts). */
+export type AlarmRecord = { kind: string; deviceId: string | null; seq: number | null; detail: string; at: number };
+
 export type SliceRow = { entity: EntityName; key: string; version: number; deleted: boolean; value: string | null };
 
 export interface ServerStore {
@@ -53,6 +56,12 @@ export interface ServerStore {
   deviceByTokenHash(tokenHash: string): Promise<DeviceState | null>;
 
   ingestPush(deviceId: string, events: readonly StoreEvent[], now: number, report?: DeviceReport): Promise<IngestOutcome>;
+  /**
+   * The device's journal ends at `deviceHeadSeq`. When that is before what the
+   * server acknowledged, its local data was lost: raises HQ's alarm once and
+   * returns where the device continues (lost-journal.ts). Null otherwise.
+   */
+  settleLostJournal(deviceId: string, deviceHeadSeq: number, now: number): Promise<JournalLostDetails | null>;
 
   /** The current cursor: the newest version of any row, in any store. */
   currentCursor(): Promise<number>;
@@ -75,6 +84,8 @@ export interface ServerStore {
   devices(storeId: string): Promise<DeviceHealth[]>;
   /** Where the server's re-pricing of a store's sales differs from the till's. */
   variances(storeId: string): Promise<Variance[]>;
+  /** A store's alarms, newest first (the latest 500). */
+  alarms(storeId: string): Promise<AlarmRecord[]>;
 
   /**
    * Calls `watcher` with the new cursor each time a committed transaction changes

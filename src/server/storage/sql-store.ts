@@ -3,6 +3,7 @@ import { createPromotionBook, type Promotion, type PromotionBook, type TaxConfig
 import { GENESIS_HASH } from '../../domain/events.ts';
 import type { EntityName, ProductRecord, StoreRecord } from '../../protocol/entities.ts';
 import { ingestPush } from '../ledger/ingest-push.ts';
+import { settleLostJournal } from '../ledger/lost-journal.ts';
 import type { DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
 import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
@@ -350,6 +351,21 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
         alarm.at,
       ]);
     },
+    async alarmBody(kind, deviceId, seq) {
+      const row = await tx.get<{ body: string | null }>(`SELECT body FROM alarms WHERE kind = ? AND device_id = ? AND seq = ? LIMIT 1`, [kind, deviceId, seq]);
+      return row ? (row.body ?? '') : null;
+    },
+    async deviceQueue(deviceId) {
+      const row = await tx.get<{ reported_head_seq: number | null; oldest_unsent_at: number | null; clock_offset_ms: number | null }>(
+        `SELECT reported_head_seq, oldest_unsent_at, clock_offset_ms FROM devices WHERE id = ?`,
+        [deviceId],
+      );
+      const number = (value: number | null | undefined) => (value == null ? null : Number(value));
+      return { reportedHeadSeq: number(row?.reported_head_seq), oldestUnsentAt: number(row?.oldest_unsent_at), clockOffsetMs: number(row?.clock_offset_ms) };
+    },
+    async moveDeviceHead(deviceId, ackedSeq, headHash) {
+      await tx.run(`UPDATE devices SET acked_seq = ?, head_hash = ? WHERE id = ?`, [ackedSeq, headHash, deviceId]);
+    },
   };
 }
 
@@ -527,6 +543,17 @@ export function createSqlStore(db: SqlDriver): ServerStore {
         completedAt: Number(row.completed_at),
       }));
     },
+
+    async alarms(storeId) {
+      const rows = await db.all<{ kind: string; device_id: string | null; seq: number | null; detail: string; at: number }>(
+        `SELECT kind, device_id, seq, detail, at FROM alarms WHERE store_id = ? ORDER BY id DESC LIMIT 500`,
+        [storeId],
+      );
+      return rows.map((row) => ({ kind: row.kind, deviceId: row.device_id, seq: row.seq === null ? null : Number(row.seq), detail: row.detail, at: Number(row.at) }));
+    },
+
+    settleLostJournal: (deviceId, deviceHeadSeq, now) =>
+      inTransaction((tx, versions) => settleLostJournal(ledgerTx(tx, versions, caches), deviceId, deviceHeadSeq, now)),
 
     enrollDevice: (codeHash, device) =>
       db.transaction(async (tx) => {

@@ -1,6 +1,7 @@
 import { liveQuery } from 'dexie';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { StoresideDb } from '../local/db.ts';
+import { localTasks, openConflicts } from '../local/store-tasks.ts';
 import { CheckoutScreen } from './checkout/checkout-screen.tsx';
 import { createCheckoutModel } from './checkout/checkout-model.ts';
 import { SyncIndicator } from './components/sync-indicator.tsx';
@@ -13,6 +14,7 @@ const loadEnrollScreen = () => import('./enroll/enroll-screen.tsx');
 const loadLoginScreen = () => import('./login/login-screen.tsx');
 const loadSignageScreen = () => import('./signage/signage-screen.tsx');
 const loadConflictsPanel = () => import('./conflicts/conflicts-panel.tsx');
+const loadTasksPanel = () => import('./tasks/tasks-panel.tsx');
 
 /** What the address asks for: the till, or shelf signs (/signage?sku=… or ?category=…). */
 export type Route = { kind: 'till' } | { kind: 'signage'; search: string };
@@ -29,6 +31,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
         <span class="brand">Storeside</span>
         {store && <span class="store-name">{store.name}</span>}
         <span class="spacer" />
+        {staff && phase === 'checkout' && <TasksButton db={db} staff={staff} onStepTaken={sync.eventCommitted} />}
         {staff?.role === 'manager' && <ConflictsButton db={db} />}
         {staff && (
           <span class="staff">
@@ -77,17 +80,39 @@ function Checkout({ db, pricing, session, sync }: Omit<Props, 'route'>) {
   return <CheckoutScreen model={model} />;
 }
 
-/** For managers: how many conflicts wait in this store, and the list behind it. */
-function ConflictsButton({ db }: { db: StoresideDb }) {
-  const [open, setOpen] = useState(0);
+/** For everyone on the floor: how many of the store's tasks are not done, and the list behind it. */
+function TasksButton({ db, staff, onStepTaken }: { db: StoresideDb; staff: { id: string; name: string }; onStepTaken: () => void }) {
+  const open = useLiveCount(async () => (await localTasks(db)).filter((view) => !view.state.done).length, db);
   const [showing, setShowing] = useState(false);
-  useEffect(() => {
-    const subscription = liveQuery(() => db.conflicts.filter((c) => c.task.status === 'open').count()).subscribe({ next: setOpen, error: () => setOpen(0) });
-    return () => subscription.unsubscribe();
-  }, [db]);
   return (
     <>
-      <button type="button" class={open > 0 ? 'link conflicts-link warning' : 'link conflicts-link'} onClick={() => setShowing(true)}>
+      <button type="button" class={open > 0 ? 'link topbar-count warning' : 'link topbar-count'} onClick={() => setShowing(true)}>
+        Tasks ({open})
+      </button>
+      {showing && (
+        <LazyView load={loadTasksPanel} render={({ TasksPanel }) => <TasksPanel db={db} staff={staff} onStepTaken={onStepTaken} onClose={() => setShowing(false)} />} />
+      )}
+    </>
+  );
+}
+
+/** A count read from the database (Dexie reads only), kept current as any context writes it. */
+function useLiveCount(read: () => Promise<number>, db: StoresideDb): number {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    const subscription = liveQuery(read).subscribe({ next: setCount, error: () => setCount(0) });
+    return () => subscription.unsubscribe();
+  }, [db]);
+  return count;
+}
+
+/** For managers: how many conflicts wait in this store, and the list behind it. */
+function ConflictsButton({ db }: { db: StoresideDb }) {
+  const open = useLiveCount(async () => (await openConflicts(db)).length, db);
+  const [showing, setShowing] = useState(false);
+  return (
+    <>
+      <button type="button" class={open > 0 ? 'link topbar-count warning' : 'link topbar-count'} onClick={() => setShowing(true)}>
         Conflicts ({open})
       </button>
       {showing && <LazyView load={loadConflictsPanel} render={({ ConflictsPanel }) => <ConflictsPanel db={db} onClose={() => setShowing(false)} />} />}

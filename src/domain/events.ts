@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { canonicalJson } from './canonical-json.ts';
 import { formatHlc, type Hlc } from './hlc.ts';
 import { SaleCompletedPayloadSchema, SaleCompletedPayloadV1Schema, type SaleCompletedPayload } from './sale.ts';
+import { TaskClaimedPayloadSchema, TaskDonePayloadSchema, type TaskClaimedPayload, type TaskDonePayload } from './task.ts';
 
 /**
  * The journal: every business action is one immutable event (DESIGN.md "The event
@@ -11,11 +12,13 @@ import { SaleCompletedPayloadSchema, SaleCompletedPayloadV1Schema, type SaleComp
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
- * The payload version this code writes. The server also accepts v - 1 (DESIGN.md).
- *   1 — walking skeleton: a sale's lines, tax and cash.
- *   2 — pricing engine: discount lines, per-line net/paid/tax parts, the pricing record.
+ * The payload version this code writes, per event type. The server also accepts v - 1 (DESIGN.md).
+ *   sale.completed 1 — walking skeleton: a sale's lines, tax and cash.
+ *                  2 — pricing engine: discount lines, per-line net/paid/tax parts, the pricing record.
+ *   task.claimed, task.done 1 — store tasks (task.ts).
  */
 export const PAYLOAD_VERSION = 2;
+const PAYLOAD_VERSIONS = { 'sale.completed': PAYLOAD_VERSION, 'task.claimed': 1, 'task.done': 1 } as const;
 
 const envelopeFields = {
   id: v.pipe(v.string(), v.uuid('id must be a UUID')),
@@ -32,6 +35,9 @@ export const EventSchema = v.variant('type', [
     v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), v: v.literal(2), payload: SaleCompletedPayloadSchema }),
     v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), v: v.literal(1), payload: SaleCompletedPayloadV1Schema }),
   ]),
+  // A task step names who took it: the staff id is required.
+  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('task.claimed'), v: v.literal(1), payload: TaskClaimedPayloadSchema }),
+  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('task.done'), v: v.literal(1), payload: TaskDonePayloadSchema }),
 ]);
 
 export type StoreEvent = v.InferOutput<typeof EventSchema>;
@@ -63,7 +69,10 @@ export type NewEvent = {
   storeId: string;
   staffId?: string;
   hlc: Hlc;
-} & { type: 'sale.completed'; payload: SaleCompletedPayload };
+} & ({ type: 'sale.completed'; payload: SaleCompletedPayload } | { type: 'task.claimed'; payload: TaskClaimedPayload } | { type: 'task.done'; payload: TaskDonePayload });
+
+export type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;
+export const isSaleEvent = (event: StoreEvent): event is SaleEvent => event.type === 'sale.completed';
 
 /** The next event of a device's chain: seq after the head's, linked to the head's hash. */
 export function nextEvent(head: ChainHead, fields: NewEvent): StoreEvent {
@@ -75,10 +84,10 @@ export function nextEvent(head: ChainHead, fields: NewEvent): StoreEvent {
     ...(fields.staffId === undefined ? {} : { staffId: fields.staffId }),
     type: fields.type,
     hlc: formatHlc(fields.hlc),
-    v: PAYLOAD_VERSION as 2,
+    v: PAYLOAD_VERSIONS[fields.type],
     prev: head.hash,
     payload: fields.payload,
-  };
+  } as StoreEvent;
 }
 
 /** The next event of a device's chain, and the new head it makes. */

@@ -1,16 +1,13 @@
 import type { PricingContext, SaleTotals } from '../domain/pricing/index.ts';
 import type { CashTender } from '../domain/tender.ts';
-import * as v from 'valibot';
-import { canonicalJson } from '../domain/canonical-json.ts';
-import { EventSchema, GENESIS_HASH, nextEvent, type StoreEvent } from '../domain/events.ts';
-import { hlcTick, parseHlc } from '../domain/hlc.ts';
+import { nextEvent, type StoreEvent } from '../domain/events.ts';
+import { parseHlc } from '../domain/hlc.ts';
 import { completedSalePayload, formatReceiptNumber } from '../domain/sale.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
-import { describeIssues } from '../protocol/describe-issues.ts';
 import type { StoreRecord } from '../protocol/entities.ts';
 import type { StoresideDb } from './db.ts';
+import { appendEvent, type ChainPosition, type DeviceEnv } from './journal.ts';
 import { redeemedCouponsOf, type LocalSale } from './local-sale.ts';
-import { webSha256Hex } from './web-sha256.ts';
 
 export type SaleDraft = {
   totals: SaleTotals;
@@ -21,64 +18,31 @@ export type SaleDraft = {
   store: StoreRecord;
 };
 
-/** The device's clock and randomness, passed in so tests can fix them. */
-export type DeviceEnv = { now: () => number; randomBytes: (count: number) => Uint8Array };
-
-export const browserEnv: DeviceEnv = {
-  now: () => Date.now(),
-  randomBytes: (count) => crypto.getRandomValues(new Uint8Array(count)),
-};
-
 /**
  * Completes a sale: the sale, its stock decrements and its `sale.completed`
- * journal event are written in ONE strict-durability transaction. Either the
+ * journal event are written in one strict transaction (journal.ts). Either the
  * sale exists and will be sent, or nothing happened.
- *
- * The event links to the chain's head by hash, and WebCrypto's digest is
- * asynchronous, which an IndexedDB transaction cannot wait for. So the event is
- * built and hashed from the head as it was read, and the write transaction
- * first checks that the head is still that one; if another tab or the service
- * worker extended the chain meanwhile, the event is built again on the new head.
  */
 export async function commitSale(db: StoresideDb, draft: SaleDraft, env: DeviceEnv): Promise<{ sale: LocalSale; event: StoreEvent }> {
-  for (;;) {
-    const { sale, event, counter, hlc } = await draftEvent(db, draft, env);
-    const hash = await webSha256Hex(canonicalJson(event));
-    const committed = await db.transaction('rw', [db.meta, db.sales, db.stock, db.journal], async () => {
-      const head = (await db.getMeta('chainHead')) ?? GENESIS_HEAD;
-      if (head.seq !== event.seq - 1) return false;
-      await db.journal.add(event);
-      await db.sales.add(sale);
-      for (const line of sale.lines) {
-        await db.stock.where('sku').equals(line.sku).modify((level) => void (level.onHand -= line.quantity));
-      }
-      await db.meta.bulkPut([
-        { key: 'chainHead', value: { seq: event.seq, hash } },
-        { key: 'hlc', value: hlc },
-        { key: 'receiptCounter', value: counter },
-      ]);
-      return true;
-    });
-    if (committed) return { sale, event };
-  }
-}
-
-const GENESIS_HEAD = { seq: 0, hash: GENESIS_HASH };
-
-/** The sale and its event as they would follow the chain's current head. */
-async function draftEvent(db: StoresideDb, draft: SaleDraft, env: DeviceEnv) {
-  const { enrollment, head, lastHlc, counter } = await db.transaction('r', db.meta, async () => {
-    const enrollment = await db.getMeta('enrollment');
-    if (!enrollment) throw new Error('this device is not enrolled');
+  return appendEvent(db, env, [db.sales, db.stock], (position) => {
+    const { sale, event, counter } = draftSale(position, draft, env);
     return {
-      enrollment,
-      head: (await db.getMeta('chainHead')) ?? GENESIS_HEAD,
-      lastHlc: (await db.getMeta('hlc')) ?? { wallMs: 0, counter: 0, node: enrollment.deviceId },
-      counter: ((await db.getMeta('receiptCounter')) ?? 0) + 1,
+      event,
+      receiptCounter: counter,
+      result: { sale, event },
+      write: async () => {
+        await db.sales.add(sale);
+        for (const line of sale.lines) {
+          await db.stock.where('sku').equals(line.sku).modify((level) => void (level.onHand -= line.quantity));
+        }
+      },
     };
   });
-  const now = env.now();
-  const hlc = hlcTick(lastHlc, now);
+}
+
+/** The sale and its event as they would follow the chain at `position`. */
+function draftSale({ enrollment, head, hlc, now, receiptCounter }: ChainPosition, draft: SaleDraft, env: DeviceEnv) {
+  const counter = receiptCounter + 1;
   const saleId = uuidv7(now, env.randomBytes(10));
   const { totals, context, tender, staff, store } = draft;
   const payload = completedSalePayload({
@@ -99,12 +63,8 @@ async function draftEvent(db: StoresideDb, draft: SaleDraft, env: DeviceEnv) {
     type: 'sale.completed',
     payload,
   });
-  // The server refuses a malformed event for good, and it would block this
-  // device's outbox behind it: refuse it here, while the customer is still at the till.
-  const checked = v.safeParse(EventSchema, event);
-  if (!checked.success) throw new Error(describeIssues(checked.issues));
   const sale: LocalSale = { ...payload, id: saleId, staffId: staff.id, staffName: staff.name, eventSeq: event.seq, redeemedCoupons: redeemedCouponsOf(payload) };
-  return { sale, event, counter, hlc };
+  return { sale, event, counter };
 }
 
 /** Events committed on this device that the server has not acknowledged yet, oldest first. */

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { TaskRecordSchema, type TaskRecord } from '../domain/task.ts';
 import type { Promotion } from '../domain/pricing/promotion.ts';
 import { PRODUCT_NAME_MAX, SKU_MAX, TAX_CATEGORY_MAX } from '../domain/sale.ts';
 import { SyncedPromotionSchema } from './promotions.ts';
@@ -88,7 +89,8 @@ export const ConflictRecordSchema = v.object({
   /** the sale's HLC: what the rule compared */
   hlc: v.string(),
   detectedAt: count,
-  task: v.object({ actions: v.array(v.picklist(['substitute', 'backorder', 'refund'])), status: v.picklist(['open', 'done']) }),
+  /** the task it left for the store (a `task` record of the slice) */
+  taskId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
 });
 
 export type StoreRecord = v.InferOutput<typeof StoreRecordSchema>;
@@ -104,6 +106,7 @@ export type EntityRecords = {
   stock: StockRecord;
   promotion: Promotion;
   conflict: ConflictRecord;
+  task: TaskRecord;
 };
 export type EntityName = keyof EntityRecords;
 
@@ -114,4 +117,5 @@ export const ENTITY_SCHEMAS = {
   stock: StockRecordSchema,
   promotion: SyncedPromotionSchema,
   conflict: ConflictRecordSchema,
+  task: TaskRecordSchema,
 } as const;

@@ -4,8 +4,9 @@ import { searchWords } from '../local/db.ts';
 import { describeIssues } from '../protocol/describe-issues.ts';
 import { ENTITY_SCHEMAS, type EntityName, type EntityRecords } from '../protocol/entities.ts';
 import type { Change } from '../protocol/messages.ts';
+import { isSaleEvent } from '../domain/events.ts';
 
-export const TABLE_OF_ENTITY = { conflict: 'conflicts', product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores' } as const satisfies Record<EntityName, string>;
+export const TABLE_OF_ENTITY = { conflict: 'conflicts', product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores', task: 'tasks' } as const satisfies Record<EntityName, string>;
 
 /** Pulled changes grouped by entity, every record checked against its schema. */
 export type SliceChanges = {
@@ -20,8 +21,8 @@ export type SliceChanges = {
  */
 export function readChanges(changes: readonly Change[]): { ok: true; changes: SliceChanges } | { ok: false; message: string } {
   const read: SliceChanges = {
-    puts: { conflict: [], product: [], promotion: [], stock: [], staff: [], store: [] },
-    deletes: { conflict: [], product: [], promotion: [], stock: [], staff: [], store: [] },
+    puts: { conflict: [], product: [], promotion: [], stock: [], staff: [], store: [], task: [] },
+    deletes: { conflict: [], product: [], promotion: [], stock: [], staff: [], store: [], task: [] },
   };
   for (const change of changes) {
     if (change.op === 'delete') {
@@ -53,18 +54,21 @@ export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChan
   await db.stores.bulkPut(puts.store);
   await db.promotions.bulkPut(puts.promotion);
   await db.conflicts.bulkPut(puts.conflict);
+  await db.tasks.bulkPut(puts.task);
   await db.products.bulkDelete(deletes.product);
   await db.stock.bulkDelete(deletes.stock);
   await db.staff.bulkDelete(deletes.staff);
   await db.stores.bulkDelete(deletes.store);
   await db.promotions.bulkDelete(deletes.promotion);
   await db.conflicts.bulkDelete(deletes.conflict);
+  await db.tasks.bulkDelete(deletes.task);
 }
 
 async function unsentQuantities(db: StoresideDb): Promise<Map<string, number>> {
   const acked = (await db.getMeta('ackedSeq')) ?? 0;
   const quantities = new Map<string, number>();
   await db.journal.where('seq').above(acked).each((event) => {
+    if (!isSaleEvent(event)) return;
     for (const line of event.payload.lines) quantities.set(line.sku, (quantities.get(line.sku) ?? 0) + line.quantity);
   });
   return quantities;

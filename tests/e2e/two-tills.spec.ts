@@ -129,5 +129,23 @@ describe('two tills of one store', () => {
     const panel = first.page.getByRole('dialog', { name: 'Open conflicts' });
     await expect.poll(() => panel.textContent()).toContain(`Oversold: ${level.onHand} × ${level.sku} on sale ${laterReceipt}`);
     await expect.poll(() => panel.textContent()).toContain('Rule: the sale made first keeps the unit');
+    await expect.poll(() => panel.textContent()).toContain('Task open: nobody has claimed it yet.');
+    await panel.getByRole('button', { name: 'Close' }).click();
+
+    // The associate whose sale was charged sees the task, and settles it: a substitute was given.
+    const tasks = second.page.getByRole('button', { name: /^Tasks \(/ });
+    await expect.poll(() => tasks.textContent(), { timeout: 10_000 }).toBe('Tasks (1)');
+    await tasks.click();
+    const taskPanel = second.page.getByRole('dialog', { name: 'Store tasks' });
+    const task = taskPanel.getByRole('listitem').filter({ hasText: laterReceipt });
+    await expect.poll(() => task.textContent()).toContain(`${level.onHand} × ${product.name} (${level.sku}) sold on ${laterReceipt} was not in stock`);
+    await task.getByRole('button', { name: 'Claim' }).click();
+    await expect.poll(() => task.textContent()).toContain('Claimed by you.');
+    await task.getByRole('button', { name: 'Substitute given' }).click();
+    await expect.poll(() => taskPanel.textContent()).toContain(`substitute given by ${associate.name}`);
+    await expect.poll(() => second.pendingCount(), { timeout: 30_000 }).toBe(0);
+
+    // The manager's till hears of it through the change stream: no conflict is left open.
+    await expect.poll(() => conflicts.textContent(), { timeout: 10_000 }).toBe('Conflicts (0)');
   });
 });

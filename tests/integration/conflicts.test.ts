@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import type { ConflictRecord } from '../../src/protocol/entities.ts';
+import { taskState, type TaskRecord } from '../../src/domain/task.ts';
 import type { PullResponse } from '../../src/protocol/messages.ts';
 import { OVERSELL_RULE } from '../../src/server/conflicts/oversell.ts';
 import { enrollDevice, SaleChain, salePayload, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
@@ -31,11 +32,13 @@ afterAll(async () => {
   removeDataDir(dataDir);
 });
 
-async function conflictsPulledBy(client: DeviceClient): Promise<ConflictRecord[]> {
+async function pulledBy<T>(client: DeviceClient, entity: string): Promise<T[]> {
   const answer = await client.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000');
   expect(answer.status).toBe(200);
-  return answer.body.changes.flatMap((change) => (change.entity === 'conflict' && change.op === 'put' ? [change.value as ConflictRecord] : []));
+  return answer.body.changes.flatMap((change) => (change.entity === entity && change.op === 'put' ? [change.value as T] : []));
 }
+const conflictsPulledBy = (client: DeviceClient) => pulledBy<ConflictRecord>(client, 'conflict');
+const tasksPulledBy = (client: DeviceClient) => pulledBy<TaskRecord>(client, 'task');
 
 describe('the last units sold twice during a partition', () => {
   it('charge the oversell to the later sale by HLC, whichever till pushes first', async () => {
@@ -65,9 +68,12 @@ describe('the last units sold twice during a partition', () => {
         receiptNumber: salePayload(lateSale).receiptNumber,
         sku,
         quantity: onHand,
-        task: { actions: ['substitute', 'backorder', 'refund'], status: 'open' },
+        taskId: `task/${conflicts[0]?.id}`,
       }),
     ]);
+    const [task] = await tasksPulledBy(early);
+    expect(task).toMatchObject({ id: conflicts[0]!.taskId, kind: 'oversell', conflictId: conflicts[0]!.id, actions: ['substitute', 'backorder', 'refund'], steps: [] });
+    expect(task!.title).toContain(salePayload(lateSale).receiptNumber);
     // One more sold later still: only that unit is newly oversold, and it is charged to that sale, nothing twice.
     const oneMore = earlyChain.next({ lines: [cartLineFor(product, 1)], at: base + 120_000 });
     expect((await early.push([oneMore])).status).toBe(200);
@@ -77,5 +83,52 @@ describe('the last units sold twice during a partition', () => {
       [salePayload(oneMore).saleId, 1],
     ]);
     expect(new Set(after.map((c) => c.id)).size).toBe(2);
+  });
+});
+
+describe('a task claimed on two devices while they were apart', () => {
+  it('goes to the first claim by HLC, whichever arrives first; the other claimant is told, and the task can be finished', async () => {
+    const sku = [...stockLevels(dataDir, AUSTIN)].find(([, onHand]) => onHand >= 1 && onHand <= 20)![0];
+    const product = slice.products.find((p) => p.sku === sku)!;
+    const [a, b] = [await enrollDevice(server, { storeId: AUSTIN }), await enrollDevice(server, { storeId: AUSTIN })];
+    const base = Date.now() - 5 * 60_000;
+    const chainA = new SaleChain(a, slice, 11);
+    const chainB = new SaleChain(b, slice, 12);
+    // Sell everything twice over to leave an oversell task.
+    const onHand = stockLevels(dataDir, AUSTIN).get(sku)!;
+    expect((await a.push([chainA.next({ lines: [cartLineFor(product, onHand)], at: base })])).status).toBe(200);
+    expect((await b.push([chainB.next({ lines: [cartLineFor(product, 1)], at: base + 1_000 })])).status).toBe(200);
+    const task = (await tasksPulledBy(a)).find((candidate) => candidate.title.includes(`(${sku})`))!;
+    expect(task).toBeDefined();
+
+    // Both associates claim it offline: A's claim is earlier by HLC but reaches the server last.
+    const claimA = chainA.taskStep(task.id, { what: 'claim' }, { at: base + 60_000, staffIndex: 0 });
+    const claimB = chainB.taskStep(task.id, { what: 'claim' }, { at: base + 120_000, staffIndex: 1 });
+    expect((await b.push([claimB])).body).toMatchObject({ results: [{ status: 'applied' }] });
+    expect(taskState((await tasksPulledBy(b)).find((t) => t.id === task.id)!).claim?.deviceId).toBe(b.deviceId);
+    expect((await a.push([claimA])).body).toMatchObject({ results: [{ status: 'applied' }] });
+
+    const settled = (await tasksPulledBy(b)).find((t) => t.id === task.id)!;
+    const state = taskState(settled);
+    expect(state.claim).toMatchObject({ deviceId: a.deviceId, staffId: slice.staff[0]!.id });
+    expect(state.overruled).toEqual([expect.objectContaining({ what: 'claim', deviceId: b.deviceId, staffId: slice.staff[1]!.id })]);
+    expect(state.done).toBeNull();
+
+    // A finishes it; a refund B records later still is told it came second.
+    expect((await a.push([chainA.taskStep(task.id, { what: 'done', action: 'substitute' }, { at: base + 180_000 })])).status).toBe(200);
+    expect((await b.push([chainB.taskStep(task.id, { what: 'done', action: 'refund' }, { at: base + 240_000, staffIndex: 1 })])).status).toBe(200);
+    const finished = taskState((await tasksPulledBy(a)).find((t) => t.id === task.id)!);
+    expect(finished.done).toMatchObject({ action: 'substitute', deviceId: a.deviceId });
+    expect(finished.overruled.map((step) => [step.what, step.deviceId])).toEqual([
+      ['claim', b.deviceId],
+      ['done', b.deviceId],
+    ]);
+  });
+
+  it('quarantines a step on a task the store does not have', async () => {
+    const device = await enrollDevice(server, { storeId: AUSTIN });
+    const chain = new SaleChain(device, slice, 13);
+    const unknown = await device.push([chain.taskStep('task/none', { what: 'claim' })]);
+    expect(unknown.body).toMatchObject({ results: [{ status: 'rejected', reason: expect.stringMatching(/has no task task\/none/) }] });
   });
 });

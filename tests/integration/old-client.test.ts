@@ -92,7 +92,7 @@ describe('a till on protocol 1 with payload version 1', () => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
     const booked = readLedger(dataDir, (db) => db.prepare(`SELECT receipt_number AS receipt, total, discount_total AS discountTotal FROM sales WHERE device_id = ? ORDER BY receipt_number`).all(client.deviceId));
-    expect(booked).toEqual(events.map((e) => ({ receipt: (e.payload as SaleCompletedPayloadV1).receiptNumber, total: e.payload.total, discountTotal: 0 })));
+    expect(booked).toEqual(events.map((e) => ({ receipt: (e.payload as SaleCompletedPayloadV1).receiptNumber, total: (e.payload as SaleCompletedPayloadV1).total, discountTotal: 0 })));
   });
 
   it('is sent no promotions, in the snapshot or the pull, which it could not read; a current till is', async () => {

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { createHash } from 'node:crypto';
-import { nextEvent, appendToChain, eventHash, EventSchema, GENESIS_HASH, PAYLOAD_VERSION, type ChainHead, type NewEvent, type StoreEvent } from '../../src/domain/events.ts';
+import { nextEvent, appendToChain, eventHash, EventSchema, GENESIS_HASH, PAYLOAD_VERSION, type ChainHead, type NewEvent, type SaleEvent, type StoreEvent } from '../../src/domain/events.ts';
 import { canonicalJson } from '../../src/domain/canonical-json.ts';
 import { UUID_PATTERN, uuidv7 } from '../../src/domain/uuid7.ts';
 import { sha256Hex } from '../../src/server/sha256.ts';
@@ -56,7 +56,7 @@ function newSale(n: number, payload: SaleCompletedPayload = salePayload()): NewE
   };
 }
 
-const wellFormed: StoreEvent = appendToChain(GENESIS, newSale(0), sha256Hex).event;
+const wellFormed = appendToChain(GENESIS, newSale(0), sha256Hex).event as SaleEvent;
 
 /** Dotted paths of the issues valibot reports, e.g. ["payload.lines"]. */
 function rejectedAt(input: unknown): string[] | null {
@@ -136,7 +136,7 @@ describe('eventHash', () => {
     expect(eventHash(reordered, sha256Hex)).toBe(eventHash(wellFormed, sha256Hex));
   });
 
-  const edits: Record<string, (e: StoreEvent) => void> = {
+  const edits: Record<string, (e: SaleEvent) => void> = {
     'seq': (e) => (e.seq += 1),
     'prev': (e) => (e.prev = 'f'.repeat(64)),
     'hlc': (e) => (e.hlc = e.hlc.replace('-000000-', '-000001-')),

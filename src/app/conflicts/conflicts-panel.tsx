@@ -1,18 +1,14 @@
 import { liveQuery } from 'dexie';
 import { useEffect, useState } from 'preact/hooks';
 import type { StoresideDb } from '../../local/db.ts';
-import type { ConflictRecord } from '../../protocol/entities.ts';
+import { openConflicts, type ConflictView, type TaskView } from '../../local/store-tasks.ts';
+import { ACTION_DONE_LABELS } from '../tasks/tasks-panel.tsx';
 
-const ACTION_LABELS = { substitute: 'offer a substitute', backorder: 'backorder', refund: 'refund' } as const;
-
-/** The store's open conflicts, as the server settled them, with the rule that decided each: for managers. */
+/** Conflicts the server settled in this store whose task is not done yet, with the rule that decided each: for managers. */
 export function ConflictsPanel({ db, onClose }: { db: StoresideDb; onClose: () => void }) {
-  const [conflicts, setConflicts] = useState<ConflictRecord[] | null>(null);
+  const [conflicts, setConflicts] = useState<ConflictView[] | null>(null);
   useEffect(() => {
-    const subscription = liveQuery(() => db.conflicts.toArray()).subscribe({
-      next: (all) => setConflicts(all.filter((c) => c.task.status === 'open').sort((a, b) => b.detectedAt - a.detectedAt)),
-      error: () => setConflicts([]),
-    });
+    const subscription = liveQuery(() => openConflicts(db)).subscribe({ next: setConflicts, error: () => setConflicts([]) });
     return () => subscription.unsubscribe();
   }, [db]);
   return (
@@ -25,14 +21,14 @@ export function ConflictsPanel({ db, onClose }: { db: StoresideDb; onClose: () =
           <p>None: every sale in this store is accounted for.</p>
         ) : (
           <ul class="conflict-list">
-            {conflicts.map((conflict) => (
+            {conflicts.map(({ conflict, task }) => (
               <li key={conflict.id}>
                 <strong>
                   Oversold: {conflict.quantity} × {conflict.sku}
                 </strong>{' '}
                 on sale {conflict.receiptNumber}
                 <div class="muted">Rule: {conflict.rule}.</div>
-                <div>To do: {conflict.task.actions.map((action) => ACTION_LABELS[action]).join(', or ')}.</div>
+                <div>{taskLine(task)}</div>
               </li>
             ))}
           </ul>
@@ -43,4 +39,11 @@ export function ConflictsPanel({ db, onClose }: { db: StoresideDb; onClose: () =
       </section>
     </div>
   );
+}
+
+function taskLine(view: TaskView | undefined): string {
+  if (!view) return 'Its task has not reached this device yet.';
+  const { claim, done } = view.state;
+  if (done) return `${ACTION_DONE_LABELS[done.action!]} by ${done.staffName}.`;
+  return claim ? `Task claimed by ${claim.staffName}, not done yet.` : 'Task open: nobody has claimed it yet.';
 }

@@ -30,9 +30,10 @@ export async function settleOversell(tx: LedgerTx, storeId: string, sku: string,
       if (uncharged <= 0) break;
       const quantity = Math.min(uncharged, sale.quantity - sale.oversold);
       if (quantity <= 0) continue;
+      // Named by what it charges, so the same units can never be charged twice under two names.
+      const conflictId = `oversell/${sale.saleId}/${sku}/${sale.oversold + quantity}`;
       const conflict: ConflictRecord = {
-        // Named by what it charges, so the same units can never be charged twice under two names.
-        id: `oversell/${sale.saleId}/${sku}/${sale.oversold + quantity}`,
+        id: conflictId,
         kind: 'oversell',
         rule: OVERSELL_RULE,
         saleId: sale.saleId,
@@ -41,9 +42,18 @@ export async function settleOversell(tx: LedgerTx, storeId: string, sku: string,
         quantity,
         hlc: sale.hlc,
         detectedAt: now,
-        task: { actions: ['substitute', 'backorder', 'refund'], status: 'open' },
+        taskId: `task/${conflictId}`,
       };
       await tx.recordConflict(storeId, conflict);
+      await tx.saveTask(storeId, {
+        id: conflict.taskId,
+        kind: 'oversell',
+        title: `${quantity} × ${sale.name} (${sku}) sold on ${sale.receiptNumber} was not in stock`,
+        conflictId,
+        actions: ['substitute', 'backorder', 'refund'],
+        createdAt: now,
+        steps: [],
+      });
       uncharged -= quantity;
     }
   }

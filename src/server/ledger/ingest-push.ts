@@ -1,7 +1,8 @@
-import { canonicalEvent, type StoreEvent } from '../../domain/events.ts';
+import { canonicalEvent, isSaleEvent, type StoreEvent } from '../../domain/events.ts';
 import type { DeviceReport, PushResult } from '../../protocol/messages.ts';
 import { sha256Hex } from '../sha256.ts';
 import { settleOversell } from '../conflicts/oversell.ts';
+import { applyTaskEvent } from '../conflicts/task-claims.ts';
 import { applySale, type StockDeltas } from './apply-sale.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
@@ -97,6 +98,7 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
  * device's next pull puts its count back to the truth.
  */
 function republishStock(event: StoreEvent, stockDeltas: StockDeltas): void {
+  if (!isSaleEvent(event)) return;
   for (const line of event.payload.lines) stockDeltas.set(line.sku, stockDeltas.get(line.sku) ?? 0);
 }
 
@@ -104,5 +106,8 @@ function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof ap
   switch (event.type) {
     case 'sale.completed':
       return applySale(tx, event, store, stockDeltas, now);
+    case 'task.claimed':
+    case 'task.done':
+      return applyTaskEvent(tx, event);
   }
 }

@@ -1,5 +1,6 @@
 import type { PromotionBook, TaxConfig } from '../../domain/pricing/index.ts';
 import type { ConflictRecord, StoreRecord } from '../../protocol/entities.ts';
+import type { TaskRecord } from '../../domain/task.ts';
 
 /** What a product was at one price version: its price and the categories promotions and tax read. */
 export type CatalogueEntry = { price: number; category: string; taxCategory: string };
@@ -101,10 +102,14 @@ export interface LedgerTx {
   /** Units of a SKU already charged as oversold in a store. */
   oversoldUnits(storeId: string, sku: string): Promise<number>;
   /** The store's sales of a SKU, latest by HLC first, `limit` at a time from `offset`, with the units already charged as oversold on each. */
-  salesOfSku(storeId: string, sku: string, offset: number, limit: number): Promise<{ saleId: string; receiptNumber: string; hlc: string; quantity: number; oversold: number }[]>;
+  salesOfSku(storeId: string, sku: string, offset: number, limit: number): Promise<{ saleId: string; receiptNumber: string; hlc: string; name: string; quantity: number; oversold: number }[]>;
   /** Records a settled conflict and publishes it to the store's devices. */
   recordConflict(storeId: string, conflict: ConflictRecord): Promise<void>;
   raiseAlarm(alarm: Alarm): Promise<void>;
+  /** A store's task as it stands; null when the store has none of that id. */
+  task(storeId: string, taskId: string): Promise<TaskRecord | null>;
+  /** Stores a task (new or changed) and publishes it to the store's devices. */
+  saveTask(storeId: string, task: TaskRecord): Promise<void>;
   /** The body of an alarm of `kind` about a device's `seq`; null when none was raised. */
   alarmBody(kind: string, deviceId: string, seq: number): Promise<string | null>;
   /** What the device last said of its queue (see recordDeviceReport). */

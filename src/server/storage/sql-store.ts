@@ -6,6 +6,7 @@ import { ingestPush } from '../ledger/ingest-push.ts';
 import { settleLostJournal } from '../ledger/lost-journal.ts';
 import type { DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
+import type { TaskRecord } from '../../domain/task.ts';
 import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
 import type { RetailerSeed, ServerStore, SliceRow } from './server-store.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
@@ -317,15 +318,15 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     },
     async salesOfSku(storeId, sku, offset, limit) {
       // From the SKU's own index range, not from the store's sales: a rarely sold SKU must not scan all history.
-      const rows = await tx.all<{ sale_id: string; receipt_number: string; hlc: string; quantity: number; oversold: number }>(
-        `SELECT l.sale_id, l.hlc, SUM(l.quantity) AS quantity,
+      const rows = await tx.all<{ sale_id: string; receipt_number: string; hlc: string; name: string; quantity: number; oversold: number }>(
+        `SELECT l.sale_id, l.hlc, MIN(l.name) AS name, SUM(l.quantity) AS quantity,
                 (SELECT s.receipt_number FROM sales s WHERE s.id = l.sale_id) AS receipt_number,
                 (SELECT COALESCE(SUM(c.quantity), 0) FROM conflicts c WHERE c.sale_id = l.sale_id AND c.sku = l.sku AND c.kind = 'oversell') AS oversold
          FROM sale_lines l WHERE l.store_id = ? AND l.sku = ?
          GROUP BY l.sale_id, l.hlc, l.sku ORDER BY l.hlc DESC LIMIT ? OFFSET ?`,
         [storeId, sku, limit, offset],
       );
-      return rows.map((row) => ({ saleId: row.sale_id, receiptNumber: row.receipt_number, hlc: row.hlc, quantity: Number(row.quantity), oversold: Number(row.oversold) }));
+      return rows.map((row) => ({ saleId: row.sale_id, receiptNumber: row.receipt_number, hlc: row.hlc, name: row.name, quantity: Number(row.quantity), oversold: Number(row.oversold) }));
     },
     async recordConflict(storeId, conflict) {
       const record = JSON.stringify(conflict);
@@ -350,6 +351,14 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
         alarm.body ?? null,
         alarm.at,
       ]);
+    },
+    async task(storeId, taskId) {
+      // A task's synced row is its record: the latest value, kept by the same write that publishes it.
+      const row = await tx.get<{ value: string | null }>(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'task' AND key = ? AND deleted = 0`, [storeId, taskId]);
+      return row?.value ? (JSON.parse(row.value) as TaskRecord) : null;
+    },
+    async saveTask(storeId, task) {
+      await putSyncRow(tx, versions, storeId, 'task', task.id, JSON.stringify(task));
     },
     async alarmBody(kind, deviceId, seq) {
       const row = await tx.get<{ body: string | null }>(`SELECT body FROM alarms WHERE kind = ? AND device_id = ? AND seq = ? LIMIT 1`, [kind, deviceId, seq]);

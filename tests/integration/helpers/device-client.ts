@@ -9,6 +9,7 @@ import { appendToChain, GENESIS_HASH, type ChainHead, type StoreEvent } from '..
 import { hlcTick, type Hlc } from '../../../src/domain/hlc.ts';
 import { completedSalePayload, formatReceiptNumber, type SaleCompletedPayload } from '../../../src/domain/sale.ts';
 import { uuidv7 } from '../../../src/domain/uuid7.ts';
+import type { TaskAction } from '../../../src/domain/task.ts';
 import type { ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../../src/protocol/entities.ts';
 import type { PushResponse, SnapshotPage } from '../../../src/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../../src/protocol/version.ts';
@@ -213,9 +214,7 @@ export class SaleChain {
   /** The next sale of this device, appended to the chain. */
   next(options: SaleOptions = {}): StoreEvent {
     const { store } = this.slice;
-    this.clock = Math.max(this.clock + 1, options.at ?? this.clock + 1 + Math.floor(this.random() * 5000));
-    const now = this.clock;
-    this.hlc = hlcTick(this.hlc, now);
+    const now = this.tick(options.at);
     this.receiptCounter += 1;
     const totals = priceSale(options.lines ?? this.randomLines(), createPromotionBook([], store.id), store.taxConfig, { at: now });
     // Customers hand over round notes: the next multiple of 500 minor units at or above the total.
@@ -246,6 +245,29 @@ export class SaleChain {
     return event;
   }
 
+  /** The next event of this device: a claim or completion of a store task by one of the store's staff. */
+  taskStep(taskId: string, move: { what: 'claim' } | { what: 'done'; action: TaskAction }, options: { at?: number; staffIndex?: number } = {}): StoreEvent {
+    const now = this.tick(options.at);
+    const staff = this.slice.staff[options.staffIndex ?? 0]!;
+    const fields = { id: uuidv7(now, randomBytes(10)), deviceId: this.device.deviceId, storeId: this.device.storeId, staffId: staff.id, hlc: this.hlc };
+    const payload = { taskId, staffName: staff.name };
+    const { event, head } = appendToChain(
+      this.head,
+      move.what === 'claim' ? { ...fields, type: 'task.claimed', payload } : { ...fields, type: 'task.done', payload: { ...payload, action: move.action } },
+      sha256Hex,
+    );
+    this.head = head;
+    this.events.push(event);
+    return event;
+  }
+
+  /** Moves this device's clock on (to `at`, or a few seconds) and its HLC with it. */
+  private tick(at?: number): number {
+    this.clock = Math.max(this.clock + 1, at ?? this.clock + 1 + Math.floor(this.random() * 5000));
+    this.hlc = hlcTick(this.hlc, this.clock);
+    return this.clock;
+  }
+
   /** The next `count` sales. */
   take(count: number): StoreEvent[] {
     return Array.from({ length: count }, () => this.next());
@@ -254,7 +276,7 @@ export class SaleChain {
 
 
 export const salePayload = (event: StoreEvent): SaleCompletedPayload => {
-  if (event.v !== 2) throw new Error(`event ${event.id} carries a version ${event.v} payload; these tests build version 2`);
+  if (event.type !== 'sale.completed' || event.v !== 2) throw new Error(`event ${event.id} carries a version ${event.v} payload; these tests build version 2`);
   return event.payload;
 };
 

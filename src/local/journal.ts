@@ -1,0 +1,83 @@
+import * as v from 'valibot';
+import type { Table } from 'dexie';
+import { canonicalJson } from '../domain/canonical-json.ts';
+import { EventSchema, GENESIS_HASH, type StoreEvent } from '../domain/events.ts';
+import { hlcTick, type Hlc } from '../domain/hlc.ts';
+import { describeIssues } from '../protocol/describe-issues.ts';
+import type { Enrollment, StoresideDb } from './db.ts';
+import { webSha256Hex } from './web-sha256.ts';
+
+/** The device's clock and randomness, passed in so tests can fix them. */
+export type DeviceEnv = { now: () => number; randomBytes: (count: number) => Uint8Array };
+
+export const browserEnv: DeviceEnv = {
+  now: () => Date.now(),
+  randomBytes: (count) => crypto.getRandomValues(new Uint8Array(count)),
+};
+
+/** Where the next event goes: after `head`, stamped `hlc` (already ticked past the last one). */
+export type ChainPosition = { enrollment: Enrollment; head: { seq: number; hash: string }; hlc: Hlc; now: number; receiptCounter: number };
+
+/** An event ready to append, with what else the same transaction must write. */
+export type DraftedEvent<T> = {
+  event: StoreEvent;
+  /** writes to `tables` that stand or fall with the event */
+  write: () => Promise<unknown>;
+  /** the receipt counter after this event, when it used one */
+  receiptCounter?: number;
+  result: T;
+};
+
+const GENESIS_HEAD = { seq: 0, hash: GENESIS_HASH };
+
+/**
+ * Appends one event to the journal in ONE strict-durability transaction with
+ * the writes it brings (a sale and its stock, a task step). Either both are
+ * there and the event will be sent, or nothing happened.
+ *
+ * The event links to the chain's head by hash, and WebCrypto's digest is
+ * asynchronous, which an IndexedDB transaction cannot wait for. So the event is
+ * drafted and hashed from the head as it was read, and the write transaction
+ * first checks that the head is still that one; if another tab or the service
+ * worker extended the chain meanwhile, the event is drafted again on the new head.
+ */
+export async function appendEvent<T>(db: StoresideDb, env: DeviceEnv, tables: Table[], draft: (at: ChainPosition) => DraftedEvent<T>): Promise<T> {
+  for (;;) {
+    const position = await chainPosition(db, env);
+    const drafted = draft(position);
+    const { event } = drafted;
+    // The server refuses a malformed event for good, and it would block this
+    // device's outbox behind it: refuse it here, while the person is still there.
+    const checked = v.safeParse(EventSchema, event);
+    if (!checked.success) throw new Error(describeIssues(checked.issues));
+    const hash = await webSha256Hex(canonicalJson(event));
+    const committed = await db.transaction('rw', [db.meta, db.journal, ...tables], async () => {
+      const head = (await db.getMeta('chainHead')) ?? GENESIS_HEAD;
+      if (head.seq !== event.seq - 1) return false;
+      await db.journal.add(event);
+      await drafted.write();
+      await db.meta.bulkPut([
+        { key: 'chainHead', value: { seq: event.seq, hash } },
+        { key: 'hlc', value: position.hlc },
+        ...(drafted.receiptCounter === undefined ? [] : [{ key: 'receiptCounter' as const, value: drafted.receiptCounter }]),
+      ]);
+      return true;
+    });
+    if (committed) return drafted.result;
+  }
+}
+
+async function chainPosition(db: StoresideDb, env: DeviceEnv): Promise<ChainPosition> {
+  const read = await db.transaction('r', db.meta, async () => {
+    const enrollment = await db.getMeta('enrollment');
+    if (!enrollment) throw new Error('this device is not enrolled');
+    return {
+      enrollment,
+      head: (await db.getMeta('chainHead')) ?? GENESIS_HEAD,
+      lastHlc: (await db.getMeta('hlc')) ?? { wallMs: 0, counter: 0, node: enrollment.deviceId },
+      receiptCounter: (await db.getMeta('receiptCounter')) ?? 0,
+    };
+  });
+  const now = env.now();
+  return { enrollment: read.enrollment, head: read.head, hlc: hlcTick(read.lastHlc, now), now, receiptCounter: read.receiptCounter };
+}

@@ -1,6 +1,7 @@
 import { liveQuery } from 'dexie';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { StoresideDb } from '../local/db.ts';
+import type { StoreRecord } from '../protocol/entities.ts';
 import { localTasks, openConflicts } from '../local/store-tasks.ts';
 import { CheckoutScreen } from './checkout/checkout-screen.tsx';
 import { createCheckoutModel } from './checkout/checkout-model.ts';
@@ -32,7 +33,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
         {store && <span class="store-name">{store.name}</span>}
         <span class="spacer" />
         {staff && phase === 'checkout' && <TasksButton db={db} staff={staff} onStepTaken={sync.eventCommitted} />}
-        {staff?.role === 'manager' && <ConflictsButton db={db} />}
+        {staff?.role === 'manager' && store && <ConflictsButton db={db} store={store} />}
         {staff && (
           <span class="staff">
             {staff.name}
@@ -107,7 +108,7 @@ function useLiveCount(read: () => Promise<number>, db: StoresideDb): number {
 }
 
 /** For managers: how many conflicts wait in this store, and the list behind it. */
-function ConflictsButton({ db }: { db: StoresideDb }) {
+function ConflictsButton({ db, store }: { db: StoresideDb; store: StoreRecord }) {
   const open = useLiveCount(async () => (await openConflicts(db)).length, db);
   const [showing, setShowing] = useState(false);
   return (
@@ -115,7 +116,7 @@ function ConflictsButton({ db }: { db: StoresideDb }) {
       <button type="button" class={open > 0 ? 'link topbar-count warning' : 'link topbar-count'} onClick={() => setShowing(true)}>
         Conflicts ({open})
       </button>
-      {showing && <LazyView load={loadConflictsPanel} render={({ ConflictsPanel }) => <ConflictsPanel db={db} onClose={() => setShowing(false)} />} />}
+      {showing && <LazyView load={loadConflictsPanel} render={({ ConflictsPanel }) => <ConflictsPanel db={db} store={store} onClose={() => setShowing(false)} />} />}
     </>
   );
 }

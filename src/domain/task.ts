@@ -2,13 +2,14 @@ import * as v from 'valibot';
 
 /**
  * Store tasks: work the server hands to a store's associates (an oversold sale
- * to substitute, backorder or refund). Associates claim and finish them from any
+ * to substitute, backorder or refund; a coupon discount given twice to write
+ * off or collect). Associates claim and finish them from any
  * device, offline too, as journal events. Two claims made apart are settled by
  * DESIGN.md's rule: the first by HLC wins, and the other claimant is told. The
  * same fold runs on the server (the record of truth) and on the device (what
  * its own unsent events will make of the record), so both show the same.
  */
-export const TASK_ACTIONS = ['substitute', 'backorder', 'refund'] as const;
+export const TASK_ACTIONS = ['substitute', 'backorder', 'refund', 'write_off', 'collect'] as const;
 export type TaskAction = (typeof TASK_ACTIONS)[number];
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
@@ -27,7 +28,7 @@ const TaskStepSchema = v.object({
 
 export const TaskRecordSchema = v.object({
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-  kind: v.picklist(['oversell']),
+  kind: v.picklist(['oversell', 'coupon_reused']),
   /** what happened, in words an associate acts on */
   title: v.pipe(v.string(), v.maxLength(300)),
   /** the conflict that left this task, if one did */

@@ -74,24 +74,35 @@ export const StaffRecordSchema = v.object({
 
 /**
  * A conflict the server settled, with the rule that settled it and the task it
- * left for the store: e.g. two tills sold the last unit while apart; the sale
- * later by HLC is the one oversold, and someone must substitute, backorder or
- * refund (DESIGN.md "Conflicts").
+ * left for the store (DESIGN.md "Conflicts"). The sale named is the one the
+ * rule charged:
+ *   oversell       two tills sold the last units while apart; the sale later by
+ *                  HLC is oversold: substitute, backorder or refund.
+ *   coupon_reused  two tills took one single-use coupon while apart; the sale
+ *                  earlier by HLC keeps it, the later got its discount in error.
  */
-export const ConflictRecordSchema = v.object({
+const conflictFields = {
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-  kind: v.picklist(['oversell']),
   rule: v.string(),
   saleId: id,
   receiptNumber: v.string(),
-  sku: id,
-  quantity: v.pipe(count, v.minValue(1)),
   /** the sale's HLC: what the rule compared */
   hlc: v.string(),
   detectedAt: count,
   /** the task it left for the store (a `task` record of the slice) */
   taskId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-});
+};
+export const ConflictRecordSchema = v.variant('kind', [
+  v.object({ ...conflictFields, kind: v.literal('oversell'), sku: id, quantity: v.pipe(count, v.minValue(1)) }),
+  v.object({
+    ...conflictFields,
+    kind: v.literal('coupon_reused'),
+    code: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+    /** what the charged sale took off with the code, in minor units */
+    amount: v.pipe(count, v.minValue(0)),
+    keptBy: v.object({ saleId: id, receiptNumber: v.string() }),
+  }),
+]);
 
 export type StoreRecord = v.InferOutput<typeof StoreRecordSchema>;
 export type ConflictRecord = v.InferOutput<typeof ConflictRecordSchema>;

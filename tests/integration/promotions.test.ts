@@ -7,6 +7,8 @@ import { cashTender } from '../../src/domain/tender.ts';
 import { ErrorBodySchema } from '../../src/protocol/errors.ts';
 import type { PullResponse, PushResponse } from '../../src/protocol/messages.ts';
 import type { PromotionDefinition } from '../../src/protocol/promotions.ts';
+import type { ConflictRecord } from '../../src/protocol/entities.ts';
+import { COUPON_REUSE_RULE } from '../../src/server/conflicts/coupon-reuse.ts';
 import {
   apiRequest,
   enrollDevice,
@@ -434,7 +436,7 @@ describe('a synced sale priced with promotions', () => {
 });
 
 describe('a single-use coupon', () => {
-  it('taken by two tills offline books both sales and raises a coupon_reused alarm', async () => {
+  it('taken by two tills offline books both sales; the one made first keeps it, whichever arrives first, and the other leaves a conflict and a task', async () => {
     const coupon = (await listPromotions()).find((p) => p.coupon?.singleUse && p.stores?.includes(AUSTIN))!;
     expect(coupon, 'the Austin demo single-use coupon').toBeDefined();
     const code = coupon.coupon!.codes[0]!;
@@ -450,26 +452,40 @@ describe('a single-use coupon', () => {
       .find((cart) => priceSale(cart, book, austinSlice.store.taxConfig, { at: Date.now(), coupons: [code] }).coupons[0]?.status === 'applied');
     expect(lines, 'an Austin basket the coupon applies to').toBeDefined();
 
-    const saleA = first.chain.next({ lines: lines!, tamper: pricedBy(book, [code]) });
-    const saleB = second.chain.next({ lines: lines!, tamper: pricedBy(book, [code]) });
+    const at = Date.now() - 10 * 60_000;
+    const saleA = first.chain.next({ lines: lines!, tamper: pricedBy(book, [code]), at });
+    const saleB = second.chain.next({ lines: lines!, tamper: pricedBy(book, [code]), at: at + 60_000 });
     for (const sale of [saleA, saleB]) {
       expect(salePayload(sale).pricing.coupons).toEqual([{ code, status: 'applied' }]);
       expect(salePayload(sale).discounts).toContainEqual(expect.objectContaining({ source: expect.objectContaining({ promotionId: coupon.id, coupon: code }) }));
     }
-    applied(await first.client.push([saleA]));
+    // The later sale reaches the server first.
     applied(await second.client.push([saleB]));
+    applied(await first.client.push([saleA]));
 
     const [idA, idB] = [salePayload(saleA).saleId, salePayload(saleB).saleId];
     const ledger = readLedger(dataDir, (db) => ({
       sales: db.prepare(`SELECT id FROM sales WHERE id IN (?, ?) ORDER BY id`).all(idA, idB),
       redemption: db.prepare(`SELECT sale_id, store_id FROM coupon_redemptions WHERE code = ?`).get(code),
-      alarms: db.prepare(`SELECT kind, store_id, device_id, seq, detail FROM alarms WHERE kind = 'coupon_reused'`).all(),
+      alarms: db.prepare(`SELECT kind, store_id, detail FROM alarms WHERE kind = 'coupon_reused'`).all(),
     }));
     expect(ledger.sales).toEqual([{ id: idA }, { id: idB }].sort((a, b) => (a.id < b.id ? -1 : 1)));
     expect(ledger.redemption).toEqual({ sale_id: idA, store_id: AUSTIN });
-    expect(ledger.alarms).toEqual([
-      { kind: 'coupon_reused', store_id: AUSTIN, device_id: second.client.deviceId, seq: saleB.seq, detail: expect.stringContaining(`${code} on sale ${salePayload(saleB).receiptNumber} was already redeemed by sale ${idA}`) },
-    ]);
+    const couponDiscount = salePayload(saleB).discounts.filter((d) => d.source.type === 'promotion' && d.source.coupon === code).reduce((sum, d) => sum + d.amount, 0);
+    expect(ledger.alarms).toEqual([{ kind: 'coupon_reused', store_id: AUSTIN, detail: expect.stringContaining(`${code} was used on sale ${salePayload(saleB).receiptNumber} after sale ${salePayload(saleA).receiptNumber}`) }]);
+
+    const pulled = (await first.client.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000')).body.changes;
+    const conflict = pulled.find((change) => change.entity === 'conflict' && change.op === 'put' && (change.value as ConflictRecord).kind === 'coupon_reused');
+    expect(conflict?.op === 'put' && conflict.value).toMatchObject({
+      kind: 'coupon_reused',
+      rule: COUPON_REUSE_RULE,
+      saleId: idB,
+      code,
+      amount: couponDiscount,
+      keptBy: { saleId: idA, receiptNumber: salePayload(saleA).receiptNumber },
+    });
+    const task = pulled.find((change) => change.entity === 'task' && change.key === (conflict?.op === 'put' && (conflict.value as ConflictRecord).taskId));
+    expect(task?.op === 'put' && task.value).toMatchObject({ kind: 'coupon_reused', actions: ['write_off', 'collect'], steps: [] });
     // The server priced the second sale with the code too: the customer got what the till showed, not a variance.
     expect((await variancesOf(AUSTIN)).filter((row) => row.saleId === idA || row.saleId === idB)).toEqual([]);
   });

@@ -2,10 +2,12 @@ import { liveQuery } from 'dexie';
 import { useEffect, useState } from 'preact/hooks';
 import type { StoresideDb } from '../../local/db.ts';
 import { openConflicts, type ConflictView, type TaskView } from '../../local/store-tasks.ts';
+import type { StoreRecord } from '../../protocol/entities.ts';
+import { Money } from '../components/money.tsx';
 import { ACTION_DONE_LABELS } from '../tasks/tasks-panel.tsx';
 
 /** Conflicts the server settled in this store whose task is not done yet, with the rule that decided each: for managers. */
-export function ConflictsPanel({ db, onClose }: { db: StoresideDb; onClose: () => void }) {
+export function ConflictsPanel({ db, store, onClose }: { db: StoresideDb; store: StoreRecord; onClose: () => void }) {
   const [conflicts, setConflicts] = useState<ConflictView[] | null>(null);
   useEffect(() => {
     const subscription = liveQuery(() => openConflicts(db)).subscribe({ next: setConflicts, error: () => setConflicts([]) });
@@ -23,10 +25,19 @@ export function ConflictsPanel({ db, onClose }: { db: StoresideDb; onClose: () =
           <ul class="conflict-list">
             {conflicts.map(({ conflict, task }) => (
               <li key={conflict.id}>
-                <strong>
-                  Oversold: {conflict.quantity} × {conflict.sku}
-                </strong>{' '}
-                on sale {conflict.receiptNumber}
+                {conflict.kind === 'oversell' ? (
+                  <>
+                    <strong>
+                      Oversold: {conflict.quantity} × {conflict.sku}
+                    </strong>{' '}
+                    on sale {conflict.receiptNumber}
+                  </>
+                ) : (
+                  <>
+                    <strong>Coupon {conflict.code} used twice:</strong> sale {conflict.receiptNumber} got <Money amount={conflict.amount} store={store} /> off; sale{' '}
+                    {conflict.keptBy.receiptNumber} keeps the coupon
+                  </>
+                )}
                 <div class="muted">Rule: {conflict.rule}.</div>
                 <div>{taskLine(task)}</div>
               </li>

@@ -5,8 +5,20 @@ import type { StoresideDb } from '../../local/db.ts';
 import { browserEnv } from '../../local/journal.ts';
 import { localTasks, takeTaskStep, type TaskMove, type TaskView } from '../../local/store-tasks.ts';
 
-export const ACTION_DONE_LABELS: Record<TaskAction, string> = { substitute: 'Substitute given', backorder: 'Backordered', refund: 'Refunded' };
-export const ACTION_TODO_LABELS: Record<TaskAction, string> = { substitute: 'offer a substitute', backorder: 'backorder', refund: 'refund' };
+export const ACTION_DONE_LABELS: Record<TaskAction, string> = {
+  substitute: 'Substitute given',
+  backorder: 'Backordered',
+  refund: 'Refunded',
+  write_off: 'Written off',
+  collect: 'Collected from the customer',
+};
+const ACTION_TODO_LABELS: Record<TaskAction, string> = {
+  substitute: 'offer a substitute',
+  backorder: 'backorder',
+  refund: 'refund',
+  write_off: 'write the discount off',
+  collect: 'collect it from the customer',
+};
 
 type Props = { db: StoresideDb; staff: { id: string; name: string }; onStepTaken: () => void; onClose: () => void };
 

@@ -4,6 +4,7 @@ import { sumMinor } from '../../domain/money.ts';
 import type { StoreEvent } from '../../domain/events.ts';
 import { upgradeSaleV1, type SaleCompletedPayload } from '../../domain/sale.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
+import { settleCouponRedemption } from '../conflicts/coupon-reuse.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
 type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;
@@ -131,18 +132,8 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
   }
   for (const [code, amount] of applied) {
     if (!book.byCouponCode.get(normaliseCouponCode(code))?.coupon?.singleUse) continue;
-    const holder = await tx.redeemCoupon(normaliseCouponCode(code), sale.saleId, store.id);
-    if (holder !== null) {
-      // Two tills offline each took the same single-use code: the first booked keeps it; HQ hears of the second.
-      await tx.raiseAlarm({
-        kind: 'coupon_reused',
-        storeId: event.storeId,
-        deviceId: event.deviceId,
-        seq: event.seq,
-        detail: `single-use coupon ${code} on sale ${sale.receiptNumber} was already redeemed by sale ${holder}; ${amount} given again`,
-        at: now,
-      });
-    }
+    const redemption = { saleId: sale.saleId, storeId: store.id, receiptNumber: sale.receiptNumber, hlc: event.hlc, amount };
+    await settleCouponRedemption(tx, normaliseCouponCode(code), redemption, now);
   }
   for (const line of sale.lines) stockDeltas.set(line.sku, (stockDeltas.get(line.sku) ?? 0) - line.quantity);
   return null;

@@ -68,6 +68,8 @@ export type TenderRow = { tenderNo: number; kind: string; amount: number; tender
 /** Something HQ must look at. `body` keeps an event that could not be applied, so nothing sent is lost. */
 export type Alarm = { kind: string; storeId: string | null; deviceId: string | null; seq: number | null; detail: string; body?: string; at: number };
 
+export type CouponHolder = { saleId: string; storeId: string; receiptNumber: string; hlc: string; amount: number };
+
 export interface LedgerTx {
   device(deviceId: string): Promise<DeviceState | null>;
   storeRecord(storeId: string): Promise<StoreRecord | null>;
@@ -91,8 +93,10 @@ export interface LedgerTx {
   pricesAt(storeId: string, lines: readonly { sku: string; version: number }[]): Promise<Map<string, CatalogueEntry>>;
   /** The store's tax rules at `version`; null when the server never had that version. */
   taxConfig(storeId: string, version: number): Promise<TaxConfig | null>;
-  /** Gives a single-use code to `saleId`; returns the sale that had it already, if one did. */
-  redeemCoupon(code: string, saleId: string, storeId: string): Promise<string | null>;
+  /** Gives a single-use code to `saleId`; returns the booked sale that had it already, if one did, with what it took off with the code. */
+  redeemCoupon(code: string, saleId: string, storeId: string): Promise<CouponHolder | null>;
+  /** Gives a redeemed single-use code to another sale. */
+  moveRedemption(code: string, saleId: string, storeId: string): Promise<void>;
   recordVariance(saleId: string, field: string, deviceValue: number, serverValue: number): Promise<void>;
   /**
    * Adds each delta to a store's on-hand counts and publishes the new levels to

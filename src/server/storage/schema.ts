@@ -2,7 +2,7 @@
  * The server's tables, in SQL that SQLite and Postgres both run. JSON documents
  * are TEXT so that a snapshot can splice stored JSON into a response unparsed.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -144,12 +144,13 @@ CREATE TABLE IF NOT EXISTS conflicts (
   store_id TEXT NOT NULL REFERENCES stores(id),
   kind TEXT NOT NULL,
   sale_id TEXT NOT NULL,
-  sku TEXT NOT NULL,
+  -- what the sale is charged over: the SKU oversold, or the coupon code reused
+  subject TEXT NOT NULL,
   quantity INTEGER NOT NULL,
   record TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS conflicts_by_sku ON conflicts (store_id, kind, sku);
-CREATE INDEX IF NOT EXISTS conflicts_by_sale ON conflicts (sale_id, sku);
+CREATE INDEX IF NOT EXISTS conflicts_by_subject ON conflicts (store_id, kind, subject);
+CREATE INDEX IF NOT EXISTS conflicts_by_sale ON conflicts (sale_id, subject);
 
 -- A single-use coupon code belongs to the first sale that books it.
 CREATE TABLE IF NOT EXISTS coupon_redemptions (

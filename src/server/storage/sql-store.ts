@@ -282,8 +282,17 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     async redeemCoupon(code, saleId, storeId) {
       const claimed = await tx.run(`INSERT INTO coupon_redemptions (code, sale_id, store_id) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING`, [code, saleId, storeId]);
       if (claimed.changes === 1) return null;
-      const holder = await tx.get<{ sale_id: string }>(`SELECT sale_id FROM coupon_redemptions WHERE code = ?`, [code]);
-      return holder?.sale_id ?? null;
+      const holder = await tx.get<{ sale_id: string; store_id: string; receipt_number: string; hlc: string; amount: number }>(
+        `SELECT r.sale_id, r.store_id, s.receipt_number, s.hlc,
+                (SELECT COALESCE(SUM(d.amount), 0) FROM sale_discounts d WHERE d.sale_id = r.sale_id AND UPPER(TRIM(d.coupon)) = r.code) AS amount
+         FROM coupon_redemptions r JOIN sales s ON s.id = r.sale_id WHERE r.code = ?`,
+        [code],
+      );
+      if (!holder) throw new Error(`coupon ${code} is redeemed by a sale that is not booked`);
+      return { saleId: holder.sale_id, storeId: holder.store_id, receiptNumber: holder.receipt_number, hlc: holder.hlc, amount: Number(holder.amount) };
+    },
+    async moveRedemption(code, saleId, storeId) {
+      await tx.run(`UPDATE coupon_redemptions SET sale_id = ?, store_id = ? WHERE code = ?`, [saleId, storeId, code]);
     },
     async recordVariance(saleId, field, deviceValue, serverValue) {
       // One variance per field: field names quote whatever the device sent, so two can only clash by repeating each other.
@@ -313,7 +322,7 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
       return { unknown, onHand };
     },
     async oversoldUnits(storeId, sku) {
-      const row = await tx.get<{ units: number }>(`SELECT COALESCE(SUM(quantity), 0) AS units FROM conflicts WHERE store_id = ? AND kind = 'oversell' AND sku = ?`, [storeId, sku]);
+      const row = await tx.get<{ units: number }>(`SELECT COALESCE(SUM(quantity), 0) AS units FROM conflicts WHERE store_id = ? AND kind = 'oversell' AND subject = ?`, [storeId, sku]);
       return Number(row?.units ?? 0);
     },
     async salesOfSku(storeId, sku, offset, limit) {
@@ -321,7 +330,7 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
       const rows = await tx.all<{ sale_id: string; receipt_number: string; hlc: string; name: string; quantity: number; oversold: number }>(
         `SELECT l.sale_id, l.hlc, MIN(l.name) AS name, SUM(l.quantity) AS quantity,
                 (SELECT s.receipt_number FROM sales s WHERE s.id = l.sale_id) AS receipt_number,
-                (SELECT COALESCE(SUM(c.quantity), 0) FROM conflicts c WHERE c.sale_id = l.sale_id AND c.sku = l.sku AND c.kind = 'oversell') AS oversold
+                (SELECT COALESCE(SUM(c.quantity), 0) FROM conflicts c WHERE c.sale_id = l.sale_id AND c.subject = l.sku AND c.kind = 'oversell') AS oversold
          FROM sale_lines l WHERE l.store_id = ? AND l.sku = ?
          GROUP BY l.sale_id, l.hlc, l.sku ORDER BY l.hlc DESC LIMIT ? OFFSET ?`,
         [storeId, sku, limit, offset],
@@ -330,13 +339,14 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     },
     async recordConflict(storeId, conflict) {
       const record = JSON.stringify(conflict);
-      await tx.run(`INSERT INTO conflicts (id, store_id, kind, sale_id, sku, quantity, record) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+      const [subject, quantity] = conflict.kind === 'oversell' ? [conflict.sku, conflict.quantity] : [conflict.code, 1];
+      await tx.run(`INSERT INTO conflicts (id, store_id, kind, sale_id, subject, quantity, record) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
         conflict.id,
         storeId,
         conflict.kind,
         conflict.saleId,
-        conflict.sku,
-        conflict.quantity,
+        subject,
+        quantity,
         record,
       ]);
       await putSyncRow(tx, versions, storeId, 'conflict', conflict.id, record);

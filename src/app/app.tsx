@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { StoresideDb } from '../local/db.ts';
 import type { StoreRecord } from '../protocol/entities.ts';
 import { localTasks, openConflicts } from '../local/store-tasks.ts';
+import { ownAllotments } from '../local/allotments.ts';
 import { CheckoutScreen } from './checkout/checkout-screen.tsx';
 import { createCheckoutModel } from './checkout/checkout-model.ts';
 import { SyncIndicator } from './components/sync-indicator.tsx';
@@ -70,7 +71,14 @@ function Checkout({ db, pricing, session, sync }: Omit<Props, 'route'>) {
     () => createCheckoutModel({ db, pricing, store, staff: () => session.staff.value!, onSaleCommitted: sync.eventCommitted }),
     [db, pricing, store, session, sync],
   );
-  // The promotion set follows the database, whoever writes it: this tab's sync, another tab's or the service worker's.
+  // The promotion set and the allotments follow the database, whoever writes it: this tab's sync, another tab's or the service worker's.
+  useEffect(() => {
+    const subscription = liveQuery(() => ownAllotments(db)).subscribe({
+      next: (allotments) => model.allotmentsChanged(allotments),
+      error: (error) => console.error('cannot read this till’s allotments', error),
+    });
+    return () => subscription.unsubscribe();
+  }, [db, model]);
   useEffect(() => {
     const subscription = liveQuery(() => db.promotions.toArray()).subscribe({
       next: (promotions) => void model.promotionsChanged(promotions),

@@ -4,7 +4,7 @@ import type { ChainHead, StoreEvent } from '../domain/events.ts';
 import type { JournalLostDetails } from '../protocol/messages.ts';
 import type { Promotion } from '../domain/pricing/index.ts';
 import type { TaskRecord } from '../domain/task.ts';
-import type { ConflictRecord, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
+import type { AllotmentRecord, ConflictRecord, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
 import type { LocalSale } from './local-sale.ts';
 
 /** A product as the device stores it: the synced record plus its search words. */
@@ -47,6 +47,8 @@ export class StoresideDb extends Dexie {
   conflicts!: Table<ConflictRecord, string>;
   /** the store's tasks as the server last settled them; this device's unsent steps are folded in on display */
   tasks!: Table<TaskRecord, string>;
+  /** escrow of scarce products: what each device of the store may sell offline (any device's; checkout reads its own) */
+  allotments!: Table<AllotmentRecord, string>;
   sales!: Table<LocalSale, string>;
   /** the event journal: the outbox is the events with seq > ackedSeq */
   journal!: Table<StoreEvent, number>;
@@ -66,8 +68,8 @@ export class StoresideDb extends Dexie {
     // v2: promotions sync down (the pricing worker indexes them); signs list a category's products;
     // a till finds the single-use coupons it has spent.
     this.version(2).stores({ promotions: 'id', products: 'sku, barcode, *words, category', sales: 'id, receiptNumber, completedAt, *redeemedCoupons', conflicts: 'id' });
-    // v3: store tasks (claimed and finished from any device).
-    this.version(3).stores({ tasks: 'id' });
+    // v3: store tasks (claimed and finished from any device); allotments of scarce products.
+    this.version(3).stores({ tasks: 'id', allotments: 'id, [deviceId+sku]' });
   }
 
   /** The seq of the newest event in the journal (0 before the first), sent with each request. */

@@ -104,7 +104,24 @@ export const ConflictRecordSchema = v.variant('kind', [
   }),
 ]);
 
+/**
+ * Escrow for a scarce product (DESIGN.md "Conflicts"): how many units one
+ * device may sell after `asOfSeq` of its journal, until the server grants it
+ * again. The server keeps the store's allotments within its stock, so tills
+ * apart from each other cannot sell the same last unit.
+ */
+export const AllotmentRecordSchema = v.object({
+  /** `${deviceId}/${sku}` */
+  id: v.pipe(v.string(), v.minLength(3), v.maxLength(130)),
+  deviceId: id,
+  sku: id,
+  units: v.pipe(count, v.minValue(0)),
+  asOfSeq: v.pipe(count, v.minValue(0)),
+  grantedAt: count,
+});
+
 export type StoreRecord = v.InferOutput<typeof StoreRecordSchema>;
+export type AllotmentRecord = v.InferOutput<typeof AllotmentRecordSchema>;
 export type ConflictRecord = v.InferOutput<typeof ConflictRecordSchema>;
 export type ProductRecord = v.InferOutput<typeof ProductRecordSchema>;
 export type StockRecord = v.InferOutput<typeof StockRecordSchema>;
@@ -118,6 +135,7 @@ export type EntityRecords = {
   promotion: Promotion;
   conflict: ConflictRecord;
   task: TaskRecord;
+  allotment: AllotmentRecord;
 };
 export type EntityName = keyof EntityRecords;
 
@@ -129,4 +147,5 @@ export const ENTITY_SCHEMAS = {
   promotion: SyncedPromotionSchema,
   conflict: ConflictRecordSchema,
   task: TaskRecordSchema,
+  allotment: AllotmentRecordSchema,
 } as const;

@@ -105,6 +105,13 @@ export const SetPriceRequestSchema = v.strictObject({
   price: v.pipe(v.number(), v.safeInteger('must be a whole number of minor units'), v.minValue(0, 'must not be negative')),
 });
 
+/** HQ marks a product scarce in one store, or ends that. */
+export const SetScarceRequestSchema = v.strictObject({
+  store: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  sku: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  scarce: v.boolean(),
+});
+
 export const DevicesQuerySchema = v.strictObject({
   store: v.pipe(v.string(), v.minLength(1, 'name a store: ?store=<id>'), v.maxLength(64)),
 });

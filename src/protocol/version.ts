@@ -3,8 +3,8 @@
  *
  * History:
  *   1 — walking skeleton: enroll, snapshot, pull, push of `sale.completed`.
- *   2 — the slice carries promotions, settled conflicts and tasks (claimed and
- *       finished with task.claimed / task.done events); pushes may report the
+ *   2 — the slice carries promotions, settled conflicts, tasks (claimed and
+ *       finished with task.claimed / task.done events) and allotments of scarce products; pushes may report the
  *       device's queue and clock; sales are payload version 2; the change stream;
  *       the optional journal header (JOURNAL_HEADER), answered `journal_lost` when
  *       the device's data was lost. A version-1 device is sent no promotions (it
@@ -25,5 +25,5 @@ export const JOURNAL_HEADER = 'x-storeside-journal';
 
 /** The slice's entities a device speaking `protocol` can read. */
 export function readsEntity(protocol: number, entity: string): boolean {
-  return (entity !== 'promotion' && entity !== 'conflict' && entity !== 'task') || protocol >= 2;
+  return !['promotion', 'conflict', 'task', 'allotment'].includes(entity) || protocol >= 2;
 }

@@ -60,6 +60,8 @@ function ledgerFingerprint() {
       saleLines: count('sale_lines'),
       tenders: count('tenders'),
       alarms: count('alarms'),
+      scarce: count('scarce_products'),
+      allotments: count('allotments'),
       devices: count('devices'),
       spentCodes: (db.prepare(`SELECT COUNT(*) AS n FROM enrollment_codes WHERE used_by_device IS NOT NULL`).get() as { n: number }).n,
       ackedSeqs: db.prepare(`SELECT id, acked_seq FROM devices ORDER BY id`).all(),
@@ -279,6 +281,21 @@ describe('HQ alarms', () => {
     await expectRefused(() => device.get('/api/v1/hq/alarms?store=store-us-austin'), 401, 'unauthorized', /HQ token/);
     await expectRefused(() => apiRequest(server.url, '/api/v1/hq/alarms', { headers: hq }), 400, 'invalid_query', /store/);
     await expectRefused(() => apiRequest(server.url, '/api/v1/hq/alarms?store=nowhere', { headers: hq }), 404, 'not_found', /store nowhere does not exist/);
+  });
+});
+
+describe('HQ marking a product scarce', () => {
+  const post = (body: unknown, token = readCredentials(dataDir).hqToken) =>
+    apiRequest(server.url, '/api/v1/hq/scarce', { method: 'POST', headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  it('answers 400 naming the field, 404 for a store or product that does not exist, 401 without the HQ token', async () => {
+    const store = readCredentials(dataDir).stores[0]!.id;
+    const sku = (await device.readSnapshot()).products[0]!.sku;
+    await expectRefused(() => post({ store, sku, scarce: 'yes' }), 400, 'invalid_body', /scarce/);
+    await expectRefused(() => post({ store, scarce: true }), 400, 'invalid_body', /sku/);
+    await expectRefused(() => post({ store, sku, scarce: true, units: 3 }), 400, 'invalid_body', /units/);
+    await expectRefused(() => post({ store: 'nowhere', sku, scarce: true }), 404, 'not_found', /store nowhere does not exist/);
+    await expectRefused(() => post({ store, sku: 'SKU-NONE', scarce: true }), 404, 'not_found', /does not sell SKU-NONE/);
+    await expectRefused(() => post({ store, sku, scarce: true }, device.token), 401, 'unauthorized', /HQ token/);
   });
 });
 

@@ -5,6 +5,7 @@ import type { PricingClient } from '../../src/app/pricing-client.ts';
 import { withCheckDigit } from '../../src/domain/barcode.ts';
 import { createPricingApi } from '../../src/workers/pricing-api.ts';
 import { searchWords, StoresideDb } from '../../src/local/db.ts';
+import { ownAllotments } from '../../src/local/allotments.ts';
 import type { ProductRecord, StoreRecord } from '../../src/protocol/entities.ts';
 
 const store: StoreRecord = {
@@ -157,5 +158,33 @@ describe('the checkout cart', () => {
     expect(model.notice.value?.text).toMatch(/cannot be priced: tax category "luxury"/);
     await model.completeCashSale();
     expect(await db.sales.count()).toBe(0);
+  });
+
+  it('sells a scarce product only up to this till’s allotment, counting its earlier sales, and says why', async () => {
+    const { db, model, products } = await till('checkout-scarce', 0);
+    const allotment = { id: 'device-abcd/SKU-1', deviceId: 'device-abcd', sku: 'SKU-1', units: 2, asOfSeq: 0, grantedAt: 0 };
+    await db.allotments.put(allotment);
+    // Another till's allotment is not this one's.
+    await db.allotments.put({ ...allotment, id: 'device-other/SKU-2', deviceId: 'device-other', sku: 'SKU-2', units: 0 });
+    model.allotmentsChanged(await ownAllotments(db));
+
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.completeCashSale();
+    expect(await db.sales.count()).toBe(1);
+
+    await model.scanOrSearch(products[0]!.barcode);
+    expect(model.notice.value?.text).toBe('Product 1 is scarce, and this till has sold all it was allotted. Sell it on a till that is online, or once this one has reached the server.');
+    expect(model.lines.value).toEqual([]);
+    await model.scanOrSearch(products[1]!.barcode);
+    expect(model.lines.value.map((line) => line.sku)).toEqual(['SKU-2']);
+
+    // A new grant from the server, as of the journal's head, gives it more.
+    model.allotmentsChanged(new Map([['SKU-1', { ...allotment, units: 2, asOfSeq: 1 }]]));
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.changeQuantity('SKU-1', 1);
+    expect(model.lines.value.map((line) => line.quantity)).toEqual([1, 2]);
+    await model.changeQuantity('SKU-1', 1);
+    expect(model.notice.value?.text).toMatch(/^Only 2 × Product 1 can be sold on this till until it reaches the server/);
   });
 });

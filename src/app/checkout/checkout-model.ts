@@ -9,7 +9,8 @@ import { commitSale } from '../../local/commit-sale.ts';
 import { browserEnv } from '../../local/journal.ts';
 import type { ProductRow, StoresideDb } from '../../local/db.ts';
 import type { LocalSale } from '../../local/local-sale.ts';
-import type { StoreRecord } from '../../protocol/entities.ts';
+import type { AllotmentRecord, StoreRecord } from '../../protocol/entities.ts';
+import { unitsLeft } from '../../local/allotments.ts';
 import type { PricingClient } from '../pricing-client.ts';
 import type { SignedInStaff } from '../session-model.ts';
 
@@ -173,16 +174,30 @@ export function createCheckoutModel(deps: {
     return total !== undefined && cash !== null && cash >= total ? cash - total : null;
   });
 
-  function addProduct(product: ProductRow) {
+  /** This till's allotments of scarce products, kept current by the app as they sync. */
+  let allotments = new Map<string, AllotmentRecord>();
+
+  /** Why `quantity` of a line's product cannot be sold on this till now (it is scarce and over its allotment); null when it can. */
+  async function overAllotment(line: CartLine): Promise<string | null> {
+    const allotment = allotments.get(line.sku);
+    if (!allotment) return null;
+    const left = await unitsLeft(db, allotment);
+    if (line.quantity <= left) return null;
+    return left === 0
+      ? `${line.name} is scarce, and this till has sold all it was allotted. Sell it on a till that is online, or once this one has reached the server.`
+      : `Only ${left} × ${line.name} can be sold on this till until it reaches the server: it is scarce, and the store’s last units are shared between tills.`;
+  }
+
+  async function addProduct(product: ProductRow) {
     const existing = cart.find((line) => line.sku === product.sku);
-    const next = existing
-      ? cart.map((line) => (line === existing ? { ...line, quantity: Math.min(MAX_LINE_QUANTITY, line.quantity + 1) } : line))
-      : [...cart, cartLineFor(product, 1)];
+    const line = existing ? { ...existing, quantity: Math.min(MAX_LINE_QUANTITY, existing.quantity + 1) } : cartLineFor(product, 1);
+    const refusal = await overAllotment(line);
     batch(() => {
       searchResults.value = [];
-      notice.value = null;
+      notice.value = refusal ? { tone: 'error', text: refusal } : null;
     });
-    return setLines(next);
+    if (refusal) return;
+    return setLines(existing ? cart.map((candidate) => (candidate === existing ? line : candidate)) : [...cart, line]);
   }
 
   async function commit(currentTotals: SaleTotals, context: PricingContext, tendered: number) {
@@ -190,6 +205,14 @@ export function createCheckoutModel(deps: {
     if ('error' in tender) {
       notice.value = { tone: 'error', text: 'The cash taken is less than the total.' };
       return;
+    }
+    // Another tab of this till may have sold the same scarce product since it was scanned.
+    for (const line of cart) {
+      const refusal = await overAllotment(line);
+      if (refusal) {
+        notice.value = { tone: 'error', text: `${refusal} Lower the quantity to complete the sale.` };
+        return;
+      }
     }
     try {
       const { sale } = await commitSale(db, { totals: currentTotals, context, tender, staff: deps.staff(), store }, browserEnv);
@@ -255,12 +278,22 @@ export function createCheckoutModel(deps: {
 
     /** One more or one fewer: relative to the cart as it is then, so two quick taps make two. */
     changeQuantity: (sku: string, by: number) =>
-      cartChange(() => {
+      cartChange(async () => {
         const line = cart.find((candidate) => candidate.sku === sku);
         const quantity = (line?.quantity ?? 0) + by;
         if (!line || !Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) return;
+        const refusal = by > 0 ? await overAllotment({ ...line, quantity }) : null;
+        if (refusal) {
+          notice.value = { tone: 'error', text: refusal };
+          return;
+        }
         return setLines(cart.map((candidate) => (candidate === line ? { ...line, quantity } : candidate)));
       }),
+
+    /** This till's allotments of scarce products changed (a sync, another tab). */
+    allotmentsChanged(next: Map<string, AllotmentRecord>) {
+      allotments = next;
+    },
 
     removeLine: (sku: string) => cartChange(() => setLines(cart.filter((line) => line.sku !== sku))),
 

@@ -9,6 +9,7 @@ import {
   PushRequestSchema,
   DevicesQuerySchema,
   SetPriceRequestSchema,
+  SetScarceRequestSchema,
   SnapshotQuerySchema,
   VariancesQuerySchema,
   AlarmsQuerySchema,
@@ -127,6 +128,8 @@ const pull: Handler = async (request, url, { store, now }) => {
   const device = await authenticate(request, store);
   await checkJournal(request, device, store, now());
   const { cursor, limit } = parseOrThrow(PullQuerySchema, queryObject(url), 'invalid_query');
+  // The device is in contact: its allotments of scarce products can be topped up, and this pull brings them.
+  await store.refreshAllotments(device.id, now());
   const rows = await store.changesSince(device.storeId, cursor, limit + 1);
   const page = rows.slice(0, limit);
   const answer: PullResponse = {
@@ -221,6 +224,15 @@ const setPrice: Handler = async (request, _url, { store, maxBodyBytes }) => {
   return reply(200, { product });
 };
 
+/** Marks a product scarce in a store, or ends that: its tills then sell it only from allotments (escrow). */
+const setScarce: Handler = async (request, _url, { store, now, maxBodyBytes }) => {
+  await authenticateHq(request, store);
+  const body = parseOrThrow(SetScarceRequestSchema, await readJsonBody(request, maxBodyBytes));
+  if (!(await store.storeIds()).includes(body.store)) throw new ApiError('not_found', `store ${body.store} does not exist`);
+  if (!(await store.setScarce(body.store, body.sku, body.scarce, now()))) throw new ApiError('not_found', `store ${body.store} does not sell ${body.sku}`);
+  return reply(200, body);
+};
+
 const listPromotions: Handler = async (request, _url, { store }) => {
   await authenticateHq(request, store);
   return reply(200, { promotions: await store.currentPromotions() });
@@ -274,4 +286,5 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/v1/hq/devices': { GET: listDevices },
   '/api/v1/hq/alarms': { GET: listAlarms },
   '/api/v1/hq/prices': { POST: setPrice },
+  '/api/v1/hq/scarce': { POST: setScarce },
 };

@@ -3,6 +3,7 @@ import type { DeviceReport, PushResult } from '../../protocol/messages.ts';
 import { sha256Hex } from '../sha256.ts';
 import { settleOversell } from '../conflicts/oversell.ts';
 import { applyTaskEvent } from '../conflicts/task-claims.ts';
+import { grantAllotments } from '../conflicts/escrow.ts';
 import { applySale, type StockDeltas } from './apply-sale.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
@@ -84,6 +85,8 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
     }
   }
   if (ackedSeq !== device.ackedSeq) await tx.advanceDevice(deviceId, ackedSeq, headHash, now);
+  const sold = new Map([...stockDeltas].filter(([, delta]) => delta < 0).map(([sku, delta]) => [sku, -delta]));
+  await grantAllotments(tx, device.storeId, deviceId, ackedSeq, sold, now);
   if (report) {
     // Once this batch is acknowledged, the backlog the device spoke of may be gone.
     const drained = ackedSeq >= report.headSeq;

@@ -68,6 +68,8 @@ export type TenderRow = { tenderNo: number; kind: string; amount: number; tender
 /** Something HQ must look at. `body` keeps an event that could not be applied, so nothing sent is lost. */
 export type Alarm = { kind: string; storeId: string | null; deviceId: string | null; seq: number | null; detail: string; body?: string; at: number };
 
+export type Allotment = { deviceId: string; units: number; asOfSeq: number };
+
 export type CouponHolder = { saleId: string; storeId: string; receiptNumber: string; hlc: string; amount: number };
 
 export interface LedgerTx {
@@ -114,6 +116,16 @@ export interface LedgerTx {
   task(storeId: string, taskId: string): Promise<TaskRecord | null>;
   /** Stores a task (new or changed) and publishes it to the store's devices. */
   saveTask(storeId: string, task: TaskRecord): Promise<void>;
+  /** The SKUs HQ marked scarce in a store. */
+  scarceSkus(storeId: string): Promise<string[]>;
+  /** Every device's allotment of a scarce SKU in a store. */
+  allotments(storeId: string, sku: string): Promise<Allotment[]>;
+  /** Stores a device's allotment and publishes it to the store's devices. */
+  saveAllotment(storeId: string, sku: string, allotment: Allotment, at: number): Promise<void>;
+  /** A store's on-hand count of a SKU; null when it keeps none. */
+  onHand(storeId: string, sku: string): Promise<number | null>;
+  /** How many devices a store has enrolled. */
+  deviceCount(storeId: string): Promise<number>;
   /** The body of an alarm of `kind` about a device's `seq`; null when none was raised. */
   alarmBody(kind: string, deviceId: string, seq: number): Promise<string | null>;
   /** What the device last said of its queue (see recordDeviceReport). */

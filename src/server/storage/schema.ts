@@ -152,6 +152,25 @@ CREATE TABLE IF NOT EXISTS conflicts (
 CREATE INDEX IF NOT EXISTS conflicts_by_subject ON conflicts (store_id, kind, subject);
 CREATE INDEX IF NOT EXISTS conflicts_by_sale ON conflicts (sale_id, subject);
 
+-- Products HQ marked scarce in a store: its devices sell them only from allotments.
+CREATE TABLE IF NOT EXISTS scarce_products (
+  store_id TEXT NOT NULL REFERENCES stores(id),
+  sku TEXT NOT NULL,
+  PRIMARY KEY (store_id, sku)
+);
+
+-- Escrow (src/server/conflicts/escrow.ts): a device may sell \`units\` of a scarce
+-- product after seq \`as_of_seq\` of its journal; the server keeps them reserved.
+CREATE TABLE IF NOT EXISTS allotments (
+  store_id TEXT NOT NULL REFERENCES stores(id),
+  sku TEXT NOT NULL,
+  device_id TEXT NOT NULL REFERENCES devices(id),
+  units BIGINT NOT NULL,
+  as_of_seq BIGINT NOT NULL,
+  granted_at BIGINT NOT NULL,
+  PRIMARY KEY (store_id, sku, device_id)
+);
+
 -- A single-use coupon code belongs to the first sale that books it.
 CREATE TABLE IF NOT EXISTS coupon_redemptions (
   code TEXT PRIMARY KEY,

@@ -73,6 +73,14 @@ export interface ServerStore {
   isHqToken(tokenHash: string): Promise<boolean>;
   /** A new shelf price for a product in a store: the next price version, synced to the store's devices. Null for a product the store lacks. */
   setPrice(storeId: string, sku: string, price: number): Promise<ProductRecord | null>;
+  /**
+   * Marks a product scarce in a store (its devices then sell it only from
+   * allotments, granted at once to every device of the store) or ends that.
+   * False for a product the store lacks.
+   */
+  setScarce(storeId: string, sku: string, scarce: boolean, now: number): Promise<boolean>;
+  /** Grants the device its allotments of the store's scarce products as of now (it is in contact). */
+  refreshAllotments(deviceId: string, now: number): Promise<void>;
   storeIds(): Promise<string[]>;
   /** The category of each of these SKUs that some store sells. */
   categoriesOf(skus: readonly string[]): Promise<Map<string, string>>;

@@ -1,9 +1,10 @@
 import type { StoreEvent } from '../../domain/events.ts';
 import { createPromotionBook, type Promotion, type PromotionBook, type TaxConfig } from '../../domain/pricing/index.ts';
 import { GENESIS_HASH } from '../../domain/events.ts';
-import type { EntityName, ProductRecord, StoreRecord } from '../../protocol/entities.ts';
+import type { AllotmentRecord, EntityName, ProductRecord, StoreRecord } from '../../protocol/entities.ts';
 import { ingestPush } from '../ledger/ingest-push.ts';
 import { settleLostJournal } from '../ledger/lost-journal.ts';
+import { grantAllotments } from '../conflicts/escrow.ts';
 import type { DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
 import type { TaskRecord } from '../../domain/task.ts';
@@ -80,6 +81,16 @@ async function putSyncRow(tx: SqlExecutor, versions: SyncVersions, storeId: stri
      ON CONFLICT (store_id, entity, key) DO UPDATE SET version = excluded.version, deleted = 0, value = excluded.value`,
     [storeId, entity, key, await versions.allocate(), json],
   );
+}
+
+async function deleteSyncRow(tx: SqlExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string) {
+  versions.touched.add(storeId);
+  await tx.run(`UPDATE sync_rows SET version = ?, deleted = 1, value = NULL WHERE store_id = ? AND entity = ? AND key = ? AND deleted = 0`, [
+    await versions.allocate(),
+    storeId,
+    entity,
+    key,
+  ]);
 }
 
 /** The newest promotion revision the server has given out. */
@@ -370,6 +381,32 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     async saveTask(storeId, task) {
       await putSyncRow(tx, versions, storeId, 'task', task.id, JSON.stringify(task));
     },
+    async scarceSkus(storeId) {
+      return (await tx.all<{ sku: string }>(`SELECT sku FROM scarce_products WHERE store_id = ? ORDER BY sku`, [storeId])).map((row) => row.sku);
+    },
+    async allotments(storeId, sku) {
+      const rows = await tx.all<{ device_id: string; units: number; as_of_seq: number }>(
+        `SELECT device_id, units, as_of_seq FROM allotments WHERE store_id = ? AND sku = ? ORDER BY device_id`,
+        [storeId, sku],
+      );
+      return rows.map((row) => ({ deviceId: row.device_id, units: Number(row.units), asOfSeq: Number(row.as_of_seq) }));
+    },
+    async saveAllotment(storeId, sku, allotment, at) {
+      await tx.run(
+        `INSERT INTO allotments (store_id, sku, device_id, units, as_of_seq, granted_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (store_id, sku, device_id) DO UPDATE SET units = excluded.units, as_of_seq = excluded.as_of_seq, granted_at = excluded.granted_at`,
+        [storeId, sku, allotment.deviceId, allotment.units, allotment.asOfSeq, at],
+      );
+      const record: AllotmentRecord = { id: `${allotment.deviceId}/${sku}`, deviceId: allotment.deviceId, sku, units: allotment.units, asOfSeq: allotment.asOfSeq, grantedAt: at };
+      await putSyncRow(tx, versions, storeId, 'allotment', record.id, JSON.stringify(record));
+    },
+    async onHand(storeId, sku) {
+      const row = await tx.get<{ on_hand: number }>(`SELECT on_hand FROM stock WHERE store_id = ? AND sku = ?`, [storeId, sku]);
+      return row ? Number(row.on_hand) : null;
+    },
+    async deviceCount(storeId) {
+      return Number((await tx.get<{ n: number }>(`SELECT COUNT(*) AS n FROM devices WHERE store_id = ?`, [storeId]))?.n ?? 0);
+    },
     async alarmBody(kind, deviceId, seq) {
       const row = await tx.get<{ body: string | null }>(`SELECT body FROM alarms WHERE kind = ? AND device_id = ? AND seq = ? LIMIT 1`, [kind, deviceId, seq]);
       return row ? (row.body ?? '') : null;
@@ -493,6 +530,33 @@ export function createSqlStore(db: SqlDriver): ServerStore {
         await putSyncRow(tx, versions, storeId, 'product', sku, JSON.stringify(product));
         return product;
       }),
+
+    setScarce: (storeId, sku, scarce, now) =>
+      inTransaction(async (tx, versions) => {
+        const known = await tx.get(`SELECT 1 AS known FROM sync_rows WHERE store_id = ? AND entity = 'product' AND key = ? AND deleted = 0`, [storeId, sku]);
+        if (!known) return false;
+        if (scarce) {
+          await tx.run(`INSERT INTO scarce_products (store_id, sku) VALUES (?, ?) ON CONFLICT (store_id, sku) DO NOTHING`, [storeId, sku]);
+          const ledger = ledgerTx(tx, versions, caches);
+          const devices = await tx.all<{ id: string; acked_seq: number }>(`SELECT id, acked_seq FROM devices WHERE store_id = ? ORDER BY id`, [storeId]);
+          for (const device of devices) await grantAllotments(ledger, storeId, device.id, Number(device.acked_seq), new Map(), now);
+          return true;
+        }
+        await tx.run(`DELETE FROM scarce_products WHERE store_id = ? AND sku = ?`, [storeId, sku]);
+        const granted = await tx.all<{ device_id: string }>(`DELETE FROM allotments WHERE store_id = ? AND sku = ? RETURNING device_id`, [storeId, sku]);
+        for (const { device_id } of granted) await deleteSyncRow(tx, versions, storeId, 'allotment', `${device_id}/${sku}`);
+        return true;
+      }),
+
+    async refreshAllotments(deviceId, now) {
+      const device = await db.get<{ store_id: string; acked_seq: number }>(
+        `SELECT d.store_id, d.acked_seq FROM devices d WHERE d.id = ? AND EXISTS (SELECT 1 FROM scarce_products p WHERE p.store_id = d.store_id)`,
+        [deviceId],
+      );
+      // Most stores have nothing scarce: no write transaction for their pulls.
+      if (!device) return;
+      await inTransaction((tx, versions) => grantAllotments(ledgerTx(tx, versions, caches), device.store_id, deviceId, Number(device.acked_seq), new Map(), now));
+    },
 
     async storeIds() {
       return (await db.all<{ id: string }>(`SELECT id FROM stores ORDER BY id`)).map((row) => row.id);

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { EventSchema } from '../domain/events.ts';
 import { ENTITY_NAMES } from './entity-names.ts';
+import { PRODUCT_NAME_MAX } from '../domain/sale.ts';
 
 /** Request and response bodies of /api/v1, shared by the device and the server. */
 
@@ -110,6 +111,29 @@ export const SetScarceRequestSchema = v.strictObject({
   store: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   sku: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   scarce: v.boolean(),
+});
+
+const storeId = v.pipe(v.string(), v.minLength(1, 'name a store'), v.maxLength(64));
+const recordVersion = v.pipe(v.number(), v.safeInteger('must be the version you read'), v.minValue(0));
+
+/**
+ * Catalogue text and settings are versioned last-writer-wins with optimistic
+ * concurrency (DESIGN.md "Conflicts"): HQ reads a record with its version and
+ * sends the version back with the edit; an edit of a version that is no longer
+ * current is refused (409 edit_conflict) instead of overwriting a newer one.
+ */
+export const ProductQuerySchema = v.strictObject({ store: storeId, sku: v.pipe(v.string(), v.minLength(1, 'name a product: ?sku=<sku>'), v.maxLength(64)) });
+export const EditProductRequestSchema = v.strictObject({
+  store: storeId,
+  sku: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  version: recordVersion,
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(PRODUCT_NAME_MAX)),
+});
+export const StoreQuerySchema = v.strictObject({ store: storeId });
+export const EditStoreRequestSchema = v.strictObject({
+  store: storeId,
+  version: recordVersion,
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100)),
 });
 
 export const DevicesQuerySchema = v.strictObject({

@@ -299,6 +299,25 @@ describe('HQ marking a product scarce', () => {
   });
 });
 
+describe('HQ edits of catalogue text and store settings', () => {
+  it('answers 400 naming the field, 404 for what does not exist, 401 without the HQ token; nothing changes', async () => {
+    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
+    const post = (path: string, body: unknown, headers: Record<string, string> = hq) => apiRequest(server.url, path, { method: 'POST', headers, body: JSON.stringify(body) });
+    const store = readCredentials(dataDir).stores[0]!.id;
+    const sku = (await device.readSnapshot()).products[0]!.sku;
+    await expectRefused(() => post('/api/v1/hq/product', { store, sku, version: 1, name: '   ' }), 400, 'invalid_body', /name: must not be empty/);
+    await expectRefused(() => post('/api/v1/hq/product', { store, sku, name: 'New name' }), 400, 'invalid_body', /version/);
+    await expectRefused(() => post('/api/v1/hq/product', { store, sku, version: 1.5, name: 'New name' }), 400, 'invalid_body', /version: must be the version you read/);
+    await expectRefused(() => post('/api/v1/hq/product', { store, sku, version: 1, name: 'x'.repeat(201) }), 400, 'invalid_body', /name/);
+    await expectRefused(() => post('/api/v1/hq/product', { store, sku: 'SKU-NONE', version: 1, name: 'New name' }), 404, 'not_found', /does not sell SKU-NONE/);
+    await expectRefused(() => post('/api/v1/hq/product', { store, sku, version: 1, name: 'New name' }, device.headers({ 'content-type': 'application/json' })), 401, 'unauthorized', /HQ token/);
+    await expectRefused(() => post('/api/v1/hq/store', { store: 'nowhere', version: 1, name: 'New name' }), 404, 'not_found', /store nowhere does not exist/);
+    await expectRefused(() => post('/api/v1/hq/store', { store, version: 1, name: 'New name', currency: 'EUR' }), 400, 'invalid_body', /currency/);
+    await expectRefused(() => apiRequest(server.url, `/api/v1/hq/product?store=${store}`, { headers: hq }), 400, 'invalid_query', /sku/);
+    await expectRefused(() => apiRequest(server.url, `/api/v1/hq/store?store=nowhere`, { headers: hq }), 404, 'not_found', /nowhere/);
+  });
+});
+
 describe('routes', () => {
   it('answers 404 not_found for an unknown API route', async () => {
     await expectRefused(() => device.get('/api/v1/sync/nowhere'), 404, 'not_found', /no API route \/api\/v1\/sync\/nowhere/);

@@ -10,6 +10,10 @@ import {
   DevicesQuerySchema,
   SetPriceRequestSchema,
   SetScarceRequestSchema,
+  ProductQuerySchema,
+  EditProductRequestSchema,
+  StoreQuerySchema,
+  EditStoreRequestSchema,
   SnapshotQuerySchema,
   VariancesQuerySchema,
   AlarmsQuerySchema,
@@ -233,6 +237,48 @@ const setScarce: Handler = async (request, _url, { store, now, maxBodyBytes }) =
   return reply(200, body);
 };
 
+/** A product as a store's tills have it, with the version an edit must name. */
+const readProduct: Handler = async (request, url, { store }) => {
+  await authenticateHq(request, store);
+  const query = parseOrThrow(ProductQuerySchema, queryObject(url), 'invalid_query');
+  const product = await store.product(query.store, query.sku);
+  if (!product) throw new ApiError('not_found', `store ${query.store} does not sell ${query.sku}`);
+  return reply(200, { product: product.value, version: product.version });
+};
+
+/** Renames a product in a store: versioned last-writer-wins, refused if it changed since the version read. */
+const editProduct: Handler = async (request, _url, { store, maxBodyBytes }) => {
+  await authenticateHq(request, store);
+  const body = parseOrThrow(EditProductRequestSchema, await readJsonBody(request, maxBodyBytes));
+  const outcome = await store.renameProduct(body.store, body.sku, body.version, body.name);
+  if (outcome.kind === 'missing') throw new ApiError('not_found', `store ${body.store} does not sell ${body.sku}`);
+  if (outcome.kind === 'stale') {
+    throw new ApiError('edit_conflict', `product ${body.sku} changed since version ${body.version}; it is at ${outcome.current.version} now — read it again and edit that`, { current: outcome.current });
+  }
+  return reply(200, { product: outcome.record.value, version: outcome.record.version });
+};
+
+/** A store's settings, with the version an edit must name. */
+const readStore: Handler = async (request, url, { store }) => {
+  await authenticateHq(request, store);
+  const query = parseOrThrow(StoreQuerySchema, queryObject(url), 'invalid_query');
+  const settings = await store.storeSettings(query.store);
+  if (!settings) throw new ApiError('not_found', `store ${query.store} does not exist`);
+  return reply(200, { store: settings.value, version: settings.version });
+};
+
+/** Renames a store: versioned last-writer-wins, like catalogue text. */
+const editStore: Handler = async (request, _url, { store, maxBodyBytes }) => {
+  await authenticateHq(request, store);
+  const body = parseOrThrow(EditStoreRequestSchema, await readJsonBody(request, maxBodyBytes));
+  const outcome = await store.renameStore(body.store, body.version, body.name);
+  if (outcome.kind === 'missing') throw new ApiError('not_found', `store ${body.store} does not exist`);
+  if (outcome.kind === 'stale') {
+    throw new ApiError('edit_conflict', `store ${body.store} changed since version ${body.version}; it is at ${outcome.current.version} now — read it again and edit that`, { current: outcome.current });
+  }
+  return reply(200, { store: outcome.record.value, version: outcome.record.version });
+};
+
 const listPromotions: Handler = async (request, _url, { store }) => {
   await authenticateHq(request, store);
   return reply(200, { promotions: await store.currentPromotions() });
@@ -287,4 +333,6 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/v1/hq/alarms': { GET: listAlarms },
   '/api/v1/hq/prices': { POST: setPrice },
   '/api/v1/hq/scarce': { POST: setScarce },
+  '/api/v1/hq/product': { GET: readProduct, POST: editProduct },
+  '/api/v1/hq/store': { GET: readStore, POST: editStore },
 };

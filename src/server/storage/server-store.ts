@@ -44,6 +44,11 @@ export type Variance = { saleId: string; receiptNumber: string; field: string; d
 /** Something HQ must look at, newest first (see Alarm in ledger-tx.ts). */
 export type AlarmRecord = { kind: string; deviceId: string | null; seq: number | null; detail: string; at: number };
 
+/** A synced record with the version an edit of it must name. */
+export type VersionedRecord<T> = { value: T; version: number };
+/** An edit applied (the new record and version), refused because it named an older version, or of a record that does not exist. */
+export type EditOutcome<T> = { kind: 'saved'; record: VersionedRecord<T> } | { kind: 'stale'; current: VersionedRecord<T> } | { kind: 'missing' };
+
 export type SliceRow = { entity: EntityName; key: string; version: number; deleted: boolean; value: string | null };
 
 export interface ServerStore {
@@ -81,6 +86,14 @@ export interface ServerStore {
   setScarce(storeId: string, sku: string, scarce: boolean, now: number): Promise<boolean>;
   /** Grants the device its allotments of the store's scarce products as of now (it is in contact). */
   refreshAllotments(deviceId: string, now: number): Promise<void>;
+  /** A product of a store as its devices have it, with its version; null when the store lacks it. */
+  product(storeId: string, sku: string): Promise<VersionedRecord<ProductRecord> | null>;
+  /** Renames a product in a store, if `version` is still its version. */
+  renameProduct(storeId: string, sku: string, version: number, name: string): Promise<EditOutcome<ProductRecord>>;
+  /** A store's settings record, with its version; null for an unknown store. */
+  storeSettings(storeId: string): Promise<VersionedRecord<StoreRecord> | null>;
+  /** Renames a store, if `version` is still its version. */
+  renameStore(storeId: string, version: number, name: string): Promise<EditOutcome<StoreRecord>>;
   storeIds(): Promise<string[]>;
   /** The category of each of these SKUs that some store sells. */
   categoriesOf(skus: readonly string[]): Promise<Map<string, string>>;

@@ -9,7 +9,7 @@ import type { DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts'
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
 import type { TaskRecord } from '../../domain/task.ts';
 import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
-import type { RetailerSeed, ServerStore, SliceRow } from './server-store.ts';
+import type { EditOutcome, RetailerSeed, ServerStore, SliceRow, VersionedRecord } from './server-store.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
 
 type DeviceRow = { id: string; store_id: string; role: string; acked_seq: number; head_hash: string };
@@ -91,6 +91,25 @@ async function deleteSyncRow(tx: SqlExecutor, versions: SyncVersions, storeId: s
     entity,
     key,
   ]);
+}
+
+async function readVersioned<T>(tx: SqlExecutor, storeId: string, entity: EntityName, key: string): Promise<VersionedRecord<T> | null> {
+  const row = await tx.get<{ value: string; version: number }>(`SELECT value, version FROM sync_rows WHERE store_id = ? AND entity = ? AND key = ? AND deleted = 0`, [storeId, entity, key]);
+  return row ? { value: JSON.parse(row.value) as T, version: Number(row.version) } : null;
+}
+
+/**
+ * Versioned last-writer-wins: the edit applies only to the version the editor
+ * read, checked and written in one transaction, so of two editors of one
+ * version the second is told instead of overwriting the first.
+ */
+async function editVersioned<T>(tx: SqlExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string, version: number, edit: (current: T) => T): Promise<EditOutcome<T>> {
+  const current = await readVersioned<T>(tx, storeId, entity, key);
+  if (!current) return { kind: 'missing' };
+  if (current.version !== version) return { kind: 'stale', current };
+  const value = edit(current.value);
+  await putSyncRow(tx, versions, storeId, entity, key, JSON.stringify(value));
+  return { kind: 'saved', record: { value, version: (await readVersioned<T>(tx, storeId, entity, key))!.version } };
 }
 
 /** The newest promotion revision the server has given out. */
@@ -530,6 +549,21 @@ export function createSqlStore(db: SqlDriver): ServerStore {
         await putSyncRow(tx, versions, storeId, 'product', sku, JSON.stringify(product));
         return product;
       }),
+
+    product: (storeId, sku) => readVersioned<ProductRecord>(db, storeId, 'product', sku),
+    renameProduct: (storeId, sku, version, name) =>
+      inTransaction((tx, versions) => editVersioned<ProductRecord>(tx, versions, storeId, 'product', sku, version, (product) => ({ ...product, name }))),
+    storeSettings: (storeId) => readVersioned<StoreRecord>(db, storeId, 'store', storeId),
+    renameStore: async (storeId, version, name) => {
+      const outcome = await inTransaction(async (tx, versions) => {
+        const edited = await editVersioned<StoreRecord>(tx, versions, storeId, 'store', storeId, version, (store) => ({ ...store, name }));
+        if (edited.kind === 'saved') await tx.run(`UPDATE stores SET record = ? WHERE id = ?`, [JSON.stringify(edited.record.value), storeId]);
+        return edited;
+      });
+      // The ledger keeps store records between pushes; this one changed.
+      if (outcome.kind === 'saved') caches.stores.delete(storeId);
+      return outcome;
+    },
 
     setScarce: (storeId, sku, scarce, now) =>
       inTransaction(async (tx, versions) => {

@@ -4,6 +4,7 @@ import type { StaffRecord, StoreRecord } from '../protocol/entities.ts';
 import { EnrollResponseSchema } from '../protocol/messages.ts';
 import type { ApiClient, ApiFailure } from '../sync/api-client.ts';
 import type { bootstrap } from '../sync/bootstrap.ts';
+import { relieveStoragePressure } from '../local/storage-pressure.ts';
 
 export type StorageState = { persisted: boolean; usage: number; quota: number };
 
@@ -46,8 +47,14 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
     try {
       // Asking again is harmless: a browser that granted it says so, one that refused asks no one.
       const persisted = persist && manager.persist ? await manager.persist() : await manager.persisted();
-      const { usage = 0, quota = 0 } = await manager.estimate();
-      storage.value = { persisted, usage, quota };
+      const estimate = async () => {
+        const { usage = 0, quota = 0 } = await manager.estimate();
+        return { usage, quota };
+      };
+      // Nearly full: make room before the browser evicts on its own; unsent sales are never touched.
+      const relief = await relieveStoragePressure({ db, estimate, caches: globalThis.caches, now: Date.now() });
+      if (relief.cachesDeleted.length > 0 || relief.eventsPruned > 0) console.info('storage was nearly full; made room', relief);
+      storage.value = { persisted, ...(await estimate()) };
     } catch (failure) {
       console.warn('cannot read the storage state', failure);
     }

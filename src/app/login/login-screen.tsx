@@ -1,3 +1,4 @@
+import { PRESSURE_RATIO } from '../../local/storage-pressure.ts';
 import { useState } from 'preact/hooks';
 import type { SessionModel } from '../session-model.ts';
 
@@ -82,7 +83,6 @@ export function LoginScreen({ session }: { session: SessionModel }) {
 }
 
 /** Share of the quota past which the device warns: the journal must never be the thing that no longer fits. */
-const QUOTA_WARNING = 0.8;
 
 /**
  * Whether this device's sales are safe from the browser clearing its storage,
@@ -91,7 +91,7 @@ const QUOTA_WARNING = 0.8;
 function StorageStatus({ session }: { session: SessionModel }) {
   const state = session.storage.value;
   if (!state) return null;
-  const full = state.quota > 0 && state.usage / state.quota > QUOTA_WARNING;
+  const full = state.quota > 0 && state.usage / state.quota >= PRESSURE_RATIO;
   const used = `${Math.round(state.usage / 1_048_576)} of ${Math.round(state.quota / 1_048_576)} MB used`;
   if (!state.persisted || full) {
     return (

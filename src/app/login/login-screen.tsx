@@ -82,8 +82,6 @@ export function LoginScreen({ session }: { session: SessionModel }) {
   );
 }
 
-/** Share of the quota past which the device warns: the journal must never be the thing that no longer fits. */
-
 /**
  * Whether this device's sales are safe from the browser clearing its storage,
  * said where every shift starts. Persistent storage is asked for at enrollment.

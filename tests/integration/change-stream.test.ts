@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiFailure, type StreamEvent } from '../../src/sync/api-client.ts';
-import { enrollDevice, SaleChain, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
+import type { PullResponse } from '../../src/protocol/messages.ts';
+import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
 import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
 
 /**
@@ -71,6 +72,25 @@ describe('the change stream', () => {
     expect(berlin.events.map((e) => e.event.event)).toEqual(['ready']);
     austin.close();
     berlin.close();
+  });
+
+  it('pokes the store’s devices within a second of HQ changing a price there, and the pull brings the new price', async () => {
+    const watcher = await enrollDevice(server, { storeId: AUSTIN });
+    const austin = listen(watcher);
+    await expect.poll(() => austin.events.length).toBe(1);
+    const readyCursor = cursorOf(austin.events[0]!.event);
+    const { sku, price } = austinSlice.products[3]!;
+
+    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
+    const changedAt = performance.now();
+    const changed = await apiRequest(server.url, '/api/v1/hq/prices', { method: 'POST', headers: hq, body: JSON.stringify({ store: AUSTIN, sku, price: price + 100 }) });
+    expect(changed.status).toBe(200);
+    await expect.poll(() => austin.events.length, { timeout: 1_000 }).toBe(2);
+    expect(austin.events[1]!.at - changedAt).toBeLessThan(1_000);
+
+    const pulled = await watcher.get<PullResponse>(`/api/v1/sync/pull?cursor=${readyCursor}&limit=100`);
+    expect(pulled.body.changes).toEqual([expect.objectContaining({ entity: 'product', key: sku, value: expect.objectContaining({ price: price + 100 }) })]);
+    austin.close();
   });
 
   it('answers 401 as JSON for a token it does not know, and closes nothing else', async () => {

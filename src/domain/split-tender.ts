@@ -1,0 +1,76 @@
+import { divideRounded, type Minor } from './money.ts';
+
+/**
+ * Split tender (issue 5): a sale's total paid by any mix of cash, card by
+ * reference from the payment terminal, gift card, store credit and "pay at
+ * another till". Each tender pays part of the total; only cash can be handed
+ * over in excess, and gives change.
+ *
+ * Where the store's country has no coin for its smallest unit (Switzerland's
+ * 0.05, Sweden's 1 kr, Canada's 0.05 for cash), the part paid in cash is
+ * rounded to the smallest coin, half up (0.01–0.02 down, 0.03–0.04 up); the
+ * difference is the sale's cash rounding, recorded beside its total, which
+ * itself stays exact. Card and other tenders are never rounded.
+ */
+export type TenderKind = 'cash' | 'card' | 'gift_card' | 'store_credit' | 'other_till';
+
+/** What an associate has taken so far, in order: `amount` is the part of the total each pays. */
+export type TenderInput = { kind: Exclude<TenderKind, 'cash'>; amount: Minor } | { kind: 'cash'; tendered: Minor };
+
+export type Settlement = {
+  /** the sale total, exact */
+  total: Minor;
+  /** paid by non-cash tenders */
+  paidOtherwise: Minor;
+  /** what is left to pay after every tender (once cash is being taken: cash, to the coin); 0 once settled */
+  remaining: Minor;
+  /** what cash must cover of the rest: `remaining` rounded to the smallest coin */
+  cashDue: Minor;
+  /** the part of the total cash pays (cash handed over less change), rounded to the smallest coin */
+  cashAmount: Minor;
+  /** cash paid minus the exact amount it settled: what rounding to the smallest coin gave or took */
+  cashRounding: Minor;
+  change: Minor;
+  settled: boolean;
+};
+
+/** An amount rounded to the smallest coin `coin` (minor units; 1 where every unit has a coin), ties away from zero. */
+export function roundToCoin(amount: Minor, coin: number): Minor {
+  if (!Number.isSafeInteger(coin) || coin < 1) throw new RangeError(`the smallest coin must be a whole number of minor units ≥ 1, got ${coin}`);
+  return coin === 1 ? amount : divideRounded(amount, coin, 'half-up') * coin;
+}
+
+/**
+ * Where the tenders taken so far leave the sale. Refuses (as a value) a
+ * non-cash tender of more than is left to pay, since only cash gives change.
+ * Cash counts last, whatever the order it was taken in: it settles the rest.
+ */
+export function settleTenders(total: Minor, tenders: readonly TenderInput[], coin = 1): Settlement | { error: string } {
+  if (total < 0) return { error: 'a sale total cannot be negative; a refund is settled as a return' };
+  let paidOtherwise = 0;
+  let cashTendered = 0;
+  for (const tender of tenders) {
+    if (tender.kind === 'cash') {
+      if (!Number.isSafeInteger(tender.tendered) || tender.tendered < 0) return { error: 'cash handed over must be a whole, positive amount' };
+      cashTendered += tender.tendered;
+      continue;
+    }
+    if (!Number.isSafeInteger(tender.amount) || tender.amount <= 0) return { error: `a ${label(tender.kind)} payment must be more than nothing` };
+    if (paidOtherwise + tender.amount > total) return { error: `the ${label(tender.kind)} payment is ${tender.amount - (total - paidOtherwise)} more than is left to pay; only cash gives change` };
+    paidOtherwise += tender.amount;
+  }
+  const rest = total - paidOtherwise;
+  const cashDue = roundToCoin(rest, coin);
+  const hasCash = tenders.some((tender) => tender.kind === 'cash');
+  // Rounding to the coin applies to a payment in cash: without one, the rest is owed to the unit.
+  const settledByCash = hasCash && cashTendered >= cashDue;
+  if (!settledByCash) {
+    // With cash taken, what is left is cash still to hand over, to the coin.
+    const remaining = hasCash ? cashDue - cashTendered : rest;
+    return { total, paidOtherwise, remaining, cashDue, cashAmount: cashTendered, cashRounding: 0, change: 0, settled: remaining === 0 };
+  }
+  return { total, paidOtherwise, remaining: 0, cashDue, cashAmount: cashDue, cashRounding: cashDue - rest, change: cashTendered - cashDue, settled: true };
+}
+
+const LABELS: Record<TenderKind, string> = { cash: 'cash', card: 'card', gift_card: 'gift card', store_credit: 'store credit', other_till: 'other till' };
+const label = (kind: TenderKind) => LABELS[kind];

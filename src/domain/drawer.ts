@@ -1,0 +1,66 @@
+import type { Minor } from './money.ts';
+
+/**
+ * The cash drawer over one till session (issue 5): counted by denomination at
+ * open (the float) and at close (blind: the associate counts before seeing
+ * what is expected), and moved between by cash sales, cash refunds, paid in,
+ * paid out and drops to the safe. Expected cash is
+ *
+ *   float + cash sales − cash refunds + paid in − paid out − drops
+ *
+ * and the variance is what was counted less that.
+ */
+
+/** Notes and coins a till counts, in minor units, largest first. */
+const DENOMINATIONS: Record<string, readonly Minor[]> = {
+  USD: [10_000, 5_000, 2_000, 1_000, 500, 100, 25, 10, 5, 1],
+  EUR: [50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5, 2, 1],
+  GBP: [5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5, 2, 1],
+  CHF: [100_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5],
+};
+
+export function denominationsOf(currency: string): readonly Minor[] {
+  const denominations = DENOMINATIONS[currency];
+  if (!denominations) throw new RangeError(`no notes and coins are known for ${currency}`);
+  return denominations;
+}
+
+/** How many of each note and coin, keyed by its value in minor units. */
+export type DenominationCount = Readonly<Record<string, number>>;
+
+/** The value of a count by denomination; refuses a denomination the currency lacks or a count that is not a whole number. */
+export function countValue(currency: string, count: DenominationCount): Minor | { error: string } {
+  const known = new Set(denominationsOf(currency).map(String));
+  let total = 0;
+  for (const [denomination, pieces] of Object.entries(count)) {
+    if (!known.has(denomination)) return { error: `${currency} has no note or coin worth ${denomination} minor units` };
+    if (!Number.isSafeInteger(pieces) || pieces < 0) return { error: `the count of ${denomination} must be a whole number, not ${pieces}` };
+    total += Number(denomination) * pieces;
+  }
+  return total;
+}
+
+export type DrawerMovement =
+  | { kind: 'cash_sale'; amount: Minor }
+  | { kind: 'cash_refund'; amount: Minor }
+  | { kind: 'paid_in'; amount: Minor }
+  | { kind: 'paid_out'; amount: Minor }
+  | { kind: 'drop'; amount: Minor }
+  | { kind: 'no_sale' };
+
+const SIGN = { cash_sale: 1, cash_refund: -1, paid_in: 1, paid_out: -1, drop: -1, no_sale: 0 } as const;
+
+/** Cash the drawer should hold after `movements`, from a counted float. */
+export function expectedCash(float: Minor, movements: readonly DrawerMovement[]): Minor {
+  let expected = float;
+  for (const movement of movements) if (movement.kind !== 'no_sale') expected += SIGN[movement.kind] * movement.amount;
+  return expected;
+}
+
+export type DrawerClose = { expected: Minor; counted: Minor; variance: Minor };
+
+/** The close of a session: counted blind, then compared. A positive variance is cash over, a negative one short. */
+export function closeDrawer(float: Minor, movements: readonly DrawerMovement[], counted: Minor): DrawerClose {
+  const expected = expectedCash(float, movements);
+  return { expected, counted, variance: counted - expected };
+}

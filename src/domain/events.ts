@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { canonicalJson } from './canonical-json.ts';
 import { formatHlc, type Hlc } from './hlc.ts';
 import { SaleCompletedPayloadSchema, SaleCompletedPayloadV1Schema, type SaleCompletedPayload } from './sale.ts';
-import { TaskClaimedPayloadSchema, TaskDonePayloadSchema, type TaskClaimedPayload, type TaskDonePayload } from './task.ts';
+import { TaskClaimedPayloadSchema, TaskCompletedPayloadSchema, type TaskClaimedPayload, type TaskCompletedPayload } from './task.ts';
 
 /**
  * The journal: every business action is one immutable event (DESIGN.md "The event
@@ -15,10 +15,10 @@ export const GENESIS_HASH = '0'.repeat(64);
  * The payload version this code writes, per event type. The server also accepts v - 1 (DESIGN.md).
  *   sale.completed 1 — walking skeleton: a sale's lines, tax and cash.
  *                  2 — pricing engine: discount lines, per-line net/paid/tax parts, the pricing record.
- *   task.claimed, task.done 1 — store tasks (task.ts).
+ *   task.claimed, task.completed 1 — store tasks (task.ts).
  */
 export const PAYLOAD_VERSION = 2;
-const PAYLOAD_VERSIONS = { 'sale.completed': PAYLOAD_VERSION, 'task.claimed': 1, 'task.done': 1 } as const;
+const PAYLOAD_VERSIONS = { 'sale.completed': PAYLOAD_VERSION, 'task.claimed': 1, 'task.completed': 1 } as const;
 
 const envelopeFields = {
   id: v.pipe(v.string(), v.uuid('id must be a UUID')),
@@ -37,7 +37,7 @@ export const EventSchema = v.variant('type', [
   ]),
   // A task step names who took it: the staff id is required.
   v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('task.claimed'), v: v.literal(1), payload: TaskClaimedPayloadSchema }),
-  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('task.done'), v: v.literal(1), payload: TaskDonePayloadSchema }),
+  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('task.completed'), v: v.literal(1), payload: TaskCompletedPayloadSchema }),
 ]);
 
 export type StoreEvent = v.InferOutput<typeof EventSchema>;
@@ -69,7 +69,7 @@ export type NewEvent = {
   storeId: string;
   staffId?: string;
   hlc: Hlc;
-} & ({ type: 'sale.completed'; payload: SaleCompletedPayload } | { type: 'task.claimed'; payload: TaskClaimedPayload } | { type: 'task.done'; payload: TaskDonePayload });
+} & ({ type: 'sale.completed'; payload: SaleCompletedPayload } | { type: 'task.claimed'; payload: TaskClaimedPayload } | { type: 'task.completed'; payload: TaskCompletedPayload });
 
 export type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;
 export const isSaleEvent = (event: StoreEvent): event is SaleEvent => event.type === 'sale.completed';

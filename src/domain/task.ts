@@ -43,9 +43,9 @@ export type TaskRecord = v.InferOutput<typeof TaskRecordSchema>;
 export type TaskStep = v.InferOutput<typeof TaskStepSchema>;
 
 export const TaskClaimedPayloadSchema = v.strictObject({ taskId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)), staffName });
-export const TaskDonePayloadSchema = v.strictObject({ ...TaskClaimedPayloadSchema.entries, action: v.picklist(TASK_ACTIONS) });
+export const TaskCompletedPayloadSchema = v.strictObject({ ...TaskClaimedPayloadSchema.entries, action: v.picklist(TASK_ACTIONS) });
 export type TaskClaimedPayload = v.InferOutput<typeof TaskClaimedPayloadSchema>;
-export type TaskDonePayload = v.InferOutput<typeof TaskDonePayloadSchema>;
+export type TaskCompletedPayload = v.InferOutput<typeof TaskCompletedPayloadSchema>;
 
 /**
  * The task with one more step. The record is the set of its steps, kept in

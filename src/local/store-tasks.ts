@@ -19,11 +19,11 @@ export async function localTasks(db: StoresideDb): Promise<TaskView[]> {
     const tasks = new Map((await db.tasks.toArray()).map((task) => [task.id, task]));
     const unsent = new Set<string>();
     await db.journal.where('seq').above(acked).each((event) => {
-      if (event.type !== 'task.claimed' && event.type !== 'task.done') return;
+      if (event.type !== 'task.claimed' && event.type !== 'task.completed') return;
       const task = tasks.get(event.payload.taskId);
       if (!task) return;
       const step = { staffId: event.staffId, staffName: event.payload.staffName, deviceId: event.deviceId, hlc: event.hlc };
-      tasks.set(task.id, withTaskStep(task, event.type === 'task.done' ? { ...step, what: 'done', action: event.payload.action } : { ...step, what: 'claim' }));
+      tasks.set(task.id, withTaskStep(task, event.type === 'task.completed' ? { ...step, what: 'done', action: event.payload.action } : { ...step, what: 'claim' }));
       unsent.add(task.id);
     });
     return [...tasks.values()].map((task) => ({ task, state: taskState(task), unsent: unsent.has(task.id) }));
@@ -40,7 +40,7 @@ export async function takeTaskStep(db: StoresideDb, env: DeviceEnv, staff: { id:
     const event =
       move.what === 'claim'
         ? nextEvent(head, { ...envelope, type: 'task.claimed', payload })
-        : nextEvent(head, { ...envelope, type: 'task.done', payload: { ...payload, action: move.action } });
+        : nextEvent(head, { ...envelope, type: 'task.completed', payload: { ...payload, action: move.action } });
     return { event, result: undefined, write: async () => {} };
   });
 }

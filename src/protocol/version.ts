@@ -4,7 +4,7 @@
  * History:
  *   1 — walking skeleton: enroll, snapshot, pull, push of `sale.completed`.
  *   2 — the slice carries promotions, settled conflicts, tasks (claimed and
- *       finished with task.claimed / task.done events) and allotments of scarce products; pushes may report the
+ *       finished with task.claimed / task.completed events) and allotments of scarce products; pushes may report the
  *       device's queue and clock; sales are payload version 2; the change stream;
  *       the optional journal header (JOURNAL_HEADER), answered `journal_lost` when
  *       the device's data was lost. A version-1 device is sent no promotions (it

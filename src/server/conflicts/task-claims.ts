@@ -4,7 +4,7 @@ import type { LedgerTx } from '../ledger/ledger-tx.ts';
 
 export const TASK_CLAIM_RULE = 'the first claim by the tills’ hybrid logical clocks wins; a later claimant is told who has the task';
 
-type TaskEvent = Extract<StoreEvent, { type: 'task.claimed' | 'task.done' }>;
+type TaskEvent = Extract<StoreEvent, { type: 'task.claimed' | 'task.completed' }>;
 
 /**
  * Tasks (DESIGN.md "Conflicts"): a claim or completion made on any device,
@@ -22,7 +22,7 @@ export async function applyTaskEvent(tx: LedgerTx, event: TaskEvent): Promise<st
     staffName: event.payload.staffName,
     deviceId: event.deviceId,
     hlc: event.hlc,
-    ...(event.type === 'task.done' ? { action: event.payload.action } : {}),
+    ...(event.type === 'task.completed' ? { action: event.payload.action } : {}),
   };
   await tx.saveTask(event.storeId, withTaskStep(task, step));
   return null;

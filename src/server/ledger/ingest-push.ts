@@ -110,7 +110,7 @@ function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof ap
     case 'sale.completed':
       return applySale(tx, event, store, stockDeltas, now);
     case 'task.claimed':
-    case 'task.done':
+    case 'task.completed':
       return applyTaskEvent(tx, event);
   }
 }

@@ -253,7 +253,7 @@ export class SaleChain {
     const payload = { taskId, staffName: staff.name };
     const { event, head } = appendToChain(
       this.head,
-      move.what === 'claim' ? { ...fields, type: 'task.claimed', payload } : { ...fields, type: 'task.done', payload: { ...payload, action: move.action } },
+      move.what === 'claim' ? { ...fields, type: 'task.claimed', payload } : { ...fields, type: 'task.completed', payload: { ...payload, action: move.action } },
       sha256Hex,
     );
     this.head = head;

@@ -43,7 +43,7 @@ import { openRawLedger } from './support/raw-ledger.ts';
 import { formatNumber, percentile, printTable, progress, row, writeResults, type BenchRow } from './support/report.ts';
 import { seededRandom } from '../../src/server/demo/demo-retailer.ts';
 import { batches, sample, saleEvents } from './support/sale-events.ts';
-import { buildOneStoreSeed, enrollDevice, openSeededStore, scratchDir, startServer, type OneStoreSeed } from './support/server-fixture.ts';
+import { buildOneStoreSeed, enrollDevice, openSeededStore, scratchDir, startServer, withExtraStock, type OneStoreSeed } from './support/server-fixture.ts';
 
 const DIST_DIR = 'dist';
 const PUSH_PRODUCTS = 2_000;
@@ -63,11 +63,8 @@ type Ingester = { label: string; ingest: (batch: StoreEvent[], index: number) =>
 
 async function benchPushIngest(): Promise<BenchRow[]> {
   progress(`push ingest: building ${PUSH_EVENTS.toLocaleString()} sale events on a ${PUSH_PRODUCTS.toLocaleString()}-product store`);
-  const seeded = buildOneStoreSeed(PUSH_PRODUCTS);
-  // Enough on the shelves for the 60,000 units sold here, as a store's stock covers a day's sales:
-  // the demo's counts would run most SKUs below zero and make every later line an oversell conflict.
-  const stock = seeded.slice.stock.map((level) => ({ ...level, onHand: level.onHand + 1_000 }));
-  const oneStore = { ...seeded, slice: { ...seeded.slice, stock }, seed: { ...seeded.seed, stores: [{ ...seeded.slice, stock }] } };
+  // Enough on the shelves for the 60,000 units sold here, as a store's stock covers a day's sales.
+  const oneStore = withExtraStock(buildOneStoreSeed(PUSH_PRODUCTS), 1_000);
   const deviceId = newUuid();
   const staffId = oneStore.credentials.staff.find((m) => m.role === 'associate')!.id;
   const events = saleEvents(oneStore.slice, deviceId, staffId, PUSH_EVENTS);

@@ -12,7 +12,8 @@
  *   6. pricing 200 lines × 1,000 promotions in the worker vs 2 ms, vs inline, and
  *      its cost at 10 … 10,000 promotions vs 10 (tests/bench/pricing)
  *   7. sync (tests/bench/sync/sync-bench.ts): a sale pushed by one till → the poke on
- *      another's change stream vs 1 s; drain of 10,000 offline sales vs 3 s and vs PouchDB
+ *      another's change stream vs 1 s; drain of 10,000 offline sales vs 3 s and vs PouchDB;
+ *      bytes to follow one price change vs 2 KB
  *
  * Prints progress on stderr, the table on stdout, and writes
  * bench-results/bench-<timestamp>.json and bench-results/latest.json.

@@ -3,6 +3,7 @@ import { progress, type BenchRow } from '../support/report.ts';
 import { scratchDir } from '../support/server-fixture.ts';
 import { benchDrain } from './drain-bench.ts';
 import { benchPoke } from './poke-bench.ts';
+import { benchPriceChangeBytes } from './price-bytes-bench.ts';
 import { buildSyncPage } from './sync-page.ts';
 
 /**
@@ -10,8 +11,9 @@ import { buildSyncPage } from './sync-page.ts';
  *
  *   a. a sale pushed by one till → the poke on another's change stream vs 1 s    (poke-bench.ts)
  *   b. drain of 10,000 offline sales vs 3 s and vs PouchDB replicating the same  (drain-bench.ts)
+ *   c. bytes on the wire to follow one HQ price change vs 2 KB                    (price-bytes-bench.ts)
  *
- * b runs the device's sync code in a page built from tests/bench/sync/page.ts.
+ * b and c run the device's sync code in a page built from tests/bench/sync/page.ts.
  */
 export async function benchSync(): Promise<BenchRow[]> {
   const rows = await benchPoke();
@@ -22,6 +24,7 @@ export async function benchSync(): Promise<BenchRow[]> {
     const browser = await launchBenchBrowser();
     try {
       rows.push(...(await benchDrain(browser.context, pageDir.dir)));
+      rows.push(...(await benchPriceChangeBytes(browser.context, pageDir.dir)));
     } finally {
       await browser.close();
     }

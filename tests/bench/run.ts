@@ -13,7 +13,8 @@
  *      its cost at 10 … 10,000 promotions vs 10 (tests/bench/pricing)
  *   7. sync (tests/bench/sync/sync-bench.ts): a sale pushed by one till → the poke on
  *      another's change stream vs 1 s; drain of 10,000 offline sales vs 3 s and vs PouchDB;
- *      bytes to follow one price change vs 2 KB
+ *      bytes to follow one price change vs 2 KB; sale on one tablet → stock shown on
+ *      the other (p95) vs 1 s
  *
  * Prints progress on stderr, the table on stdout, and writes
  * bench-results/bench-<timestamp>.json and bench-results/latest.json.

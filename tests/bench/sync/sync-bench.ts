@@ -5,6 +5,7 @@ import { benchDrain } from './drain-bench.ts';
 import { benchPoke } from './poke-bench.ts';
 import { benchPriceChangeBytes } from './price-bytes-bench.ts';
 import { buildSyncPage } from './sync-page.ts';
+import { benchPokeToVisible } from './two-tablets-bench.ts';
 
 /**
  * `npm run bench -- sync`: how devices and the server stay in step (issue 4).
@@ -12,6 +13,7 @@ import { buildSyncPage } from './sync-page.ts';
  *   a. a sale pushed by one till → the poke on another's change stream vs 1 s    (poke-bench.ts)
  *   b. drain of 10,000 offline sales vs 3 s and vs PouchDB replicating the same  (drain-bench.ts)
  *   c. bytes on the wire to follow one HQ price change vs 2 KB                    (price-bytes-bench.ts)
+ *   d. sale on one tablet → stock shown on the other, p95 vs 1 s (the real app)  (two-tablets-bench.ts)
  *
  * b and c run the device's sync code in a page built from tests/bench/sync/page.ts.
  */
@@ -28,6 +30,7 @@ export async function benchSync(): Promise<BenchRow[]> {
     } finally {
       await browser.close();
     }
+    rows.push(...(await benchPokeToVisible()));
     return rows;
   } finally {
     pageDir.remove();

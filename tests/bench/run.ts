@@ -14,7 +14,7 @@
  *   7. sync (tests/bench/sync/sync-bench.ts): a sale pushed by one till → the poke on
  *      another's change stream vs 1 s; drain of 10,000 offline sales vs 3 s and vs PouchDB;
  *      bytes to follow one price change vs 2 KB; sale on one tablet → stock shown on
- *      the other (p95) vs 1 s
+ *      the other (p95) vs 1 s; catch-up after a busy week offline vs a fresh bootstrap
  *
  * Prints progress on stderr, the table on stdout, and writes
  * bench-results/bench-<timestamp>.json and bench-results/latest.json.

@@ -1,6 +1,7 @@
 import { launchBenchBrowser } from '../support/browser.ts';
 import { progress, type BenchRow } from '../support/report.ts';
 import { scratchDir } from '../support/server-fixture.ts';
+import { benchCatchUp } from './catch-up-bench.ts';
 import { benchDrain } from './drain-bench.ts';
 import { benchPoke } from './poke-bench.ts';
 import { benchPriceChangeBytes } from './price-bytes-bench.ts';
@@ -14,8 +15,9 @@ import { benchPokeToVisible } from './two-tablets-bench.ts';
  *   b. drain of 10,000 offline sales vs 3 s and vs PouchDB replicating the same  (drain-bench.ts)
  *   c. bytes on the wire to follow one HQ price change vs 2 KB                    (price-bytes-bench.ts)
  *   d. sale on one tablet → stock shown on the other, p95 vs 1 s (the real app)  (two-tablets-bench.ts)
+ *   e. catch-up after a busy week offline vs a fresh bootstrap                   (catch-up-bench.ts)
  *
- * b and c run the device's sync code in a page built from tests/bench/sync/page.ts.
+ * b, c and e run the device's sync code in a page built from tests/bench/sync/page.ts.
  */
 export async function benchSync(): Promise<BenchRow[]> {
   const rows = await benchPoke();
@@ -31,6 +33,12 @@ export async function benchSync(): Promise<BenchRow[]> {
       await browser.close();
     }
     rows.push(...(await benchPokeToVisible()));
+    const catchUpBrowser = await launchBenchBrowser();
+    try {
+      rows.push(...(await benchCatchUp(catchUpBrowser.context, pageDir.dir)));
+    } finally {
+      await catchUpBrowser.close();
+    }
     return rows;
   } finally {
     pageDir.remove();

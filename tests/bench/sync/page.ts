@@ -28,7 +28,7 @@ export type BootstrapResult = { ms: number; requests: number; cursor: number; pr
 let db = new StoresideDb();
 let requests = 0;
 let requestMs: number[] = [];
-/** fetch, counting and timing the requests the sync code makes (bytes are counted on the server's sockets) */
+/** fetch, counting the requests the sync code makes and timing each to its answer's headers (bytes are counted on the server's sockets) */
 const countingFetch: typeof fetch = async (input, init) => {
   requests += 1;
   const start = performance.now();

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { createSqlStore } from '../../../src/server/storage/sql-store.ts';
 import { openSqlite } from '../../../src/server/storage/sqlite-driver.ts';
 
 /** The demo retailer cut down to its first store: the benchmarks need one store's slice. */
-export type OneStoreSeed = { seed: RetailerSeed; slice: StoreSlice; credentials: DemoCredentials['stores'][number] };
+export type OneStoreSeed = { seed: RetailerSeed; slice: StoreSlice; credentials: DemoCredentials['stores'][number]; hqToken: string };
 
 export function buildOneStoreSeed(productCount: number): OneStoreSeed {
   const { seed, credentials } = buildDemoSeed({ seed: 1, productCount, pinIterations: 1000 });
@@ -21,7 +22,19 @@ export function buildOneStoreSeed(productCount: number): OneStoreSeed {
     seed: { ...seed, stores: [slice], enrollmentCodes: seed.enrollmentCodes.filter((code) => code.storeId === storeId) },
     slice,
     credentials: credentials.stores.find((s) => s.id === storeId)!,
+    hqToken: credentials.hqToken,
   };
+}
+
+/**
+ * The same store with `units` more of every product on the shelves, as a
+ * store's stock covers the sales a benchmark makes: the demo's counts would
+ * run many SKUs below zero and turn later sales into oversell conflicts.
+ */
+export function withExtraStock(oneStore: OneStoreSeed, units: number): OneStoreSeed {
+  const stock = oneStore.slice.stock.map((level) => ({ ...level, onHand: level.onHand + units }));
+  const slice = { ...oneStore.slice, stock };
+  return { ...oneStore, slice, seed: { ...oneStore.seed, stores: [slice] } };
 }
 
 /** A scratch directory for database files, removed by `remove()`. */
@@ -46,7 +59,7 @@ export async function enrollDevice(store: ServerStore, code: string, deviceId: s
   return token;
 }
 
-export type RunningServer = { url: string; close: () => Promise<void> };
+export type RunningServer = { url: string; http: Server; close: () => Promise<void> };
 
 /** The real HTTP server (API + built app) on 127.0.0.1 and a port the OS picks. */
 export async function startServer(store: ServerStore, distDir = 'dist'): Promise<RunningServer> {
@@ -58,6 +71,7 @@ export async function startServer(store: ServerStore, distDir = 'dist'): Promise
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    http: server,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -86,7 +86,7 @@ function Checkout({ db, pricing, session, sync }: Omit<Props, 'route'>) {
     });
     return () => subscription.unsubscribe();
   }, [db, model]);
-  return <CheckoutScreen model={model} />;
+  return <CheckoutScreen model={model} deviceId={session.enrollment.value!.deviceId} />;
 }
 
 /** For everyone on the floor: how many of the store's tasks are not done, and the list behind it. */

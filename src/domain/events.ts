@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { canonicalJson } from './canonical-json.ts';
 import { formatHlc, type Hlc } from './hlc.ts';
 import { SaleCompletedPayloadSchema, SaleCompletedPayloadV1Schema, type SaleCompletedPayload } from './sale.ts';
+import { CartParkedPayloadSchema, CartResumedPayloadSchema, type CartParkedPayload, type CartResumedPayload } from './parked-cart.ts';
 import { TaskClaimedPayloadSchema, TaskCompletedPayloadSchema, type TaskClaimedPayload, type TaskCompletedPayload } from './task.ts';
 
 /**
@@ -16,9 +17,10 @@ export const GENESIS_HASH = '0'.repeat(64);
  *   sale.completed 1 — walking skeleton: a sale's lines, tax and cash.
  *                  2 — pricing engine: discount lines, per-line net/paid/tax parts, the pricing record.
  *   task.claimed, task.completed 1 — store tasks (task.ts).
+ *   cart.parked, cart.resumed 1 — parked carts (parked-cart.ts).
  */
 export const PAYLOAD_VERSION = 2;
-const PAYLOAD_VERSIONS = { 'sale.completed': PAYLOAD_VERSION, 'task.claimed': 1, 'task.completed': 1 } as const;
+const PAYLOAD_VERSIONS = { 'sale.completed': PAYLOAD_VERSION, 'task.claimed': 1, 'task.completed': 1, 'cart.parked': 1, 'cart.resumed': 1 } as const;
 
 const envelopeFields = {
   id: v.pipe(v.string(), v.uuid('id must be a UUID')),
@@ -38,6 +40,8 @@ export const EventSchema = v.variant('type', [
   // A task step names who took it: the staff id is required.
   v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('task.claimed'), v: v.literal(1), payload: TaskClaimedPayloadSchema }),
   v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('task.completed'), v: v.literal(1), payload: TaskCompletedPayloadSchema }),
+  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('cart.parked'), v: v.literal(1), payload: CartParkedPayloadSchema }),
+  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('cart.resumed'), v: v.literal(1), payload: CartResumedPayloadSchema }),
 ]);
 
 export type StoreEvent = v.InferOutput<typeof EventSchema>;
@@ -69,7 +73,13 @@ export type NewEvent = {
   storeId: string;
   staffId?: string;
   hlc: Hlc;
-} & ({ type: 'sale.completed'; payload: SaleCompletedPayload } | { type: 'task.claimed'; payload: TaskClaimedPayload } | { type: 'task.completed'; payload: TaskCompletedPayload });
+} & (
+  | { type: 'sale.completed'; payload: SaleCompletedPayload }
+  | { type: 'task.claimed'; payload: TaskClaimedPayload }
+  | { type: 'task.completed'; payload: TaskCompletedPayload }
+  | { type: 'cart.parked'; payload: CartParkedPayload }
+  | { type: 'cart.resumed'; payload: CartResumedPayload }
+);
 
 export type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;
 export const isSaleEvent = (event: StoreEvent): event is SaleEvent => event.type === 'sale.completed';

@@ -4,6 +4,7 @@ import type { ChainHead, StoreEvent } from '../domain/events.ts';
 import type { JournalLostDetails } from '../protocol/messages.ts';
 import type { Promotion } from '../domain/pricing/index.ts';
 import type { TaskRecord } from '../domain/task.ts';
+import type { ParkedCartRecord } from '../domain/parked-cart.ts';
 import type { AllotmentRecord, ConflictRecord, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
 import type { LocalSale } from './local-sale.ts';
 
@@ -49,6 +50,8 @@ export class StoresideDb extends Dexie {
   tasks!: Table<TaskRecord, string>;
   /** escrow of scarce products: what each device of the store may sell offline (any device's; checkout reads its own) */
   allotments!: Table<AllotmentRecord, string>;
+  /** the store's parked carts as the server last had them; this device's unsent parks and resumes are folded in on display */
+  parkedCarts!: Table<ParkedCartRecord, string>;
   sales!: Table<LocalSale, string>;
   /** the event journal: the outbox is the events with seq > ackedSeq */
   journal!: Table<StoreEvent, number>;
@@ -68,8 +71,8 @@ export class StoresideDb extends Dexie {
     // v2: promotions sync down (the pricing worker indexes them); signs list a category's products;
     // a till finds the single-use coupons it has spent.
     this.version(2).stores({ promotions: 'id', products: 'sku, barcode, *words, category', sales: 'id, receiptNumber, completedAt, *redeemedCoupons', conflicts: 'id' });
-    // v3: store tasks (claimed and finished from any device); allotments of scarce products.
-    this.version(3).stores({ tasks: 'id', allotments: 'id, [deviceId+sku]' });
+    // v3: store tasks (claimed and finished from any device); allotments of scarce products; parked carts.
+    this.version(3).stores({ tasks: 'id', allotments: 'id, [deviceId+sku]', parkedCarts: 'id' });
   }
 
   /** The seq of the newest event in the journal (0 before the first), sent with each request. */

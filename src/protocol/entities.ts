@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { TaskRecordSchema, type TaskRecord } from '../domain/task.ts';
+import { ParkedCartRecordSchema, type ParkedCartRecord } from '../domain/parked-cart.ts';
 import type { Promotion } from '../domain/pricing/promotion.ts';
 import { PRODUCT_NAME_MAX, SKU_MAX, TAX_CATEGORY_MAX } from '../domain/sale.ts';
 import { SyncedPromotionSchema } from './promotions.ts';
@@ -136,6 +137,7 @@ export type EntityRecords = {
   conflict: ConflictRecord;
   task: TaskRecord;
   allotment: AllotmentRecord;
+  parked_cart: ParkedCartRecord;
 };
 export type EntityName = keyof EntityRecords;
 
@@ -148,4 +150,5 @@ export const ENTITY_SCHEMAS = {
   conflict: ConflictRecordSchema,
   task: TaskRecordSchema,
   allotment: AllotmentRecordSchema,
+  parked_cart: ParkedCartRecordSchema,
 } as const;

@@ -25,5 +25,5 @@ export const JOURNAL_HEADER = 'x-storeside-journal';
 
 /** The slice's entities a device speaking `protocol` can read. */
 export function readsEntity(protocol: number, entity: string): boolean {
-  return !['promotion', 'conflict', 'task', 'allotment'].includes(entity) || protocol >= 2;
+  return !['promotion', 'conflict', 'task', 'allotment', 'parked_cart'].includes(entity) || protocol >= 2;
 }

@@ -6,7 +6,7 @@ import { ENTITY_SCHEMAS, type EntityName, type EntityRecords } from '../protocol
 import type { Change } from '../protocol/messages.ts';
 import { isSaleEvent } from '../domain/events.ts';
 
-export const TABLE_OF_ENTITY = { conflict: 'conflicts', product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores', task: 'tasks', allotment: 'allotments' } as const satisfies Record<EntityName, string>;
+export const TABLE_OF_ENTITY = { conflict: 'conflicts', product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores', task: 'tasks', allotment: 'allotments', parked_cart: 'parkedCarts' } as const satisfies Record<EntityName, string>;
 
 /** Pulled changes grouped by entity, every record checked against its schema. */
 export type SliceChanges = {
@@ -21,8 +21,8 @@ export type SliceChanges = {
  */
 export function readChanges(changes: readonly Change[]): { ok: true; changes: SliceChanges } | { ok: false; message: string } {
   const read: SliceChanges = {
-    puts: { allotment: [], conflict: [], product: [], promotion: [], stock: [], staff: [], store: [], task: [] },
-    deletes: { allotment: [], conflict: [], product: [], promotion: [], stock: [], staff: [], store: [], task: [] },
+    puts: { allotment: [], conflict: [], parked_cart: [], product: [], promotion: [], stock: [], staff: [], store: [], task: [] },
+    deletes: { allotment: [], conflict: [], parked_cart: [], product: [], promotion: [], stock: [], staff: [], store: [], task: [] },
   };
   for (const change of changes) {
     if (change.op === 'delete') {
@@ -56,6 +56,7 @@ export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChan
   await db.conflicts.bulkPut(puts.conflict);
   await db.tasks.bulkPut(puts.task);
   await db.allotments.bulkPut(puts.allotment);
+  await db.parkedCarts.bulkPut(puts.parked_cart);
   await db.products.bulkDelete(deletes.product);
   await db.stock.bulkDelete(deletes.stock);
   await db.staff.bulkDelete(deletes.staff);
@@ -64,6 +65,7 @@ export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChan
   await db.conflicts.bulkDelete(deletes.conflict);
   await db.tasks.bulkDelete(deletes.task);
   await db.allotments.bulkDelete(deletes.allotment);
+  await db.parkedCarts.bulkDelete(deletes.parked_cart);
 }
 
 async function unsentQuantities(db: StoresideDb): Promise<Map<string, number>> {

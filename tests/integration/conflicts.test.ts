@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import type { ConflictRecord } from '../../src/protocol/entities.ts';
 import { taskState, type TaskRecord } from '../../src/domain/task.ts';
+import { resumedBy, type ParkedCartRecord } from '../../src/domain/parked-cart.ts';
+import { uuidv7 } from '../../src/domain/uuid7.ts';
+import { randomBytes } from 'node:crypto';
 import type { PullResponse } from '../../src/protocol/messages.ts';
 import { OVERSELL_RULE } from '../../src/server/conflicts/oversell.ts';
 import { enrollDevice, SaleChain, salePayload, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
@@ -47,7 +50,8 @@ describe('the last units sold twice during a partition', () => {
     const onHand = stockLevels(dataDir, AUSTIN).get(sku)!;
     const product = slice.products.find((p) => p.sku === sku)!;
     const [early, late] = [await enrollDevice(server, { storeId: AUSTIN }), await enrollDevice(server, { storeId: AUSTIN })];
-    const base = Date.now() - 10 * 60_000;
+    // Ahead of the chains' clocks, which start now: these are the times the sales carry.
+    const base = Date.now() + 60_000;
     const earlyChain = new SaleChain(early, slice, 1);
     const earlySale = earlyChain.next({ lines: [cartLineFor(product, onHand)], at: base });
     const lateSale = new SaleChain(late, slice, 2).next({ lines: [cartLineFor(product, onHand)], at: base + 60_000 });
@@ -91,7 +95,7 @@ describe('a task claimed on two devices while they were apart', () => {
     const sku = [...stockLevels(dataDir, AUSTIN)].find(([, onHand]) => onHand >= 1 && onHand <= 20)![0];
     const product = slice.products.find((p) => p.sku === sku)!;
     const [a, b] = [await enrollDevice(server, { storeId: AUSTIN }), await enrollDevice(server, { storeId: AUSTIN })];
-    const base = Date.now() - 5 * 60_000;
+    const base = Date.now() + 60_000;
     const chainA = new SaleChain(a, slice, 11);
     const chainB = new SaleChain(b, slice, 12);
     // Sell everything twice over to leave an oversell task.
@@ -130,5 +134,35 @@ describe('a task claimed on two devices while they were apart', () => {
     const chain = new SaleChain(device, slice, 13);
     const unknown = await device.push([chain.taskStep('task/none', { what: 'claim' })]);
     expect(unknown.body).toMatchObject({ results: [{ status: 'rejected', reason: expect.stringMatching(/has no task task\/none/) }] });
+  });
+});
+
+describe('a parked cart resumed on two tills while they were apart', () => {
+  it('goes to the first resume by HLC, whichever arrives first; the other till sees who has it', async () => {
+    // The till that parked it resumes it too, but later by HLC than another till does.
+    const [parker, early] = [await enrollDevice(server, { storeId: AUSTIN }), await enrollDevice(server, { storeId: AUSTIN })];
+    const late = parker;
+    const base = Date.now() + 60_000;
+    const cartId = uuidv7(base, randomBytes(10));
+    const parkerChain = new SaleChain(parker, slice, 21);
+    const park = parkerChain.append(
+      { type: 'cart.parked', payload: { cartId, label: 'Mrs Okafor', staffName: slice.staff[0]!.name, lines: [{ sku: slice.products[0]!.sku, quantity: 2 }], coupons: [], staffPurchase: false, taxExemptCertificate: null } },
+      { at: base },
+    );
+    expect((await parker.push([park])).body).toMatchObject({ results: [{ status: 'applied' }] });
+
+    const resumeEarly = new SaleChain(early, slice, 22).append({ type: 'cart.resumed', payload: { cartId, staffName: slice.staff[1]!.name } }, { at: base + 60_000, staffIndex: 1 });
+    const resumeLate = parkerChain.append({ type: 'cart.resumed', payload: { cartId, staffName: slice.staff[0]!.name } }, { at: base + 90_000 });
+    expect((await late.push([resumeLate])).body).toMatchObject({ results: [{ status: 'applied' }] });
+    expect((await early.push([resumeEarly])).body).toMatchObject({ results: [{ status: 'applied' }] });
+
+    const [cart] = await pulledBy<ParkedCartRecord>(late, 'parked_cart');
+    expect(cart).toMatchObject({ id: cartId, label: 'Mrs Okafor', parkedBy: { deviceId: parker.deviceId }, lines: [{ sku: slice.products[0]!.sku, quantity: 2 }] });
+    expect(resumedBy(cart!)).toMatchObject({ deviceId: early.deviceId, staffName: slice.staff[1]!.name });
+    expect(cart!.resumes.map((resume) => resume.deviceId)).toEqual([early.deviceId, late.deviceId]);
+
+    // A resume of a cart the store never had is quarantined, not applied.
+    const stray = parkerChain.append({ type: 'cart.resumed', payload: { cartId: uuidv7(base, randomBytes(10)), staffName: 'Sam' } });
+    expect((await parker.push([stray])).body).toMatchObject({ results: [{ status: 'rejected', reason: expect.stringMatching(/has no parked cart/) }] });
   });
 });

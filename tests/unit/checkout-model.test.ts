@@ -6,6 +6,7 @@ import { withCheckDigit } from '../../src/domain/barcode.ts';
 import { createPricingApi } from '../../src/workers/pricing-api.ts';
 import { searchWords, StoresideDb } from '../../src/local/db.ts';
 import { ownAllotments } from '../../src/local/allotments.ts';
+import { cartsWaiting } from '../../src/local/parked-carts.ts';
 import type { ProductRecord, StoreRecord } from '../../src/protocol/entities.ts';
 
 const store: StoreRecord = {
@@ -186,5 +187,39 @@ describe('the checkout cart', () => {
     expect(model.lines.value.map((line) => line.quantity)).toEqual([1, 2]);
     await model.changeQuantity('SKU-1', 1);
     expect(model.notice.value?.text).toMatch(/^Only 2 × Product 1 can be sold on this till until it reaches the server/);
+  });
+
+  it('parks a cart with its coupons and options, and resumes it at the prices of the moment', async () => {
+    const { db, model, products } = await till('checkout-park', 0);
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.scanOrSearch(products[1]!.barcode);
+    await model.setStaffPurchase(true);
+    await model.park('  ');
+    expect(model.notice.value?.text).toMatch(/label/);
+    await model.park('Mrs Okafor');
+    expect(model.lines.value).toEqual([]);
+    expect(model.staffPurchase.value).toBe(false);
+    expect(model.notice.value?.text).toBe('Parked “Mrs Okafor”. Any till of this store can resume it.');
+    const [parked] = await cartsWaiting(db);
+    expect(parked).toMatchObject({ label: 'Mrs Okafor', lines: [{ sku: 'SKU-1', quantity: 2 }, { sku: 'SKU-2', quantity: 1 }], staffPurchase: true });
+
+    // A sale of its own on the till: resuming waits until that one is done.
+    await model.scanOrSearch(products[1]!.barcode);
+    await model.resume(parked!.id);
+    expect(model.notice.value?.text).toMatch(/Finish or park the sale on the till/);
+    await model.removeLine('SKU-2');
+
+    // The price changed while it was parked: the resumed cart charges today's.
+    await db.products.update('SKU-1', { price: 249, priceVersion: 2 });
+    await model.resume(parked!.id);
+    expect(model.lines.value.map((line) => [line.sku, line.quantity, line.unitPrice])).toEqual([
+      ['SKU-1', 2, 249],
+      ['SKU-2', 1, 1_050],
+    ]);
+    expect(model.staffPurchase.value).toBe(true);
+    expect(await cartsWaiting(db)).toEqual([]);
+    await model.resume(parked!.id);
+    expect(model.notice.value?.text).toMatch(/Finish or park/);
   });
 });

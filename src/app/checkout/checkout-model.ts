@@ -11,6 +11,7 @@ import type { ProductRow, StoresideDb } from '../../local/db.ts';
 import type { LocalSale } from '../../local/local-sale.ts';
 import type { AllotmentRecord, StoreRecord } from '../../protocol/entities.ts';
 import { unitsLeft } from '../../local/allotments.ts';
+import { cartsWaiting, parkCart, resumeCart } from '../../local/parked-carts.ts';
 import type { PricingClient } from '../pricing-client.ts';
 import type { SignedInStaff } from '../session-model.ts';
 
@@ -364,6 +365,60 @@ export function createCheckoutModel(deps: {
       serially(async () => {
         await pricing.setPromotions(promotions, store.id);
         await setLines(cart);
+      }),
+
+    /** Parks the cart under `label` for any till of the store to resume, and starts an empty one. */
+    park: (label: string) =>
+      cartChange(async () => {
+        if (cart.length === 0) return;
+        if (!label.trim()) {
+          notice.value = { tone: 'error', text: 'Give the parked sale a label, like the customer’s name.' };
+          return;
+        }
+        const staff = deps.staff();
+        try {
+          await parkCart(db, browserEnv, staff, { label, lines: cart, coupons: coupons.value, staffPurchase: staffPurchase.value, taxExemptCertificate: taxExemptCertificate.value });
+        } catch (error) {
+          notice.value = { tone: 'error', text: `The sale was not parked: ${(error as Error).message}` };
+          return;
+        }
+        batch(() => {
+          coupons.value = [];
+          staffPurchase.value = false;
+          taxExemptCertificate.value = null;
+          cashText.value = '';
+          notice.value = { tone: 'info', text: `Parked “${label.trim()}”. Any till of this store can resume it.` };
+        });
+        deps.onSaleCommitted();
+        return setLines([]);
+      }),
+
+    /**
+     * Rings up a parked cart here, at today's prices and promotions. Refused
+     * while this till has a sale of its own going: park or finish that first.
+     */
+    resume: (cartId: string) =>
+      cartChange(async () => {
+        if (cart.length > 0) {
+          notice.value = { tone: 'error', text: 'Finish or park the sale on the till before resuming another.' };
+          return;
+        }
+        const parked = (await cartsWaiting(db)).find((candidate) => candidate.id === cartId);
+        if (!parked) {
+          notice.value = { tone: 'error', text: 'That sale was resumed already, here or on another till.' };
+          return;
+        }
+        const products = await db.products.bulkGet(parked.lines.map((line) => line.sku));
+        const missing = parked.lines.filter((_, index) => !products[index]).map((line) => line.sku);
+        await resumeCart(db, browserEnv, deps.staff(), cartId);
+        deps.onSaleCommitted();
+        batch(() => {
+          coupons.value = [...parked.coupons];
+          staffPurchase.value = parked.staffPurchase;
+          taxExemptCertificate.value = parked.taxExemptCertificate;
+          notice.value = missing.length > 0 ? { tone: 'error', text: `Resumed “${parked.label}” without ${missing.join(', ')}: no longer in this store’s catalogue.` } : { tone: 'info', text: `Resumed “${parked.label}”.` };
+        });
+        return setLines(parked.lines.flatMap((line, index) => (products[index] ? [cartLineFor(products[index], line.quantity)] : [])));
       }),
 
     startNewSale() {

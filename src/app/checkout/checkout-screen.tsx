@@ -6,10 +6,11 @@ import type { CheckoutModel } from './checkout-model.ts';
 import { LazyView } from '../components/lazy-view.tsx';
 import { ScanField } from './scan-field.tsx';
 import { StockLevel } from '../components/stock-level.tsx';
+import { ParkedSales } from './parked-sales.tsx';
 
 const loadReceiptView = () => import('./receipt-view.tsx');
 
-export function CheckoutScreen({ model }: { model: CheckoutModel }) {
+export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; deviceId: string }) {
   const { store } = model;
   const lines = model.lines.value;
   const totals = model.totals.value;
@@ -150,6 +151,7 @@ export function CheckoutScreen({ model }: { model: CheckoutModel }) {
         {/* Below the tender: the Complete button stays in view on a tablet however many discounts the sale has. */}
         <CouponForm model={model} />
         <SaleOptions model={model} />
+        <ParkedSales model={model} deviceId={deviceId} />
       </aside>
       {model.receipt.value && (
         <LazyView load={loadReceiptView} render={({ ReceiptView }) => <ReceiptView sale={model.receipt.value!} store={store} onClose={model.startNewSale} />} />

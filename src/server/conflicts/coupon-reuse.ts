@@ -29,7 +29,7 @@ export async function settleCouponRedemption(tx: LedgerTx, code: string, sale: C
     keptBy: { saleId: kept.saleId, receiptNumber: kept.receiptNumber },
   };
   await tx.recordConflict(charged.storeId, conflict);
-  await tx.saveTask(charged.storeId, {
+  await tx.saveSliceRecord(charged.storeId, 'task', conflict.taskId, {
     id: conflict.taskId,
     kind: 'coupon_reused',
     title: `Single-use coupon ${code} was used again on ${charged.receiptNumber} (first used on ${kept.receiptNumber})`,

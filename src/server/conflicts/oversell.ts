@@ -45,7 +45,7 @@ export async function settleOversell(tx: LedgerTx, storeId: string, sku: string,
         taskId: `task/${conflictId}`,
       };
       await tx.recordConflict(storeId, conflict);
-      await tx.saveTask(storeId, {
+      await tx.saveSliceRecord(storeId, 'task', conflict.taskId, {
         id: conflict.taskId,
         kind: 'oversell',
         title: `${quantity} × ${sale.name} (${sku}) sold on ${sale.receiptNumber} was not in stock`,

@@ -14,7 +14,7 @@ type TaskEvent = Extract<StoreEvent, { type: 'task.claimed' | 'task.completed' }
  * cannot apply, or null.
  */
 export async function applyTaskEvent(tx: LedgerTx, event: TaskEvent): Promise<string | null> {
-  const task = await tx.task(event.storeId, event.payload.taskId);
+  const task = await tx.sliceRecord(event.storeId, 'task', event.payload.taskId);
   if (!task) return `store ${event.storeId} has no task ${event.payload.taskId}`;
   const step: TaskStep = {
     what: event.type === 'task.claimed' ? 'claim' : 'done',
@@ -24,6 +24,6 @@ export async function applyTaskEvent(tx: LedgerTx, event: TaskEvent): Promise<st
     hlc: event.hlc,
     ...(event.type === 'task.completed' ? { action: event.payload.action } : {}),
   };
-  await tx.saveTask(event.storeId, withTaskStep(task, step));
+  await tx.saveSliceRecord(event.storeId, 'task', task.id, withTaskStep(task, step));
   return null;
 }

@@ -4,6 +4,7 @@ import { sha256Hex } from '../sha256.ts';
 import { settleOversell } from '../conflicts/oversell.ts';
 import { applyTaskEvent } from '../conflicts/task-claims.ts';
 import { grantAllotments } from '../conflicts/escrow.ts';
+import { applyCartEvent } from './parked-carts.ts';
 import { applySale, type StockDeltas } from './apply-sale.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
@@ -112,5 +113,8 @@ function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof ap
     case 'task.claimed':
     case 'task.completed':
       return applyTaskEvent(tx, event);
+    case 'cart.parked':
+    case 'cart.resumed':
+      return applyCartEvent(tx, event);
   }
 }

@@ -1,6 +1,5 @@
 import type { PromotionBook, TaxConfig } from '../../domain/pricing/index.ts';
-import type { ConflictRecord, StoreRecord } from '../../protocol/entities.ts';
-import type { TaskRecord } from '../../domain/task.ts';
+import type { ConflictRecord, EntityRecords, StoreRecord } from '../../protocol/entities.ts';
 
 /** What a product was at one price version: its price and the categories promotions and tax read. */
 export type CatalogueEntry = { price: number; category: string; taxCategory: string };
@@ -72,6 +71,9 @@ export type Allotment = { deviceId: string; units: number; asOfSeq: number };
 
 export type CouponHolder = { saleId: string; storeId: string; receiptNumber: string; hlc: string; amount: number };
 
+/** Entities whose synced row is their only record on the server. */
+export type SliceOnlyEntity = 'task' | 'parked_cart';
+
 export interface LedgerTx {
   device(deviceId: string): Promise<DeviceState | null>;
   storeRecord(storeId: string): Promise<StoreRecord | null>;
@@ -112,10 +114,13 @@ export interface LedgerTx {
   /** Records a settled conflict and publishes it to the store's devices. */
   recordConflict(storeId: string, conflict: ConflictRecord): Promise<void>;
   raiseAlarm(alarm: Alarm): Promise<void>;
-  /** A store's task as it stands; null when the store has none of that id. */
-  task(storeId: string, taskId: string): Promise<TaskRecord | null>;
-  /** Stores a task (new or changed) and publishes it to the store's devices. */
-  saveTask(storeId: string, task: TaskRecord): Promise<void>;
+  /**
+   * A record of the store's slice that is kept nowhere else (a task, a parked
+   * cart): its synced row is the record. Null when the store has none of that key.
+   */
+  sliceRecord<E extends SliceOnlyEntity>(storeId: string, entity: E, key: string): Promise<EntityRecords[E] | null>;
+  /** Stores such a record (new or changed) and publishes it to the store's devices. */
+  saveSliceRecord<E extends SliceOnlyEntity>(storeId: string, entity: E, key: string, record: EntityRecords[E]): Promise<void>;
   /** The SKUs HQ marked scarce in a store. */
   scarceSkus(storeId: string): Promise<string[]>;
   /** Every device's allotment of a scarce SKU in a store. */

@@ -7,7 +7,6 @@ import { settleLostJournal } from '../ledger/lost-journal.ts';
 import { grantAllotments } from '../conflicts/escrow.ts';
 import type { DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
-import type { TaskRecord } from '../../domain/task.ts';
 import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
 import type { EditOutcome, RetailerSeed, ServerStore, SliceRow, VersionedRecord } from './server-store.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
@@ -392,13 +391,11 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
         alarm.at,
       ]);
     },
-    async task(storeId, taskId) {
-      // A task's synced row is its record: the latest value, kept by the same write that publishes it.
-      const row = await tx.get<{ value: string | null }>(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'task' AND key = ? AND deleted = 0`, [storeId, taskId]);
-      return row?.value ? (JSON.parse(row.value) as TaskRecord) : null;
+    async sliceRecord(storeId, entity, key) {
+      return (await readVersioned<never>(tx, storeId, entity, key))?.value ?? null;
     },
-    async saveTask(storeId, task) {
-      await putSyncRow(tx, versions, storeId, 'task', task.id, JSON.stringify(task));
+    async saveSliceRecord(storeId, entity, key, record) {
+      await putSyncRow(tx, versions, storeId, entity, key, JSON.stringify(record));
     },
     async scarceSkus(storeId) {
       return (await tx.all<{ sku: string }>(`SELECT sku FROM scarce_products WHERE store_id = ? ORDER BY sku`, [storeId])).map((row) => row.sku);

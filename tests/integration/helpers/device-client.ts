@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createPromotionBook, priceSale } from '../../../src/domain/pricing/index.ts';
 import { cartLineFor, type CartLine } from '../../../src/domain/cart-line.ts';
 import { cashTender } from '../../../src/domain/tender.ts';
-import { appendToChain, GENESIS_HASH, type ChainHead, type StoreEvent } from '../../../src/domain/events.ts';
+import { appendToChain, GENESIS_HASH, type ChainHead, type NewEvent, type StoreEvent } from '../../../src/domain/events.ts';
 import { hlcTick, type Hlc } from '../../../src/domain/hlc.ts';
 import { completedSalePayload, formatReceiptNumber, type SaleCompletedPayload } from '../../../src/domain/sale.ts';
 import { uuidv7 } from '../../../src/domain/uuid7.ts';
@@ -158,7 +158,7 @@ export type SaleOptions = {
   prev?: string;
   /** The event id instead of a fresh UUIDv7. */
   id?: string;
-  /** The device's wall clock when the sale completes (it still never runs backwards). */
+  /** The device's wall clock when the sale completes. It never runs backwards: a time before the chain's clock (which starts at its creation) is lifted to it. */
   at?: number;
 };
 
@@ -167,6 +167,9 @@ export type SaleOptions = {
  * naming the hash of the one before, HLCs ticking forward, totals from the
  * same `priceSale` the till uses (no promotions) and one cash tender of exactly the total.
  */
+/** The type and payload of an event, for each type. */
+type EventBody<E = NewEvent> = E extends { type: infer T; payload: infer P } ? { type: T; payload: P } : never;
+
 export class SaleChain {
   readonly events: StoreEvent[] = [];
   private head: ChainHead = { seq: 0, hash: GENESIS_HASH };
@@ -247,13 +250,19 @@ export class SaleChain {
 
   /** The next event of this device: a claim or completion of a store task by one of the store's staff. */
   taskStep(taskId: string, move: { what: 'claim' } | { what: 'done'; action: TaskAction }, options: { at?: number; staffIndex?: number } = {}): StoreEvent {
+    const staffName = this.slice.staff[options.staffIndex ?? 0]!.name;
+    return move.what === 'claim'
+      ? this.append({ type: 'task.claimed', payload: { taskId, staffName } }, options)
+      : this.append({ type: 'task.completed', payload: { taskId, staffName, action: move.action } }, options);
+  }
+
+  /** The next event of this device, of any type but a sale, made by one of the store's staff. */
+  append(body: Exclude<EventBody, { type: 'sale.completed' }>, options: { at?: number; staffIndex?: number } = {}): StoreEvent {
     const now = this.tick(options.at);
     const staff = this.slice.staff[options.staffIndex ?? 0]!;
-    const fields = { id: uuidv7(now, randomBytes(10)), deviceId: this.device.deviceId, storeId: this.device.storeId, staffId: staff.id, hlc: this.hlc };
-    const payload = { taskId, staffName: staff.name };
     const { event, head } = appendToChain(
       this.head,
-      move.what === 'claim' ? { ...fields, type: 'task.claimed', payload } : { ...fields, type: 'task.completed', payload: { ...payload, action: move.action } },
+      { id: uuidv7(now, randomBytes(10)), deviceId: this.device.deviceId, storeId: this.device.storeId, staffId: staff.id, hlc: this.hlc, ...body } as NewEvent,
       sha256Hex,
     );
     this.head = head;

@@ -1,7 +1,7 @@
 import Dexie, { type Table } from 'dexie';
 import type { Hlc } from '../domain/hlc.ts';
 import type { ChainHead, StoreEvent } from '../domain/events.ts';
-import type { JournalLostDetails } from '../protocol/messages.ts';
+import type { JournalResume } from '../protocol/messages.ts';
 import type { Promotion } from '../domain/pricing/index.ts';
 import type { TaskRecord } from '../domain/task.ts';
 import type { ParkedCartRecord } from '../domain/parked-cart.ts';
@@ -31,7 +31,7 @@ export type MetaValues = {
   /** when the context holding the sync lock last showed it is alive (sync-lock.ts) */
   syncHeartbeat: number;
   /** the server found this device's journal behind its own record: local data was lost (sync/lost-journal.ts) */
-  journalLoss: JournalLostDetails & { noticedAt: number };
+  journalLoss: JournalResume & { noticedAt: number };
 };
 export type MetaKey = keyof MetaValues;
 export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];
@@ -72,7 +72,8 @@ export class StoresideDb extends Dexie {
     // a till finds the single-use coupons it has spent.
     this.version(2).stores({ promotions: 'id', products: 'sku, barcode, *words, category', sales: 'id, receiptNumber, completedAt, *redeemedCoupons', conflicts: 'id' });
     // v3: store tasks (claimed and finished from any device); allotments of scarce products; parked carts.
-    this.version(3).stores({ tasks: 'id', allotments: 'id, [deviceId+sku]', parkedCarts: 'id' });
+    // A sale is found by its event's seq when a lost journal is taken up again (sync/lost-journal.ts).
+    this.version(3).stores({ tasks: 'id', allotments: 'id, [deviceId+sku]', parkedCarts: 'id', sales: 'id, receiptNumber, completedAt, *redeemedCoupons, eventSeq' });
   }
 
   /** The seq of the newest event in the journal (0 before the first), sent with each request. */

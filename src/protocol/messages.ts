@@ -149,15 +149,25 @@ export const AlarmsQuerySchema = v.strictObject({
 });
 
 /**
- * The `journal_lost` answer: the device's journal ends before what the server
- * holds of it (its storage was wiped or restored from an old copy). The device
- * continues its chain from `resumeSeq`/`resumeHash` and reads its slice afresh.
- * `unaccounted` names the events it said it had made but never sent: they are
- * gone, and HQ has an alarm naming them.
+ * The `journal_lost` answer: the journal head the device named is behind what
+ * the server holds of it. Nothing was changed: a request delayed on the
+ * network can name an old head too, so the device checks its journal and only
+ * then confirms the loss (JournalLossRequest).
  */
-export const JournalLostDetailsSchema = v.object({
+export const JournalBehindDetailsSchema = v.object({ ackedSeq: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
+
+/** POST /api/v1/sync/journal-lost: the device confirms its journal ends at `headSeq`, behind the server. */
+export const JournalLossRequestSchema = v.strictObject({ headSeq: v.pipe(v.number(), v.safeInteger(), v.minValue(0)) });
+
+/**
+ * The answer to a confirmed loss: the device continues its chain from
+ * `resumeSeq`/`resumeHash` and reads its slice afresh. `unaccounted` names the
+ * events it said it had made but never sent: they are gone, and HQ has an
+ * alarm naming them.
+ */
+export const JournalResumeSchema = v.object({
   resumeSeq: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
   resumeHash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
   unaccounted: v.nullable(v.object({ fromSeq: v.number(), throughSeq: v.number(), oldestMadeAt: v.nullable(v.number()) })),
 });
-export type JournalLostDetails = v.InferOutput<typeof JournalLostDetailsSchema>;
+export type JournalResume = v.InferOutput<typeof JournalResumeSchema>;

@@ -3,7 +3,7 @@ import type { ApiClient, ApiFailure } from './api-client.ts';
 import { pullChanges } from './pull-changes.ts';
 import { pushOutbox, type PushOutcome } from './push-outbox.ts';
 import { withSyncLock } from './sync-lock.ts';
-import { continueAfterLostJournal, journalLost } from './lost-journal.ts';
+import { journalBehind, recoverLostJournal } from './lost-journal.ts';
 
 export type SyncRound = { ok: true; sent: number; received: number; rejected: Extract<PushOutcome, { ok: true }>['rejected'] } | { ok: false; failure: ApiFailure };
 
@@ -26,9 +26,9 @@ export async function syncOnce(db: StoresideDb, api: ApiClient, now: () => numbe
   };
   const recovering = async (): Promise<SyncRound> => {
     const first = await round();
-    const lost = first.ok ? null : journalLost(first.failure);
-    // Told where the journal continues: take it up and go again at once.
-    if (lost && (await continueAfterLostJournal(db, lost, now()))) return round();
+    const behind = first.ok ? null : journalBehind(first.failure);
+    // Local data was lost, and the server now says where the journal continues: go again at once.
+    if (behind && (await recoverLostJournal(db, api, behind, now()))) return round();
     return first;
   };
   const heartbeat = { read: () => db.getMeta('syncHeartbeat'), write: (at: number) => db.setMeta('syncHeartbeat', at) };

@@ -269,6 +269,14 @@ describe('pull and snapshot queries', () => {
     }
   });
 
+  it('answers 400 to a confirmed journal loss that is malformed or that the server does not see', async () => {
+    const confirm = (body: unknown) => apiRequest(server.url, '/api/v1/sync/journal-lost', { method: 'POST', headers: jsonHeaders(device), body: JSON.stringify(body) });
+    await expectRefused(() => confirm({}), 400, 'invalid_body', /headSeq/);
+    await expectRefused(() => confirm({ headSeq: -1 }), 400, 'invalid_body', /headSeq/);
+    await expectRefused(() => confirm({ headSeq: 0, extra: true }), 400, 'invalid_body', /extra/);
+    await expectRefused(() => confirm({ headSeq: 0 }), 400, 'invalid_body', /the journal is not behind/);
+  });
+
   it('answers 401 without a token', async () => {
     await expectRefused(() => apiRequest(server.url, '/api/v1/sync/pull?cursor=0', { headers: { ...PROTOCOL_HEADERS } }), 401, 'unauthorized', /Bearer/);
     await expectRefused(() => apiRequest(server.url, '/api/v1/sync/snapshot', { headers: { ...PROTOCOL_HEADERS } }), 401, 'unauthorized', /Bearer/);

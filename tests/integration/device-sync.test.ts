@@ -13,7 +13,7 @@ import { commitSale, pendingCount } from '../../src/local/commit-sale.ts';
 import { browserEnv, type DeviceEnv } from '../../src/local/journal.ts';
 import { sha256Hex } from '../../src/server/sha256.ts';
 import { StoresideDb } from '../../src/local/db.ts';
-import { EnrollResponseSchema, PushResponseSchema } from '../../src/protocol/messages.ts';
+import { EnrollResponseSchema, JournalResumeSchema, PushResponseSchema } from '../../src/protocol/messages.ts';
 import { createStoresideServer } from '../../src/server/app.ts';
 import { hashSecret, newEnrollmentCode } from '../../src/server/auth/secrets.ts';
 import { buildDemoSeed } from '../../src/server/demo/seed-demo.ts';
@@ -287,7 +287,7 @@ describe('device sync against the real server', () => {
     expect(serverCount(`SELECT COUNT(*) AS n FROM events WHERE device_id = ? AND status = 'applied'`, enrollment.deviceId)).toBe(2);
   });
 
-  it('a device restored from an old copy of its data is told where to continue, and HQ hears which events are gone', async () => {
+  it('a device restored from an old copy of its data confirms the loss, continues past it, and keeps what it sold since; HQ hears which events are gone', async () => {
     const { api, enrollment } = await enrolledDevice();
     await sellOne('SKU-000020', 1);
     await sellOne('SKU-000021', 1);
@@ -309,38 +309,47 @@ describe('device sync against the real server', () => {
     });
     expect(partial.ok && partial.value.ackedThroughSeq).toBe(6);
 
-    // The tablet is restored from the copy taken after seq 2.
+    // The tablet is restored from the copy taken after seq 2, and sells one more before it reaches the server.
     db = restored;
-    const journalLostAnswer = async () => {
-      const answer = await fetch(`${baseUrl}/api/v1/sync/pull?cursor=0`, {
-        headers: { 'x-storeside-protocol': '2', authorization: `Bearer ${enrollment.token}`, 'x-storeside-journal': '2' },
-      });
-      return { status: answer.status, body: (await answer.json()) as { error: { code: string; details: unknown } } };
+    const sinceRestore = await sellOne('SKU-000027', 1);
+    expect(sinceRestore.event.seq).toBe(3);
+
+    // A request naming an old head (this one, or a healthy device's held up on the network) changes nothing.
+    const behind = await fetch(`${baseUrl}/api/v1/sync/pull?cursor=0`, {
+      headers: { 'x-storeside-protocol': '2', authorization: `Bearer ${enrollment.token}`, 'x-storeside-journal': '3' },
+    });
+    expect(behind.status).toBe(409);
+    expect(((await behind.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({ code: 'journal_lost', details: { ackedSeq: 6 } });
+    const lostAlarms = async () => {
+      const answer = await fetch(`${baseUrl}/api/v1/hq/alarms?store=${enrollment.storeId}`, { headers: { 'x-storeside-protocol': '2', authorization: `Bearer ${hqToken}` } });
+      return ((await answer.json()) as { alarms: { kind: string; deviceId: string; detail: string }[] }).alarms.filter((alarm) => alarm.kind === 'journal_lost');
     };
-    const told = await journalLostAnswer();
-    expect(told.status).toBe(409);
-    expect(told.body.error.code).toBe('journal_lost');
-    expect(told.body.error.details).toMatchObject({ resumeSeq: 7, unaccounted: { fromSeq: 7, throughSeq: 7 } });
-    // Asked again (the first answer may be lost), it hears the same, and HQ is not alarmed twice.
-    expect((await journalLostAnswer()).body.error.details).toEqual(told.body.error.details);
+    expect(await lostAlarms()).toEqual([]);
 
-    const alarms = await fetch(`${baseUrl}/api/v1/hq/alarms?store=${enrollment.storeId}`, { headers: { 'x-storeside-protocol': '2', authorization: `Bearer ${hqToken}` } });
-    const lostAlarms = ((await alarms.json()) as { alarms: { kind: string; deviceId: string; detail: string }[] }).alarms.filter((alarm) => alarm.kind === 'journal_lost');
-    expect(lostAlarms).toHaveLength(1);
-    expect(lostAlarms[0]).toMatchObject({ deviceId: enrollment.deviceId });
-    expect(lostAlarms[0]!.detail).toMatch(/Event 7 .*cannot be accounted for/);
+    // Confirmed, the loss is alarmed once and answered the same however often it is confirmed (an answer can be lost).
+    const confirmed = await api.request('POST', '/api/v1/sync/journal-lost', JournalResumeSchema, { headSeq: 3 });
+    expect(confirmed.ok && confirmed.value).toMatchObject({ resumeSeq: 7, unaccounted: { fromSeq: 7, throughSeq: 7 } });
+    expect(await api.request('POST', '/api/v1/sync/journal-lost', JournalResumeSchema, { headSeq: 3 })).toEqual(confirmed);
 
-    // The device takes up the server's resume point, reads its store afresh and sells on.
+    // The device's own sync checks its journal, confirms the loss and takes up the server's resume point.
     const round = await syncOnce(db, api);
-    expect(round.ok).toBe(true);
-    expect(await db.getMeta('chainHead')).toEqual({ seq: 7, hash: (told.body.error.details as { resumeHash: string }).resumeHash });
+    expect(round).toMatchObject({ ok: true, sent: 1 });
+    const alarms = await lostAlarms();
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatchObject({ deviceId: enrollment.deviceId });
+    expect(alarms[0]!.detail).toMatch(/Event 7 .*cannot be accounted for/);
+    // The sale rung up since the restore moved past the lost events, and reached the server once.
+    expect((await db.journal.get(8))?.id).toBe(sinceRestore.event.id);
+    expect((await db.sales.get(sinceRestore.sale.id))?.eventSeq).toBe(8);
+    expect(serverCount(`SELECT COUNT(*) AS n FROM sales WHERE id = ?`, sinceRestore.sale.id)).toBe(1);
     expect(await db.getMeta('cursor')).toBeGreaterThan(0);
-    const next = await sellOne('SKU-000027', 1);
-    expect(next.event.seq).toBe(8);
+
+    const next = await sellOne('SKU-000028', 1);
+    expect(next.event.seq).toBe(9);
     expect(Number(next.sale.receiptNumber.split('-').at(-1))).toBeGreaterThan(7);
     expect(await pushOutbox(db, api)).toEqual({ ok: true, sent: 1, rejected: [] });
-    expect(serverCount(`SELECT COUNT(*) AS n FROM events WHERE device_id = ? AND status = 'applied'`, enrollment.deviceId)).toBe(7);
-    // The stock the restored copy shows is the server's, not the copy's.
-    expect((await db.stock.get('SKU-000024'))!.onHand).toBe((await original.stock.get('SKU-000024'))!.onHand);
+    expect(serverCount(`SELECT COUNT(*) AS n FROM events WHERE device_id = ? AND status = 'applied'`, enrollment.deviceId)).toBe(8);
+    // A loss the journal does not show is refused.
+    expect(await api.request('POST', '/api/v1/sync/journal-lost', JournalResumeSchema, { headSeq: 9 })).toMatchObject({ ok: false, failure: { status: 400, code: 'invalid_body' } });
   });
 });

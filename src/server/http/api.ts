@@ -17,6 +17,7 @@ import {
   SnapshotQuerySchema,
   VariancesQuerySchema,
   AlarmsQuerySchema,
+  JournalLossRequestSchema,
   type EnrollResponse,
   type PullResponse,
   type PushResponse,
@@ -107,7 +108,7 @@ const enroll: Handler = async (request, _url, { store, now, newId, maxBodyBytes 
 
 const push: Handler = async (request, _url, { store, now, maxBodyBytes }) => {
   const device = await authenticate(request, store);
-  await checkJournal(request, device, store, now());
+  checkJournal(request, device);
   const body = parseOrThrow(PushRequestSchema, await readJsonBody(request, maxBodyBytes));
   if (body.deviceId !== device.id) throw new ApiError('forbidden', `this token belongs to device ${device.id}, not ${body.deviceId}`);
   for (const event of body.events) {
@@ -130,7 +131,7 @@ const push: Handler = async (request, _url, { store, now, maxBodyBytes }) => {
 
 const pull: Handler = async (request, url, { store, now }) => {
   const device = await authenticate(request, store);
-  await checkJournal(request, device, store, now());
+  checkJournal(request, device);
   const { cursor, limit } = parseOrThrow(PullQuerySchema, queryObject(url), 'invalid_query');
   // The device is in contact: its allotments of scarce products can be topped up, and this pull brings them.
   await store.refreshAllotments(device.id, now());
@@ -143,6 +144,20 @@ const pull: Handler = async (request, url, { store, now }) => {
     hasMore: rows.length > limit,
   };
   return reply(200, answer);
+};
+
+/**
+ * The device confirms that its journal ends before what the server holds: its
+ * local data was lost. The server raises HQ's alarm naming the events that
+ * can no longer be accounted for (once, however often the device asks) and
+ * answers where the device's chain continues.
+ */
+const journalLost: Handler = async (request, _url, { store, now, maxBodyBytes }) => {
+  const device = await authenticate(request, store);
+  const { headSeq } = parseOrThrow(JournalLossRequestSchema, await readJsonBody(request, maxBodyBytes));
+  const resume = await store.settleLostJournal(device.id, headSeq, now());
+  if (!resume) throw new ApiError('invalid_body', `headSeq: the journal is not behind; the server holds this device's events up to seq ${device.ackedSeq}`);
+  return reply(200, resume);
 };
 
 /** The `next` token of a snapshot page: where to continue, and the cursor fixed by page one. */
@@ -167,9 +182,9 @@ function decodeSnapshotToken(token: string) {
  * is assembled as text: a 100,000-product bootstrap never parses and
  * re-serialises every record on the server.
  */
-const snapshot: Handler = async (request, url, { store, now }) => {
+const snapshot: Handler = async (request, url, { store }) => {
   const device = await authenticate(request, store);
-  await checkJournal(request, device, store, now());
+  checkJournal(request, device);
   const { after, limit } = parseOrThrow(SnapshotQuerySchema, queryObject(url), 'invalid_query');
   const position = after === undefined ? null : decodeSnapshotToken(after);
   const current = await store.currentCursor();
@@ -325,6 +340,7 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/v1/sync/push': { POST: push },
   '/api/v1/sync/pull': { GET: pull },
   '/api/v1/sync/snapshot': { GET: snapshot },
+  '/api/v1/sync/journal-lost': { POST: journalLost },
   // GET is answered before this table, as a stream; listed so other methods get 405.
   [STREAM_PATH]: {},
   '/api/v1/hq/promotions': { GET: listPromotions, POST: savePromotion },

@@ -39,22 +39,23 @@ export async function authenticateHq(request: IncomingMessage, store: ServerStor
 
 
 /**
- * A device that names its journal's head (JOURNAL_HEADER) and is behind what
- * the server acknowledged lost its local data: it hears `journal_lost` with
- * where to continue, on whichever sync route it called first.
+ * A device that names its journal's head (JOURNAL_HEADER) behind what the
+ * server acknowledged may have lost its local data. It hears `journal_lost`
+ * with the server's seq, and nothing changes: a request held up on the
+ * network names an old head too, so only the device, checking its journal,
+ * can confirm the loss (POST /api/v1/sync/journal-lost).
  */
-export async function checkJournal(request: IncomingMessage, device: DeviceState, store: ServerStore, now: number): Promise<void> {
+export function checkJournal(request: IncomingMessage, device: DeviceState): void {
   const header = request.headers[JOURNAL_HEADER];
   if (header === undefined) return;
   if (typeof header !== 'string' || !/^\d{1,15}$/.test(header)) {
     throw new ApiError('invalid_header', `${JOURNAL_HEADER} must be the seq of the newest event in the device's journal, a whole number; got ${JSON.stringify(header)}`);
   }
-  const lost = await store.settleLostJournal(device.id, Number(header), now);
-  if (lost) {
+  if (Number(header) < device.ackedSeq) {
     throw new ApiError(
       'journal_lost',
-      `this device's journal ends at seq ${header} but the server holds it up to ${lost.resumeSeq}: its local data was lost. It continues from seq ${lost.resumeSeq + 1} and reads its store's data afresh.`,
-      lost,
+      `this device's journal ends at seq ${header} but the server holds it up to ${device.ackedSeq}: if its local data was lost, confirm it at POST /api/v1/sync/journal-lost`,
+      { ackedSeq: device.ackedSeq },
     );
   }
 }

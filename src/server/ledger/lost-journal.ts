@@ -1,4 +1,4 @@
-import type { JournalLostDetails } from '../../protocol/messages.ts';
+import type { JournalResume } from '../../protocol/messages.ts';
 import { sha256Hex } from '../sha256.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
@@ -16,11 +16,11 @@ export const JOURNAL_LOST_ALARM = 'journal_lost';
  * device may miss the first answer), raising the alarm once. Null when the
  * journal is not behind.
  */
-export async function settleLostJournal(tx: LedgerTx, deviceId: string, deviceHeadSeq: number, now: number): Promise<JournalLostDetails | null> {
+export async function settleLostJournal(tx: LedgerTx, deviceId: string, deviceHeadSeq: number, now: number): Promise<JournalResume | null> {
   const device = await tx.device(deviceId);
   if (!device || deviceHeadSeq >= device.ackedSeq) return null;
   const already = await tx.alarmBody(JOURNAL_LOST_ALARM, deviceId, device.ackedSeq);
-  if (already !== null) return JSON.parse(already) as JournalLostDetails;
+  if (already !== null) return JSON.parse(already) as JournalResume;
 
   const { reportedHeadSeq, oldestUnsentAt, clockOffsetMs } = await tx.deviceQueue(deviceId);
   const throughSeq = Math.max(device.ackedSeq, reportedHeadSeq ?? 0);
@@ -30,7 +30,7 @@ export async function settleLostJournal(tx: LedgerTx, deviceId: string, deviceHe
       : null;
   // The skipped seqs have no events to hash; the new head is a marker both sides agree on.
   const resumeHash = unaccounted ? sha256Hex(`journal lost: ${deviceId} seq ${unaccounted.fromSeq}-${throughSeq} after ${device.headHash}`) : device.headHash;
-  const details: JournalLostDetails = { resumeSeq: throughSeq, resumeHash, unaccounted };
+  const details: JournalResume = { resumeSeq: throughSeq, resumeHash, unaccounted };
   if (unaccounted) await tx.moveDeviceHead(deviceId, throughSeq, resumeHash);
 
   const lost = unaccounted

@@ -2,7 +2,7 @@ import type { StoreEvent } from '../../domain/events.ts';
 import type { EntityName, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../protocol/entities.ts';
 import type { Promotion } from '../../domain/pricing/index.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
-import type { DeviceReport, JournalLostDetails } from '../../protocol/messages.ts';
+import type { DeviceReport, JournalResume } from '../../protocol/messages.ts';
 import type { IngestOutcome } from '../ledger/ingest-push.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
 
@@ -66,7 +66,7 @@ export interface ServerStore {
    * server acknowledged, its local data was lost: raises HQ's alarm once and
    * returns where the device continues (lost-journal.ts). Null otherwise.
    */
-  settleLostJournal(deviceId: string, deviceHeadSeq: number, now: number): Promise<JournalLostDetails | null>;
+  settleLostJournal(deviceId: string, deviceHeadSeq: number, now: number): Promise<JournalResume | null>;
 
   /** The current cursor: the newest version of any row, in any store. */
   currentCursor(): Promise<number>;

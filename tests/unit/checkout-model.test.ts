@@ -222,4 +222,29 @@ describe('the checkout cart', () => {
     await model.resume(parked!.id);
     expect(model.notice.value?.text).toMatch(/Finish or park/);
   });
+
+  it('takes a manager’s discount on a line or the sale, records who approved it on the sale, and drops a line’s with the line', async () => {
+    const { db, model, products } = await till('checkout-manager-discount', 0);
+    const manager = { id: 'staff-9', name: 'Mo' };
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.scanOrSearch(products[1]!.barcode);
+    await model.addManagerDiscount({ sku: 'SKU-2', percent: 0, reason: 'damaged box', approvedBy: manager });
+    expect(model.notice.value?.text).toMatch(/more than 0 and at most 100/);
+    await model.addManagerDiscount({ sku: 'SKU-2', percent: 20, reason: '  ', approvedBy: manager });
+    expect(model.notice.value?.text).toMatch(/Say why/);
+    await model.addManagerDiscount({ sku: 'SKU-2', percent: 20, reason: 'damaged box', approvedBy: manager });
+    expect(model.totals.value?.discounts).toEqual([expect.objectContaining({ label: 'Manager discount: damaged box', amount: 210 })]);
+
+    // Removed with its line; scanning the product again does not bring it back.
+    await model.removeLine('SKU-2');
+    await model.scanOrSearch(products[1]!.barcode);
+    expect(model.totals.value?.discountTotal).toBe(0);
+
+    await model.addManagerDiscount({ sku: 'basket', amount: 100, reason: 'loyal customer', approvedBy: manager });
+    await model.completeCashSale();
+    const [sale] = await db.sales.toArray();
+    expect(sale?.discountTotal).toBe(100);
+    expect(sale?.pricing.manualDiscounts).toEqual([expect.objectContaining({ scope: 'basket', amount: 100, reason: 'loyal customer', approvedBy: 'staff-9' })]);
+    expect(model.managerDiscounts.value).toEqual([]);
+  });
 });

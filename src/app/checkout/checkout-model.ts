@@ -1,9 +1,9 @@
 import { batch, computed, signal } from '@preact/signals';
-import type { PricingContext, Promotion, SaleTotals } from '../../domain/pricing/index.ts';
+import type { ManualDiscount, PricingContext, Promotion, SaleTotals } from '../../domain/pricing/index.ts';
 import { cartLineFor, MAX_LINE_QUANTITY, type CartLine } from '../../domain/cart-line.ts';
 import { cashTender } from '../../domain/tender.ts';
 import { isValidGtin } from '../../domain/barcode.ts';
-import { parseMoneyInput } from '../../domain/money.ts';
+import { parseMoneyInput, type Minor } from '../../domain/money.ts';
 import { productByBarcode, searchProducts } from '../../local/catalog.ts';
 import { commitSale } from '../../local/commit-sale.ts';
 import { browserEnv } from '../../local/journal.ts';
@@ -16,6 +16,18 @@ import type { PricingClient } from '../pricing-client.ts';
 import type { SignedInStaff } from '../session-model.ts';
 
 export type Notice = { tone: 'info' | 'error'; text: string };
+
+/** A discount a manager approved at this till, on the line of one product or on the basket. */
+export type ManagerDiscount = { id: string; sku: string | 'basket'; percent?: number; amount?: Minor; reason: string; approvedBy: { id: string; name: string } };
+
+/** The manager's discounts as the engine takes them: by line index, for the lines still in the cart. */
+function manualDiscountsFor(lines: readonly CartLine[], discounts: readonly ManagerDiscount[]): ManualDiscount[] {
+  return discounts.flatMap(({ id, sku, percent, amount, reason, approvedBy }) => {
+    const scope = sku === 'basket' ? ('basket' as const) : lines.findIndex((line) => line.sku === sku);
+    if (scope === -1) return [];
+    return [{ id, scope, reason, approvedBy: approvedBy.id, ...(percent === undefined ? {} : { percent }), ...(amount === undefined ? {} : { amount }) }];
+  });
+}
 
 const BARCODE_LIKE = /^\d{8,14}$/;
 /** How long the screen waits for totals before it shows a changed cart without them. */
@@ -59,6 +71,8 @@ export function createCheckoutModel(deps: {
   const staffPurchase = signal(false);
   /** the buyer's tax-exemption certificate; the sale records it */
   const taxExemptCertificate = signal<string | null>(null);
+  /** discounts a manager approved on this sale: on one product's line, or the whole basket */
+  const managerDiscounts = signal<ManagerDiscount[]>([]);
   /** what `totals` was priced with: the sale records it */
   let pricedWith: PricingContext | null = null;
   const notice = signal<Notice | null>(null);
@@ -103,6 +117,7 @@ export function createCheckoutModel(deps: {
         redeemedCoupons: await redeemedCoupons(),
         staffPurchase: staffPurchase.value,
         taxExemption: taxExemptCertificate.value ? { certificate: taxExemptCertificate.value } : null,
+        manualDiscounts: manualDiscountsFor(next, managerDiscounts.value),
       };
       const pricingStart = performance.now();
       const result = await pricing.priceSale(next, store.taxConfig, context);
@@ -221,6 +236,7 @@ export function createCheckoutModel(deps: {
         receipt.value = sale;
         cashText.value = '';
         coupons.value = [];
+        managerDiscounts.value = [];
         staffPurchase.value = false;
         taxExemptCertificate.value = null;
         notice.value = null;
@@ -238,6 +254,7 @@ export function createCheckoutModel(deps: {
     lines,
     totals,
     coupons,
+    managerDiscounts,
     staffPurchase,
     taxExemptCertificate,
     notice,
@@ -296,7 +313,12 @@ export function createCheckoutModel(deps: {
       allotments = next;
     },
 
-    removeLine: (sku: string) => cartChange(() => setLines(cart.filter((line) => line.sku !== sku))),
+    removeLine: (sku: string) =>
+      cartChange(() => {
+        // A discount approved for this line goes with it, rather than waiting for the product to be scanned again.
+        managerDiscounts.value = managerDiscounts.value.filter((discount) => discount.sku !== sku);
+        return setLines(cart.filter((line) => line.sku !== sku));
+      }),
 
     async completeCashSale() {
       if (completing.value) return;
@@ -367,6 +389,38 @@ export function createCheckoutModel(deps: {
         await setLines(cart);
       }),
 
+    /**
+     * A discount a manager approved, offline too (their PIN was checked on this
+     * till): a percent or an amount off one product's line, or off the basket.
+     * The sale records the manager; the server prices it the same way.
+     */
+    addManagerDiscount: (discount: Omit<ManagerDiscount, 'id'>) =>
+      cartChange(() => {
+        const { percent, amount } = discount;
+        if ((percent === undefined) === (amount === undefined)) throw new Error('a manager discount is a percent or an amount');
+        if (percent !== undefined && !(percent > 0 && percent <= 100 && Math.round(percent * 100) === percent * 100)) {
+          notice.value = { tone: 'error', text: 'A percent off is more than 0 and at most 100, with at most two decimals.' };
+          return;
+        }
+        if (amount !== undefined && !(Number.isSafeInteger(amount) && amount > 0)) {
+          notice.value = { tone: 'error', text: 'An amount off must be more than nothing.' };
+          return;
+        }
+        if (!discount.reason.trim()) {
+          notice.value = { tone: 'error', text: 'Say why: the reason goes on the sale and in the audit.' };
+          return;
+        }
+        if (discount.sku !== 'basket' && !cart.some((line) => line.sku === discount.sku)) return;
+        managerDiscounts.value = [...managerDiscounts.value, { ...discount, reason: discount.reason.trim(), id: `manager-${managerDiscounts.value.length + 1}-${Date.now()}` }];
+        return setLines(cart);
+      }),
+
+    removeManagerDiscount: (id: string) =>
+      cartChange(() => {
+        managerDiscounts.value = managerDiscounts.value.filter((discount) => discount.id !== id);
+        return setLines(cart);
+      }),
+
     /** Parks the cart under `label` for any till of the store to resume, and starts an empty one. */
     park: (label: string) =>
       cartChange(async () => {
@@ -384,6 +438,7 @@ export function createCheckoutModel(deps: {
         }
         batch(() => {
           coupons.value = [];
+          managerDiscounts.value = [];
           staffPurchase.value = false;
           taxExemptCertificate.value = null;
           cashText.value = '';

@@ -7,14 +7,19 @@ import { LazyView } from '../components/lazy-view.tsx';
 import { ScanField } from './scan-field.tsx';
 import { StockLevel } from '../components/stock-level.tsx';
 import { ParkedSales } from './parked-sales.tsx';
+import { useState } from 'preact/hooks';
+import type { DiscountTarget } from './discount-dialog.tsx';
 
 const loadReceiptView = () => import('./receipt-view.tsx');
+const loadDiscountDialog = () => import('./discount-dialog.tsx');
 
 export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; deviceId: string }) {
   const { store } = model;
   const lines = model.lines.value;
   const totals = model.totals.value;
   const notice = model.notice.value;
+  // Which discount a manager is asked to approve, if any.
+  const [discounting, setDiscounting] = useState<DiscountTarget | null>(null);
   return (
     <div class="checkout">
       <section class="cart" aria-label="Cart">
@@ -61,7 +66,7 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
                 // Totals may be a moment behind the lines while the worker prices them.
                 const priced = totals?.lines[index]?.sku === line.sku && totals.lines[index]!.quantity === line.quantity ? totals.lines[index]! : null;
                 const shares = (priced?.discounts ?? []).map((share) => ({ label: totals!.discounts[share.discount]!.label, amount: share.amount }));
-                return <CartRow key={line.sku} line={line} net={priced?.net ?? null} shares={shares} model={model} />;
+                return <CartRow key={line.sku} line={line} net={priced?.net ?? null} shares={shares} model={model} onDiscount={setDiscounting} />;
               })}
             </tbody>
           </table>
@@ -150,9 +155,11 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
 
         {/* Below the tender: the Complete button stays in view on a tablet however many discounts the sale has. */}
         <CouponForm model={model} />
+        <ManagerDiscounts model={model} onDiscount={setDiscounting} />
         <SaleOptions model={model} />
         <ParkedSales model={model} deviceId={deviceId} />
       </aside>
+      {discounting && <LazyView load={loadDiscountDialog} render={({ DiscountDialog }) => <DiscountDialog model={model} target={discounting} onClose={() => setDiscounting(null)} />} />}
       {model.receipt.value && (
         <LazyView load={loadReceiptView} render={({ ReceiptView }) => <ReceiptView sale={model.receipt.value!} store={store} onClose={model.startNewSale} />} />
       )}
@@ -200,6 +207,36 @@ function CouponForm({ model }: { model: CheckoutModel }) {
   );
 }
 
+/** The manager's discounts on this sale, each removable; and the way to ask for one on the whole sale. */
+function ManagerDiscounts({ model, onDiscount }: { model: CheckoutModel; onDiscount: (target: DiscountTarget) => void }) {
+  const discounts = model.managerDiscounts.value;
+  const hasCart = model.lines.value.length > 0;
+  if (!hasCart && discounts.length === 0) return null;
+  return (
+    <div class="manager-discounts">
+      {discounts.length > 0 && (
+        <ul class="coupons" aria-label="Manager discounts">
+          {discounts.map((discount) => (
+            <li key={discount.id} class="applied">
+              {discount.percent !== undefined ? `${discount.percent} %` : <Money amount={discount.amount!} store={model.store} />} off{' '}
+              {discount.sku === 'basket' ? 'the sale' : model.lines.value.find((line) => line.sku === discount.sku)?.name}: {discount.reason}
+              <span class="muted"> ({discount.approvedBy.name})</span>
+              <button type="button" class="remove" aria-label={`Remove discount: ${discount.reason}`} onClick={() => void model.removeManagerDiscount(discount.id)}>
+                ✕
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {hasCart && (
+        <button type="button" class="link" onClick={() => onDiscount('basket')}>
+          Discount the sale…
+        </button>
+      )}
+    </div>
+  );
+}
+
 /** Who is buying, where it changes the price: a member of staff, or a customer exempt from tax. */
 function SaleOptions({ model }: { model: CheckoutModel }) {
   const certificate = model.taxExemptCertificate.value;
@@ -235,7 +272,7 @@ function SaleOptions({ model }: { model: CheckoutModel }) {
   );
 }
 
-type CartRowProps = { line: CartLine; net: Minor | null; shares: { label: string; amount: Minor }[]; model: CheckoutModel };
+type CartRowProps = { line: CartLine; net: Minor | null; shares: { label: string; amount: Minor }[]; model: CheckoutModel; onDiscount: (target: DiscountTarget) => void };
 
 /**
  * One line of the cart. A scan changes one line, but every line's priced
@@ -253,7 +290,7 @@ class CartRow extends Component<CartRowProps> {
     );
   }
 
-  override render({ line, net, shares, model }: CartRowProps) {
+  override render({ line, net, shares, model, onDiscount }: CartRowProps) {
     const { store } = model;
     const lineTotal = line.unitPrice * line.quantity;
     return (
@@ -287,7 +324,10 @@ class CartRow extends Component<CartRowProps> {
             </div>
           )}
         </td>
-        <td>
+        <td class="row-actions">
+          <button type="button" class="remove neutral" aria-label={`Discount ${line.name}`} title="Discount (manager)" onClick={() => onDiscount({ sku: line.sku, name: line.name })}>
+            %
+          </button>
           <button type="button" class="remove" aria-label={`Remove ${line.name}`} onClick={() => void model.removeLine(line.sku)}>
             ✕
           </button>

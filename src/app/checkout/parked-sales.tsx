@@ -24,7 +24,7 @@ export function ParkedSales({ model, deviceId }: { model: CheckoutModel; deviceI
     <div class="parked">
       {hasCart && (
         <form
-          class="coupon-entry"
+          class="coupon-entry park-entry"
           onSubmit={(event) => {
             event.preventDefault();
             const input = event.currentTarget.elements.namedItem('label') as HTMLInputElement;

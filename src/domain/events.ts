@@ -3,6 +3,14 @@ import { canonicalJson } from './canonical-json.ts';
 import { formatHlc, type Hlc } from './hlc.ts';
 import { SaleCompletedPayloadSchema, SaleCompletedPayloadV1Schema, type SaleCompletedPayload } from './sale.ts';
 import { CartParkedPayloadSchema, CartResumedPayloadSchema, type CartParkedPayload, type CartResumedPayload } from './parked-cart.ts';
+import {
+  TillCashMovedPayloadSchema,
+  TillClosedPayloadSchema,
+  TillOpenedPayloadSchema,
+  type TillCashMovedPayload,
+  type TillClosedPayload,
+  type TillOpenedPayload,
+} from './till-session.ts';
 import { TaskClaimedPayloadSchema, TaskCompletedPayloadSchema, type TaskClaimedPayload, type TaskCompletedPayload } from './task.ts';
 
 /**
@@ -18,9 +26,19 @@ export const GENESIS_HASH = '0'.repeat(64);
  *                  2 — pricing engine: discount lines, per-line net/paid/tax parts, the pricing record.
  *   task.claimed, task.completed 1 — store tasks (task.ts).
  *   cart.parked, cart.resumed 1 — parked carts (parked-cart.ts).
+ *   till.opened, till.cash_moved, till.closed 1 — till sessions and the cash drawer (till-session.ts).
  */
 export const PAYLOAD_VERSION = 2;
-const PAYLOAD_VERSIONS = { 'sale.completed': PAYLOAD_VERSION, 'task.claimed': 1, 'task.completed': 1, 'cart.parked': 1, 'cart.resumed': 1 } as const;
+const PAYLOAD_VERSIONS = {
+  'sale.completed': PAYLOAD_VERSION,
+  'task.claimed': 1,
+  'task.completed': 1,
+  'cart.parked': 1,
+  'cart.resumed': 1,
+  'till.opened': 1,
+  'till.cash_moved': 1,
+  'till.closed': 1,
+} as const;
 
 const envelopeFields = {
   id: v.pipe(v.string(), v.uuid('id must be a UUID')),
@@ -42,6 +60,9 @@ export const EventSchema = v.variant('type', [
   v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('task.completed'), v: v.literal(1), payload: TaskCompletedPayloadSchema }),
   v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('cart.parked'), v: v.literal(1), payload: CartParkedPayloadSchema }),
   v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('cart.resumed'), v: v.literal(1), payload: CartResumedPayloadSchema }),
+  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('till.opened'), v: v.literal(1), payload: TillOpenedPayloadSchema }),
+  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('till.cash_moved'), v: v.literal(1), payload: TillCashMovedPayloadSchema }),
+  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('till.closed'), v: v.literal(1), payload: TillClosedPayloadSchema }),
 ]);
 
 export type StoreEvent = v.InferOutput<typeof EventSchema>;
@@ -79,6 +100,9 @@ export type NewEvent = {
   | { type: 'task.completed'; payload: TaskCompletedPayload }
   | { type: 'cart.parked'; payload: CartParkedPayload }
   | { type: 'cart.resumed'; payload: CartResumedPayload }
+  | { type: 'till.opened'; payload: TillOpenedPayload }
+  | { type: 'till.cash_moved'; payload: TillCashMovedPayload }
+  | { type: 'till.closed'; payload: TillClosedPayload }
 );
 
 export type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;

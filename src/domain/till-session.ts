@@ -1,0 +1,115 @@
+import * as v from 'valibot';
+import { closeDrawer, type DrawerMovement } from './drawer.ts';
+import type { Minor } from './money.ts';
+import type { StoreEvent } from './events.ts';
+
+
+/**
+ * A till session (issue 5): opened with a counted float, closed with a blind
+ * count. Everything in between is in the device's journal: the sales it made
+ * and the cash moved in and out of the drawer. The session's X report (during)
+ * and Z report (at close) are computed from those events by `tillReport`, the
+ * same function on the device and on the server, so both print the same.
+ */
+const minor = v.pipe(v.number(), v.safeInteger());
+const positive = v.pipe(v.number(), v.safeInteger(), v.minValue(1, 'must be more than nothing'));
+const sessionId = v.pipe(v.string(), v.uuid());
+const staffName = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
+const CountSchema = v.pipe(
+  v.record(v.pipe(v.string(), v.regex(/^\d{1,7}$/)), v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
+  v.check((count) => Object.keys(count).length <= 30, 'a count has at most 30 denominations'),
+);
+
+export const TillOpenedPayloadSchema = v.strictObject({ sessionId, staffName, float: v.pipe(minor, v.minValue(0)), count: CountSchema });
+export const TillCashMovedPayloadSchema = v.variant('kind', [
+  v.strictObject({ sessionId, staffName, kind: v.picklist(['paid_in', 'paid_out', 'drop']), amount: positive, reason: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
+  // Opening the drawer without a sale needs a manager.
+  v.strictObject({ sessionId, staffName, kind: v.literal('no_sale'), reason: v.pipe(v.string(), v.minLength(1), v.maxLength(200)), approvedBy: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
+]);
+export const TillClosedPayloadSchema = v.strictObject({ sessionId, staffName, counted: v.pipe(minor, v.minValue(0)), count: CountSchema });
+
+export type TillOpenedPayload = v.InferOutput<typeof TillOpenedPayloadSchema>;
+export type TillCashMovedPayload = v.InferOutput<typeof TillCashMovedPayloadSchema>;
+export type TillClosedPayload = v.InferOutput<typeof TillClosedPayloadSchema>;
+
+export type TenderTotals = Record<string, Minor>;
+export type TaxRateTotal = { jurisdiction: string; label: string; rate: number; base: Minor; tax: Minor };
+
+export type TillReport = {
+  sessionId: string;
+  openedBy: string;
+  openedAt: string;
+  float: Minor;
+  sales: { count: number; subtotal: Minor; discounts: Minor; tax: Minor; total: Minor };
+  /** what each kind of tender took in, net of change */
+  byTender: TenderTotals;
+  byTaxRate: TaxRateTotal[];
+  cash: { paidIn: Minor; paidOut: Minor; drops: Minor; noSales: number; expected: Minor };
+  /** null until the session is closed: an X report */
+  close: { closedBy: string; counted: Minor; variance: Minor } | null;
+};
+
+/**
+ * The report of the session opened by the first event in `journal` (one
+ * device's events in seq order, from its `till.opened`): every sale and cash
+ * movement up to its `till.closed`, or to the end of the journal for an X report.
+ */
+export function tillReport(journal: readonly StoreEvent[]): TillReport {
+  const opened = journal[0];
+  if (opened?.type !== 'till.opened') throw new Error('a till report starts at the event that opened the session');
+  const { sessionId, float } = opened.payload;
+  const report: TillReport = {
+    sessionId,
+    openedBy: opened.payload.staffName,
+    openedAt: opened.hlc,
+    float,
+    sales: { count: 0, subtotal: 0, discounts: 0, tax: 0, total: 0 },
+    byTender: {},
+    byTaxRate: [],
+    cash: { paidIn: 0, paidOut: 0, drops: 0, noSales: 0, expected: float },
+    close: null,
+  };
+  const movements: DrawerMovement[] = [];
+  const rates = new Map<string, TaxRateTotal>();
+  for (const event of journal.slice(1)) {
+    if (event.type === 'till.opened') break;
+    if (event.type === 'sale.completed') {
+      const sale = event.payload;
+      report.sales.count += 1;
+      report.sales.subtotal += sale.subtotal;
+      report.sales.discounts += 'discountTotal' in sale ? sale.discountTotal : 0;
+      report.sales.tax += sale.tax;
+      report.sales.total += sale.total;
+      for (const tender of sale.tenders) {
+        report.byTender[tender.kind] = (report.byTender[tender.kind] ?? 0) + tender.amount;
+        if (tender.kind === 'cash') movements.push({ kind: 'cash_sale', amount: tender.amount });
+      }
+      for (const row of sale.taxBreakdown) {
+        const key = `${JSON.stringify(row.jurisdiction)} ${row.rate}`;
+        const total = rates.get(key) ?? { jurisdiction: row.jurisdiction, label: row.label, rate: row.rate, base: 0, tax: 0 };
+        total.base += row.base;
+        total.tax += row.tax;
+        rates.set(key, total);
+      }
+    } else if (event.type === 'till.cash_moved' && event.payload.sessionId === sessionId) {
+      const moved = event.payload;
+      if (moved.kind === 'no_sale') {
+        report.cash.noSales += 1;
+        movements.push({ kind: 'no_sale' });
+        continue;
+      }
+      movements.push({ kind: moved.kind, amount: moved.amount });
+      if (moved.kind === 'paid_in') report.cash.paidIn += moved.amount;
+      else if (moved.kind === 'paid_out') report.cash.paidOut += moved.amount;
+      else report.cash.drops += moved.amount;
+    } else if (event.type === 'till.closed' && event.payload.sessionId === sessionId) {
+      const { expected, counted, variance } = closeDrawer(float, movements, event.payload.counted);
+      report.cash.expected = expected;
+      report.close = { closedBy: event.payload.staffName, counted, variance };
+      break;
+    }
+  }
+  if (!report.close) report.cash.expected = closeDrawer(float, movements, 0).expected;
+  report.byTaxRate = [...rates.values()].sort((a, b) => (a.jurisdiction === b.jurisdiction ? a.rate - b.rate : a.jurisdiction < b.jurisdiction ? -1 : 1));
+  return report;
+}

@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { cartLineFor } from '../../src/domain/cart-line.ts';
+import { appendToChain, EventSchema, GENESIS_HASH, type ChainHead, type NewEvent, type StoreEvent } from '../../src/domain/events.ts';
+import { createPromotionBook, priceSale, type TaxConfig } from '../../src/domain/pricing/index.ts';
+import { completedSalePayload } from '../../src/domain/sale.ts';
+import { tillReport } from '../../src/domain/till-session.ts';
+import { cashTender } from '../../src/domain/tender.ts';
+import { uuidv7 } from '../../src/domain/uuid7.ts';
+import { sha256Hex } from '../../src/server/sha256.ts';
+
+const AT = Date.UTC(2026, 10, 21, 9, 0, 0);
+const SESSION = uuidv7(AT, new Uint8Array(10).fill(7));
+const TAX: TaxConfig = {
+  version: 1,
+  mode: 'exclusive',
+  rounding: 'half-up',
+  level: 'line',
+  categories: { standard: { label: 'Standard' }, food: { label: 'Food' } },
+  jurisdictions: [{ id: 'tx', label: 'Texas', rates: { standard: 62_500, food: 0 } }],
+};
+const PRODUCTS = [
+  { sku: 'MUG', name: 'Mug', price: 1_299, taxCategory: 'standard', category: 'home', priceVersion: 1 },
+  { sku: 'BREAD', name: 'Bread', price: 449, taxCategory: 'food', category: 'bakery', priceVersion: 1 },
+];
+
+/** One till's journal, built event by event as the device builds it. */
+function journal() {
+  const events: StoreEvent[] = [];
+  let head: ChainHead = { seq: 0, hash: GENESIS_HASH };
+  let n = 0;
+  const add = (body: Pick<NewEvent, 'type' | 'payload'>) => {
+    n += 1;
+    const fields = { id: uuidv7(AT + n, new Uint8Array(10).fill(n % 256)), deviceId: 'till-1', storeId: 'store-1', staffId: 'staff-1', hlc: { wallMs: AT + n, counter: 0, node: 'till-1' }, ...body } as NewEvent;
+    const appended = appendToChain(head, fields, sha256Hex);
+    expect(v.safeParse(EventSchema, appended.event).success).toBe(true);
+    events.push(appended.event);
+    head = appended.head;
+  };
+  const sell = (quantities: readonly [number, number], tendered?: number) => {
+    const lines = PRODUCTS.flatMap((product, i) => (quantities[i]! > 0 ? [cartLineFor(product, quantities[i]!)] : []));
+    const totals = priceSale(lines, createPromotionBook([], 'store-1'), TAX, { at: AT });
+    const tender = cashTender(totals.total, tendered ?? totals.total);
+    if ('error' in tender) throw new Error(tender.error);
+    const payload = completedSalePayload({ saleId: uuidv7(AT + n, new Uint8Array(10).fill(200 - n)), receiptNumber: `R-${n}`, currency: 'USD', totals, pricing: { at: AT, staffPurchase: false, manualDiscounts: [] }, tenders: [tender], completedAt: AT + n });
+    add({ type: 'sale.completed', payload });
+    return payload;
+  };
+  return { events, add, sell };
+}
+
+describe('a till session’s report', () => {
+  it('adds up the session’s sales by tender and tax rate, and expects float + cash sales + paid in − paid out − drops', () => {
+    const till = journal();
+    till.add({ type: 'till.opened', payload: { sessionId: SESSION, staffName: 'Ana', float: 15_000, count: { 2000: 5, 1000: 5 } } });
+    const first = till.sell([2, 1], 5_000);
+    const second = till.sell([0, 3]);
+    till.add({ type: 'till.cash_moved', payload: { sessionId: SESSION, staffName: 'Ana', kind: 'paid_in', amount: 2_000, reason: 'change from the safe' } });
+    till.add({ type: 'till.cash_moved', payload: { sessionId: SESSION, staffName: 'Ana', kind: 'paid_out', amount: 650, reason: 'window cleaner' } });
+    till.add({ type: 'till.cash_moved', payload: { sessionId: SESSION, staffName: 'Ana', kind: 'drop', amount: 10_000, reason: 'safe drop' } });
+    till.add({ type: 'till.cash_moved', payload: { sessionId: SESSION, staffName: 'Ana', kind: 'no_sale', reason: 'customer change', approvedBy: 'staff-9' } });
+
+    const x = tillReport(till.events);
+    const takings = first.total + second.total;
+    expect(x.sales).toEqual({ count: 2, subtotal: first.subtotal + second.subtotal, discounts: 0, tax: first.tax + second.tax, total: takings });
+    expect(x.byTender).toEqual({ cash: takings });
+    // Bread is zero-rated: the sales' tax breakdowns carry no row for it.
+    expect(x.byTaxRate).toEqual([{ jurisdiction: 'tx', label: 'Texas 6.25 %', rate: 62_500, base: 1_299 * 2, tax: first.tax }]);
+    expect(x.cash).toEqual({ paidIn: 2_000, paidOut: 650, drops: 10_000, noSales: 1, expected: 15_000 + takings + 2_000 - 650 - 10_000 });
+    expect(x.close).toBeNull();
+
+    // Closed with a blind count two dollars short; a sale after the close belongs to no session.
+    till.add({ type: 'till.closed', payload: { sessionId: SESSION, staffName: 'Bo', counted: x.cash.expected - 200, count: {} } });
+    till.sell([1, 0]);
+    const z = tillReport(till.events);
+    expect(z.sales.count).toBe(2);
+    expect(z.close).toEqual({ closedBy: 'Bo', counted: x.cash.expected - 200, variance: -200 });
+  });
+
+  it('totals exactly the sum of the journal’s sales, whatever they were', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1, max: 5 })), { maxLength: 25 }), (sales) => {
+        const till = journal();
+        till.add({ type: 'till.opened', payload: { sessionId: SESSION, staffName: 'Ana', float: 0, count: {} } });
+        const made = sales.map((quantities) => till.sell(quantities));
+        const report = tillReport(till.events);
+        expect(report.sales.total).toBe(made.reduce((sum, sale) => sum + sale.total, 0));
+        expect(report.sales.tax).toBe(made.reduce((sum, sale) => sum + sale.tax, 0));
+        expect(report.byTaxRate.reduce((sum, row) => sum + row.tax, 0)).toBe(report.sales.tax);
+        expect(report.cash.expected).toBe(report.sales.total);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('starts only at the event that opened the session', () => {
+    expect(() => tillReport([])).toThrow(/starts at the event that opened the session/);
+  });
+});

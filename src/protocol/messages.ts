@@ -144,6 +144,11 @@ export const VariancesQuerySchema = v.strictObject({
   store: v.pipe(v.string(), v.minLength(1, 'name a store: ?store=<id>'), v.maxLength(64)),
 });
 
+export const TillReportQuerySchema = v.strictObject({
+  device: v.pipe(v.string(), v.minLength(1, 'name the till: ?device=<id>'), v.maxLength(64)),
+  session: v.pipe(v.string(), v.uuid('session must be the id of a till session')),
+});
+
 export const AlarmsQuerySchema = v.strictObject({
   store: v.pipe(v.string(), v.minLength(1, 'name a store: ?store=<id>'), v.maxLength(64)),
 });

@@ -18,6 +18,7 @@ import {
   VariancesQuerySchema,
   AlarmsQuerySchema,
   JournalLossRequestSchema,
+  TillReportQuerySchema,
   type EnrollResponse,
   type PullResponse,
   type PushResponse,
@@ -28,6 +29,7 @@ import { hashSecret, newDeviceToken, normalizeEnrollmentCode } from '../auth/sec
 import { authenticate, authenticateHq, checkJournal, checkProtocol } from './authenticate.ts';
 import { openChangeStream } from './change-stream.ts';
 import { checkPromotion } from '../hq/check-promotion.ts';
+import { tillReport } from '../../domain/till-session.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
 import type { ServerStore, SliceRow } from '../storage/server-store.ts';
 import { ApiError, parseOrThrow } from './api-error.ts';
@@ -322,6 +324,15 @@ const listVariances: Handler = async (request, url, { store }) => {
   return reply(200, { variances: await store.variances(storeId) });
 };
 
+/** A till session's X report (still open) or Z report (closed), computed from the events the till sent, as the till computes its own. */
+const tillSessionReport: Handler = async (request, url, { store }) => {
+  await authenticateHq(request, store);
+  const query = parseOrThrow(TillReportQuerySchema, queryObject(url), 'invalid_query');
+  const events = await store.tillSessionEvents(query.device, query.session);
+  if (!events) throw new ApiError('not_found', `till ${query.device} has sent no session ${query.session}`);
+  return reply(200, { report: tillReport(events) });
+};
+
 /** What HQ must look at in a store: lost journals, conflicting resends, unknown SKUs, reused coupons. */
 const listAlarms: Handler = async (request, url, { store }) => {
   await authenticateHq(request, store);
@@ -347,6 +358,7 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/v1/hq/variances': { GET: listVariances },
   '/api/v1/hq/devices': { GET: listDevices },
   '/api/v1/hq/alarms': { GET: listAlarms },
+  '/api/v1/hq/till-report': { GET: tillSessionReport },
   '/api/v1/hq/prices': { POST: setPrice },
   '/api/v1/hq/scarce': { POST: setScarce },
   '/api/v1/hq/product': { GET: readProduct, POST: editProduct },

@@ -105,6 +105,12 @@ export interface ServerStore {
   devices(storeId: string): Promise<DeviceHealth[]>;
   /** Where the server's re-pricing of a store's sales differs from the till's. */
   variances(storeId: string): Promise<Variance[]>;
+  /**
+   * The events a device's till session is made of, as the server applied them:
+   * from its till.opened through its till.closed (or the newest event), in seq
+   * order. Null when the device never opened that session.
+   */
+  tillSessionEvents(deviceId: string, sessionId: string): Promise<StoreEvent[] | null>;
   /** A store's alarms, newest first (the latest 500). */
   alarms(storeId: string): Promise<AlarmRecord[]>;
 

@@ -658,6 +658,19 @@ export function createSqlStore(db: SqlDriver): ServerStore {
       }));
     },
 
+    async tillSessionEvents(deviceId, sessionId) {
+      // A device opens a few sessions a day: read its openings to find this one's seq.
+      const openings = await db.all<{ seq: number; body: string }>(`SELECT seq, body FROM events WHERE device_id = ? AND type = 'till.opened' AND status = 'applied' ORDER BY seq`, [deviceId]);
+      const opened = openings.find((row) => (JSON.parse(row.body) as Extract<StoreEvent, { type: 'till.opened' }>).payload.sessionId === sessionId);
+      if (!opened) return null;
+      const next = openings.find((row) => Number(row.seq) > Number(opened.seq));
+      const rows = await db.all<{ body: string }>(
+        `SELECT body FROM events WHERE device_id = ? AND seq >= ? AND seq < ? AND status = 'applied' ORDER BY seq`,
+        [deviceId, opened.seq, next ? next.seq : Number.MAX_SAFE_INTEGER],
+      );
+      return rows.map((row) => JSON.parse(row.body) as StoreEvent);
+    },
+
     async alarms(storeId) {
       const rows = await db.all<{ kind: string; device_id: string | null; seq: number | null; detail: string; at: number }>(
         `SELECT kind, device_id, seq, detail, at FROM alarms WHERE store_id = ? ORDER BY id DESC LIMIT 500`,

@@ -17,6 +17,7 @@ const loadLoginScreen = () => import('./login/login-screen.tsx');
 const loadSignageScreen = () => import('./signage/signage-screen.tsx');
 const loadConflictsPanel = () => import('./conflicts/conflicts-panel.tsx');
 const loadTasksPanel = () => import('./tasks/tasks-panel.tsx');
+const loadTillPanel = () => import('./till/till-panel.tsx');
 
 /** What the address asks for: the till, or shelf signs (/signage?sku=… or ?category=…). */
 export type Route = { kind: 'till' } | { kind: 'signage'; search: string };
@@ -34,6 +35,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
         {store && <span class="store-name">{store.name}</span>}
         <span class="spacer" />
         {staff && phase === 'checkout' && <TasksButton db={db} staff={staff} onStepTaken={sync.eventCommitted} />}
+        {staff && store && phase === 'checkout' && <TillButton db={db} store={store} staff={staff} onEvent={sync.eventCommitted} />}
         {staff?.role === 'manager' && store && <ConflictsButton db={db} store={store} />}
         {staff && (
           <span class="staff">
@@ -101,6 +103,19 @@ function TasksButton({ db, staff, onStepTaken }: { db: StoresideDb; staff: { id:
       {showing && (
         <LazyView load={loadTasksPanel} render={({ TasksPanel }) => <TasksPanel db={db} staff={staff} onStepTaken={onStepTaken} onClose={() => setShowing(false)} />} />
       )}
+    </>
+  );
+}
+
+/** The till's drawer and session: open, cash in and out, X and Z reports. */
+function TillButton({ db, store, staff, onEvent }: { db: StoresideDb; store: StoreRecord; staff: { id: string; name: string }; onEvent: () => void }) {
+  const [showing, setShowing] = useState(false);
+  return (
+    <>
+      <button type="button" class="link topbar-count" onClick={() => setShowing(true)}>
+        Till
+      </button>
+      {showing && <LazyView load={loadTillPanel} render={({ TillPanel }) => <TillPanel db={db} store={store} staff={staff} onEvent={onEvent} onClose={() => setShowing(false)} />} />}
     </>
   );
 }

@@ -1,0 +1,233 @@
+import { Fragment } from 'preact';
+import { liveQuery } from 'dexie';
+import { useEffect, useState } from 'preact/hooks';
+import { countValue, denominationsOf, type DenominationCount } from '../../domain/drawer.ts';
+import { parseMoneyInput } from '../../domain/money.ts';
+import type { TillReport } from '../../domain/till-session.ts';
+import type { StoresideDb } from '../../local/db.ts';
+import { browserEnv } from '../../local/journal.ts';
+import { closeTill, moveCash, openTill, tillSessionReport } from '../../local/till-session.ts';
+import type { StoreRecord } from '../../protocol/entities.ts';
+import { ManagerApproval } from '../approval/manager-approval.tsx';
+import { Money } from '../components/money.tsx';
+
+type Props = { db: StoresideDb; store: StoreRecord; staff: { id: string; name: string }; onEvent: () => void; onClose: () => void };
+
+/**
+ * The till's cash drawer over a shift: open with a counted float, pay in and
+ * out, drop to the safe, open the drawer without a sale (a manager approves),
+ * read the X report, and close with a blind count, which shows the Z report.
+ */
+export function TillPanel({ db, store, staff, onEvent, onClose }: Props) {
+  const [report, setReport] = useState<TillReport | null | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [closing, setClosing] = useState(false);
+  useEffect(() => {
+    const subscription = liveQuery(() => tillSessionReport(db)).subscribe({ next: setReport, error: () => setReport(null) });
+    return () => subscription.unsubscribe();
+  }, [db]);
+  const done = (outcome: { error: string } | unknown) => {
+    if (outcome && typeof outcome === 'object' && 'error' in outcome) return setError(outcome.error as string);
+    setError(null);
+    onEvent();
+  };
+  const open = report && !report.close;
+  return (
+    <div class="overlay">
+      <section class="receipt till-panel" role="dialog" aria-labelledby="till-title">
+        <h2 id="till-title">Till</h2>
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        {report === undefined ? (
+          <p class="muted">Loading…</p>
+        ) : !open ? (
+          <>
+            {report?.close && <ReportView report={report} store={store} title="Last Z report" />}
+            <CountForm store={store} action="Open the till" hint="Count the float" onCount={async (count) => done(await openTill(db, browserEnv, staff, store.currency, count))} />
+          </>
+        ) : closing ? (
+          <CountForm
+            store={store}
+            action="Close the till"
+            hint="Count the drawer (blind: what is expected shows after)"
+            onCount={async (count) => {
+              done(await closeTill(db, browserEnv, staff, store.currency, count));
+              setClosing(false);
+            }}
+          />
+        ) : (
+          <>
+            <ReportView report={report} store={store} title="X report" />
+            <CashMoveForm store={store} onMove={async (movement) => done(await moveCash(db, browserEnv, staff, movement))} />
+            <NoSale db={db} onApproved={async (approvedBy, reason) => done(await moveCash(db, browserEnv, staff, { kind: 'no_sale', reason, approvedBy }))} />
+            <button type="button" onClick={() => setClosing(true)}>
+              Close the till…
+            </button>
+          </>
+        )}
+        <button type="button" class="primary big" onClick={onClose}>
+          Done
+        </button>
+      </section>
+    </div>
+  );
+}
+
+function ReportView({ report, store, title }: { report: TillReport; store: StoreRecord; title: string }) {
+  return (
+    <div class="till-report" aria-label={title}>
+      <h3>{title}</h3>
+      <dl class="totals">
+        <dt>Opened by {report.openedBy}, float</dt>
+        <dd>
+          <Money amount={report.float} store={store} />
+        </dd>
+        <dt>{report.sales.count} sales</dt>
+        <dd data-testid="till-takings">
+          <Money amount={report.sales.total} store={store} />
+        </dd>
+        {Object.entries(report.byTender).map(([kind, amount]) => (
+          <Fragment key={kind}>
+            <dt class="muted">{kind.replace('_', ' ')}</dt>
+            <dd class="muted">
+              <Money amount={amount} store={store} />
+            </dd>
+          </Fragment>
+        ))}
+        <dt class="muted">Discounts given</dt>
+        <dd class="muted">
+          <Money amount={report.sales.discounts} store={store} />
+        </dd>
+        {report.byTaxRate.map((row) => (
+          <Fragment key={`${row.jurisdiction} ${row.rate}`}>
+            <dt class="muted">{row.label}</dt>
+            <dd class="muted">
+              <Money amount={row.tax} store={store} />
+            </dd>
+          </Fragment>
+        ))}
+        <dt class="muted">Paid in / out / dropped</dt>
+        <dd class="muted">
+          <Money amount={report.cash.paidIn} store={store} /> / <Money amount={report.cash.paidOut} store={store} /> / <Money amount={report.cash.drops} store={store} />
+        </dd>
+        {report.cash.noSales > 0 && (
+          <>
+            <dt class="muted">Drawer opened without a sale</dt>
+            <dd class="muted">{report.cash.noSales}×</dd>
+          </>
+        )}
+        {report.close ? (
+          <>
+            <dt>Expected in the drawer</dt>
+            <dd>
+              <Money amount={report.cash.expected} store={store} />
+            </dd>
+            <dt>Counted by {report.close.closedBy}</dt>
+            <dd>
+              <Money amount={report.close.counted} store={store} />
+            </dd>
+            <dt class="grand">{report.close.variance === 0 ? 'Balanced' : report.close.variance > 0 ? 'Over' : 'Short'}</dt>
+            <dd class="grand" data-testid="till-variance">
+              <Money amount={report.close.variance} store={store} />
+            </dd>
+          </>
+        ) : null}
+      </dl>
+    </div>
+  );
+}
+
+/** Notes and coins, counted one denomination at a time; the total shows as it is typed. */
+function CountForm({ store, action, hint, onCount }: { store: StoreRecord; action: string; hint: string; onCount: (count: DenominationCount) => Promise<void> }) {
+  const [count, setCount] = useState<Record<string, string>>({});
+  const pieces: DenominationCount = Object.fromEntries(Object.entries(count).filter(([, text]) => text.trim() !== '').map(([key, text]) => [key, Number(text)]));
+  const total = countValue(store.currency, pieces);
+  return (
+    <form
+      class="count-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void onCount(pieces);
+      }}
+    >
+      <p>{hint}</p>
+      <div class="denominations">
+        {denominationsOf(store.currency).map((denomination) => (
+          <label key={denomination}>
+            <Money amount={denomination} store={store} /> ×
+            <input inputMode="numeric" autoComplete="off" value={count[denomination] ?? ''} onInput={(event) => setCount({ ...count, [denomination]: event.currentTarget.value.replace(/\D/g, '') })} />
+          </label>
+        ))}
+      </div>
+      <button type="submit" class="primary" disabled={typeof total !== 'number'}>
+        {action}
+        {typeof total === 'number' && !action.startsWith('Close') && (
+          <>
+            {' '}
+            with <Money amount={total} store={store} />
+          </>
+        )}
+      </button>
+    </form>
+  );
+}
+
+function CashMoveForm({ store, onMove }: { store: StoreRecord; onMove: (movement: { kind: 'paid_in' | 'paid_out' | 'drop'; amount: number; reason: string }) => Promise<void> }) {
+  const [kind, setKind] = useState<'paid_in' | 'paid_out' | 'drop'>('drop');
+  const [amount, setAmount] = useState('');
+  const [reason, setReason] = useState('');
+  const value = parseMoneyInput(amount, store.currency);
+  return (
+    <form
+      class="cash-move"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (value === null || value <= 0 || !reason.trim()) return;
+        void onMove({ kind, amount: value, reason: reason.trim() }).then(() => (setAmount(''), setReason('')));
+      }}
+    >
+      <label for="cash-move-kind">Cash in or out</label>
+      <select id="cash-move-kind" value={kind} onChange={(event) => setKind(event.currentTarget.value as typeof kind)}>
+        <option value="drop">Drop to the safe</option>
+        <option value="paid_in">Paid in</option>
+        <option value="paid_out">Paid out</option>
+      </select>
+      <input aria-label="Amount" inputMode="decimal" autoComplete="off" placeholder="Amount" value={amount} onInput={(event) => setAmount(event.currentTarget.value)} />
+      <input aria-label="Reason" autoComplete="off" maxLength={200} placeholder="Reason" value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
+      <button type="submit" disabled={value === null || value <= 0 || !reason.trim()}>
+        Record
+      </button>
+    </form>
+  );
+}
+
+function NoSale({ db, onApproved }: { db: StoresideDb; onApproved: (approvedBy: string, reason: string) => Promise<void> }) {
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState('');
+  if (!asking) {
+    return (
+      <button type="button" onClick={() => setAsking(true)}>
+        Open the drawer (no sale)…
+      </button>
+    );
+  }
+  return (
+    <div class="no-sale">
+      <input aria-label="Why open the drawer" autoComplete="off" maxLength={200} placeholder="Why open the drawer" value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
+      {reason.trim() && (
+        <ManagerApproval
+          db={db}
+          action="open the drawer without a sale"
+          onCancel={() => setAsking(false)}
+          onApproved={(approval) => {
+            setAsking(false);
+            void onApproved(approval.id, reason.trim());
+          }}
+        />
+      )}
+    </div>
+  );
+}

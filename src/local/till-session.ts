@@ -1,0 +1,65 @@
+import { countValue, type DenominationCount } from '../domain/drawer.ts';
+import { nextEvent, type NewEvent, type StoreEvent } from '../domain/events.ts';
+import { tillReport, type TillCashMovedPayload, type TillReport } from '../domain/till-session.ts';
+import { uuidv7 } from '../domain/uuid7.ts';
+import type { StoresideDb } from './db.ts';
+import { appendEvent, type DeviceEnv } from './journal.ts';
+
+type Staff = { id: string; name: string };
+type TillBody = Extract<NewEvent, { type: 'till.opened' | 'till.cash_moved' | 'till.closed' }>;
+
+/** The events of this till's newest session, from its till.opened; null when it never opened one. */
+async function newestSession(db: StoresideDb): Promise<StoreEvent[] | null> {
+  return db.transaction('r', db.journal, async () => {
+    let opened: number | null = null;
+    await db.journal.reverse().until(() => opened !== null).each((event) => {
+      if (event.type === 'till.opened') opened = event.seq;
+    });
+    return opened === null ? null : db.journal.where('seq').aboveOrEqual(opened).toArray();
+  });
+}
+
+/** This till's session and its report so far (an X report, or the Z report once closed); null before the first. */
+export async function tillSessionReport(db: StoresideDb): Promise<TillReport | null> {
+  const events = await newestSession(db);
+  return events ? tillReport(events) : null;
+}
+
+async function appendTillEvent(db: StoresideDb, env: DeviceEnv, staff: Staff, body: Pick<TillBody, 'type' | 'payload'>): Promise<void> {
+  await appendEvent(db, env, [], ({ enrollment, head, hlc, now }) => ({
+    event: nextEvent(head, { id: uuidv7(now, env.randomBytes(10)), deviceId: enrollment.deviceId, storeId: enrollment.storeId, staffId: staff.id, hlc, ...body } as NewEvent),
+    result: undefined,
+    write: async () => {},
+  }));
+}
+
+/** Opens a session with a float counted by denomination. Refused while one is open. */
+export async function openTill(db: StoresideDb, env: DeviceEnv, staff: Staff, currency: string, count: DenominationCount): Promise<{ error: string } | null> {
+  const current = await tillSessionReport(db);
+  if (current && !current.close) return { error: 'The till is open already: close it first.' };
+  const float = countValue(currency, count);
+  if (typeof float !== 'number') return float;
+  await appendTillEvent(db, env, staff, { type: 'till.opened', payload: { sessionId: uuidv7(env.now(), env.randomBytes(10)), staffName: staff.name, float, count: { ...count } } });
+  return null;
+}
+
+/** A movement of cash as the associate records it; the session and their name are added. */
+export type CashMovement = TillCashMovedPayload extends infer P ? (P extends unknown ? Omit<P, 'sessionId' | 'staffName'> : never) : never;
+
+/** Paid in, paid out, a drop to the safe, or the drawer opened without a sale (with a manager's approval). */
+export async function moveCash(db: StoresideDb, env: DeviceEnv, staff: Staff, movement: CashMovement): Promise<{ error: string } | null> {
+  const current = await tillSessionReport(db);
+  if (!current || current.close) return { error: 'Open the till first.' };
+  await appendTillEvent(db, env, staff, { type: 'till.cash_moved', payload: { ...movement, sessionId: current.sessionId, staffName: staff.name } as TillCashMovedPayload });
+  return null;
+}
+
+/** Closes the session with a blind count: the report with the expected cash comes after, not before. */
+export async function closeTill(db: StoresideDb, env: DeviceEnv, staff: Staff, currency: string, count: DenominationCount): Promise<{ error: string } | TillReport> {
+  const current = await tillSessionReport(db);
+  if (!current || current.close) return { error: 'The till is not open.' };
+  const counted = countValue(currency, count);
+  if (typeof counted !== 'number') return counted;
+  await appendTillEvent(db, env, staff, { type: 'till.closed', payload: { sessionId: current.sessionId, staffName: staff.name, counted, count: { ...count } } });
+  return (await tillSessionReport(db))!;
+}

@@ -4,6 +4,7 @@ import { tillReport, type TillCashMovedPayload, type TillReport } from '../domai
 import { uuidv7 } from '../domain/uuid7.ts';
 import type { StoresideDb } from './db.ts';
 import { appendEvent, type DeviceEnv } from './journal.ts';
+import { outboxState } from './commit-sale.ts';
 
 type Staff = { id: string; name: string };
 type TillBody = Extract<NewEvent, { type: 'till.opened' | 'till.cash_moved' | 'till.closed' }>;
@@ -54,10 +55,18 @@ export async function moveCash(db: StoresideDb, env: DeviceEnv, staff: Staff, mo
   return null;
 }
 
-/** Closes the session with a blind count: the report with the expected cash comes after, not before. */
+/**
+ * Closes the session with a blind count: the report with the expected cash
+ * comes after, not before. Refused while sales of this till have not reached
+ * the server: the Z report must be the one HQ will see.
+ */
 export async function closeTill(db: StoresideDb, env: DeviceEnv, staff: Staff, currency: string, count: DenominationCount): Promise<{ error: string } | TillReport> {
   const current = await tillSessionReport(db);
   if (!current || current.close) return { error: 'The till is not open.' };
+  const { count: unsent } = await outboxState(db);
+  if (unsent > 0) {
+    return { error: `${unsent} of this till’s records have not reached the server yet, so its Z report would not match HQ’s. Close the till once it is back online and they are sent.` };
+  }
   const counted = countValue(currency, count);
   if (typeof counted !== 'number') return counted;
   await appendTillEvent(db, env, staff, { type: 'till.closed', payload: { sessionId: current.sessionId, staffName: staff.name, counted, count: { ...count } } });

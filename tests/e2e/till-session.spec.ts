@@ -53,6 +53,8 @@ describe('a till session', () => {
     await panel.getByLabel('Amount').fill('50');
     await panel.getByLabel('Reason').fill('safe drop');
     await panel.getByRole('button', { name: 'Record' }).click();
+    // Closing waits for the till's records to reach the server, so the Z report is HQ's too.
+    await expect.poll(() => till.pendingCount(), { timeout: 20_000 }).toBe(0);
     await panel.getByRole('button', { name: 'Close the till…' }).click();
     // Blind: the expected amount is not on the screen while counting. The drawer holds $70 and the sale's cash; count $70.
     await expect.poll(() => panel.textContent()).not.toContain('Expected in the drawer');

@@ -5,18 +5,19 @@ import type { SaleCompletedPayloadV1 } from '../../src/domain/sale.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 import type { PullResponse, PushResponse, SnapshotPage } from '../../src/protocol/messages.ts';
 import { sha256Hex } from '../../src/server/sha256.ts';
-import { apiRequest, enrollDevice, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
+import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
 import { readLedger } from './helpers/ledger-db.ts';
 import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
 
 /**
- * A till still running the walking-skeleton app (protocol 1, payload version 1)
- * against this server: its queued sales are booked, it is sent nothing it
- * cannot read, and a protocol older than that is told to update.
+ * A till still running the previous app (protocol 2) against this server, with
+ * sales of payload version 1 still queued from before that: its sales are
+ * booked, it is sent nothing it cannot read, and a protocol older than that is
+ * told to update.
  */
 
 const AUSTIN = 'store-us-austin';
-const V1 = { 'x-storeside-protocol': '1' };
+const PREVIOUS = { 'x-storeside-protocol': '2' };
 
 let server: ServerProcess;
 let dataDir: string;
@@ -33,7 +34,7 @@ afterAll(async () => {
   removeDataDir(dataDir);
 });
 
-const asV1 = (client: DeviceClient, extra: Record<string, string> = {}) => ({ ...V1, authorization: `Bearer ${client.token}`, ...extra });
+const asPrevious = (client: DeviceClient, extra: Record<string, string> = {}) => ({ ...PREVIOUS, authorization: `Bearer ${client.token}`, ...extra });
 
 /** Two chained sales exactly as the version-1 app wrote them: no discounts, no pricing record. */
 function v1Sales(client: DeviceClient): StoreEvent[] {
@@ -80,13 +81,13 @@ function v1Sales(client: DeviceClient): StoreEvent[] {
   return events;
 }
 
-describe('a till on protocol 1 with payload version 1', () => {
+describe('a till on protocol 2 with payload version 1 sales queued', () => {
   it('has its queued sales booked as they were paid', async () => {
     const client = await enrollDevice(server, { storeId: AUSTIN });
     const events = v1Sales(client);
     const answer = await apiRequest<PushResponse>(server.url, '/api/v1/sync/push', {
       method: 'POST',
-      headers: asV1(client, { 'content-type': 'application/json' }),
+      headers: asPrevious(client, { 'content-type': 'application/json' }),
       body: JSON.stringify({ deviceId: client.deviceId, events }),
     });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
@@ -95,8 +96,16 @@ describe('a till on protocol 1 with payload version 1', () => {
     expect(booked).toEqual(events.map((e) => ({ receipt: (e.payload as SaleCompletedPayloadV1).receiptNumber, total: (e.payload as SaleCompletedPayloadV1).total, discountTotal: 0 })));
   });
 
-  it('is sent no promotions, in the snapshot or the pull, which it could not read; a current till is', async () => {
+  it('is sent no tasks, allotments, parked carts or conflicts, in the snapshot or the pull, which it could not read; a current till is', async () => {
     const client = await enrollDevice(server, { storeId: AUSTIN });
+    // A parked cart and allotments of a scarce product in the store's slice.
+    const chain = new SaleChain(client, slice, 41);
+    const staffName = slice.staff[0]!.name;
+    const park = chain.append({ type: 'cart.parked', payload: { cartId: uuidv7(Date.now(), new Uint8Array(10).fill(9)), label: 'Later', staffName, lines: [{ sku: slice.products[0]!.sku, quantity: 1 }], coupons: [], staffPurchase: false, taxExemptCertificate: null } });
+    expect((await client.push([park])).status).toBe(200);
+    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
+    expect((await apiRequest(server.url, '/api/v1/hq/scarce', { method: 'POST', headers: hq, body: JSON.stringify({ store: AUSTIN, sku: slice.products[1]!.sku, scarce: true }) })).status).toBe(200);
+
     const entities = async (headers: Record<string, string>) => {
       const snapshot = await apiRequest<SnapshotPage>(server.url, '/api/v1/sync/snapshot?limit=20000', { headers: { ...headers, authorization: `Bearer ${client.token}` } });
       expect(snapshot.status).toBe(200);
@@ -104,18 +113,21 @@ describe('a till on protocol 1 with payload version 1', () => {
       expect(pull.status).toBe(200);
       return { snapshot: new Set(snapshot.body.groups.map((g) => g.entity)), pull: new Set(pull.body.changes.map((c) => c.entity)) };
     };
-    const old = await entities(V1);
-    expect(old.snapshot.has('promotion')).toBe(false);
-    expect(old.pull.has('promotion')).toBe(false);
-    expect(old.snapshot.has('product')).toBe(true);
-    const current = await entities({ 'x-storeside-protocol': '2' });
-    expect(current.snapshot.has('promotion')).toBe(true);
-    expect(current.pull.has('promotion')).toBe(true);
+    const previous = await entities(PREVIOUS);
+    for (const unreadable of ['parked_cart', 'allotment', 'task', 'conflict'] as const) {
+      expect(previous.snapshot.has(unreadable), unreadable).toBe(false);
+      expect(previous.pull.has(unreadable), unreadable).toBe(false);
+    }
+    expect(previous.snapshot.has('promotion')).toBe(true);
+    expect(previous.snapshot.has('product')).toBe(true);
+    const current = await entities(PROTOCOL_HEADERS);
+    expect(current.snapshot.has('parked_cart')).toBe(true);
+    expect(current.pull.has('allotment')).toBe(true);
   });
 
   it('is told to update (426) when it speaks a protocol older than the previous one', async () => {
     const client = await enrollDevice(server, { storeId: AUSTIN });
-    const answer = await apiRequest<{ error: { code: string; message: string } }>(server.url, '/api/v1/sync/pull?cursor=0', { headers: { 'x-storeside-protocol': '0', authorization: `Bearer ${client.token}` } });
+    const answer = await apiRequest<{ error: { code: string; message: string } }>(server.url, '/api/v1/sync/pull?cursor=0', { headers: { 'x-storeside-protocol': '1', authorization: `Bearer ${client.token}` } });
     expect(answer.status).toBe(426);
     expect(answer.body.error).toMatchObject({ code: 'unsupported_protocol', message: expect.stringMatching(/Reload the app/) });
   });

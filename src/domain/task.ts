@@ -11,6 +11,8 @@ import * as v from 'valibot';
  */
 export const TASK_ACTIONS = ['substitute', 'backorder', 'refund', 'write_off', 'collect'] as const;
 export type TaskAction = (typeof TASK_ACTIONS)[number];
+/** A task's title is at most this long; whoever writes one shortens it to fit. */
+export const TASK_TITLE_MAX = 300;
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
 const staffName = v.pipe(v.string(), v.minLength(1), v.maxLength(100));
@@ -30,7 +32,7 @@ export const TaskRecordSchema = v.object({
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
   kind: v.picklist(['oversell', 'coupon_reused']),
   /** what happened, in words an associate acts on */
-  title: v.pipe(v.string(), v.maxLength(300)),
+  title: v.pipe(v.string(), v.maxLength(TASK_TITLE_MAX)),
   /** the conflict that left this task, if one did */
   conflictId: v.nullable(v.pipe(v.string(), v.maxLength(200))),
   actions: v.array(v.picklist(TASK_ACTIONS)),
@@ -66,10 +68,15 @@ export type TaskState = {
   overruled: TaskStep[];
 };
 
-/** Who holds the task and whether it is done, by DESIGN.md's rule: the first claim by HLC wins. */
+/**
+ * Who holds the task and whether it is done, by DESIGN.md's rule: the first
+ * claim by HLC wins (finishing a task claims it too). The task is done by the
+ * first completion of whoever holds it; a completion by anyone else is
+ * overruled, as is every later claim of someone else.
+ */
 export function taskState(task: TaskRecord): TaskState {
   const claim = task.steps[0] ?? null;
-  const done = task.steps.find((step) => step.what === 'done') ?? null;
+  const done = task.steps.find((step) => step.what === 'done' && sameHand(step, claim)) ?? null;
   const overruled = task.steps.filter((step) => step !== claim && step !== done && (step.what === 'done' || !sameHand(step, claim)));
   return { claim, done, overruled };
 }

@@ -24,6 +24,15 @@ describe('a store task', () => {
     expect(state.overruled).toEqual([expect.objectContaining({ staffId: 'bo', what: 'done' })]);
   });
 
+  it('is done only by whoever holds it: a completion by someone else after the claim is overruled', () => {
+    const state = taskState(fold([claim('ann', 'till-1', 100), done('bo', 'till-2', 150, 'refund'), done('ann', 'till-1', 180, 'substitute')]));
+    expect(state.claim).toMatchObject({ staffId: 'ann' });
+    expect(state.done).toMatchObject({ staffId: 'ann', action: 'substitute' });
+    expect(state.overruled).toEqual([expect.objectContaining({ staffId: 'bo', what: 'done' })]);
+    // Until the holder finishes it, the task is not done, whatever someone else recorded.
+    expect(taskState(fold([claim('ann', 'till-1', 100), done('bo', 'till-2', 150)])).done).toBeNull();
+  });
+
   it('keeps a claimant’s own claim and completion together, overruling nobody', () => {
     const state = taskState(fold([claim('ann', 'till-1', 100), done('ann', 'till-1', 400)]));
     expect(state.claim).toMatchObject({ what: 'claim', staffId: 'ann' });

@@ -398,7 +398,7 @@ export function createCheckoutModel(deps: {
       cartChange(() => {
         const { percent, amount } = discount;
         if ((percent === undefined) === (amount === undefined)) throw new Error('a manager discount is a percent or an amount');
-        if (percent !== undefined && !(percent > 0 && percent <= 100 && Math.round(percent * 100) === percent * 100)) {
+        if (percent !== undefined && !(percent > 0 && percent <= 100 && Math.round(percent * 100) / 100 === percent)) {
           notice.value = { tone: 'error', text: 'A percent off is more than 0 and at most 100, with at most two decimals.' };
           return;
         }

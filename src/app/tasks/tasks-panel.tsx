@@ -90,7 +90,7 @@ function OpenTask({ view, staffId, onTake }: { view: TaskView; staffId: string; 
   const { task, state, unsent } = view;
   const claim = state.claim;
   const mine = claim?.staffId === staffId;
-  const overruledMine = state.overruled.some((step) => step.what === 'claim' && step.staffId === staffId);
+  const overruledMine = state.overruled.find((step) => step.staffId === staffId);
   return (
     <li data-task={task.id}>
       <strong>{task.title}</strong>
@@ -100,21 +100,24 @@ function OpenTask({ view, staffId, onTake }: { view: TaskView; staffId: string; 
       </div>
       {overruledMine && !mine && claim && (
         <div class="warning" role="status">
-          {claim.staffName} claimed this first; your claim came later, so it is theirs.
+          {claim.staffName} claimed this first, so it is theirs: what you {overruledMine.what === 'done' ? 'recorded' : 'claimed'} later does not count.
         </div>
       )}
-      <div class="task-actions">
-        {!claim && (
-          <button type="button" onClick={() => onTake({ what: 'claim' })}>
-            Claim
-          </button>
-        )}
-        {task.actions.map((action) => (
-          <button type="button" key={action} onClick={() => onTake({ what: 'done', action })}>
-            {ACTION_DONE_LABELS[action]}
-          </button>
-        ))}
-      </div>
+      {/* Only whoever holds the task finishes it. */}
+      {(!claim || mine) && (
+        <div class="task-actions">
+          {!claim && (
+            <button type="button" onClick={() => onTake({ what: 'claim' })}>
+              Claim
+            </button>
+          )}
+          {task.actions.map((action) => (
+            <button type="button" key={action} onClick={() => onTake({ what: 'done', action })}>
+              {ACTION_DONE_LABELS[action]}
+            </button>
+          ))}
+        </div>
+      )}
     </li>
   );
 }

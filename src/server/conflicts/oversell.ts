@@ -1,5 +1,12 @@
 import type { ConflictRecord } from '../../protocol/entities.ts';
 import type { LedgerTx } from '../ledger/ledger-tx.ts';
+import { TASK_TITLE_MAX } from '../../domain/task.ts';
+
+/** A title that fits a task record: the product's name is shortened, never the receipt a person looks up. */
+function taskTitle(before: string, name: string, after: string): string {
+  const room = TASK_TITLE_MAX - before.length - after.length;
+  return `${before}${name.length <= room ? name : `${name.slice(0, Math.max(0, room - 1))}…`}${after}`;
+}
 
 const SALES_PAGE = 20;
 /**
@@ -48,7 +55,7 @@ export async function settleOversell(tx: LedgerTx, storeId: string, sku: string,
       await tx.saveSliceRecord(storeId, 'task', conflict.taskId, {
         id: conflict.taskId,
         kind: 'oversell',
-        title: `${quantity} × ${sale.name} (${sku}) sold on ${sale.receiptNumber} was not in stock`,
+        title: taskTitle(`${quantity} × `, sale.name, ` (${sku}) sold on ${sale.receiptNumber} was not in stock`),
         conflictId,
         actions: ['substitute', 'backorder', 'refund'],
         createdAt: now,

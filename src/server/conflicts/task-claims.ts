@@ -16,6 +16,9 @@ type TaskEvent = Extract<StoreEvent, { type: 'task.claimed' | 'task.completed' }
 export async function applyTaskEvent(tx: LedgerTx, event: TaskEvent): Promise<string | null> {
   const task = await tx.sliceRecord(event.storeId, 'task', event.payload.taskId);
   if (!task) return `store ${event.storeId} has no task ${event.payload.taskId}`;
+  if (event.type === 'task.completed' && !task.actions.includes(event.payload.action)) {
+    return `task ${task.id} cannot be finished by ${event.payload.action}; it offers ${task.actions.join(', ')}`;
+  }
   const step: TaskStep = {
     what: event.type === 'task.claimed' ? 'claim' : 'done',
     staffId: event.staffId,

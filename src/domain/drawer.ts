@@ -19,18 +19,21 @@ const DENOMINATIONS: Record<string, readonly Minor[]> = {
   CHF: [100_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5],
 };
 
-export function denominationsOf(currency: string): readonly Minor[] {
-  const denominations = DENOMINATIONS[currency];
-  if (!denominations) throw new RangeError(`no notes and coins are known for ${currency}`);
-  return denominations;
+/** The notes and coins of a currency, largest first; null for a currency whose set is not known here (count it as one amount). */
+export function denominationsOf(currency: string): readonly Minor[] | null {
+  return DENOMINATIONS[currency] ?? null;
 }
 
 /** How many of each note and coin, keyed by its value in minor units. */
 export type DenominationCount = Readonly<Record<string, number>>;
 
-/** The value of a count by denomination; refuses a denomination the currency lacks or a count that is not a whole number. */
+/**
+ * The value of a count by denomination; refuses a denomination the currency
+ * lacks or a count that is not a whole number. For a currency whose notes and
+ * coins are not known here, a count is one amount: { 1: minor units }.
+ */
 export function countValue(currency: string, count: DenominationCount): Minor | { error: string } {
-  const known = new Set(denominationsOf(currency).map(String));
+  const known = new Set((denominationsOf(currency) ?? [1]).map(String));
   let total = 0;
   for (const [denomination, pieces] of Object.entries(count)) {
     if (!known.has(denomination)) return { error: `${currency} has no note or coin worth ${denomination} minor units` };

@@ -8,8 +8,18 @@ export type Approval = { id: string; name: string };
 /** Wrong PINs in a row before the pad locks, and for how long: a PIN of four digits must not be guessable at the till. */
 const MAX_ATTEMPTS = 5;
 const LOCK_MS = 60_000;
-let failures = 0;
-let lockedUntil = 0;
+/** Kept across reloads: reloading the page must not give five more guesses. */
+const LOCK_KEY = 'storeside.approvalLock';
+
+type Lock = { failures: number; lockedUntil: number };
+const readLock = (): Lock => {
+  try {
+    return { failures: 0, lockedUntil: 0, ...(JSON.parse(localStorage.getItem(LOCK_KEY) ?? '{}') as Partial<Lock>) };
+  } catch {
+    return { failures: 0, lockedUntil: 0 };
+  }
+};
+const writeLock = (lock: Lock) => localStorage.setItem(LOCK_KEY, JSON.stringify(lock));
 
 /**
  * A manager approves at this till with their PIN, checked offline against the
@@ -32,20 +42,18 @@ export function ManagerApproval({ db, action, onApproved, onCancel }: { db: Stor
   const approve = async () => {
     const manager = managers.find((member) => member.id === managerId);
     if (!manager) return setError('Choose the manager approving this.');
-    if (Date.now() < lockedUntil) return setError(`Too many wrong PINs. Try again in ${Math.ceil((lockedUntil - Date.now()) / 1000)} s.`);
+    const lock = readLock();
+    if (Date.now() < lock.lockedUntil) return setError(`Too many wrong PINs. Try again in ${Math.ceil((lock.lockedUntil - Date.now()) / 1000)} s.`);
     setChecking(true);
     const right = await verifyPin(manager, pin);
     setChecking(false);
     setPin('');
     if (!right) {
-      failures += 1;
-      if (failures >= MAX_ATTEMPTS) {
-        failures = 0;
-        lockedUntil = Date.now() + LOCK_MS;
-      }
+      const failures = lock.failures + 1;
+      writeLock(failures >= MAX_ATTEMPTS ? { failures: 0, lockedUntil: Date.now() + LOCK_MS } : { failures, lockedUntil: 0 });
       return setError('That PIN is not right.');
     }
-    failures = 0;
+    writeLock({ failures: 0, lockedUntil: 0 });
     onApproved({ id: manager.id, name: manager.name });
   };
 

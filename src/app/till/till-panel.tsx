@@ -143,7 +143,15 @@ function ReportView({ report, store, title }: { report: TillReport; store: Store
 /** Notes and coins, counted one denomination at a time; the total shows as it is typed. */
 function CountForm({ store, action, hint, onCount }: { store: StoreRecord; action: string; hint: string; onCount: (count: DenominationCount) => Promise<void> }) {
   const [count, setCount] = useState<Record<string, string>>({});
-  const pieces: DenominationCount = Object.fromEntries(Object.entries(count).filter(([, text]) => text.trim() !== '').map(([key, text]) => [key, Number(text)]));
+  const [amountText, setAmountText] = useState('');
+  const denominations = denominationsOf(store.currency);
+  // Without a known set of notes and coins, the count is one amount in minor units.
+  const amount = parseMoneyInput(amountText, store.currency);
+  const pieces: DenominationCount = denominations
+    ? Object.fromEntries(Object.entries(count).filter(([, text]) => text.trim() !== '').map(([key, text]) => [key, Number(text)]))
+    : amount === null
+      ? {}
+      : { 1: amount };
   const total = countValue(store.currency, pieces);
   return (
     <form
@@ -154,14 +162,21 @@ function CountForm({ store, action, hint, onCount }: { store: StoreRecord; actio
       }}
     >
       <p>{hint}</p>
-      <div class="denominations">
-        {denominationsOf(store.currency).map((denomination) => (
-          <label key={denomination}>
-            <Money amount={denomination} store={store} /> ×
-            <input inputMode="numeric" autoComplete="off" value={count[denomination] ?? ''} onInput={(event) => setCount({ ...count, [denomination]: event.currentTarget.value.replace(/\D/g, '') })} />
-          </label>
-        ))}
-      </div>
+      {denominations ? (
+        <div class="denominations">
+          {denominations.map((denomination) => (
+            <label key={denomination}>
+              <Money amount={denomination} store={store} /> ×
+              <input inputMode="numeric" autoComplete="off" value={count[denomination] ?? ''} onInput={(event) => setCount({ ...count, [denomination]: event.currentTarget.value.replace(/\D/g, '') })} />
+            </label>
+          ))}
+        </div>
+      ) : (
+        <label>
+          Cash counted
+          <input inputMode="decimal" autoComplete="off" value={amountText} onInput={(event) => setAmountText(event.currentTarget.value)} />
+        </label>
+      )}
       <button type="submit" class="primary" disabled={typeof total !== 'number'}>
         {action}
         {typeof total === 'number' && !action.startsWith('Close') && (

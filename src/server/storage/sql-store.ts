@@ -107,8 +107,19 @@ async function editVersioned<T>(tx: SqlExecutor, versions: SyncVersions, storeId
   if (!current) return { kind: 'missing' };
   if (current.version !== version) return { kind: 'stale', current };
   const value = edit(current.value);
-  await putSyncRow(tx, versions, storeId, entity, key, JSON.stringify(value));
-  return { kind: 'saved', record: { value, version: (await readVersioned<T>(tx, storeId, entity, key))!.version } };
+  // Compare and set in one statement, so the check holds under concurrent writers too.
+  const next = await versions.allocate();
+  const written = await tx.run(`UPDATE sync_rows SET version = ?, value = ? WHERE store_id = ? AND entity = ? AND key = ? AND version = ? AND deleted = 0`, [
+    next,
+    JSON.stringify(value),
+    storeId,
+    entity,
+    key,
+    version,
+  ]);
+  if (written.changes !== 1) return { kind: 'stale', current: (await readVersioned<T>(tx, storeId, entity, key)) ?? current };
+  versions.touched.add(storeId);
+  return { kind: 'saved', record: { value, version: next } };
 }
 
 /** The newest promotion revision the server has given out. */
@@ -473,14 +484,17 @@ export function createSqlStore(db: SqlDriver): ServerStore {
 
   return {
     async migrate() {
-      await db.exec(SCHEMA);
+      // The layout check comes before the DDL: an older file's tables would make it fail half-way,
+      // unexplained. A table that is not there yet (a new file) reads as nothing.
+      const absentAsNothing = <T>(read: Promise<T | undefined>) => read.catch(() => undefined);
+      const stored = await absentAsNothing(db.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`));
+      const seeded = (await absentAsNothing(db.get(`SELECT 1 AS seeded FROM stores LIMIT 1`))) !== undefined;
       // No migrations yet: a data file from an older layout is named, not half-used.
-      const seeded = (await db.get(`SELECT 1 AS seeded FROM stores LIMIT 1`)) !== undefined;
-      const row = await db.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
-      const version = Number(row?.value ?? (seeded ? 1 : SCHEMA_VERSION));
+      const version = Number(stored?.value ?? (seeded ? 1 : SCHEMA_VERSION));
       if (version !== SCHEMA_VERSION) {
         throw new Error(`the database was made by a Storeside with data layout ${version}; this one uses ${SCHEMA_VERSION}. Move the data directory aside to start afresh.`);
       }
+      await db.exec(SCHEMA);
       await db.run(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING`, [String(SCHEMA_VERSION)]);
     },
 

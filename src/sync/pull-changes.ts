@@ -18,7 +18,7 @@ export async function pullChanges(db: StoresideDb, api: ApiClient): Promise<{ ok
     await db.transaction('rw', [db.meta, db.journal, db.products, db.stock, db.staff, db.stores, db.promotions, db.conflicts], async () => {
       // Another context may have pulled meanwhile; never move the cursor backwards.
       if (((await db.getMeta('cursor')) ?? 0) !== cursor) return;
-      await applyChanges(db, read.changes);
+      await applyChanges(db, read.changes, page.ackedThroughSeq);
       await db.setMeta('cursor', page.cursor);
     });
     received += page.changes.length;

@@ -24,6 +24,7 @@ import { createApiClient, type ApiClient } from '../../src/sync/api-client.ts';
 import { bootstrap } from '../../src/sync/bootstrap.ts';
 import { pullChanges } from '../../src/sync/pull-changes.ts';
 import { pushOutbox } from '../../src/sync/push-outbox.ts';
+import { syncOnce } from '../../src/sync/sync-once.ts';
 import Database from 'better-sqlite3';
 
 /**
@@ -184,6 +185,30 @@ describe('device sync against the real server', () => {
     expect((await pushOutbox(db, api)).ok).toBe(true);
     expect((await pullChanges(db, api)).ok).toBe(true);
     expect((await db.stock.get('SKU-000010'))!.onHand).toBe(before - 1 - 3);
+  });
+
+  it('does not take a sale off its stock count twice when it pulls after a failed push, with that sale on the server but its ack lost', async () => {
+    // Found by the simulation (tests/sim, seed 92): the ack of a push was lost, the next push got a
+    // 500, and the round pulled anyway; the level it pulled counted the sale already, and the till took
+    // the unacknowledged sale off again. No later change to the SKU came to correct it.
+    const { api, network } = await enrolledDevice();
+    const before = (await db.stock.get('SKU-000012'))!.onHand;
+    await sellOne('SKU-000012', 2);
+    network.failAfterResponse = true;
+    expect((await pushOutbox(db, api)).ok).toBe(false);
+
+    const failingPushes: typeof fetch = async (input, init) =>
+      String(input).endsWith('/sync/push')
+        ? new Response(JSON.stringify({ error: { code: 'internal', message: 'the server failed to answer; try again' } }), { status: 500, headers: { 'content-type': 'application/json' } })
+        : fetch(input, init);
+    const token = (await db.getMeta('enrollment'))!.token;
+    const round = await syncOnce(db, createApiClient({ baseUrl, token: () => token, fetch: failingPushes }));
+    expect(round).toMatchObject({ ok: false, failure: { kind: 'http', status: 500 } });
+    expect((await db.stock.get('SKU-000012'))!.onHand).toBe(before - 2);
+
+    expect((await syncOnce(db, api)).ok).toBe(true);
+    expect(await pendingCount(db)).toBe(0);
+    expect((await db.stock.get('SKU-000012'))!.onHand).toBe(before - 2);
   });
 
   it('a sale that fails to save leaves no event, no stock change and no gap in the journal', async () => {

@@ -143,6 +143,30 @@ describe('device sync against the real server', () => {
     expect((await db.getMeta('bootstrap'))?.done).toBe(true);
   });
 
+  it('a bootstrap that the store\'s data changed under ends with the data as it is now, not as each page found it', async () => {
+    // Found by the simulation (tests/sim): HQ changed two promotions while a till's bootstrap was
+    // between pages, one already sent and one not; the till finished with a set of promotions that
+    // never existed together, sold with it before its first pull, and the server's re-pricing
+    // (with the set the sale names) disagreed. Here: a price changed on a page already loaded.
+    let token: string | undefined;
+    let pages = 0;
+    const repricingAfterFirstPage: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).includes('/sync/snapshot') && ++pages === 1) await store.setPrice(storeId, 'SKU-000001', 4321);
+      return response;
+    };
+    const api = createApiClient({ baseUrl, token: () => token, fetch: repricingAfterFirstPage });
+    const enrolled = await api.request('POST', '/api/v1/devices/enroll', EnrollResponseSchema, { code: codes.pop()! });
+    if (!enrolled.ok) throw new Error(enrolled.failure.message);
+    token = enrolled.value.token;
+    const storeId = enrolled.value.storeId;
+    await db.setMeta('enrollment', enrolled.value);
+
+    expect(await bootstrap(db, api, undefined, 25)).toEqual({ ok: true });
+    expect(pages).toBeGreaterThan(1);
+    expect((await db.products.get('SKU-000001'))?.price).toBe(4321);
+  });
+
   it('a sale whose acknowledgement was lost is re-sent with the same id and booked once', async () => {
     const { api, network, enrollment } = await enrolledDevice();
     const { sale } = await sellOne('SKU-000003', 2);

@@ -138,7 +138,12 @@ export async function checkMoney(database: SqlDriver, devices: readonly SimDevic
   }
   const variance = await database.get<{ sale_id: string; field: string; device_value: number; server_value: number }>(`SELECT sale_id, field, device_value, server_value FROM sale_variances LIMIT 1`);
   if (variance) {
-    fail('the server prices every sale as the till did', `sale ${variance.sale_id}: ${variance.field} was ${variance.device_value} on the till, ${variance.server_value} on the server`);
+    const device = devices.find((d) => d.committed.some((event) => saleOf(event).saleId === variance.sale_id));
+    const event = device?.committed.find((e) => saleOf(e).saleId === variance.sale_id);
+    fail(
+      'the server prices every sale as the till did',
+      `${device?.label} seq ${event?.seq} (sale ${variance.sale_id}, promotions revision ${event ? saleOf(event).pricing.promotionsRevision : '?'}): ${variance.field} was ${variance.device_value} on the till, ${variance.server_value} on the server`,
+    );
   }
 }
 

@@ -118,6 +118,9 @@ export function generateScenario(seed: number, options: { targetEvents?: number 
   }
 
   const stormy = rng.chance(0.5);
+  // HQ edits promotions all day while tills load their catalogues a few rows a page: a till
+  // must not end its bootstrap with promotions that never existed together.
+  const busyHq = rng.chance(0.2);
   const rate = (max: number) => (rng.chance(0.15) ? 0 : rng.next() * max * (stormy ? 1 : 0.3));
   const faults: FaultRates = {
     dropRequest: rate(0.15),
@@ -139,7 +142,7 @@ export function generateScenario(seed: number, options: { targetEvents?: number 
     devices,
     targetEvents,
     maxSteps: targetEvents * 6,
-    snapshotPageSize: rng.pick([7, 25, 60, 10_000]),
+    snapshotPageSize: busyHq ? 7 : rng.pick([7, 25, 60, 10_000]),
     faults,
     weights: {
       sell: 10,
@@ -149,7 +152,7 @@ export function generateScenario(seed: number, options: { targetEvents?: number 
       advanceTime: 0.6,
       clockJump: 0.3,
       priceChange: 0.5,
-      promotionChange: 0.2,
+      promotionChange: busyHq ? 6 : 0.2,
       releaseHeld: 0.6,
     },
   };

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/e2e/**/*.spec.ts'],
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/sim/**/*.test.ts', 'tests/e2e/**/*.spec.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // e2e and integration tests start their own servers on free ports; two cores.

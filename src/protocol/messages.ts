@@ -62,6 +62,13 @@ export const PullResponseSchema = v.object({
   changes: v.array(ChangeSchema),
   cursor: v.number(),
   hasMore: v.boolean(),
+  /**
+   * The asking device's own events the server has applied, through this seq: the
+   * stock levels in `changes` count them, so the device must not take them off
+   * again even when their acknowledgement never reached it. Optional: servers
+   * before it leave it out, and the device then goes by its own acknowledgements.
+   */
+  ackedThroughSeq: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
 });
 
 /**

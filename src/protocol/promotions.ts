@@ -19,6 +19,8 @@ const percent = v.pipe(
   v.check((value) => Math.round(value * 100) / 100 === value, 'must have at most two decimals'),
 );
 const time = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+/** What a receipt line and a shelf sign have room for. */
+export const PROMOTION_NAME_MAX = 120;
 
 const TargetSchema = v.pipe(
   v.strictObject({
@@ -35,7 +37,7 @@ const common = {
    * changed since, the edit is refused rather than silently overwriting it.
    */
   revision: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  name: v.pipe(v.string(), v.minLength(1), v.maxLength(120)),
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(PROMOTION_NAME_MAX)),
   validFrom: time,
   validTo: v.nullable(time),
   stores: v.nullable(v.pipe(v.array(id), v.minLength(1, 'must name a store, or be null for every store'))),

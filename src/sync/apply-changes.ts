@@ -43,12 +43,14 @@ export function readChanges(changes: readonly Change[]): { ok: true; changes: Sl
  *
  * Stock levels from the server count only the sales it has received; sales still
  * in this device's outbox are taken off again so the shelf count shown here
- * never jumps back up before they are sent.
+ * never jumps back up before they are sent. The outbox can hold sales the server
+ * has received all the same (their acknowledgement was lost): `countedThroughSeq`,
+ * from the server, says which, so they are not taken off twice.
  */
-export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChanges): Promise<void> {
+export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChanges, countedThroughSeq = 0): Promise<void> {
   await db.products.bulkPut(puts.product.map((p) => ({ ...p, words: searchWords(p) })));
   // Reading the outbox is only needed when the page holds stock levels.
-  const unsent = puts.stock.length > 0 ? await unsentQuantities(db) : new Map<string, number>();
+  const unsent = puts.stock.length > 0 ? await unsentQuantities(db, countedThroughSeq) : new Map<string, number>();
   await db.stock.bulkPut(puts.stock.map((level) => ({ ...level, onHand: level.onHand - (unsent.get(level.sku) ?? 0) })));
   await db.staff.bulkPut(puts.staff);
   await db.stores.bulkPut(puts.store);
@@ -68,8 +70,8 @@ export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChan
   await db.parkedCarts.bulkDelete(deletes.parked_cart);
 }
 
-async function unsentQuantities(db: StoresideDb): Promise<Map<string, number>> {
-  const acked = (await db.getMeta('ackedSeq')) ?? 0;
+async function unsentQuantities(db: StoresideDb, countedThroughSeq: number): Promise<Map<string, number>> {
+  const acked = Math.max((await db.getMeta('ackedSeq')) ?? 0, countedThroughSeq);
   const quantities = new Map<string, number>();
   await db.journal.where('seq').above(acked).each((event) => {
     if (!isSaleEvent(event)) return;

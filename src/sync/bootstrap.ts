@@ -4,6 +4,7 @@ import { ENTITY_SCHEMAS, type ProductRecord } from '../protocol/entities.ts';
 import { SnapshotPageSchema, type SnapshotPage } from '../protocol/messages.ts';
 import type { ApiClient, ApiFailure } from './api-client.ts';
 import { TABLE_OF_ENTITY } from './apply-changes.ts';
+import { pullChanges } from './pull-changes.ts';
 
 export const SNAPSHOT_PAGE_SIZE = 10_000;
 
@@ -15,6 +16,15 @@ export const SNAPSHOT_PAGE_SIZE = 10_000;
  *
  * Writes go straight to IndexedDB with relaxed durability: catalogue pages can be
  * fetched again, unlike sales, which use Dexie's strict transactions.
+ *
+ * The pages are read one after another while the store's data goes on
+ * changing, so a row of an early page can be older than a row of a later one:
+ * two promotions that were never live together, which the till would sell with
+ * and the server would price differently. So the bootstrap ends with a pull from
+ * the first page's cursor, which brings every row up to date, and only then is
+ * it done.
+ *
+ *   pages (resumable) ──last page writes the cursor──▶ catch-up pull ──▶ done
  */
 export async function bootstrap(
   db: StoresideDb,
@@ -24,6 +34,8 @@ export async function bootstrap(
 ): Promise<{ ok: true } | { ok: false; failure: ApiFailure }> {
   let progress: BootstrapProgress = (await db.getMeta('bootstrap')) ?? { cursor: 0, next: null, done: false };
   if (progress.done) return { ok: true };
+  // Every page is in already; only the catch-up was cut off.
+  if ((await db.getMeta('cursor')) !== undefined) return catchUp(db, api, progress);
   const idb = db.backendDB();
   const fetchPage = (after: string | null) =>
     api.request('GET', `/api/v1/sync/snapshot?limit=${pageSize}${after ? `&after=${encodeURIComponent(after)}` : ''}`, SnapshotPageSchema);
@@ -35,12 +47,19 @@ export async function bootstrap(
     if (!result.ok) return result;
     const page = result.value;
     if (page.next) nextPage = fetchPage(page.next);
-    progress = { cursor: page.cursor, next: page.next, done: page.next === null };
+    progress = { cursor: page.cursor, next: page.next, done: false };
     await writePage(idb, page, progress);
     loaded += page.groups.reduce((sum, group) => sum + group.rows.length, 0);
     onProgress(loaded);
-    if (progress.done) return { ok: true };
+    if (progress.next === null) return catchUp(db, api, progress);
   }
+}
+
+async function catchUp(db: StoresideDb, api: ApiClient, progress: BootstrapProgress): Promise<{ ok: true } | { ok: false; failure: ApiFailure }> {
+  const pulled = await pullChanges(db, api);
+  if (!pulled.ok) return pulled;
+  await db.setMeta('bootstrap', { ...progress, done: true });
+  return { ok: true };
 }
 
 function writePage(idb: IDBDatabase, page: SnapshotPage, progress: BootstrapProgress): Promise<void> {
@@ -61,7 +80,8 @@ function writePage(idb: IDBDatabase, page: SnapshotPage, progress: BootstrapProg
   }
   const meta = tx.objectStore('meta');
   meta.put({ key: 'bootstrap', value: progress });
-  if (progress.done) meta.put({ key: 'cursor', value: progress.cursor });
+  // The cursor, once written, says every page is in: pulls may start from it.
+  if (progress.next === null) meta.put({ key: 'cursor', value: progress.cursor });
   tx.commit();
   return done;
 }

@@ -5,8 +5,8 @@ import { applyChanges, readChanges } from './apply-changes.ts';
 
 /** Brings the store's slice up to date from the pull cursor (stock sold on other tills, new prices). */
 export async function pullChanges(db: StoresideDb, api: ApiClient): Promise<{ ok: true; received: number } | { ok: false; failure: ApiFailure }> {
-  // Until the bootstrap has finished there is no slice to bring up to date.
-  if (!(await db.getMeta('bootstrap'))?.done) return { ok: true, received: 0 };
+  // Until the bootstrap has loaded its last page there is no slice to bring up to date.
+  if ((await db.getMeta('cursor')) === undefined) return { ok: true, received: 0 };
   let received = 0;
   for (;;) {
     const cursor = (await db.getMeta('cursor')) ?? 0;
@@ -18,7 +18,7 @@ export async function pullChanges(db: StoresideDb, api: ApiClient): Promise<{ ok
     await db.transaction('rw', [db.meta, db.journal, db.products, db.stock, db.staff, db.stores, db.promotions, db.conflicts, db.tasks, db.allotments, db.parkedCarts], async () => {
       // Another context may have pulled meanwhile; never move the cursor backwards.
       if (((await db.getMeta('cursor')) ?? 0) !== cursor) return;
-      await applyChanges(db, read.changes);
+      await applyChanges(db, read.changes, page.ackedThroughSeq);
       await db.setMeta('cursor', page.cursor);
     });
     received += page.changes.length;

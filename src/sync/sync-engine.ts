@@ -73,7 +73,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     publish({ running: true });
     let round: SyncRound;
     try {
-      round = await syncOnce(db, api);
+      round = await syncOnce(db, api, now);
     } catch (error) {
       round = { ok: false, failure: { kind: 'local', message: (error as Error).message } };
     }

@@ -2,7 +2,7 @@ import type { StoresideDb } from '../local/db.ts';
 import type { ApiClient, ApiFailure } from './api-client.ts';
 import { pullChanges } from './pull-changes.ts';
 import { pushOutbox, type PushOutcome } from './push-outbox.ts';
-import { withSyncLock } from './sync-lock.ts';
+import { HEARTBEAT_MS, STALE_MS, withSyncLock } from './sync-lock.ts';
 import { journalBehind, recoverLostJournal } from './lost-journal.ts';
 
 export type SyncRound = { ok: true; sent: number; received: number; rejected: Extract<PushOutcome, { ok: true }>['rejected'] } | { ok: false; failure: ApiFailure };
@@ -12,10 +12,11 @@ export type SyncRound = { ok: true; sent: number; received: number; rejected: Ex
  * of the origin (a tab or the service worker) runs a round at a time: they
  * queue on the Web Lock (sync-lock.ts), which a frozen holder cannot keep.
  * Pull runs after push so stock levels arrive with our own sales counted.
+ * `now` is the device's clock: the push reports it, the lock's heartbeat uses it.
  */
 export async function syncOnce(db: StoresideDb, api: ApiClient, now: () => number = Date.now): Promise<SyncRound> {
   const round = async (): Promise<SyncRound> => {
-    const pushed = await pushOutbox(db, api);
+    const pushed = await pushOutbox(db, api, now);
     // Pull even when the push failed for a reason other than the network: prices
     // and stock keep arriving while an outbox problem waits for a person.
     if (!pushed.ok && pushed.failure.kind === 'offline') return pushed;
@@ -32,5 +33,5 @@ export async function syncOnce(db: StoresideDb, api: ApiClient, now: () => numbe
     return first;
   };
   const heartbeat = { read: () => db.getMeta('syncHeartbeat'), write: (at: number) => db.setMeta('syncHeartbeat', at) };
-  return withSyncLock(typeof navigator === 'undefined' ? undefined : navigator.locks, heartbeat, recovering);
+  return withSyncLock(typeof navigator === 'undefined' ? undefined : navigator.locks, heartbeat, recovering, { now, staleMs: STALE_MS, heartbeatMs: HEARTBEAT_MS });
 }

@@ -147,6 +147,30 @@ describe('device sync against the real server', () => {
     expect((await db.getMeta('bootstrap'))?.done).toBe(true);
   });
 
+  it('a bootstrap that the store\'s data changed under ends with the data as it is now, not as each page found it', async () => {
+    // Found by the simulation (tests/sim): HQ changed two promotions while a till's bootstrap was
+    // between pages, one already sent and one not; the till finished with a set of promotions that
+    // never existed together, sold with it before its first pull, and the server's re-pricing
+    // (with the set the sale names) disagreed. Here: a price changed on a page already loaded.
+    let token: string | undefined;
+    let pages = 0;
+    const repricingAfterFirstPage: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (String(input).includes('/sync/snapshot') && ++pages === 1) await store.setPrice(storeId, 'SKU-000001', 4321);
+      return response;
+    };
+    const api = createApiClient({ baseUrl, token: () => token, fetch: repricingAfterFirstPage });
+    const enrolled = await api.request('POST', '/api/v1/devices/enroll', EnrollResponseSchema, { code: codes.pop()! });
+    if (!enrolled.ok) throw new Error(enrolled.failure.message);
+    token = enrolled.value.token;
+    const storeId = enrolled.value.storeId;
+    await db.setMeta('enrollment', enrolled.value);
+
+    expect(await bootstrap(db, api, undefined, 25)).toEqual({ ok: true });
+    expect(pages).toBeGreaterThan(1);
+    expect((await db.products.get('SKU-000001'))?.price).toBe(4321);
+  });
+
   it('a sale whose acknowledgement was lost is re-sent with the same id and booked once', async () => {
     const { api, network, enrollment } = await enrolledDevice();
     const { sale } = await sellOne('SKU-000003', 2);
@@ -189,6 +213,30 @@ describe('device sync against the real server', () => {
     expect((await pushOutbox(db, api)).ok).toBe(true);
     expect((await pullChanges(db, api)).ok).toBe(true);
     expect((await db.stock.get('SKU-000010'))!.onHand).toBe(before - 1 - 3);
+  });
+
+  it('does not take a sale off its stock count twice when it pulls after a failed push, with that sale on the server but its ack lost', async () => {
+    // Found by the simulation (tests/sim, seed 92): the ack of a push was lost, the next push got a
+    // 500, and the round pulled anyway; the level it pulled counted the sale already, and the till took
+    // the unacknowledged sale off again. No later change to the SKU came to correct it.
+    const { api, network } = await enrolledDevice();
+    const before = (await db.stock.get('SKU-000012'))!.onHand;
+    await sellOne('SKU-000012', 2);
+    network.failAfterResponse = true;
+    expect((await pushOutbox(db, api)).ok).toBe(false);
+
+    const failingPushes: typeof fetch = async (input, init) =>
+      String(input).endsWith('/sync/push')
+        ? new Response(JSON.stringify({ error: { code: 'internal', message: 'the server failed to answer; try again' } }), { status: 500, headers: { 'content-type': 'application/json' } })
+        : fetch(input, init);
+    const token = (await db.getMeta('enrollment'))!.token;
+    const round = await syncOnce(db, createApiClient({ baseUrl, token: () => token, fetch: failingPushes }));
+    expect(round).toMatchObject({ ok: false, failure: { kind: 'http', status: 500 } });
+    expect((await db.stock.get('SKU-000012'))!.onHand).toBe(before - 2);
+
+    expect((await syncOnce(db, api)).ok).toBe(true);
+    expect(await pendingCount(db)).toBe(0);
+    expect((await db.stock.get('SKU-000012'))!.onHand).toBe(before - 2);
   });
 
   it('a sale that fails to save leaves no event, no stock change and no gap in the journal', async () => {

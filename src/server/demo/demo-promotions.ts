@@ -1,4 +1,4 @@
-import type { PromotionDefinition } from '../../protocol/promotions.ts';
+import { PROMOTION_NAME_MAX, type PromotionDefinition } from '../../protocol/promotions.ts';
 import { seededRandom, type DemoRetailer } from './demo-retailer.ts';
 
 /**
@@ -15,6 +15,10 @@ const SALE_CATEGORIES = ['dairy', 'bakery', 'produce', 'pantry', 'frozen', 'beve
 const MULTIBUY_CATEGORIES = ['beverages', 'snacks', 'dairy', 'frozen', 'pantry'];
 const PERCENTS = [10, 15, 20, 25, 30, 12.5];
 
+function fitName(name: string): string {
+  return name.length <= PROMOTION_NAME_MAX ? name : `${name.slice(0, PROMOTION_NAME_MAX - 1).trimEnd()}…`;
+}
+
 export function generateDemoPromotions(retailer: DemoRetailer, seed: number): PromotionDefinition[] {
   const random = seededRandom(seed ^ 0x5eed_0003);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -26,8 +30,10 @@ export function generateDemoPromotions(retailer: DemoRetailer, seed: number): Pr
   const skusOf = (count: number) => [...new Set(Array.from({ length: count }, () => pick(products).sku))];
 
   const promotions: PromotionDefinition[] = [];
+  // Names built from two product names can outgrow what the protocol allows, and a till refuses
+  // to load a record the protocol does not allow: such a name is cut short.
   const add = (definition: Omit<PromotionDefinition, 'validFrom' | 'validTo' | 'priority' | 'stacking' | 'coupon'> & Partial<PromotionDefinition>) =>
-    promotions.push({ validFrom: DEMO_PROMOTIONS_FROM, validTo: UNTIL, priority: 10, stacking: 'combinable', coupon: null, ...definition } as PromotionDefinition);
+    promotions.push({ validFrom: DEMO_PROMOTIONS_FROM, validTo: UNTIL, priority: 10, stacking: 'combinable', coupon: null, ...definition, name: fitName(definition.name) } as PromotionDefinition);
 
   for (const { store } of retailer.stores) {
     const stores = [store.id];

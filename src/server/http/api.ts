@@ -138,12 +138,17 @@ const pull: Handler = async (request, url, { store, now }) => {
   // The device is in contact: its allotments of scarce products can be topped up, and this pull brings them.
   await store.refreshAllotments(device.id, now());
   const rows = await store.changesSince(device.storeId, cursor, limit + 1);
+  // Read after the rows, so every sale of this device that their stock levels count is at or
+  // below it. (A push landing in between makes it name sales the levels do not count yet; their
+  // new levels come with the next page or pull.)
+  const ackedThroughSeq = await store.ackedSeq(device.id);
   const page = rows.slice(0, limit);
   const answer: PullResponse = {
     // Rows an older device cannot read are left out; the cursor still moves past them.
     changes: page.filter((row) => readsEntity(device.protocol, row.entity)).map((row) => (row.deleted ? { entity: row.entity, key: row.key, op: 'delete' } : { entity: row.entity, key: row.key, op: 'put', value: JSON.parse(row.value!) })),
     cursor: page.at(-1)?.version ?? cursor,
     hasMore: rows.length > limit,
+    ackedThroughSeq,
   };
   return reply(200, answer);
 };

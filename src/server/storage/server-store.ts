@@ -59,6 +59,8 @@ export interface ServerStore {
   /** Spends a one-time enrollment code; null when it is unknown or already used. */
   enrollDevice(codeHash: string, device: { id: string; tokenHash: string; at: number }): Promise<{ storeId: string; role: string } | null>;
   deviceByTokenHash(tokenHash: string): Promise<DeviceState | null>;
+  /** Through which seq a device's events are applied (0 for a device unknown or with none). */
+  ackedSeq(deviceId: string): Promise<number>;
 
   ingestPush(deviceId: string, events: readonly StoreEvent[], now: number, report?: DeviceReport): Promise<IngestOutcome>;
   /**

@@ -719,6 +719,11 @@ export function createSqlStore(db: SqlDriver): ServerStore {
       return row ? toDevice(row) : null;
     },
 
+    async ackedSeq(deviceId) {
+      const row = await db.get<{ acked_seq: number }>(`SELECT acked_seq FROM devices WHERE id = ?`, [deviceId]);
+      return Number(row?.acked_seq ?? 0);
+    },
+
     ingestPush: (deviceId, events: readonly StoreEvent[], now, report) =>
       inTransaction((tx, versions) => ingestPush(ledgerTx(tx, versions, caches), deviceId, events, now, report)),
 

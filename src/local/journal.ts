@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import type { Table } from 'dexie';
 import { canonicalJson } from '../domain/canonical-json.ts';
-import { EventSchema, GENESIS_HASH, type StoreEvent } from '../domain/events.ts';
+import { EventSchema, GENESIS_HASH, nextEvent, type NewEvent, type StoreEvent } from '../domain/events.ts';
+import { uuidv7 } from '../domain/uuid7.ts';
 import { hlcTick, type Hlc } from '../domain/hlc.ts';
 import { describeIssues } from '../protocol/describe-issues.ts';
 import type { Enrollment, StoresideDb } from './db.ts';
@@ -80,4 +81,19 @@ async function chainPosition(db: StoresideDb, env: DeviceEnv): Promise<ChainPosi
   });
   const now = env.now();
   return { enrollment: read.enrollment, head: read.head, hlc: hlcTick(read.lastHlc, now), now, receiptCounter: read.receiptCounter };
+}
+
+/** An event's type and payload; `appendStaffEvent` adds the envelope. */
+type EventBody<E = NewEvent> = E extends { type: infer T; payload: infer P } ? { type: T; payload: P } : never;
+
+/**
+ * Appends an event that changes nothing on the device but the journal (a task
+ * step, a parked cart, a till's cash movement), made by `staff` now.
+ */
+export async function appendStaffEvent(db: StoresideDb, env: DeviceEnv, staff: { id: string }, body: Exclude<EventBody, { type: 'sale.completed' }>): Promise<void> {
+  await appendEvent(db, env, [], ({ enrollment, head, hlc, now }) => ({
+    event: nextEvent(head, { id: uuidv7(now, env.randomBytes(10)), deviceId: enrollment.deviceId, storeId: enrollment.storeId, staffId: staff.id, hlc, ...body } as NewEvent),
+    result: undefined,
+    write: async () => {},
+  }));
 }

@@ -1,9 +1,9 @@
 import type { CartLine } from '../domain/cart-line.ts';
-import { nextEvent, type StoreEvent } from '../domain/events.ts';
+import type { StoreEvent } from '../domain/events.ts';
 import { resumedBy, withResume, type ParkedCartRecord } from '../domain/parked-cart.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import type { StoresideDb } from './db.ts';
-import { appendEvent, type DeviceEnv } from './journal.ts';
+import { appendStaffEvent, type DeviceEnv } from './journal.ts';
 
 export type CartToPark = { label: string; lines: readonly CartLine[]; coupons: readonly string[]; staffPurchase: boolean; taxExemptCertificate: string | null };
 type Staff = { id: string; name: string };
@@ -39,27 +39,20 @@ export async function cartsWaiting(db: StoresideDb): Promise<ParkedCartRecord[]>
 
 /** Parks a cart: a journal event, so it survives a reload and reaches the store's other tills. Returns its id. */
 export async function parkCart(db: StoresideDb, env: DeviceEnv, staff: Staff, cart: CartToPark): Promise<string> {
-  return appendEvent(db, env, [], ({ enrollment, head, hlc, now }) => {
-    const cartId = uuidv7(now, env.randomBytes(10));
-    const event = nextEvent(head, {
-      id: uuidv7(now, env.randomBytes(10)),
-      deviceId: enrollment.deviceId,
-      storeId: enrollment.storeId,
-      staffId: staff.id,
-      hlc,
-      type: 'cart.parked',
-      payload: {
-        cartId,
-        label: cart.label.trim(),
-        staffName: staff.name,
-        lines: cart.lines.map(({ sku, quantity }) => ({ sku, quantity })),
-        coupons: [...cart.coupons],
-        staffPurchase: cart.staffPurchase,
-        taxExemptCertificate: cart.taxExemptCertificate,
-      },
-    });
-    return { event, result: cartId, write: async () => {} };
+  const cartId = uuidv7(env.now(), env.randomBytes(10));
+  await appendStaffEvent(db, env, staff, {
+    type: 'cart.parked',
+    payload: {
+      cartId,
+      label: cart.label.trim(),
+      staffName: staff.name,
+      lines: cart.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+      coupons: [...cart.coupons],
+      staffPurchase: cart.staffPurchase,
+      taxExemptCertificate: cart.taxExemptCertificate,
+    },
   });
+  return cartId;
 }
 
 /**
@@ -68,16 +61,5 @@ export async function parkCart(db: StoresideDb, env: DeviceEnv, staff: Staff, ca
  * (`resumedBy` of the synced record names the other).
  */
 export async function resumeCart(db: StoresideDb, env: DeviceEnv, staff: Staff, cartId: string): Promise<void> {
-  await appendEvent(db, env, [], ({ enrollment, head, hlc, now }) => {
-    const event = nextEvent(head, {
-      id: uuidv7(now, env.randomBytes(10)),
-      deviceId: enrollment.deviceId,
-      storeId: enrollment.storeId,
-      staffId: staff.id,
-      hlc,
-      type: 'cart.resumed',
-      payload: { cartId, staffName: staff.name },
-    });
-    return { event, result: undefined, write: async () => {} };
-  });
+  await appendStaffEvent(db, env, staff, { type: 'cart.resumed', payload: { cartId, staffName: staff.name } });
 }

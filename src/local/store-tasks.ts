@@ -1,9 +1,7 @@
-import { nextEvent } from '../domain/events.ts';
 import { taskState, withTaskStep, type TaskAction, type TaskRecord, type TaskState } from '../domain/task.ts';
-import { uuidv7 } from '../domain/uuid7.ts';
 import type { ConflictRecord } from '../protocol/entities.ts';
 import type { StoresideDb } from './db.ts';
-import { appendEvent, type DeviceEnv } from './journal.ts';
+import { appendStaffEvent, type DeviceEnv } from './journal.ts';
 
 export type TaskView = { task: TaskRecord; state: TaskState; /** this device has steps on it the server has not acknowledged */ unsent: boolean };
 
@@ -34,15 +32,8 @@ export type TaskMove = { what: 'claim' } | { what: 'done'; action: TaskAction };
 
 /** Claims or finishes a task for `staff`: a journal event, sent like a sale. */
 export async function takeTaskStep(db: StoresideDb, env: DeviceEnv, staff: { id: string; name: string }, taskId: string, move: TaskMove): Promise<void> {
-  await appendEvent(db, env, [], ({ enrollment, head, hlc, now }) => {
-    const envelope = { id: uuidv7(now, env.randomBytes(10)), deviceId: enrollment.deviceId, storeId: enrollment.storeId, staffId: staff.id, hlc };
-    const payload = { taskId, staffName: staff.name };
-    const event =
-      move.what === 'claim'
-        ? nextEvent(head, { ...envelope, type: 'task.claimed', payload })
-        : nextEvent(head, { ...envelope, type: 'task.completed', payload: { ...payload, action: move.action } });
-    return { event, result: undefined, write: async () => {} };
-  });
+  const payload = { taskId, staffName: staff.name };
+  await appendStaffEvent(db, env, staff, move.what === 'claim' ? { type: 'task.claimed', payload } : { type: 'task.completed', payload: { ...payload, action: move.action } });
 }
 
 export type ConflictView = { conflict: ConflictRecord; task: TaskView | undefined };

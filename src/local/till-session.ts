@@ -1,13 +1,12 @@
 import { countValue, type DenominationCount } from '../domain/drawer.ts';
-import { nextEvent, type NewEvent, type StoreEvent } from '../domain/events.ts';
+import type { StoreEvent } from '../domain/events.ts';
 import { tillReport, type TillCashMovedPayload, type TillReport } from '../domain/till-session.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import type { StoresideDb } from './db.ts';
-import { appendEvent, type DeviceEnv } from './journal.ts';
+import { appendStaffEvent, type DeviceEnv } from './journal.ts';
 import { outboxState } from './commit-sale.ts';
 
 type Staff = { id: string; name: string };
-type TillBody = Extract<NewEvent, { type: 'till.opened' | 'till.cash_moved' | 'till.closed' }>;
 
 /** The events of this till's newest session, from its till.opened; null when it never opened one. */
 async function newestSession(db: StoresideDb): Promise<StoreEvent[] | null> {
@@ -26,21 +25,13 @@ export async function tillSessionReport(db: StoresideDb): Promise<TillReport | n
   return events ? tillReport(events) : null;
 }
 
-async function appendTillEvent(db: StoresideDb, env: DeviceEnv, staff: Staff, body: Pick<TillBody, 'type' | 'payload'>): Promise<void> {
-  await appendEvent(db, env, [], ({ enrollment, head, hlc, now }) => ({
-    event: nextEvent(head, { id: uuidv7(now, env.randomBytes(10)), deviceId: enrollment.deviceId, storeId: enrollment.storeId, staffId: staff.id, hlc, ...body } as NewEvent),
-    result: undefined,
-    write: async () => {},
-  }));
-}
-
 /** Opens a session with a float counted by denomination. Refused while one is open. */
 export async function openTill(db: StoresideDb, env: DeviceEnv, staff: Staff, currency: string, count: DenominationCount): Promise<{ error: string } | null> {
   const current = await tillSessionReport(db);
   if (current && !current.close) return { error: 'The till is open already: close it first.' };
   const float = countValue(currency, count);
   if (typeof float !== 'number') return float;
-  await appendTillEvent(db, env, staff, { type: 'till.opened', payload: { sessionId: uuidv7(env.now(), env.randomBytes(10)), staffName: staff.name, float, count: { ...count } } });
+  await appendStaffEvent(db, env, staff, { type: 'till.opened', payload: { sessionId: uuidv7(env.now(), env.randomBytes(10)), staffName: staff.name, float, count: { ...count } } });
   return null;
 }
 
@@ -51,7 +42,7 @@ export type CashMovement = TillCashMovedPayload extends infer P ? (P extends unk
 export async function moveCash(db: StoresideDb, env: DeviceEnv, staff: Staff, movement: CashMovement): Promise<{ error: string } | null> {
   const current = await tillSessionReport(db);
   if (!current || current.close) return { error: 'Open the till first.' };
-  await appendTillEvent(db, env, staff, { type: 'till.cash_moved', payload: { ...movement, sessionId: current.sessionId, staffName: staff.name } as TillCashMovedPayload });
+  await appendStaffEvent(db, env, staff, { type: 'till.cash_moved', payload: { ...movement, sessionId: current.sessionId, staffName: staff.name } as TillCashMovedPayload });
   return null;
 }
 
@@ -69,6 +60,6 @@ export async function closeTill(db: StoresideDb, env: DeviceEnv, staff: Staff, c
   }
   const counted = countValue(currency, count);
   if (typeof counted !== 'number') return counted;
-  await appendTillEvent(db, env, staff, { type: 'till.closed', payload: { sessionId: current.sessionId, staffName: staff.name, counted, count: { ...count } } });
+  await appendStaffEvent(db, env, staff, { type: 'till.closed', payload: { sessionId: current.sessionId, staffName: staff.name, counted, count: { ...count } } });
   return (await tillSessionReport(db))!;
 }

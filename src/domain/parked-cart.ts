@@ -17,6 +17,15 @@ export const PARKED_LABEL_MAX = 40;
 
 export const ParkedLineSchema = v.strictObject({ sku: id, quantity: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_LINE_QUANTITY)) });
 
+/** A manager's discount on the parked cart, kept with it: on a product's line or the basket, with who approved it. */
+export const ParkedDiscountSchema = v.strictObject({
+  sku: v.union([id, v.literal('basket')]),
+  percent: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
+  amount: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1))),
+  reason: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  approvedBy: v.strictObject({ id, name: staffName }),
+});
+
 export const CartParkedPayloadSchema = v.strictObject({
   cartId: v.pipe(v.string(), v.uuid()),
   label: v.pipe(v.string(), v.trim(), v.minLength(1, 'a parked cart needs a label'), v.maxLength(PARKED_LABEL_MAX)),
@@ -25,10 +34,12 @@ export const CartParkedPayloadSchema = v.strictObject({
   coupons: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(64))), v.maxLength(20)),
   staffPurchase: v.boolean(),
   taxExemptCertificate: v.nullable(v.pipe(v.string(), v.minLength(1), v.maxLength(64))),
+  managerDiscounts: v.pipe(v.array(ParkedDiscountSchema), v.maxLength(50)),
 });
 export const CartResumedPayloadSchema = v.strictObject({ cartId: v.pipe(v.string(), v.uuid()), staffName });
 
 export type CartParkedPayload = v.InferOutput<typeof CartParkedPayloadSchema>;
+export type ParkedDiscount = v.InferOutput<typeof ParkedDiscountSchema>;
 export type CartResumedPayload = v.InferOutput<typeof CartResumedPayloadSchema>;
 
 const HandSchema = v.object({ staffId: id, staffName, deviceId: id, hlc: v.string() });

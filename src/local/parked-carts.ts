@@ -1,11 +1,18 @@
 import type { CartLine } from '../domain/cart-line.ts';
 import type { StoreEvent } from '../domain/events.ts';
-import { resumedBy, withResume, type ParkedCartRecord } from '../domain/parked-cart.ts';
+import { resumedBy, withResume, type ParkedCartRecord, type ParkedDiscount } from '../domain/parked-cart.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import type { StoresideDb } from './db.ts';
 import { appendStaffEvent, type DeviceEnv } from './journal.ts';
 
-export type CartToPark = { label: string; lines: readonly CartLine[]; coupons: readonly string[]; staffPurchase: boolean; taxExemptCertificate: string | null };
+export type CartToPark = {
+  label: string;
+  lines: readonly CartLine[];
+  coupons: readonly string[];
+  staffPurchase: boolean;
+  taxExemptCertificate: string | null;
+  managerDiscounts: readonly ParkedDiscount[];
+};
 type Staff = { id: string; name: string };
 
 /**
@@ -21,8 +28,8 @@ export async function parkedCarts(db: StoresideDb): Promise<ParkedCartRecord[]> 
       if (event.type !== 'cart.parked' && event.type !== 'cart.resumed') return;
       const hand = { staffId: event.staffId, staffName: event.payload.staffName, deviceId: event.deviceId, hlc: event.hlc };
       if (event.type === 'cart.parked') {
-        const { cartId, label, lines, coupons, staffPurchase, taxExemptCertificate } = event.payload;
-        if (!carts.has(cartId)) carts.set(cartId, { id: cartId, label, lines, coupons, staffPurchase, taxExemptCertificate, parkedBy: hand, resumes: [] });
+        const { cartId, label, lines, coupons, staffPurchase, taxExemptCertificate, managerDiscounts } = event.payload;
+        if (!carts.has(cartId)) carts.set(cartId, { id: cartId, label, lines, coupons, staffPurchase, taxExemptCertificate, managerDiscounts, parkedBy: hand, resumes: [] });
         return;
       }
       const cart = carts.get(event.payload.cartId);
@@ -50,6 +57,7 @@ export async function parkCart(db: StoresideDb, env: DeviceEnv, staff: Staff, ca
       coupons: [...cart.coupons],
       staffPurchase: cart.staffPurchase,
       taxExemptCertificate: cart.taxExemptCertificate,
+      managerDiscounts: cart.managerDiscounts.map((discount) => ({ ...discount, approvedBy: { ...discount.approvedBy } })),
     },
   });
   return cartId;

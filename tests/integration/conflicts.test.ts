@@ -146,7 +146,7 @@ describe('a parked cart resumed on two tills while they were apart', () => {
     const cartId = uuidv7(base, randomBytes(10));
     const parkerChain = new SaleChain(parker, slice, 21);
     const park = parkerChain.append(
-      { type: 'cart.parked', payload: { cartId, label: 'Mrs Okafor', staffName: slice.staff[0]!.name, lines: [{ sku: slice.products[0]!.sku, quantity: 2 }], coupons: [], staffPurchase: false, taxExemptCertificate: null } },
+      { type: 'cart.parked', payload: { cartId, label: 'Mrs Okafor', staffName: slice.staff[0]!.name, lines: [{ sku: slice.products[0]!.sku, quantity: 2 }], coupons: [], staffPurchase: false, taxExemptCertificate: null, managerDiscounts: [] } },
       { at: base },
     );
     expect((await parker.push([park])).body).toMatchObject({ results: [{ status: 'applied' }] });

@@ -101,7 +101,7 @@ describe('a till on protocol 2 with payload version 1 sales queued', () => {
     // A parked cart and allotments of a scarce product in the store's slice.
     const chain = new SaleChain(client, slice, 41);
     const staffName = slice.staff[0]!.name;
-    const park = chain.append({ type: 'cart.parked', payload: { cartId: uuidv7(Date.now(), new Uint8Array(10).fill(9)), label: 'Later', staffName, lines: [{ sku: slice.products[0]!.sku, quantity: 1 }], coupons: [], staffPurchase: false, taxExemptCertificate: null } });
+    const park = chain.append({ type: 'cart.parked', payload: { cartId: uuidv7(Date.now(), new Uint8Array(10).fill(9)), label: 'Later', staffName, lines: [{ sku: slice.products[0]!.sku, quantity: 1 }], coupons: [], staffPurchase: false, taxExemptCertificate: null, managerDiscounts: [] } });
     expect((await client.push([park])).status).toBe(200);
     const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
     expect((await apiRequest(server.url, '/api/v1/hq/scarce', { method: 'POST', headers: hq, body: JSON.stringify({ store: AUSTIN, sku: slice.products[1]!.sku, scarce: true }) })).status).toBe(200);

@@ -195,6 +195,7 @@ describe('the checkout cart', () => {
     await model.scanOrSearch(products[0]!.barcode);
     await model.scanOrSearch(products[1]!.barcode);
     await model.setStaffPurchase(true);
+    await model.addManagerDiscount({ sku: 'SKU-2', percent: 10, reason: 'dented tin', approvedBy: { id: 'staff-9', name: 'Mo' } });
     await model.park('  ');
     expect(model.notice.value?.text).toMatch(/label/);
     await model.park('Mrs Okafor');
@@ -218,6 +219,9 @@ describe('the checkout cart', () => {
       ['SKU-2', 1, 1_050],
     ]);
     expect(model.staffPurchase.value).toBe(true);
+    // The manager's discount came back with the cart: the customer pays what they were promised.
+    expect(model.managerDiscounts.value).toEqual([expect.objectContaining({ sku: 'SKU-2', percent: 10, reason: 'dented tin', approvedBy: { id: 'staff-9', name: 'Mo' } })]);
+    expect(model.totals.value?.discounts).toEqual(expect.arrayContaining([expect.objectContaining({ label: 'Manager discount: dented tin' })]));
     expect(await cartsWaiting(db)).toEqual([]);
     await model.resume(parked!.id);
     expect(model.notice.value?.text).toMatch(/Finish or park/);

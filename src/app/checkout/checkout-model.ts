@@ -431,7 +431,8 @@ export function createCheckoutModel(deps: {
         }
         const staff = deps.staff();
         try {
-          await parkCart(db, browserEnv, staff, { label, lines: cart, coupons: coupons.value, staffPurchase: staffPurchase.value, taxExemptCertificate: taxExemptCertificate.value });
+          const kept = managerDiscounts.value.map(({ id: _id, ...discount }) => discount);
+          await parkCart(db, browserEnv, staff, { label, lines: cart, coupons: coupons.value, staffPurchase: staffPurchase.value, taxExemptCertificate: taxExemptCertificate.value, managerDiscounts: kept });
         } catch (error) {
           notice.value = { tone: 'error', text: `The sale was not parked: ${(error as Error).message}` };
           return;
@@ -469,6 +470,7 @@ export function createCheckoutModel(deps: {
         deps.onSaleCommitted();
         batch(() => {
           coupons.value = [...parked.coupons];
+          managerDiscounts.value = parked.managerDiscounts.map((discount, index) => ({ ...discount, id: `manager-${index + 1}-${Date.now()}` }));
           staffPurchase.value = parked.staffPurchase;
           taxExemptCertificate.value = parked.taxExemptCertificate;
           notice.value = missing.length > 0 ? { tone: 'error', text: `Resumed “${parked.label}” without ${missing.join(', ')}: no longer in this store’s catalogue.` } : { tone: 'info', text: `Resumed “${parked.label}”.` };

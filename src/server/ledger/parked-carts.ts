@@ -15,8 +15,8 @@ export async function applyCartEvent(tx: LedgerTx, event: CartEvent): Promise<st
   const cart = await tx.sliceRecord(event.storeId, 'parked_cart', cartId);
   if (event.type === 'cart.parked') {
     if (cart) return `cart ${cartId} was parked already`;
-    const { label, lines, coupons, staffPurchase, taxExemptCertificate } = event.payload;
-    await tx.saveSliceRecord(event.storeId, 'parked_cart', cartId, { id: cartId, label, lines, coupons, staffPurchase, taxExemptCertificate, parkedBy: hand, resumes: [] });
+    const { label, lines, coupons, staffPurchase, taxExemptCertificate, managerDiscounts } = event.payload;
+    await tx.saveSliceRecord(event.storeId, 'parked_cart', cartId, { id: cartId, label, lines, coupons, staffPurchase, taxExemptCertificate, managerDiscounts, parkedBy: hand, resumes: [] });
     return null;
   }
   if (!cart) return `store ${event.storeId} has no parked cart ${cartId}`;

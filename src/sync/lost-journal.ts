@@ -39,7 +39,7 @@ export async function recoverLostJournal(db: StoresideDb, api: ApiClient, behind
  *
  * All in one transaction, provided the journal still ends at `headSeq`.
  */
-export async function continueAfterLostJournal(db: StoresideDb, resume: JournalResume, headSeq: number, now: number): Promise<boolean> {
+async function continueAfterLostJournal(db: StoresideDb, resume: JournalResume, headSeq: number, now: number): Promise<boolean> {
   const acked = (await db.getMeta('ackedSeq')) ?? 0;
   const unsent = await db.journal.where('seq').above(acked).toArray();
   // Hashing is asynchronous, which an IndexedDB transaction cannot wait for: the new chain is built first.

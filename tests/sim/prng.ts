@@ -1,3 +1,5 @@
+import { fmix32, seededRandom } from '../../src/server/demo/demo-retailer.ts';
+
 /**
  * The simulator's only source of randomness. Every choice a seed makes — the
  * scenario, each step, each fault, each device's random bytes — is drawn from a
@@ -9,10 +11,10 @@
  * adding draws to one stream never shifts another.
  */
 export class Rng {
-  private state: number;
+  private readonly draw: () => number;
 
   constructor(seed: number) {
-    this.state = seed | 0;
+    this.draw = seededRandom(seed);
   }
 
   /** An independent stream for `name`, from the run seed (not from this stream's position). */
@@ -22,10 +24,7 @@ export class Rng {
 
   /** Uniform in [0, 1). */
   next(): number {
-    const a = (this.state = (this.state + 0x6d2b79f5) | 0);
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
 
   /** An integer in [min, max], both included. */
@@ -72,16 +71,6 @@ export function streamSeed(seed: number, name: string): number {
   // FNV-1a of the name, then the seed folded in and avalanched.
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  return fmix32(h ^ fmix32(seed ^ Math.floor(seed / 4294967296)));
-}
-
-/** MurmurHash3's 32-bit finaliser. */
-function fmix32(input: number): number {
-  let h = input | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
+  // The same bits as signed: every seed replays as it did before the finaliser was shared.
+  return fmix32(h ^ fmix32(seed ^ Math.floor(seed / 4294967296))) | 0;
 }

@@ -145,7 +145,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** MurmurHash3's 32-bit finaliser: an avalanche so that neighbouring inputs land far apart. */
-function fmix32(input: number): number {
+export function fmix32(input: number): number {
   let h = input | 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

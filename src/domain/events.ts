@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { canonicalJson } from './canonical-json.ts';
 import { formatHlc, type Hlc } from './hlc.ts';
-import { SaleCompletedPayloadSchema, SaleCompletedPayloadV1Schema, type SaleCompletedPayload } from './sale.ts';
+import { SaleCompletedPayloadSchema, SaleCompletedPayloadV1Schema, SaleCompletedPayloadV2Schema, type SaleCompletedPayload } from './sale.ts';
 import { CartParkedPayloadSchema, CartResumedPayloadSchema, type CartParkedPayload, type CartResumedPayload } from './parked-cart.ts';
 import {
   TillCashMovedPayloadSchema,
@@ -24,11 +24,13 @@ export const GENESIS_HASH = '0'.repeat(64);
  * The payload version this code writes, per event type. The server also accepts v - 1 (DESIGN.md).
  *   sale.completed 1 — walking skeleton: a sale's lines, tax and cash.
  *                  2 — pricing engine: discount lines, per-line net/paid/tax parts, the pricing record.
+ *                  3 — complete checkout: split tender, cash rounding, customer, serials and notes,
+ *                      the receipt link token, overrides. (v1 is still read too: it costs nothing.)
  *   task.claimed, task.completed 1 — store tasks (task.ts).
  *   cart.parked, cart.resumed 1 — parked carts (parked-cart.ts).
  *   till.opened, till.cash_moved, till.closed 1 — till sessions and the cash drawer (till-session.ts).
  */
-export const PAYLOAD_VERSION = 2;
+export const PAYLOAD_VERSION = 3;
 const PAYLOAD_VERSIONS = {
   'sale.completed': PAYLOAD_VERSION,
   'task.claimed': 1,
@@ -52,7 +54,8 @@ const envelopeFields = {
 
 export const EventSchema = v.variant('type', [
   v.variant('v', [
-    v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), v: v.literal(2), payload: SaleCompletedPayloadSchema }),
+    v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), v: v.literal(3), payload: SaleCompletedPayloadSchema }),
+    v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), v: v.literal(2), payload: SaleCompletedPayloadV2Schema }),
     v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), v: v.literal(1), payload: SaleCompletedPayloadV1Schema }),
   ]),
   // A task step names who took it: the staff id is required.

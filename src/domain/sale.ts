@@ -1,6 +1,11 @@
 import * as v from 'valibot';
 import { pricedLine, type SaleTotals } from './pricing/price-sale.ts';
 import { MAX_LINE_QUANTITY } from './cart-line.ts';
+import type { Minor } from './money.ts';
+import { CashTenderSchema, TenderRecordSchema, type TenderRecord } from './tender.ts';
+
+/** Serial numbers as manufacturers print them; never a long run of digits, which could be a card number. */
+const SERIAL_PATTERN = /^(?![^]*\d{13})[A-Za-z0-9][A-Za-z0-9\-/]*$/;
 
 /** Limits a sale line must meet; the synced catalogue is held to the same ones. */
 export const SKU_MAX = 64;
@@ -84,13 +89,6 @@ export const PricingRecordSchema = v.strictObject({
   manualDiscounts: v.pipe(v.array(ManualDiscountSchema), v.maxLength(50)),
 });
 
-export const CashTenderSchema = v.strictObject({
-  kind: v.literal('cash'),
-  amount: nonNegativeMinor,
-  tendered: nonNegativeMinor,
-  change: nonNegativeMinor,
-});
-
 /** One row of the receipt's tax summary: what one authority charged at one rate. */
 export const TaxBreakdownRowSchema = v.strictObject({
   jurisdiction: shortText(64),
@@ -100,7 +98,12 @@ export const TaxBreakdownRowSchema = v.strictObject({
   tax: minor,
 });
 
-export const SaleCompletedPayloadSchema = v.strictObject({
+/**
+ * Payload version 2 (the pricing engine): cash only, no customer, no receipt
+ * link. Still accepted from devices that queued sales before updating; the
+ * server reads them through `upgradeSaleV2`.
+ */
+export const SaleCompletedPayloadV2Schema = v.strictObject({
   saleId: v.pipe(v.string(), v.uuid()),
   receiptNumber: shortText(RECEIPT_NUMBER_MAX),
   currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code')),
@@ -116,6 +119,41 @@ export const SaleCompletedPayloadSchema = v.strictObject({
   tenders: v.pipe(v.array(CashTenderSchema), v.minLength(1), v.maxLength(20)),
   /** device wall clock when the sale was completed, ms since the epoch */
   completedAt: v.pipe(v.number(), v.safeInteger()),
+});
+
+/** A sale line of payload version 3: the serial number of a unit that has one, and the associate's note. */
+export const SaleLineV3Schema = v.strictObject({
+  ...SaleLineSchema.entries,
+  serial: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(SERIAL_PATTERN, 'a serial number is letters, digits, "-" and "/"'))),
+  note: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+});
+
+/** An override a manager approved at the till that is not a discount: selling past the offline policy's limits. */
+export const SaleOverrideSchema = v.strictObject({
+  kind: v.literal('offline_limit'),
+  /** which limit, in words the audit view shows: "card total offline 512.00 of 500.00" */
+  limit: shortText(200),
+  approvedBy: shortText(64),
+});
+
+/**
+ * Payload version 3 (issue 5, a complete checkout): split tender in any mix
+ * (tender.ts), cash rounded to the store's smallest coin, the customer the
+ * sale names, serial numbers and notes on lines, the receipt's link token,
+ * and the overrides a manager approved.
+ *
+ *   Σ tenders.amount = total + cashRounding
+ */
+export const SaleCompletedPayloadSchema = v.strictObject({
+  ...v.omit(SaleCompletedPayloadV2Schema, ['lines', 'tenders']).entries,
+  lines: v.pipe(v.array(SaleLineV3Schema), v.minLength(1, 'a sale needs at least one line'), v.maxLength(500)),
+  tenders: v.pipe(v.array(TenderRecordSchema), v.minLength(1, 'a sale is paid by at least one tender'), v.maxLength(20)),
+  /** what rounding the cash part to the smallest coin added (or took, if negative) */
+  cashRounding: v.pipe(minor, v.minValue(-1000), v.maxValue(1000)),
+  customer: v.nullable(v.strictObject({ id: shortText(64), name: shortText(120) })),
+  /** 128 random bits, hex: the customer's digital receipt at /r/{token} */
+  receiptToken: v.pipe(v.string(), v.regex(/^[0-9a-f]{32}$/, 'a receipt token is 32 lowercase hex digits')),
+  overrides: v.pipe(v.array(SaleOverrideSchema), v.maxLength(10)),
 });
 
 /**
@@ -159,7 +197,7 @@ export type SaleCompletedPayloadV1 = v.InferOutput<typeof SaleCompletedPayloadV1
  * line's category is unknown ('') and its tax split by authority was not
  * kept, so `taxParts` is empty; the server prices with its catalogue anyway.
  */
-export function upgradeSaleV1(sale: SaleCompletedPayloadV1): SaleCompletedPayload {
+export function upgradeSaleV1(sale: SaleCompletedPayloadV1): SaleCompletedPayloadV2 {
   return {
     saleId: sale.saleId,
     receiptNumber: sale.receiptNumber,
@@ -195,9 +233,27 @@ export function upgradeSaleV1(sale: SaleCompletedPayloadV1): SaleCompletedPayloa
   };
 }
 
-export type SaleLine = v.InferOutput<typeof SaleLineSchema>;
-export type CashTenderRecord = v.InferOutput<typeof CashTenderSchema>;
+/**
+ * A version-2 sale as version 3 records it: one cash tender, no rounding (v2
+ * had none), no customer. It had no receipt link; the sale id's hex stands in
+ * as its token, which is never shown as a link (the server serves links only
+ * for version-3 sales).
+ */
+export function upgradeSaleV2(sale: SaleCompletedPayloadV2): SaleCompletedPayload {
+  return { ...sale, cashRounding: 0, customer: null, receiptToken: sale.saleId.replaceAll('-', ''), overrides: [] };
+}
+
+/** Any accepted version of a sale's payload, read as the current one. */
+export function currentSale(event: { v: number; payload: unknown }): SaleCompletedPayload {
+  if (event.v === 1) return upgradeSaleV2(upgradeSaleV1(event.payload as SaleCompletedPayloadV1));
+  if (event.v === 2) return upgradeSaleV2(event.payload as SaleCompletedPayloadV2);
+  return event.payload as SaleCompletedPayload;
+}
+
+export type SaleLine = v.InferOutput<typeof SaleLineV3Schema>;
+export type SaleCompletedPayloadV2 = v.InferOutput<typeof SaleCompletedPayloadV2Schema>;
 export type SaleCompletedPayload = v.InferOutput<typeof SaleCompletedPayloadSchema>;
+export type SaleOverride = v.InferOutput<typeof SaleOverrideSchema>;
 export type PricingRecord = v.InferOutput<typeof PricingRecordSchema>;
 
 /** "AUS-8F3A-000042": the store's prefix, the till (end of its device id), and the till's own count. */
@@ -212,7 +268,13 @@ export function completedSalePayload(sale: {
   currency: string;
   totals: SaleTotals;
   pricing: { at: number; staffPurchase: boolean; manualDiscounts: PricingRecord['manualDiscounts'] };
-  tenders: CashTenderRecord[];
+  tenders: TenderRecord[];
+  cashRounding: Minor;
+  customer: { id: string; name: string } | null;
+  /** serial number and note per line index, where the associate gave them */
+  lineDetails?: ReadonlyMap<number, { serial?: string; note?: string }>;
+  receiptToken: string;
+  overrides: SaleOverride[];
   completedAt: number;
 }): SaleCompletedPayload {
   const { totals } = sale;
@@ -221,7 +283,10 @@ export function completedSalePayload(sale: {
     receiptNumber: sale.receiptNumber,
     currency: sale.currency,
     // A priced line is a sale line field for field; pricedLine keeps just those fields.
-    lines: totals.lines.map((line) => pricedLine(line, { ...line, discounts: line.discounts.map(({ discount, amount }) => ({ discount, amount })) })),
+    lines: totals.lines.map((line, index) => ({
+      ...pricedLine(line, { ...line, discounts: line.discounts.map(({ discount, amount }) => ({ discount, amount })) }),
+      ...sale.lineDetails?.get(index),
+    })),
     discounts: totals.discounts.map(({ source, label, amount }) => ({ source: { ...source }, label, amount })),
     subtotal: totals.subtotal,
     discountTotal: totals.discountTotal,
@@ -239,6 +304,10 @@ export function completedSalePayload(sale: {
       manualDiscounts: sale.pricing.manualDiscounts,
     },
     tenders: sale.tenders,
+    cashRounding: sale.cashRounding,
+    customer: sale.customer,
+    receiptToken: sale.receiptToken,
+    overrides: sale.overrides,
     completedAt: sale.completedAt,
   };
 }

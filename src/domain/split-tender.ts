@@ -1,4 +1,5 @@
-import { divideRounded, type Minor } from './money.ts';
+import { divideRounded, sumMinor, type Minor } from './money.ts';
+import type { TenderKind, TenderRecord } from './tender.ts';
 
 /**
  * Split tender (issue 5): a sale's total paid by any mix of cash, card by
@@ -12,7 +13,6 @@ import { divideRounded, type Minor } from './money.ts';
  * difference is the sale's cash rounding, recorded beside its total, which
  * itself stays exact. Card and other tenders are never rounded.
  */
-export type TenderKind = 'cash' | 'card' | 'gift_card' | 'store_credit' | 'other_till';
 
 /** What an associate has taken so far, in order: `amount` is the part of the total each pays. */
 export type TenderInput = { kind: Exclude<TenderKind, 'cash'>; amount: Minor } | { kind: 'cash'; tendered: Minor };
@@ -72,5 +72,28 @@ export function settleTenders(total: Minor, tenders: readonly TenderInput[], coi
   return { total, paidOtherwise, remaining: 0, cashDue, cashAmount: cashDue, cashRounding: cashDue - rest, change: cashTendered - cashDue, settled: true };
 }
 
-const LABELS: Record<TenderKind, string> = { cash: 'cash', card: 'card', gift_card: 'gift card', store_credit: 'store credit', other_till: 'other till' };
+const LABELS: Record<TenderKind, string> = { cash: 'cash', card: 'card', gift_card: 'gift card', store_credit: 'store credit', other_till: 'other till', exchange: 'exchange' };
 const label = (kind: TenderKind) => LABELS[kind];
+
+/**
+ * What is wrong with how a recorded sale says it was paid, or null: the
+ * tenders must add up to the total plus the cash rounding, each cash tender
+ * must give the change its figures say, and the rounding must be what
+ * rounding the cash part to the store's smallest coin gives (none without cash).
+ * The server refuses a sale that fails this; the till never writes one.
+ */
+export function tenderProblem(sale: { total: Minor; cashRounding: Minor; tenders: readonly TenderRecord[] }, coin: number): string | null {
+  const paid = sumMinor(sale.tenders.map((tender) => tender.amount));
+  if (paid !== sale.total + sale.cashRounding) return `tenders add up to ${paid} but the sale total is ${sale.total} with ${sale.cashRounding} cash rounding`;
+  for (const [index, tender] of sale.tenders.entries()) {
+    if (tender.kind === 'cash' && (tender.tendered < tender.amount || tender.change !== tender.tendered - tender.amount)) {
+      return `cash tender ${index + 1} takes ${tender.amount} from ${tender.tendered} but gives ${tender.change} change`;
+    }
+  }
+  const cash = sale.tenders.filter((tender) => tender.kind === 'cash');
+  if (cash.length === 0) return sale.cashRounding === 0 ? null : `cash rounding is ${sale.cashRounding} but the sale took no cash`;
+  const cashPart = sumMinor(cash.map((tender) => tender.amount)) - sale.cashRounding;
+  const rounding = roundToCoin(cashPart, coin) - cashPart;
+  if (rounding !== sale.cashRounding) return `cash rounding is ${sale.cashRounding} but rounding ${cashPart} to the store's smallest coin (${coin}) gives ${rounding}`;
+  return null;
+}

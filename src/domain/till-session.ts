@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { closeDrawer, type DrawerMovement } from './drawer.ts';
 import type { Minor } from './money.ts';
 import type { StoreEvent } from './events.ts';
+import { currentSale } from './sale.ts';
 
 
 /**
@@ -40,7 +41,8 @@ export type TillReport = {
   openedBy: string;
   openedAt: string;
   float: Minor;
-  sales: { count: number; subtotal: Minor; discounts: Minor; tax: Minor; total: Minor };
+  /** `cashRounding`: what rounding cash to the smallest coin added to the totals (negative: took) */
+  sales: { count: number; subtotal: Minor; discounts: Minor; tax: Minor; total: Minor; cashRounding: Minor };
   /** what each kind of tender took in, net of change */
   byTender: TenderTotals;
   byTaxRate: TaxRateTotal[];
@@ -63,7 +65,7 @@ export function tillReport(journal: readonly StoreEvent[]): TillReport {
     openedBy: opened.payload.staffName,
     openedAt: opened.hlc,
     float,
-    sales: { count: 0, subtotal: 0, discounts: 0, tax: 0, total: 0 },
+    sales: { count: 0, subtotal: 0, discounts: 0, tax: 0, total: 0, cashRounding: 0 },
     byTender: {},
     byTaxRate: [],
     cash: { paidIn: 0, paidOut: 0, drops: 0, noSales: 0, expected: float },
@@ -74,10 +76,11 @@ export function tillReport(journal: readonly StoreEvent[]): TillReport {
   for (const event of journal.slice(1)) {
     if (event.type === 'till.opened') break;
     if (event.type === 'sale.completed') {
-      const sale = event.payload;
+      const sale = currentSale(event);
       report.sales.count += 1;
       report.sales.subtotal += sale.subtotal;
-      report.sales.discounts += 'discountTotal' in sale ? sale.discountTotal : 0;
+      report.sales.discounts += sale.discountTotal;
+      report.sales.cashRounding += sale.cashRounding;
       report.sales.tax += sale.tax;
       report.sales.total += sale.total;
       for (const tender of sale.tenders) {

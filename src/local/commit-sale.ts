@@ -1,8 +1,9 @@
 import type { PricingContext, SaleTotals } from '../domain/pricing/index.ts';
-import type { CashTender } from '../domain/tender.ts';
+import type { TenderRecord } from '../domain/tender.ts';
+import type { Minor } from '../domain/money.ts';
 import { nextEvent, type StoreEvent } from '../domain/events.ts';
 import { parseHlc } from '../domain/hlc.ts';
-import { completedSalePayload, formatReceiptNumber } from '../domain/sale.ts';
+import { completedSalePayload, formatReceiptNumber, type SaleOverride } from '../domain/sale.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import type { StoreRecord } from '../protocol/entities.ts';
 import type { StoresideDb } from './db.ts';
@@ -13,7 +14,13 @@ export type SaleDraft = {
   totals: SaleTotals;
   /** what the totals were priced with, recorded so the server can price the sale the same way */
   context: PricingContext;
-  tender: CashTender;
+  /** how it was paid; Σ amount = total + cashRounding (split-tender.ts) */
+  tenders: TenderRecord[];
+  cashRounding: Minor;
+  customer: { id: string; name: string } | null;
+  /** serial numbers and notes, by line index */
+  lineDetails?: ReadonlyMap<number, { serial?: string; note?: string }>;
+  overrides: SaleOverride[];
   staff: { id: string; name: string };
   store: StoreRecord;
 };
@@ -44,14 +51,19 @@ export async function commitSale(db: StoresideDb, draft: SaleDraft, env: DeviceE
 function draftSale({ enrollment, head, hlc, now, receiptCounter }: ChainPosition, draft: SaleDraft, env: DeviceEnv) {
   const counter = receiptCounter + 1;
   const saleId = uuidv7(now, env.randomBytes(10));
-  const { totals, context, tender, staff, store } = draft;
+  const { totals, context, staff, store } = draft;
   const payload = completedSalePayload({
     saleId,
     receiptNumber: formatReceiptNumber(store.receiptPrefix, enrollment.deviceId, counter),
     currency: store.currency,
     totals,
     pricing: { at: context.at, staffPurchase: context.staffPurchase ?? false, manualDiscounts: [...(context.manualDiscounts ?? [])] },
-    tenders: [tender],
+    tenders: draft.tenders,
+    cashRounding: draft.cashRounding,
+    customer: draft.customer,
+    ...(draft.lineDetails ? { lineDetails: draft.lineDetails } : {}),
+    receiptToken: hex(env.randomBytes(16)),
+    overrides: draft.overrides,
     completedAt: now,
   });
   const event = nextEvent(head, {
@@ -66,6 +78,8 @@ function draftSale({ enrollment, head, hlc, now, receiptCounter }: ChainPosition
   const sale: LocalSale = { ...payload, id: saleId, staffId: staff.id, staffName: staff.name, eventSeq: event.seq, redeemedCoupons: redeemedCouponsOf(payload) };
   return { sale, event, counter };
 }
+
+const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 
 /** Events committed on this device that the server has not acknowledged yet, oldest first. */
 export async function pendingEvents(db: StoresideDb, limit: number): Promise<StoreEvent[]> {

@@ -40,6 +40,11 @@ export const StoreRecordSchema = v.object({
   /** begins every receipt number; short enough that numbers fit the sale's limit */
   receiptPrefix: v.pipe(v.string(), v.minLength(1), v.maxLength(12)),
   taxConfig: TaxConfigSchema,
+  /**
+   * The smallest coin in minor units, where the country has none for its
+   * smallest unit (5 for Swiss francs): cash payments round to it. 1 elsewhere.
+   */
+  cashCoin: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 1),
 });
 
 const text = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));

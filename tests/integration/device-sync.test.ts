@@ -112,7 +112,7 @@ describe('device sync against the real server', () => {
     const totals = priceSale([line], createPromotionBook([], storeRecord.id), storeRecord.taxConfig, context);
     const tender = cashTender(totals.total, totals.total + 500);
     if ('error' in tender) throw new Error(tender.error);
-    return commitSale(db, { totals, context, tender, staff: { id: 'staff-test', name: 'Test' }, store: storeRecord }, deviceEnv);
+    return commitSale(db, { totals, context, tenders: [tender], cashRounding: 0, customer: null, overrides: [], staff: { id: 'staff-test', name: 'Test' }, store: storeRecord }, deviceEnv);
   }
 
   it('a bootstrap cut off by the network resumes from the page it reached, not from zero', async () => {

@@ -163,6 +163,10 @@ const pricedBy =
       totals,
       pricing: { at: payload.pricing.at, staffPurchase: false, manualDiscounts: [] },
       tenders: [tender],
+      cashRounding: 0,
+      customer: null,
+      receiptToken: payload.receiptToken,
+      overrides: [],
       completedAt: payload.completedAt,
     });
   };
@@ -372,7 +376,9 @@ describe('a synced sale priced with promotions', () => {
         const priced = pricedBy(newBook)(payload);
         const [line] = priced.lines;
         const total = priced.total - 1;
-        const tender = cashTender(total, priced.tenders[0]!.tendered);
+        const [cash] = priced.tenders;
+        if (cash?.kind !== 'cash') throw new Error('these sales are paid in cash');
+        const tender = cashTender(total, cash.tendered);
         if ('error' in tender) throw new Error(tender.error);
         return {
           ...priced,

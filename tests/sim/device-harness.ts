@@ -138,7 +138,7 @@ export class SimDevice {
     const tender = cashTender(totals.total, tendered);
     if ('error' in tender) throw new Error(tender.error);
     const staff = this.rng.pick(session.staff);
-    const { event } = await commitSale(this.db, { totals, context, tender, staff: { id: staff.id, name: staff.name }, store: session.store }, this.env);
+    const { event } = await commitSale(this.db, { totals, context, tenders: [tender], cashRounding: 0, customer: null, overrides: [], staff: { id: staff.id, name: staff.name }, store: session.store }, this.env);
     this.committed.push(event);
     this.committedHashes.push(eventHash(event, sha256Hex));
     return event;

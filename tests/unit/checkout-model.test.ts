@@ -16,6 +16,7 @@ const store: StoreRecord = {
   locale: 'en-US',
   timezone: 'America/Chicago',
   receiptPrefix: 'TST',
+  cashCoin: 1,
   taxConfig: {
     version: 1,
     mode: 'exclusive',

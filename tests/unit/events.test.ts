@@ -39,6 +39,10 @@ function salePayload(overrides: Partial<SaleCompletedPayload> = {}): SaleComplet
     taxBreakdown: [{ jurisdiction: 'us-tx', label: 'Sales tax 8.25 %', rate: 82_500, base: 1327, tax: 110 }],
     pricing: { at: SALE_AT, promotionsRevision: 0, taxConfigVersion: 1, coupons: [], staffPurchase: false, taxExemption: null, manualDiscounts: [] },
     tenders: [{ kind: 'cash', amount: 1437, tendered: 2000, change: 563 }],
+    cashRounding: 0,
+    customer: null,
+    receiptToken: '0123456789abcdef0123456789abcdef',
+    overrides: [],
     completedAt: SALE_AT,
     ...overrides,
   };
@@ -153,8 +157,8 @@ describe('eventHash', () => {
     'payload.tax': (e) => (e.payload.tax += 1),
     'payload.total': (e) => (e.payload.total += 1),
     'payload.taxIncluded': (e) => (e.payload.taxIncluded = !e.payload.taxIncluded),
-    'payload.pricing.taxConfigVersion': (e) => (e.v === 2 ? (e.payload.pricing.taxConfigVersion += 1) : undefined),
-    'payload.tenders[0].change': (e) => (e.payload.tenders[0]!.change += 1),
+    'payload.pricing.taxConfigVersion': (e) => (e.v === 3 ? (e.payload.pricing.taxConfigVersion += 1) : undefined),
+    'payload.tenders[0].amount': (e) => (e.payload.tenders[0]!.amount += 1),
     'payload.completedAt': (e) => (e.payload.completedAt += 1),
   };
 

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { roundToCoin, settleTenders, type Settlement, type TenderInput } from '../../src/domain/split-tender.ts';
+import * as v from 'valibot';
+import { roundToCoin, settleTenders, tenderProblem, type Settlement, type TenderInput } from '../../src/domain/split-tender.ts';
+import { TenderRecordSchema } from '../../src/domain/tender.ts';
 
 const settled = (total: number, tenders: TenderInput[], coin = 1) => settleTenders(total, tenders, coin) as Settlement;
 
@@ -76,5 +78,39 @@ describe('split tender', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('a recorded sale’s tenders', () => {
+  const card = { kind: 'card', amount: 1_000, brand: 'Visa', last4: '4242', approvalCode: 'A1B2C3', terminalRef: 'T-17-0042', offline: false } as const;
+
+  it('accepts what a settlement records: card plus cash rounded to the 5-rappen coin', () => {
+    const settlement = settled(2_013, [{ kind: 'card', amount: 1_000 }, { kind: 'cash', tendered: 2_000 }], 5);
+    const tenders = [card, { kind: 'cash', amount: settlement.cashAmount, tendered: 2_000, change: settlement.change } as const];
+    expect(tenderProblem({ total: 2_013, cashRounding: settlement.cashRounding, tenders }, 5)).toBeNull();
+    expect(settlement.cashRounding).toBe(2);
+  });
+
+  it('names what does not add up: tenders short of the total, change that was not given, rounding the coin does not make', () => {
+    const cash = (amount: number, tendered: number, change: number) => ({ kind: 'cash', amount, tendered, change }) as const;
+    expect(tenderProblem({ total: 2_000, cashRounding: 0, tenders: [card, cash(999, 999, 0)] }, 1)).toBe('tenders add up to 1999 but the sale total is 2000 with 0 cash rounding');
+    expect(tenderProblem({ total: 1_000, cashRounding: 0, tenders: [cash(1_000, 2_000, 900)] }, 1)).toBe('cash tender 1 takes 1000 from 2000 but gives 900 change');
+    expect(tenderProblem({ total: 1_003, cashRounding: 2, tenders: [cash(1_005, 1_005, 0)] }, 1)).toBe(
+      "cash rounding is 2 but rounding 1003 to the store's smallest coin (1) gives 0",
+    );
+    // Without cash there is nothing to round.
+    expect(tenderProblem({ total: 1_003, cashRounding: 2, tenders: [{ ...card, amount: 1_005 }] }, 5)).toBe('cash rounding is 2 but the sale took no cash');
+  });
+});
+
+describe('a card tender', () => {
+  const card = { kind: 'card', amount: 1_000, brand: 'Visa', last4: '4242', approvalCode: 'A1B2C3', terminalRef: 'T-17-0042', offline: false };
+  const problems = (tender: object) => v.safeParse(TenderRecordSchema, tender).issues?.map((issue) => issue.message) ?? [];
+
+  it('keeps the terminal’s reference, and refuses any field that could hold a card number', () => {
+    expect(problems(card)).toEqual([]);
+    expect(problems({ ...card, terminalRef: '4111111111111111' })).toEqual(["the terminal's reference holds a run of 13 or more digits, which could be a card number"]);
+    expect(problems({ ...card, last4: '41111' })).toEqual(['last four digits are four digits']);
+    expect(problems({ ...card, pan: '4111111111111111' }).length).toBe(1);
   });
 });

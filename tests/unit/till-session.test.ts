@@ -43,7 +43,7 @@ function journal() {
     const totals = priceSale(lines, createPromotionBook([], 'store-1'), TAX, { at: AT });
     const tender = cashTender(totals.total, tendered ?? totals.total);
     if ('error' in tender) throw new Error(tender.error);
-    const payload = completedSalePayload({ saleId: uuidv7(AT + n, new Uint8Array(10).fill(200 - n)), receiptNumber: `R-${n}`, currency: 'USD', totals, pricing: { at: AT, staffPurchase: false, manualDiscounts: [] }, tenders: [tender], completedAt: AT + n });
+    const payload = completedSalePayload({ saleId: uuidv7(AT + n, new Uint8Array(10).fill(200 - n)), receiptNumber: `R-${n}`, currency: 'USD', totals, pricing: { at: AT, staffPurchase: false, manualDiscounts: [] }, tenders: [tender], cashRounding: 0, customer: null, receiptToken: n.toString(16).padStart(32, '0'), overrides: [], completedAt: AT + n });
     add({ type: 'sale.completed', payload });
     return payload;
   };
@@ -63,7 +63,7 @@ describe('a till session’s report', () => {
 
     const x = tillReport(till.events);
     const takings = first.total + second.total;
-    expect(x.sales).toEqual({ count: 2, subtotal: first.subtotal + second.subtotal, discounts: 0, tax: first.tax + second.tax, total: takings });
+    expect(x.sales).toEqual({ cashRounding: 0, count: 2, subtotal: first.subtotal + second.subtotal, discounts: 0, tax: first.tax + second.tax, total: takings });
     expect(x.byTender).toEqual({ cash: takings });
     // Bread is zero-rated: the sales' tax breakdowns carry no row for it.
     expect(x.byTaxRate).toEqual([{ jurisdiction: 'tx', label: 'Texas 6.25 %', rate: 62_500, base: 1_299 * 2, tax: first.tax }]);

@@ -1,7 +1,8 @@
 import { batch, computed, signal } from '@preact/signals';
 import type { ManualDiscount, PricingContext, Promotion, SaleTotals } from '../../domain/pricing/index.ts';
 import { cartLineFor, MAX_LINE_QUANTITY, type CartLine } from '../../domain/cart-line.ts';
-import { cashTender } from '../../domain/tender.ts';
+import { settleTenders } from '../../domain/split-tender.ts';
+import type { TenderRecord } from '../../domain/tender.ts';
 import { isValidGtin } from '../../domain/barcode.ts';
 import { parseMoneyInput, type Minor } from '../../domain/money.ts';
 import { productByBarcode, searchProducts } from '../../local/catalog.ts';
@@ -217,11 +218,12 @@ export function createCheckoutModel(deps: {
   }
 
   async function commit(currentTotals: SaleTotals, context: PricingContext, tendered: number) {
-    const tender = cashTender(currentTotals.total, tendered);
-    if ('error' in tender) {
+    const settlement = settleTenders(currentTotals.total, [{ kind: 'cash', tendered }], store.cashCoin);
+    if ('error' in settlement || !settlement.settled) {
       notice.value = { tone: 'error', text: 'The cash taken is less than the total.' };
       return;
     }
+    const tenders: TenderRecord[] = [{ kind: 'cash', amount: settlement.cashAmount, tendered, change: settlement.change }];
     // Another tab of this till may have sold the same scarce product since it was scanned.
     for (const line of cart) {
       const refusal = await overAllotment(line);
@@ -231,7 +233,8 @@ export function createCheckoutModel(deps: {
       }
     }
     try {
-      const { sale } = await commitSale(db, { totals: currentTotals, context, tender, staff: deps.staff(), store }, browserEnv);
+      const draft = { totals: currentTotals, context, tenders, cashRounding: settlement.cashRounding, customer: null, overrides: [], staff: deps.staff(), store };
+      const { sale } = await commitSale(db, draft, browserEnv);
       batch(() => {
         receipt.value = sale;
         cashText.value = '';

@@ -1,5 +1,6 @@
 import { Fragment } from 'preact';
 import type { LocalSale } from '../../local/local-sale.ts';
+import type { TenderRecord } from '../../domain/tender.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { Money } from '../components/money.tsx';
 
@@ -9,7 +10,7 @@ import { Money } from '../components/money.tsx';
  * receipt and starts their sale instead of being lost.
  */
 export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: StoreRecord; onClose: () => void }) {
-  const cash = sale.tenders[0]!;
+  const change = sale.tenders.reduce((sum, tender) => sum + (tender.kind === 'cash' ? tender.change : 0), 0);
   return (
     <div class="overlay">
       <div class="receipt" role="dialog" aria-labelledby="receipt-title">
@@ -79,13 +80,25 @@ export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: 
           <dd class="grand">
             <Money amount={sale.total} store={store} />
           </dd>
-          <dt>Cash</dt>
-          <dd>
-            <Money amount={cash.tendered} store={store} />
-          </dd>
+          {sale.cashRounding !== 0 && (
+            <>
+              <dt class="muted">Cash rounding</dt>
+              <dd class="muted">
+                <Money amount={sale.cashRounding} store={store} />
+              </dd>
+            </>
+          )}
+          {sale.tenders.map((tender, index) => (
+            <Fragment key={index}>
+              <dt>{tenderLabel(tender)}</dt>
+              <dd>
+                <Money amount={tender.kind === 'cash' ? tender.tendered : tender.amount} store={store} />
+              </dd>
+            </Fragment>
+          ))}
           <dt>Change</dt>
           <dd data-testid="change">
-            <Money amount={cash.change} store={store} />
+            <Money amount={change} store={store} />
           </dd>
         </dl>
         <button type="button" class="primary big" onClick={onClose}>
@@ -94,4 +107,22 @@ export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: 
       </div>
     </div>
   );
+}
+
+/** How the receipt names a tender: never more of a card than its brand and last four digits. */
+export function tenderLabel(tender: TenderRecord): string {
+  switch (tender.kind) {
+    case 'cash':
+      return 'Cash';
+    case 'card':
+      return `${tender.brand} •••• ${tender.last4}${tender.offline ? ' (offline)' : ''}`;
+    case 'gift_card':
+      return `Gift card •••• ${tender.last4}`;
+    case 'store_credit':
+      return 'Store credit';
+    case 'other_till':
+      return `Paid at another till (${tender.reference})`;
+    case 'exchange':
+      return 'Exchange credit';
+  }
 }

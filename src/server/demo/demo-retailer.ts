@@ -94,6 +94,8 @@ export function generateDemoRetailer(options: { seed: number; productCount: numb
         locale: spec.locale,
         timezone: spec.timezone,
         receiptPrefix: spec.receiptPrefix,
+        // Dollars, euros and pounds all have a coin for the smallest unit.
+        cashCoin: 1,
         // A copy, so a caller that edits its retailer cannot change the next one generated.
         taxConfig: structuredClone(spec.taxConfig),
       },

@@ -1,8 +1,8 @@
 import { priceSale, UnknownTaxCategoryError, type SaleTotals } from '../../domain/pricing/index.ts';
 import { normaliseCouponCode } from '../../domain/pricing/promotion.ts';
-import { sumMinor } from '../../domain/money.ts';
 import type { StoreEvent } from '../../domain/events.ts';
-import { upgradeSaleV1, type SaleCompletedPayload } from '../../domain/sale.ts';
+import { currentSale, type SaleCompletedPayload } from '../../domain/sale.ts';
+import { tenderProblem } from '../../domain/split-tender.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { settleCouponRedemption } from '../conflicts/coupon-reuse.ts';
 import type { LedgerTx } from './ledger-tx.ts';
@@ -22,8 +22,8 @@ export type StockDeltas = Map<string, number>;
  * a variance for HQ. Returns a rejection reason when the sale cannot be booked.
  */
 export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreRecord, stockDeltas: StockDeltas, now: number): Promise<string | null> {
-  // A sale from a device still on payload version 1 is read as version 2 would have recorded it.
-  const sale: SalePayload = event.v === 1 ? upgradeSaleV1(event.payload) : event.payload;
+  // A sale from a device still on an older payload version is read as the current version would have recorded it.
+  const sale: SalePayload = currentSale(event);
   if (sale.currency !== store.currency) return `sale is in ${sale.currency} but store ${store.id} sells in ${store.currency}`;
 
   const { pricing } = sale;
@@ -58,13 +58,8 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
     if (error instanceof UnknownTaxCategoryError || error instanceof RangeError) return error.message;
     throw error;
   }
-  const tendered = sumMinor(sale.tenders.map((tender) => tender.amount));
-  if (tendered !== sale.total) return `tenders add up to ${tendered} but the sale total is ${sale.total}`;
-  for (const [index, tender] of sale.tenders.entries()) {
-    if (tender.tendered < tender.amount || tender.change !== tender.tendered - tender.amount) {
-      return `cash tender ${index + 1} takes ${tender.amount} from ${tender.tendered} but gives ${tender.change} change`;
-    }
-  }
+  const tendersWrong = tenderProblem(sale, store.cashCoin);
+  if (tendersWrong) return tendersWrong;
 
   const booked = await tx.insertSale(
     {
@@ -105,7 +100,11 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
       coupon: discount.source.type === 'promotion' ? (discount.source.coupon ?? null) : null,
       approvedBy: discount.source.type === 'manual' ? discount.source.approvedBy : null,
     })),
-    sale.tenders.map((tender, index) => ({ tenderNo: index + 1, ...tender })),
+    sale.tenders.map((tender, index) =>
+      tender.kind === 'cash'
+        ? { tenderNo: index + 1, kind: tender.kind, amount: tender.amount, tendered: tender.tendered, change: tender.change }
+        : { tenderNo: index + 1, kind: tender.kind, amount: tender.amount, tendered: tender.amount, change: 0 },
+    ),
   );
   if (!booked) return `sale ${sale.saleId} is already booked by another event`;
   if (!named) await tx.recordVariance(sale.saleId, `promotions revision ${pricing.promotionsRevision} not issued; priced with ${issued}`, 0, 0);

@@ -230,6 +230,10 @@ export class SaleChain {
       totals,
       pricing: { at: now, staffPurchase: false, manualDiscounts: [] },
       tenders: [tender],
+      cashRounding: 0,
+      customer: null,
+      receiptToken: Array.from(randomBytes(16), (byte) => byte.toString(16).padStart(2, '0')).join(''),
+      overrides: [],
       completedAt: now,
     });
     if (options.tamper) payload = options.tamper(payload);
@@ -285,7 +289,7 @@ export class SaleChain {
 
 
 export const salePayload = (event: StoreEvent): SaleCompletedPayload => {
-  if (event.type !== 'sale.completed' || event.v !== 2) throw new Error(`event ${event.id} carries a version ${event.v} payload; these tests build version 2`);
+  if (event.type !== 'sale.completed' || event.v !== 3) throw new Error(`event ${event.id} carries a version ${event.v} payload; these tests build version 3`);
   return event.payload;
 };
 

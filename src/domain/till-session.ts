@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { closeDrawer, type DrawerMovement } from './drawer.ts';
+import { closeDrawer, expectedCash, type DrawerMovement } from './drawer.ts';
 import type { Minor } from './money.ts';
 import type { StoreEvent } from './events.ts';
 import { currentSale } from './sale.ts';
@@ -59,8 +59,32 @@ export type TillReport = {
 export function tillReport(journal: readonly StoreEvent[]): TillReport {
   const opened = journal[0];
   if (opened?.type !== 'till.opened') throw new Error('a till report starts at the event that opened the session');
+  const report = openedReport(opened);
+  for (const event of journal.slice(1)) {
+    if (event.type === 'till.opened' || report.close) break;
+    addToReport(report, event);
+  }
+  return report;
+}
+
+/**
+ * The report one more event of the device's journal makes of `report`: a
+ * fold, so a till can keep its session's report current as it journals each
+ * event (local/till-session.ts) instead of reading the whole shift back, and
+ * still get exactly what `tillReport` computes from the journal. A closed
+ * report, and events of another session, leave it as it is.
+ */
+export function foldTillReport(report: TillReport, event: StoreEvent): TillReport {
+  if (report.close) return report;
+  const next = structuredClone(report);
+  addToReport(next, event);
+  return next;
+}
+
+/** The X report of a session just opened: its float, nothing else yet. */
+export function openedReport(opened: Extract<StoreEvent, { type: 'till.opened' }>): TillReport {
   const { sessionId, float } = opened.payload;
-  const report: TillReport = {
+  return {
     sessionId,
     openedBy: opened.payload.staffName,
     openedAt: opened.hlc,
@@ -71,48 +95,48 @@ export function tillReport(journal: readonly StoreEvent[]): TillReport {
     cash: { paidIn: 0, paidOut: 0, drops: 0, noSales: 0, expected: float },
     close: null,
   };
-  const movements: DrawerMovement[] = [];
-  const rates = new Map<string, TaxRateTotal>();
-  for (const event of journal.slice(1)) {
-    if (event.type === 'till.opened') break;
-    if (event.type === 'sale.completed') {
-      const sale = currentSale(event);
-      report.sales.count += 1;
-      report.sales.subtotal += sale.subtotal;
-      report.sales.discounts += sale.discountTotal;
-      report.sales.cashRounding += sale.cashRounding;
-      report.sales.tax += sale.tax;
-      report.sales.total += sale.total;
-      for (const tender of sale.tenders) {
-        report.byTender[tender.kind] = (report.byTender[tender.kind] ?? 0) + tender.amount;
-        if (tender.kind === 'cash') movements.push({ kind: 'cash_sale', amount: tender.amount });
-      }
-      for (const row of sale.taxBreakdown) {
-        const key = `${JSON.stringify(row.jurisdiction)} ${row.rate}`;
-        const total = rates.get(key) ?? { jurisdiction: row.jurisdiction, label: row.label, rate: row.rate, base: 0, tax: 0 };
-        total.base += row.base;
-        total.tax += row.tax;
-        rates.set(key, total);
-      }
-    } else if (event.type === 'till.cash_moved' && event.payload.sessionId === sessionId) {
-      const moved = event.payload;
-      if (moved.kind === 'no_sale') {
-        report.cash.noSales += 1;
-        movements.push({ kind: 'no_sale' });
-        continue;
-      }
-      movements.push({ kind: moved.kind, amount: moved.amount });
-      if (moved.kind === 'paid_in') report.cash.paidIn += moved.amount;
-      else if (moved.kind === 'paid_out') report.cash.paidOut += moved.amount;
-      else report.cash.drops += moved.amount;
-    } else if (event.type === 'till.closed' && event.payload.sessionId === sessionId) {
-      const { expected, counted, variance } = closeDrawer(float, movements, event.payload.counted);
-      report.cash.expected = expected;
-      report.close = { closedBy: event.payload.staffName, counted, variance };
-      break;
+}
+
+/** Adds one event of the session to its open report, in place. */
+function addToReport(report: TillReport, event: StoreEvent): void {
+  const move = (movement: DrawerMovement) => (report.cash.expected = expectedCash(report.cash.expected, [movement]));
+  if (event.type === 'sale.completed') {
+    const sale = currentSale(event);
+    report.sales.count += 1;
+    report.sales.subtotal += sale.subtotal;
+    report.sales.discounts += sale.discountTotal;
+    report.sales.tax += sale.tax;
+    report.sales.total += sale.total;
+    report.sales.cashRounding += sale.cashRounding;
+    for (const tender of sale.tenders) {
+      report.byTender[tender.kind] = (report.byTender[tender.kind] ?? 0) + tender.amount;
+      if (tender.kind === 'cash') move({ kind: 'cash_sale', amount: tender.amount });
     }
+    for (const row of sale.taxBreakdown) addTaxRow(report.byTaxRate, row);
+  } else if (event.type === 'till.cash_moved' && event.payload.sessionId === report.sessionId) {
+    const moved = event.payload;
+    if (moved.kind === 'no_sale') {
+      report.cash.noSales += 1;
+      return;
+    }
+    move({ kind: moved.kind, amount: moved.amount });
+    if (moved.kind === 'paid_in') report.cash.paidIn += moved.amount;
+    else if (moved.kind === 'paid_out') report.cash.paidOut += moved.amount;
+    else report.cash.drops += moved.amount;
+  } else if (event.type === 'till.closed' && event.payload.sessionId === report.sessionId) {
+    const { counted, variance } = closeDrawer(report.cash.expected, [], event.payload.counted);
+    report.close = { closedBy: event.payload.staffName, counted, variance };
   }
-  if (!report.close) report.cash.expected = closeDrawer(float, movements, 0).expected;
-  report.byTaxRate = [...rates.values()].sort((a, b) => (a.jurisdiction === b.jurisdiction ? a.rate - b.rate : a.jurisdiction < b.jurisdiction ? -1 : 1));
-  return report;
+}
+
+/** Adds a sale's tax row to the report's, kept in order of jurisdiction, then rate. */
+function addTaxRow(rows: TaxRateTotal[], row: { jurisdiction: string; label: string; rate: number; base: Minor; tax: Minor }): void {
+  let index = rows.findIndex((total) => total.jurisdiction === row.jurisdiction && total.rate === row.rate);
+  if (index === -1) {
+    rows.push({ jurisdiction: row.jurisdiction, label: row.label, rate: row.rate, base: 0, tax: 0 });
+    rows.sort((a, b) => (a.jurisdiction === b.jurisdiction ? a.rate - b.rate : a.jurisdiction < b.jurisdiction ? -1 : 1));
+    index = rows.findIndex((total) => total.jurisdiction === row.jurisdiction && total.rate === row.rate);
+  }
+  rows[index]!.base += row.base;
+  rows[index]!.tax += row.tax;
 }

@@ -5,6 +5,7 @@ import type { JournalResume } from '../protocol/messages.ts';
 import type { Promotion } from '../domain/pricing/index.ts';
 import type { TaskRecord } from '../domain/task.ts';
 import type { ParkedCartRecord } from '../domain/parked-cart.ts';
+import type { TillReport } from '../domain/till-session.ts';
 import type { AllotmentRecord, ConflictRecord, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
 import type { LocalSale } from './local-sale.ts';
 
@@ -32,6 +33,8 @@ export type MetaValues = {
   syncHeartbeat: number;
   /** the server found this device's journal behind its own record: local data was lost (sync/lost-journal.ts) */
   journalLoss: JournalResume & { noticedAt: number };
+  /** the newest till session's report as of journal seq `throughSeq`, kept with each append (local/till-session.ts) */
+  tillReport: { report: TillReport | null; throughSeq: number };
 };
 export type MetaKey = keyof MetaValues;
 export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];

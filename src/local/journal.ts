@@ -7,6 +7,7 @@ import { hlcTick, type Hlc } from '../domain/hlc.ts';
 import { describeIssues } from '../protocol/describe-issues.ts';
 import type { Enrollment, StoresideDb } from './db.ts';
 import { webSha256Hex } from './web-sha256.ts';
+import { advanceTillReport } from './till-report-projection.ts';
 
 /** The device's clock and randomness, passed in so tests can fix them. */
 export type DeviceEnv = { now: () => number; randomBytes: (count: number) => Uint8Array };
@@ -57,6 +58,7 @@ export async function appendEvent<T>(db: StoresideDb, env: DeviceEnv, tables: Ta
       if (head.seq !== event.seq - 1) return false;
       await db.journal.add(event);
       await drafted.write();
+      await advanceTillReport(db, event);
       await db.meta.bulkPut([
         { key: 'chainHead', value: { seq: event.seq, hash } },
         { key: 'hlc', value: position.hlc },

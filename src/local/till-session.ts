@@ -1,29 +1,12 @@
 import { countValue, type DenominationCount } from '../domain/drawer.ts';
-import type { StoreEvent } from '../domain/events.ts';
-import { tillReport, type TillCashMovedPayload, type TillReport } from '../domain/till-session.ts';
+import type { TillCashMovedPayload, TillReport } from '../domain/till-session.ts';
+import { tillSessionReport } from './till-report-projection.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import type { StoresideDb } from './db.ts';
 import { appendStaffEvent, type DeviceEnv } from './journal.ts';
 import { outboxState } from './commit-sale.ts';
 
 type Staff = { id: string; name: string };
-
-/** The events of this till's newest session, from its till.opened; null when it never opened one. */
-async function newestSession(db: StoresideDb): Promise<StoreEvent[] | null> {
-  return db.transaction('r', db.journal, async () => {
-    let opened: number | null = null;
-    await db.journal.reverse().until(() => opened !== null).each((event) => {
-      if (event.type === 'till.opened') opened = event.seq;
-    });
-    return opened === null ? null : db.journal.where('seq').aboveOrEqual(opened).toArray();
-  });
-}
-
-/** This till's session and its report so far (an X report, or the Z report once closed); null before the first. */
-export async function tillSessionReport(db: StoresideDb): Promise<TillReport | null> {
-  const events = await newestSession(db);
-  return events ? tillReport(events) : null;
-}
 
 /** Opens a session with a float counted by denomination. Refused while one is open. */
 export async function openTill(db: StoresideDb, env: DeviceEnv, staff: Staff, currency: string, count: DenominationCount): Promise<{ error: string } | null> {

@@ -15,6 +15,8 @@
  *      another's change stream vs 1 s; drain of 10,000 offline sales vs 3 s and vs PouchDB;
  *      bytes to follow one price change vs 2 KB; sale on one tablet → stock shown on
  *      the other (p95) vs 1 s; catch-up after a busy week offline vs a fresh bootstrap
+ *   8. checkout (tests/bench/checkout): Z report over a 2,000-sale shift vs 200 ms, on the
+ *      till and on the server
  *
  * Prints progress on stderr, the table on stdout, and writes
  * bench-results/bench-<timestamp>.json and bench-results/latest.json.
@@ -41,6 +43,7 @@ import {
 } from './support/browser.ts';
 import { benchPricing } from './pricing/pricing-bench.ts';
 import { benchSync } from './sync/sync-bench.ts';
+import { benchCheckout } from './checkout/checkout-bench.ts';
 import { firstLoadJs } from './support/first-load-js.ts';
 import { openRawLedger } from './support/raw-ledger.ts';
 import { formatNumber, percentile, printTable, progress, row, writeResults, type BenchRow } from './support/report.ts';
@@ -361,7 +364,7 @@ async function whileWaiting<T>(label: string, work: Promise<T>): Promise<T> {
   }
 }
 
-const GROUPS = { js: async () => [benchFirstLoadJs()], ingest: benchPushIngest, till: benchTill, pricing: benchPricing, sync: benchSync } as const;
+const GROUPS = { js: async () => [benchFirstLoadJs()], ingest: benchPushIngest, till: benchTill, pricing: benchPricing, sync: benchSync, checkout: benchCheckout } as const;
 type Group = keyof typeof GROUPS;
 
 /** `npm run bench` runs every group; `npm run bench -- ingest till` runs those only. */

@@ -2,7 +2,9 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { StoresideDb } from '../../src/local/db.ts';
 import type { DeviceEnv } from '../../src/local/journal.ts';
-import { closeTill, moveCash, openTill, tillSessionReport } from '../../src/local/till-session.ts';
+import { closeTill, moveCash, openTill } from '../../src/local/till-session.ts';
+import { tillSessionReport } from '../../src/local/till-report-projection.ts';
+import { tillReport } from '../../src/domain/till-session.ts';
 
 const staff = { id: 'staff-1', name: 'Ana' };
 let tick = 0;
@@ -40,5 +42,26 @@ describe('the till’s session on the device', () => {
     const refused = await closeTill(db, env, staff, 'USD', {});
     expect(refused).toEqual({ error: expect.stringMatching(/^1 of this till’s records have not reached the server yet/) });
     expect((await tillSessionReport(db))?.close).toBeNull();
+  });
+
+  it('keeps the report as it journals, and it is what the journal computes: also for a till whose kept report is gone or behind', async () => {
+    const db = await till('till-session-kept');
+    expect(await openTill(db, env, staff, 'USD', { 2000: 5 })).toBeNull();
+    for (let i = 1; i <= 5; i++) expect(await moveCash(db, env, staff, { kind: i % 2 ? 'paid_in' : 'drop', amount: 100 * i, reason: `r${i}` })).toBeNull();
+    const fromJournal = () => db.journal.toArray().then((events) => tillReport(events));
+    const kept = await tillSessionReport(db);
+    expect(kept).toEqual(await fromJournal());
+    expect((await db.getMeta('tillReport'))?.throughSeq).toBe(6);
+
+    // A till updated from a version that kept no report: computed from the journal until the next event keeps it again.
+    await db.meta.delete('tillReport');
+    expect(await tillSessionReport(db)).toEqual(kept);
+    // A kept report behind the journal (as after a re-sequenced journal) is not trusted, nor folded on.
+    await db.setMeta('tillReport', { report: { ...kept!, float: 1 }, throughSeq: 5 });
+    expect(await tillSessionReport(db)).toEqual(kept);
+    expect(await moveCash(db, env, staff, { kind: 'paid_out', amount: 50, reason: 'stamps' })).toBeNull();
+    expect(await tillSessionReport(db)).toEqual(await fromJournal());
+    expect((await tillSessionReport(db))!.cash.paidOut).toBe(50);
+    expect((await db.getMeta('tillReport'))?.report?.float).toBe(10_000);
   });
 });

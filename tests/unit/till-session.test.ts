@@ -5,7 +5,7 @@ import { cartLineFor } from '../../src/domain/cart-line.ts';
 import { appendToChain, EventSchema, GENESIS_HASH, type ChainHead, type NewEvent, type StoreEvent } from '../../src/domain/events.ts';
 import { createPromotionBook, priceSale, type TaxConfig } from '../../src/domain/pricing/index.ts';
 import { completedSalePayload } from '../../src/domain/sale.ts';
-import { tillReport } from '../../src/domain/till-session.ts';
+import { foldTillReport, openedReport, tillReport } from '../../src/domain/till-session.ts';
 import { cashTender } from '../../src/domain/tender.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 import { sha256Hex } from '../../src/server/sha256.ts';
@@ -90,6 +90,33 @@ describe('a till session’s report', () => {
         expect(report.byTaxRate.reduce((sum, row) => sum + row.tax, 0)).toBe(report.sales.tax);
         expect(report.cash.expected).toBe(report.sales.total);
       }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('is the same report kept event by event (foldTillReport) as computed from the journal, at every step, without changing the report folded on', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 3 })), fc.constantFrom('paid_in', 'paid_out', 'drop', 'no_sale', 'close')), { maxLength: 20 }),
+        (steps) => {
+          const till = journal();
+          till.add({ type: 'till.opened', payload: { sessionId: SESSION, staffName: 'Ana', float: 5_000, count: {} } });
+          for (const [index, step] of steps.entries()) {
+            if (Array.isArray(step)) till.sell(step);
+            else if (step === 'close') till.add({ type: 'till.closed', payload: { sessionId: SESSION, staffName: 'Ana', counted: 4_000, count: {} } });
+            else if (step === 'no_sale') till.add({ type: 'till.cash_moved', payload: { sessionId: SESSION, staffName: 'Ana', kind: 'no_sale', reason: 'check', approvedBy: 'mgr' } });
+            else till.add({ type: 'till.cash_moved', payload: { sessionId: SESSION, staffName: 'Ana', kind: step, amount: 100 + index, reason: 'test' } });
+          }
+          let kept = openedReport(till.events[0] as Extract<StoreEvent, { type: 'till.opened' }>);
+          for (const [index, event] of till.events.slice(1).entries()) {
+            const before = structuredClone(kept);
+            const next = foldTillReport(kept, event);
+            expect(kept).toEqual(before);
+            kept = next;
+            expect(kept).toEqual(tillReport(till.events.slice(0, index + 2)));
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -1,0 +1,91 @@
+import { PROTOCOL_VERSION } from '../../../src/protocol/version.ts';
+import { eventHash } from '../../../src/domain/events.ts';
+import { newUuid } from '../../../src/server/ids.ts';
+import { sha256Hex } from '../../../src/server/sha256.ts';
+import { launchBenchBrowser } from '../support/browser.ts';
+import { percentile, progress, row, type BenchRow } from '../support/report.ts';
+import { batches } from '../support/sale-events.ts';
+import { buildOneStoreSeed, enrollDevice, openSeededStore, scratchDir, startServer, withExtraStock } from '../support/server-fixture.ts';
+import { buildCheckoutPage, openCheckoutPage } from './checkout-page.ts';
+import { shiftJournal } from './shift-journal.ts';
+
+const SHIFT_SALES = 2_000;
+const REPORT_RUNS = 20;
+const REPORT_GOAL_MS = 200;
+
+/**
+ * `npm run bench -- checkout`: the figures of issue 5.
+ *
+ *   a. Z report over a 2,000-sale shift, on the till (kept with each journaled event;
+ *      and, for reference, computed from its whole IndexedDB journal) and on the
+ *      server (HQ's till-report route over SQLite), p95 vs 200 ms
+ */
+export async function benchCheckout(): Promise<BenchRow[]> {
+  const scratch = scratchDir('checkout');
+  progress('checkout: building the till benchmark page (production build)');
+  await buildCheckoutPage(scratch.file('page'));
+  const oneStore = withExtraStock(buildOneStoreSeed(500), 10_000);
+  const store = await openSeededStore(scratch.file('server.db'), oneStore);
+  const server = await startServer(store, scratch.file('page'));
+  const browser = await launchBenchBrowser();
+  try {
+    return await benchZReport({ store, serverUrl: server.url, oneStore, browser });
+  } finally {
+    await browser.close();
+    await server.close();
+    await store.close();
+    scratch.remove();
+  }
+}
+
+type Setup = {
+  store: Awaited<ReturnType<typeof openSeededStore>>;
+  serverUrl: string;
+  oneStore: ReturnType<typeof buildOneStoreSeed>;
+  browser: Awaited<ReturnType<typeof launchBenchBrowser>>;
+};
+
+async function benchZReport({ store, serverUrl, oneStore, browser }: Setup): Promise<BenchRow[]> {
+  const deviceId = newUuid();
+  await enrollDevice(store, oneStore.credentials.enrollmentCodes.tablet[0]!, deviceId);
+  const member = oneStore.credentials.staff.find((m) => m.role === 'associate')!;
+  progress(`checkout: a ${SHIFT_SALES.toLocaleString()}-sale shift, into the till's IndexedDB and the server's SQLite (not timed)`);
+  const { events, sessionId } = shiftJournal(oneStore.slice, deviceId, { id: member.id, name: member.name }, SHIFT_SALES);
+  for (const batch of batches(events, 200)) {
+    const outcome = await store.ingestPush(deviceId, batch, Date.now());
+    if (outcome.kind !== 'acked' || outcome.results.some((result) => result.status !== 'applied')) throw new Error(`the shift was not applied: ${JSON.stringify(outcome).slice(0, 500)}`);
+  }
+  const till = await openCheckoutPage(browser.context, serverUrl);
+  const last = events.at(-1)!;
+  await till.call('loadJournal', events, { seq: last.seq, hash: eventHash(last, sha256Hex) }, member.name);
+
+  progress(`checkout: the till's report computed from its whole journal, ${REPORT_RUNS} times (timed)`);
+  const recomputed = await till.call('tillReportTimes', REPORT_RUNS, true);
+  progress(`checkout: the till's report as it keeps it with each event, ${REPORT_RUNS} times (timed)`);
+  const device = await till.call('tillReportTimes', REPORT_RUNS, false);
+  if (device.sales !== SHIFT_SALES || recomputed.total !== device.total) throw new Error(`the till's report counts ${device.sales} sales, not ${SHIFT_SALES}, or differs from the journal's`);
+
+  progress(`checkout: HQ's till-report route for the same session, ${REPORT_RUNS} times (timed)`);
+  const serverMs: number[] = [];
+  let serverTotal = 0;
+  for (let run = 0; run < REPORT_RUNS; run++) {
+    const start = performance.now();
+    const response = await fetch(`${serverUrl}/api/v1/hq/till-report?device=${deviceId}&session=${sessionId}`, { headers: { authorization: `Bearer ${oneStore.hqToken}`, 'x-storeside-protocol': String(PROTOCOL_VERSION) } });
+    const body = (await response.json()) as { report: { sales: { total: number } } };
+    serverMs.push(performance.now() - start);
+    serverTotal = body.report.sales.total;
+  }
+  if (serverTotal !== device.total) throw new Error(`HQ's report totals ${serverTotal}, the till's ${device.total}`);
+  await till.page.close();
+
+  const goal = `p95 ≤ ${REPORT_GOAL_MS} ms`;
+  const details = { sales: SHIFT_SALES, events: events.length, runs: REPORT_RUNS, total: device.total };
+  const deviceP95 = percentile(device.ms, 95);
+  progress(`checkout: report p95 kept ${deviceP95.toFixed(1)} ms, from the journal ${percentile(recomputed.ms, 95).toFixed(1)} ms`);
+  const serverP95 = percentile(serverMs, 95);
+  return [
+    row({ name: `Z report over a ${SHIFT_SALES.toLocaleString()}-sale shift, on the till (IndexedDB journal), p95`, value: deviceP95, unit: 'ms', limit: REPORT_GOAL_MS, limitLabel: 'goal', goal, met: deviceP95 <= REPORT_GOAL_MS, details: { ...details, p50: percentile(device.ms, 50) } }),
+    row({ name: `  same, computed from the whole journal (a till without its kept report), p95`, value: percentile(recomputed.ms, 95), unit: 'ms', limit: REPORT_GOAL_MS, limitLabel: 'goal', goal: null, met: null, details: { ...details, p50: percentile(recomputed.ms, 50) } }),
+    row({ name: `Z report over the same shift, HQ's till-report route (SQLite), p95`, value: serverP95, unit: 'ms', limit: REPORT_GOAL_MS, limitLabel: 'goal', goal, met: serverP95 <= REPORT_GOAL_MS, details: { ...details, p50: percentile(serverMs, 50) } }),
+  ];
+}

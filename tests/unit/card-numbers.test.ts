@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cardNumbersIn, cardNumbersInValue, luhnValid } from '../support/card-numbers.ts';
+
+/** A Luhn-valid number: `body` with its check digit. */
+function withCheckDigit(body: string): string {
+  for (let check = 0; check <= 9; check++) if (luhnValid(body + check)) return body + check;
+  throw new Error('unreachable: one check digit always fits');
+}
+
+describe('the card-number scan the payment-rule tests use', () => {
+  it('finds test card numbers of every major scheme, bare or grouped as printed', () => {
+    for (const pan of ['4111111111111111', '5555555555554444', '378282246310005', '6011111111111117', '3530111333300000', '2223003122003222', '4222222222222']) {
+      expect(cardNumbersIn(`paid with ${pan} today`)).toEqual([pan]);
+    }
+    expect(cardNumbersIn('card 4111 1111 1111 1111 exp')).toEqual(['4111 1111 1111 1111']);
+    expect(cardNumbersIn('4111-1111-1111-1111')).toEqual(['4111-1111-1111-1111']);
+    expect(cardNumbersInValue({ tenders: [{ ref: 'x', note: 'pan=5555555555554444' }] })).toEqual([{ path: '$.tenders[0].note', found: '5555555555554444' }]);
+  });
+
+  it('ignores runs that fail Luhn, are too short or long, or start like no card scheme: clocks, ids, receipt numbers', () => {
+    expect(cardNumbersIn('4111111111111112')).toEqual([]);
+    expect(cardNumbersIn('411111111111')).toEqual([]);
+    expect(cardNumbersIn('41111111111111111111')).toEqual([]);
+    expect(cardNumbersIn('AUS-8F3A-000042')).toEqual([]);
+    fc.assert(
+      fc.property(fc.integer({ min: 1_600_000_000_000, max: 1_999_999_999_999 }), fc.integer({ min: 0, max: 999_999 }), (wallMs, counter) => {
+        // A completedAt, and an HLC with its 15-digit wall clock.
+        expect(cardNumbersInValue({ completedAt: wallMs, hlc: `${String(wallMs).padStart(15, '0')}-${String(counter).padStart(6, '0')}-till-1` })).toEqual([]);
+      }),
+    );
+  });
+
+  it('finds any Luhn-valid Visa-like run of 13 to 19 digits inside other text', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 12, max: 18 }), fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }), (length, before, after) => {
+        const pan = withCheckDigit('4' + '7'.repeat(length - 1));
+        fc.pre(!/\d$/.test(before) && !/^\d/.test(after) && !/[ -]$/.test(before) && !/^[ -]/.test(after));
+        expect(cardNumbersIn(before + pan + after)).toContain(pan);
+      }),
+    );
+  });
+});

@@ -253,6 +253,6 @@ export async function checkConvergence(store: ServerStore, devices: readonly Sim
 }
 
 export function saleOf(event: StoreEvent) {
-  if (event.v !== 2) throw new Error(`the sim only makes version 2 sales, not ${event.v}`);
+  if (event.v !== 3) throw new Error(`the sim only makes version 3 sales, not ${event.v}`);
   return event.payload;
 }

@@ -67,7 +67,7 @@ export function openRawLedger(file: string): RawLedger {
     const p: Prepared = { events: [], sales: [], lines: [], tenders: [], stockUpdates: [], syncRows: [], device: [], syncVersion: '' };
     let hash = '';
     for (const event of batch) {
-      if (event.v !== 2) throw new Error('the benchmark builds payload version 2 events');
+      if (event.v !== 3) throw new Error('the benchmark builds payload version 3 events');
       const sale = event.payload;
       hash = eventHash(event, sha256Hex);
       p.events.push([event.deviceId, event.seq, event.id, event.storeId, event.type, event.hlc, hash, JSON.stringify(event), now]);
@@ -92,7 +92,7 @@ export function openRawLedger(file: string): RawLedger {
       sale.lines.forEach((line, i) =>
         p.lines.push([sale.saleId, i + 1, event.storeId, event.hlc, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.discount, line.tax]),
       );
-      sale.tenders.forEach((tender, i) => p.tenders.push([sale.saleId, i + 1, tender.kind, tender.amount, tender.tendered, tender.change]));
+      sale.tenders.forEach((tender, i) => p.tenders.push([sale.saleId, i + 1, tender.kind, tender.amount, tender.kind === 'cash' ? tender.tendered : tender.amount, tender.kind === 'cash' ? tender.change : 0]));
       for (const line of sale.lines) {
         const level = stock.get(line.sku)!;
         level.onHand -= line.quantity;

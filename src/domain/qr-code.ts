@@ -84,8 +84,8 @@ function generator(degree: number): number[] {
   for (let i = 0; i < degree; i++) {
     const next = new Array<number>(poly.length + 1).fill(0);
     for (let j = 0; j < poly.length; j++) {
-      next[j] ^= poly[j]!;
-      next[j + 1] ^= gfMultiply(poly[j]!, EXP[i]!);
+      next[j] = next[j]! ^ poly[j]!;
+      next[j + 1] = next[j + 1]! ^ gfMultiply(poly[j]!, EXP[i]!);
     }
     poly = next;
   }
@@ -99,7 +99,7 @@ export function reedSolomon(data: readonly number[], degree: number): number[] {
   for (const byte of data) {
     const factor = byte ^ remainder.shift()!;
     remainder.push(0);
-    for (let i = 0; i < degree; i++) remainder[i] ^= gfMultiply(divisor[i]!, factor);
+    for (let i = 0; i < degree; i++) remainder[i] = remainder[i]! ^ gfMultiply(divisor[i]!, factor);
   }
   return remainder;
 }

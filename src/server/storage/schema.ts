@@ -2,7 +2,10 @@
  * The server's tables, in SQL that SQLite and Postgres both run. JSON documents
  * are TEXT so that a snapshot can splice stored JSON into a response unparsed.
  */
-export const SCHEMA_VERSION = 3;
+/**
+ * 4: sales.receipt_token, the link of the customer's digital receipt (/r/{token}).
+ */
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -68,9 +71,13 @@ CREATE TABLE IF NOT EXISTS sales (
   tax_config_version INTEGER NOT NULL,
   tax_exemption_certificate TEXT,
   completed_at BIGINT NOT NULL,
-  hlc TEXT NOT NULL
+  hlc TEXT NOT NULL,
+  -- 128 random bits, hex: the customer's digital receipt at /r/{token}. NULL for
+  -- sales of payload versions 1 and 2, which had no link.
+  receipt_token TEXT
 );
 CREATE INDEX IF NOT EXISTS sales_by_store ON sales (store_id, hlc);
+CREATE UNIQUE INDEX IF NOT EXISTS sales_by_receipt_token ON sales (receipt_token);
 
 CREATE TABLE IF NOT EXISTS sale_lines (
   sale_id TEXT NOT NULL REFERENCES sales(id),

@@ -37,7 +37,7 @@ export type ReceiptModel = {
   customer: string | null;
   lines: ReceiptLine[];
   subtotal: Minor;
-  /** discounts on the whole sale (spend thresholds, staff, a manager's on the basket), each once */
+  /** discounts on the whole sale or on several lines at once (spend thresholds, staff, a basket coupon, a manager's on the sale), each once */
   basketDiscounts: ReceiptAmount[];
   /** every discount together, as a positive amount: "you saved" */
   savings: Minor;
@@ -61,7 +61,12 @@ const BASKET_KINDS = new Set(['tiered_spend', 'staff']);
 /** The receipt of a sale. `origin` is where the digital receipt is served ("https://till.example.com"). */
 export function receiptModel(sale: SaleCompletedPayload, store: ReceiptStore, people: { servedBy: string | null; origin: string }): ReceiptModel {
   const basketScoped = new Set(sale.pricing.manualDiscounts.filter((discount) => discount.scope === 'basket').map((discount) => discount.id));
-  const isBasket = sale.discounts.map(({ source }) => (source.type === 'promotion' ? BASKET_KINDS.has(source.kind) : basketScoped.has(source.manualId)));
+  const linesTouched = sale.discounts.map(() => 0);
+  for (const line of sale.lines) for (const share of line.discounts) if (share.amount > 0) linesTouched[share.discount] = (linesTouched[share.discount] ?? 0) + 1;
+  // Shown once in the totals rather than as a share under each of several lines: "10 % off your basket" read under every line says less.
+  const isBasket = sale.discounts.map(
+    ({ source }, index) => (source.type === 'promotion' ? BASKET_KINDS.has(source.kind) : basketScoped.has(source.manualId)) || linesTouched[index]! > 1,
+  );
   const completedAt = new Intl.DateTimeFormat(store.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: store.timezone }).format(sale.completedAt);
   return {
     currency: sale.currency,

@@ -17,6 +17,9 @@ import { currentSale } from './sale.ts';
  * query relies on that (sql-store.ts auditEvents). Post-voids and refunds
  * without a receipt arrive with the returns work and get their cases here.
  */
+/** The event types `auditEntries` finds entries in: the server reads only these. */
+export const AUDITED_EVENT_TYPES = ['sale.completed', 'till.cash_moved'] as const;
+
 export type AuditKind = 'manager_discount' | 'offline_limit_override' | 'no_sale';
 
 export type AuditEntry = {

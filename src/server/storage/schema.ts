@@ -3,7 +3,8 @@
  * are TEXT so that a snapshot can splice stored JSON into a response unparsed.
  */
 /**
- * 4: sales.receipt_token, the link of the customer's digital receipt (/r/{token}).
+ * 4: sales.receipt_token, the link of the customer's digital receipt (/r/{token});
+ *    events by store and HLC, for the audit log.
  */
 export const SCHEMA_VERSION = 4;
 
@@ -54,6 +55,8 @@ CREATE TABLE IF NOT EXISTS events (
 );
 -- An id belongs to one applied event; a quarantined event may repeat it.
 CREATE UNIQUE INDEX IF NOT EXISTS events_applied_id ON events (id) WHERE status = 'applied';
+-- A store's events in time order: the audit log reads them newest first.
+CREATE INDEX IF NOT EXISTS events_by_store ON events (store_id, hlc);
 
 CREATE TABLE IF NOT EXISTS sales (
   id TEXT PRIMARY KEY,

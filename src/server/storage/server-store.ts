@@ -122,6 +122,14 @@ export interface ServerStore {
    * receipt page lists. Null for a token no booked sale has.
    */
   digitalReceipt(token: string): Promise<DigitalReceipt | null>;
+  /**
+   * A store's applied events that may hold sensitive actions (src/domain/audit.ts):
+   * of the audited types, naming an approving manager, with `fromHlc` ≤ hlc <
+   * `beforeHlc`, newest first, at most `limit`.
+   */
+  auditEvents(storeId: string, range: { fromHlc: string; beforeHlc: string }, limit: number): Promise<StoreEvent[]>;
+  /** Names of the store's staff by id, from its roster. */
+  staffNames(storeId: string): Promise<Map<string, string>>;
   /** A store's alarms, newest first (the latest 500). */
   alarms(storeId: string): Promise<AlarmRecord[]>;
 

@@ -1,6 +1,7 @@
 import type { StoreEvent } from '../../domain/events.ts';
 import { createPromotionBook, type Promotion, type PromotionBook, type TaxConfig } from '../../domain/pricing/index.ts';
 import { GENESIS_HASH } from '../../domain/events.ts';
+import { AUDITED_EVENT_TYPES } from '../../domain/audit.ts';
 import type { AllotmentRecord, EntityName, ProductRecord, StoreRecord } from '../../protocol/entities.ts';
 import { ingestPush } from '../ledger/ingest-push.ts';
 import { settleLostJournal } from '../ledger/lost-journal.ts';
@@ -708,6 +709,24 @@ export function createSqlStore(db: SqlDriver): ServerStore {
         .map((candidate) => JSON.parse(candidate.body) as StoreEvent)
         .filter((event) => (event.payload as { saleId?: unknown }).saleId === row.id);
       return { store: JSON.parse(row.record) as StoreRecord, sale: JSON.parse(row.body) as StoreEvent, followUps };
+    },
+
+    async auditEvents(storeId, range, limit) {
+      // Every event with an audit entry names the manager who approved it (audit.ts), so "approvedBy" in the
+      // canonical body narrows the scan to them without JSON functions; auditEntries decides.
+      const rows = await db.all<{ body: string }>(
+        `SELECT body FROM events
+         WHERE store_id = ? AND status = 'applied' AND type IN (${AUDITED_EVENT_TYPES.map(() => '?').join(', ')})
+           AND hlc >= ? AND hlc < ? AND body LIKE '%"approvedBy":%'
+         ORDER BY hlc DESC LIMIT ?`,
+        [storeId, ...AUDITED_EVENT_TYPES, range.fromHlc, range.beforeHlc, limit],
+      );
+      return rows.map((row) => JSON.parse(row.body) as StoreEvent);
+    },
+
+    async staffNames(storeId) {
+      const rows = await db.all<{ key: string; value: string }>(`SELECT key, value FROM sync_rows WHERE store_id = ? AND entity = 'staff' AND deleted = 0`, [storeId]);
+      return new Map(rows.map((row) => [row.key, (JSON.parse(row.value) as { name: string }).name]));
     },
 
     async alarms(storeId) {

@@ -27,7 +27,9 @@ td{padding:.35rem 0;vertical-align:top;border-top:1px solid #e2e6ea}
 td.amount,dd{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .sub{font-size:.875rem;color:#4b5866}
 .saving{color:#1d6b35}
-dl{display:grid;grid-template-columns:1fr auto;gap:.2rem 1rem;margin:0}
+dl{display:grid;grid-template-columns:1fr auto;row-gap:.2rem;margin:0}
+dd{padding-left:1rem}
+.row{display:flex;justify-content:space-between;gap:.75rem}
 dt,dd{margin:0}
 .total{font-weight:700;font-size:1.2rem;border-top:2px solid #16202b;padding-top:.35rem;margin-top:.25rem}
 h2{font-size:1rem;margin:1.25rem 0 .5rem}
@@ -63,7 +65,7 @@ export function receiptPageHtml(receipt: ReceiptModel, followUps: readonly Recei
         line.quantity > 1 ? `${line.quantity} @ ${money(line.unitPrice)}` : '',
         line.serial ? `Serial ${escapeHtml(line.serial)}` : '',
         line.note ? escapeHtml(line.note) : '',
-        ...line.discounts.map((discount) => `<span class="saving">${escapeHtml(discount.label)} ${money(discount.amount)}</span>`),
+        ...line.discounts.map((discount) => `<span class="saving row"><span>${escapeHtml(discount.label)}</span><span>${money(discount.amount)}</span></span>`),
       ].filter(Boolean);
       return `<tr><td>${line.quantity} × ${escapeHtml(line.name)}${details.map((detail) => `<div class="sub">${detail}</div>`).join('')}</td><td class="amount">${money(line.lineTotal)}</td></tr>`;
     })

@@ -132,7 +132,7 @@ function ReceiptPaper({ receipt, store, width, paperRef }: { receipt: ReceiptMod
         ))}
         {receipt.taxExemption && row(receipt.taxExemption, 'muted')}
         {row({ label: receipt.taxIncluded ? 'Tax included' : 'Tax', amount: receipt.tax })}
-        {row({ label: 'Total', amount: receipt.total }, 'grand')}
+        {row({ label: 'Total', amount: receipt.total }, 'grand', 'receipt-total')}
         {receipt.cashRounding !== 0 && row({ label: 'Cash rounding', amount: receipt.cashRounding }, 'muted')}
         {receipt.tenders.map((tender, index) => (
           <Fragment key={index}>{row(tender)}</Fragment>

@@ -152,13 +152,19 @@ export function wrapText(text: string, columns: number): string[] {
   return lines.length > 0 ? lines : [''];
 }
 
-/** A label on the left and an amount on the right; a long label wraps and the amount ends its last line. */
+/**
+ * A label on the left and an amount on the right; a long label wraps, its
+ * continuation lines indented two more so the next row's start stands out,
+ * and the amount ends its last line.
+ */
 function amountRow(label: string, amount: string, columns: number, indent = 0): string[] {
-  const pad = ' '.repeat(indent);
-  const room = columns - indent - width(amount) - 1;
-  const wrapped = wrapText(label, Math.max(1, room));
+  const hang = 2;
+  const room = Math.max(1, columns - indent - hang - width(amount) - 1);
+  const wrapped = wrapText(label, room).map((line, index) => ' '.repeat(index === 0 ? indent : indent + hang) + line);
   const last = wrapped.pop()!;
-  return [...wrapped.map((line) => pad + line), pad + last + ' '.repeat(columns - indent - width(last) - width(amount)) + amount];
+  // An amount too wide to share the line with any label (none is, at 32 columns) goes on its own line.
+  if (width(last) + 1 + width(amount) > columns) return [...wrapped, last, ' '.repeat(Math.max(0, columns - width(amount))) + amount];
+  return [...wrapped, last + ' '.repeat(columns - width(last) - width(amount)) + amount];
 }
 
 const centre = (text: string, columns: number) => wrapText(text, columns).map((line) => ' '.repeat(Math.floor((columns - width(line)) / 2)) + line);

@@ -22,7 +22,7 @@ const PX_PER_MM = 96 / 25.4;
 export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: StoreRecord; onClose: () => void }) {
   const receipt = useMemo(() => receiptModel(sale, store, { servedBy: sale.staffName, origin: location.origin }), [sale, store]);
   const [paper, setPaper] = useState<PaperWidth>(readPaperWidth);
-  const paperRef = useRef<HTMLDivElement>(null);
+  const paperRef = useRef<HTMLElement>(null);
   const [lengthMm, setLengthMm] = useState(0);
   // A roll has no page length: the page is as long as this receipt, so the printer cuts after it instead of feeding a blank A4.
   useLayoutEffect(() => {
@@ -69,7 +69,7 @@ export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: 
 }
 
 /** The receipt as it prints: the only thing on the page in print (styles.css @media print). */
-function ReceiptPaper({ receipt, store, width, paperRef }: { receipt: ReceiptModel; store: StoreRecord; width: PaperWidth; paperRef: { current: HTMLDivElement | null } }) {
+function ReceiptPaper({ receipt, store, width, paperRef }: { receipt: ReceiptModel; store: StoreRecord; width: PaperWidth; paperRef: { current: HTMLElement | null } }) {
   const row = ({ label, amount }: ReceiptAmount, cls?: string, testId?: string) => (
     <Fragment key={label}>
       <dt class={cls}>{label}</dt>
@@ -79,7 +79,7 @@ function ReceiptPaper({ receipt, store, width, paperRef }: { receipt: ReceiptMod
     </Fragment>
   );
   return (
-    <div class={`receipt-paper paper-${width}`} ref={paperRef} aria-label="Receipt">
+    <section class={`receipt-paper paper-${width}`} ref={paperRef} aria-label="Receipt">
       <header class="paper-head">
         <strong class="paper-store">{receipt.storeName}</strong>
         {receipt.address.map((line) => (
@@ -145,7 +145,7 @@ function ReceiptPaper({ receipt, store, width, paperRef }: { receipt: ReceiptMod
         <QrCode text={receipt.digitalReceiptUrl} />
         <strong>{receipt.receiptNumber}</strong>
       </footer>
-    </div>
+    </section>
   );
 }
 

@@ -38,7 +38,7 @@ export async function handleReceiptPage(request: IncomingMessage, response: Serv
     return;
   }
   try {
-    const found = await store.digitalReceipt(token.output);
+    const found = await store.digitalReceipt(token.output, Object.keys(FOLLOW_UPS));
     if (!found || found.sale.type !== 'sale.completed') {
       send(404, receiptNotFoundHtml());
       return;

@@ -690,7 +690,7 @@ export function createSqlStore(db: SqlDriver): ServerStore {
       return rows.map((row) => JSON.parse(row.body) as StoreEvent);
     },
 
-    async digitalReceipt(token) {
+    async digitalReceipt(token, followUpTypes) {
       const row = await db.get<{ id: string; store_id: string; body: string; record: string }>(
         `SELECT s.id, s.store_id, e.body, st.record FROM sales s
          JOIN events e ON e.id = s.event_id AND e.status = 'applied'
@@ -701,10 +701,14 @@ export function createSqlStore(db: SqlDriver): ServerStore {
       if (!row) return null;
       // Events are stored as canonical JSON, so a sale id in a payload reads exactly "saleId":"<id>": LIKE narrows
       // to those (portable SQL, no JSON functions), and the parse below keeps only payloads that name it.
-      const candidates = await db.all<{ body: string }>(
-        `SELECT body FROM events WHERE store_id = ? AND status = 'applied' AND type <> 'sale.completed' AND body LIKE ? ORDER BY hlc`,
-        [row.store_id, `%"saleId":"${row.id}"%`],
-      );
+      const candidates =
+        followUpTypes.length === 0
+          ? []
+          : await db.all<{ body: string }>(
+              // Not bounded below by the sale's HLC: a till whose clock runs behind may refund it with an earlier one.
+              `SELECT body FROM events WHERE store_id = ? AND status = 'applied' AND type IN (${followUpTypes.map(() => '?').join(', ')}) AND body LIKE ? ORDER BY hlc`,
+              [row.store_id, ...followUpTypes, `%"saleId":"${row.id}"%`],
+            );
       const followUps = candidates
         .map((candidate) => JSON.parse(candidate.body) as StoreEvent)
         .filter((event) => (event.payload as { saleId?: unknown }).saleId === row.id);

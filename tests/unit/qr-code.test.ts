@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { encodeQr, formatBits, MASKS, reedSolomon, totalCodewordCount, versionBits, type QrMatrix } from '../../src/domain/qr-code.ts';
+import { encodeQr, formatBits, MASKS, qrSvgPath, reedSolomon, totalCodewordCount, versionBits, type QrMatrix } from '../../src/domain/qr-code.ts';
 
 /**
  * A reader written from the standard, independent of the encoder's drawing
@@ -88,6 +88,15 @@ describe('QR code', () => {
     if ('error' in matrix) throw new Error(matrix.error);
     expect(matrix.version).toBe(4);
     expect(decode(matrix)).toBe(url);
+  });
+
+  it('draws in SVG exactly the dark modules, inside a four-module quiet zone', () => {
+    const matrix = encodeQr('https://store.example.com/r/ffffffffffffffffffffffffffffffff');
+    if ('error' in matrix) throw new Error(matrix.error);
+    const drawn = [...qrSvgPath(matrix).matchAll(/M(\d+) (\d+)h1v1h-1z/g)].map((m) => `${Number(m[2]) - 4},${Number(m[1]) - 4}`);
+    const dark = matrix.modules.flatMap((line, row) => line.flatMap((on, column) => (on ? [`${row},${column}`] : [])));
+    expect(drawn).toEqual(dark);
+    expect(qrSvgPath(matrix).replace(/M\d+ \d+h1v1h-1z/g, '')).toBe('');
   });
 
   it('reads back any text that fits, under every mask', () => {

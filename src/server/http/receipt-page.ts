@@ -6,7 +6,7 @@ import { receiptModel } from '../../domain/receipt.ts';
 import { currentSale } from '../../domain/sale.ts';
 import { RECEIPT_PATH_PREFIX, ReceiptTokenSchema } from '../../protocol/receipt-link.ts';
 import type { ServerStore } from '../storage/server-store.ts';
-import { receiptNotFoundHtml, receiptPageHtml, type ReceiptFollowUp } from '../receipt/receipt-html.ts';
+import { receiptNotFoundHtml, receiptPageHtml, receiptUnavailableHtml, type ReceiptFollowUp } from '../receipt/receipt-html.ts';
 
 /**
  * GET /r/{token}: the customer's digital receipt, without sign-in — the token
@@ -45,11 +45,12 @@ export async function handleReceiptPage(request: IncomingMessage, response: Serv
     }
     // The page does not show its own link, nor who served: origin and servedBy stay empty.
     const receipt = receiptModel(currentSale(found.sale), found.store, { servedBy: null, origin: '' });
+    // The map pairs each type with its own event's line; TypeScript cannot follow that pairing through a lookup, hence the cast.
     const followUps = found.followUps.flatMap((event) => FOLLOW_UPS[event.type]?.(event as never, found.store) ?? []);
     send(200, receiptPageHtml(receipt, followUps));
   } catch (error) {
     console.error(`unexpected error answering the digital receipt ${token.output.slice(0, 4)}…:`, error);
-    send(503, receiptNotFoundHtml().replace('Receipt not found', 'Receipt unavailable'), { 'retry-after': '30' });
+    send(503, receiptUnavailableHtml(), { 'retry-after': '30' });
   }
 }
 

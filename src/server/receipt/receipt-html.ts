@@ -103,6 +103,10 @@ ${history}
   return page(`Receipt ${receipt.receiptNumber} — ${receipt.storeName}`, receipt.locale, body);
 }
 
+export function receiptUnavailableHtml(): string {
+  return page('Receipt unavailable', 'en', `<h1>Receipt unavailable</h1>\n<p class="centre">The receipt cannot be shown just now. Please try again in a minute.</p>`);
+}
+
 export function receiptNotFoundHtml(): string {
   return page(
     'Receipt not found',

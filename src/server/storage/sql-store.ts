@@ -717,7 +717,8 @@ export function createSqlStore(db: SqlDriver): ServerStore {
 
     async auditEvents(storeId, range, limit) {
       // Every event with an audit entry names the manager who approved it (audit.ts), so "approvedBy" in the
-      // canonical body narrows the scan to them without JSON functions; auditEntries decides.
+      // canonical body narrows the scan to them without JSON functions, through the partial index events_audited
+      // (its condition is repeated here word for word so the planner uses it); auditEntries decides.
       const rows = await db.all<{ body: string }>(
         `SELECT body FROM events
          WHERE store_id = ? AND status = 'applied' AND type IN (${AUDITED_EVENT_TYPES.map(() => '?').join(', ')})

@@ -82,6 +82,3 @@ export function auditEntries(event: StoreEvent): AuditEntry[] {
       return [];
   }
 }
-
-/** Newest first, by HLC: the order the audit view lists entries in. */
-export const newestFirst = (a: AuditEntry, b: AuditEntry) => (a.hlc < b.hlc ? 1 : a.hlc > b.hlc ? -1 : 0);

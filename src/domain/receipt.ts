@@ -128,7 +128,7 @@ export type ReceiptColumns = 48 | 32;
 const width = (text: string) => [...text].length;
 
 /** Words of `text` in lines of at most `columns`; a word longer than a line is cut. */
-export function wrapText(text: string, columns: number): string[] {
+function wrapText(text: string, columns: number): string[] {
   const lines: string[] = [];
   let current = '';
   for (const word of text.split(/\s+/).filter(Boolean)) {

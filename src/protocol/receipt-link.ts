@@ -9,5 +9,3 @@ import { SaleCompletedPayloadSchema } from '../domain/sale.ts';
  */
 export const RECEIPT_PATH_PREFIX = '/r/';
 export const ReceiptTokenSchema = SaleCompletedPayloadSchema.entries.receiptToken;
-
-export const digitalReceiptPath = (token: string) => `${RECEIPT_PATH_PREFIX}${token}`;

@@ -18,6 +18,7 @@ const loadSignageScreen = () => import('./signage/signage-screen.tsx');
 const loadConflictsPanel = () => import('./conflicts/conflicts-panel.tsx');
 const loadTasksPanel = () => import('./tasks/tasks-panel.tsx');
 const loadTillPanel = () => import('./till/till-panel.tsx');
+const loadAuditPanel = () => import('./audit/audit-panel.tsx');
 
 /** What the address asks for: the till, or shelf signs (/signage?sku=… or ?category=…). */
 export type Route = { kind: 'till' } | { kind: 'signage'; search: string };
@@ -37,6 +38,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
         {staff && phase === 'checkout' && <TasksButton db={db} staff={staff} onStepTaken={sync.eventCommitted} />}
         {staff && store && phase === 'checkout' && <TillButton db={db} store={store} staff={staff} onEvent={sync.eventCommitted} />}
         {staff?.role === 'manager' && store && <ConflictsButton db={db} store={store} />}
+        {staff?.role === 'manager' && store && <AuditButton db={db} store={store} />}
         {staff && (
           <span class="staff">
             {staff.name}
@@ -140,6 +142,19 @@ function ConflictsButton({ db, store }: { db: StoresideDb; store: StoreRecord })
         Conflicts ({open})
       </button>
       {showing && <LazyView load={loadConflictsPanel} render={({ ConflictsPanel }) => <ConflictsPanel db={db} store={store} onClose={() => setShowing(false)} />} />}
+    </>
+  );
+}
+
+/** For managers: the approvals given at this till (audit-panel.tsx). */
+function AuditButton({ db, store }: { db: StoresideDb; store: StoreRecord }) {
+  const [showing, setShowing] = useState(false);
+  return (
+    <>
+      <button type="button" class="link topbar-count" onClick={() => setShowing(true)}>
+        Audit
+      </button>
+      {showing && <LazyView load={loadAuditPanel} render={({ AuditPanel }) => <AuditPanel db={db} store={store} onClose={() => setShowing(false)} />} />}
     </>
   );
 }

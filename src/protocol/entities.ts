@@ -45,6 +45,8 @@ export const StoreRecordSchema = v.object({
    * smallest unit (5 for Swiss francs): cash payments round to it. 1 elsewhere.
    */
   cashCoin: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 1),
+  /** printed under the store's name on receipts, one entry per line */
+  address: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(4))),
 });
 
 const text = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import sirv from 'sirv';
 import { handleApi, type ApiOptions } from './http/api.ts';
+import { handleReceiptPage } from './http/receipt-page.ts';
+import { RECEIPT_PATH_PREFIX } from '../protocol/receipt-link.ts';
 
 export type AppOptions = ApiOptions & { distDir: string };
 
@@ -24,6 +26,10 @@ export function createStoresideServer(options: AppOptions): Server {
   return createServer((request, response) => {
     if (request.url?.startsWith('/api/')) {
       void handleApi(request, response, options);
+      return;
+    }
+    if (request.url?.startsWith(RECEIPT_PATH_PREFIX)) {
+      void handleReceiptPage(request, response, options.store);
       return;
     }
     serveApp(request, response, () => void notFound(response));

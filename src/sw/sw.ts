@@ -11,7 +11,8 @@ declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: str
 // the till loads with the network down.
 precacheAndRoute(self.__WB_MANIFEST);
 cleanupOutdatedCaches();
-registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }));
+// Digital receipts (/r/{token}) are pages of the server, not of the app: a till that opens one gets it from the network.
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//, /^\/r\//] }));
 
 // The first install takes control at once, so the till works offline after one
 // visit. A new release does not skip waiting: swapping the app under a till

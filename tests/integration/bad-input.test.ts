@@ -292,6 +292,23 @@ describe('HQ alarms', () => {
   });
 });
 
+describe('HQ audit log', () => {
+  it('answers 401 without the HQ token, 400 naming the parameter, 404 for a store that does not exist', async () => {
+    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` };
+    const audit = (query: string) => apiRequest(server.url, `/api/v1/hq/audit${query}`, { headers: hq });
+    await expectRefused(() => device.get('/api/v1/hq/audit?store=store-us-austin'), 401, 'unauthorized', /HQ token/);
+    await expectRefused(() => audit(''), 400, 'invalid_query', /store/);
+    await expectRefused(() => audit('?store=store-us-austin&from=yesterday'), 400, 'invalid_query', /from: must be a time/);
+    await expectRefused(() => audit('?store=store-us-austin&from=2000&to=1000'), 400, 'invalid_query', /from must be before to/);
+    await expectRefused(() => audit('?store=store-us-austin&limit=0'), 400, 'invalid_query', /limit/);
+    await expectRefused(() => audit('?store=store-us-austin&limit=501'), 400, 'invalid_query', /limit/);
+    await expectRefused(() => audit('?store=store-us-austin&before=%27%20OR%201=1'), 400, 'invalid_query', /before/);
+    await expectRefused(() => audit('?store=store-us-austin&who=me'), 400, 'invalid_query', /who/);
+    await expectRefused(() => audit('?store=store-us-austin&store=store-de-berlin'), 400, 'invalid_query', /store is given twice/);
+    await expectRefused(() => audit('?store=nowhere'), 404, 'not_found', /store nowhere does not exist/);
+  });
+});
+
 describe('HQ marking a product scarce', () => {
   const post = (body: unknown, token = readCredentials(dataDir).hqToken) =>
     apiRequest(server.url, '/api/v1/hq/scarce', { method: 'POST', headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -1,128 +1,163 @@
 import { Fragment } from 'preact';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LocalSale } from '../../local/local-sale.ts';
-import type { TenderRecord } from '../../domain/tender.ts';
+import { receiptModel, type ReceiptAmount, type ReceiptModel } from '../../domain/receipt.ts';
+import { encodeQr, qrSvgPath } from '../../domain/qr-code.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { Money } from '../components/money.tsx';
 
+/** Receipt paper this device prints on: a device setting, since the printer is the device's. */
+export type PaperWidth = 80 | 58;
+const PAPER_KEY = 'storeside.receiptPaper';
+const readPaperWidth = (): PaperWidth => (localStorage.getItem(PAPER_KEY) === '58' ? 58 : 80);
+/** CSS pixels per millimetre (CSS fixes 96 px to the inch). */
+const PX_PER_MM = 96 / 25.4;
+
 /**
- * The receipt of the sale just completed. Not modal, and it does not take the
- * focus: the scan field keeps it, so the next customer's first scan closes the
- * receipt and starts their sale instead of being lost.
+ * The receipt of the sale just completed: the paper as it prints, beside what
+ * the associate needs (change, print, the digital receipt). Not modal, and it
+ * does not take the focus: the scan field keeps it, so the next customer's
+ * first scan closes the receipt and starts their sale instead of being lost.
  */
 export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: StoreRecord; onClose: () => void }) {
-  const change = sale.tenders.reduce((sum, tender) => sum + (tender.kind === 'cash' ? tender.change : 0), 0);
+  const receipt = useMemo(() => receiptModel(sale, store, { servedBy: sale.staffName, origin: location.origin }), [sale, store]);
+  const [paper, setPaper] = useState<PaperWidth>(readPaperWidth);
+  const paperRef = useRef<HTMLElement>(null);
+  const [lengthMm, setLengthMm] = useState(0);
+  // A roll has no page length: the page is as long as this receipt, so the printer cuts after it instead of feeding a blank A4.
+  useLayoutEffect(() => {
+    if (paperRef.current) setLengthMm(Math.ceil(paperRef.current.getBoundingClientRect().height / PX_PER_MM) + 2);
+  }, [paper, receipt]);
+  const choosePaper = (width: PaperWidth) => {
+    localStorage.setItem(PAPER_KEY, String(width));
+    setPaper(width);
+  };
   return (
     <div class="overlay">
-      <div class="receipt" role="dialog" aria-labelledby="receipt-title">
-        <h2 id="receipt-title">Sale complete</h2>
-        <p class="receipt-number">
-          Receipt <strong data-testid="receipt-number">{sale.receiptNumber}</strong>
-        </p>
-        <p class="muted">
-          {store.name} · {new Date(sale.completedAt).toLocaleString(store.locale)} · served by {sale.staffName}
-        </p>
-        <table class="receipt-lines">
-          <tbody>
-            {sale.lines.map((line) => (
-              <tr key={line.sku}>
-                <td>
-                  {line.quantity} × {line.name}
-                  {line.discounts.map((share) => (
-                    <div class="line-discount" key={share.discount}>
-                      {sale.discounts[share.discount]?.label} <Money amount={-share.amount} store={store} />
-                    </div>
-                  ))}
-                </td>
-                <td class="num">
-                  <Money amount={line.lineTotal} store={store} />
-                </td>
-              </tr>
+      {lengthMm > 0 && <style>{`@page { size: ${paper}mm ${lengthMm}mm; margin: 0; }`}</style>}
+      <div class="receipt sale-receipt" role="dialog" aria-labelledby="receipt-title">
+        <div class="receipt-actions">
+          <h2 id="receipt-title">Sale complete</h2>
+          <p class="receipt-change">
+            Change <Money amount={receipt.change} store={store} />
+          </p>
+          <button type="button" class="primary big" onClick={onClose}>
+            New sale
+          </button>
+          <button type="button" onClick={() => window.print()}>
+            Print receipt
+          </button>
+          <fieldset class="paper-width">
+            <legend>Receipt paper</legend>
+            {([80, 58] as const).map((width) => (
+              <label key={width} class="check">
+                <input type="radio" name="receipt-paper" checked={paper === width} onChange={() => choosePaper(width)} /> {width} mm
+              </label>
             ))}
-          </tbody>
-        </table>
-        <dl class="totals">
-          <dt>Subtotal</dt>
-          <dd>
-            <Money amount={sale.subtotal} store={store} />
-          </dd>
-          {sale.discountTotal > 0 && (
-            <>
-              <dt class="discount">You saved</dt>
-              <dd class="discount" data-testid="receipt-savings">
-                <Money amount={-sale.discountTotal} store={store} />
-              </dd>
-            </>
-          )}
-          {sale.taxBreakdown.map((row) => (
-            <Fragment key={`${row.jurisdiction} ${row.rate}`}>
-              <dt class="muted">
-                {sale.taxIncluded ? 'incl. ' : ''}
-                {row.label} on <Money amount={row.base} store={store} />
-              </dt>
-              <dd class="muted">
-                <Money amount={row.tax} store={store} />
-              </dd>
-            </Fragment>
-          ))}
-          {sale.pricing.taxExemption && (
-            <>
-              <dt class="muted">Tax exempt, certificate {sale.pricing.taxExemption.certificate}</dt>
-              <dd class="muted">
-                <Money amount={-sale.pricing.taxExemption.exemptedTax} store={store} />
-              </dd>
-            </>
-          )}
-          <dt>{sale.taxIncluded ? 'Tax included' : 'Tax'}</dt>
-          <dd>
-            <Money amount={sale.tax} store={store} />
-          </dd>
-          <dt class="grand">Total</dt>
-          <dd class="grand">
-            <Money amount={sale.total} store={store} />
-          </dd>
-          {sale.cashRounding !== 0 && (
-            <>
-              <dt class="muted">Cash rounding</dt>
-              <dd class="muted">
-                <Money amount={sale.cashRounding} store={store} />
-              </dd>
-            </>
-          )}
-          {sale.tenders.map((tender, index) => (
-            <Fragment key={index}>
-              <dt>{tenderLabel(tender)}</dt>
-              <dd>
-                <Money amount={tender.kind === 'cash' ? tender.tendered : tender.amount} store={store} />
-              </dd>
-            </Fragment>
-          ))}
-          <dt>Change</dt>
-          <dd data-testid="change">
-            <Money amount={change} store={store} />
-          </dd>
-        </dl>
-        <button type="button" class="primary big" onClick={onClose}>
-          New sale
-        </button>
+          </fieldset>
+          <p>
+            <a href={receipt.digitalReceiptUrl} target="_blank" rel="noreferrer">
+              Digital receipt
+            </a>
+            <span class="muted"> — the customer scans the code on the receipt to keep it on their phone.</span>
+          </p>
+        </div>
+        <ReceiptPaper receipt={receipt} store={store} width={paper} paperRef={paperRef} />
       </div>
     </div>
   );
 }
 
-/** How the receipt names a tender: never more of a card than its brand and last four digits. */
-export function tenderLabel(tender: TenderRecord): string {
-  switch (tender.kind) {
-    case 'cash':
-      return 'Cash';
-    case 'card':
-      return `${tender.brand} •••• ${tender.last4}${tender.offline ? ' (offline)' : ''}`;
-    case 'gift_card':
-      return `Gift card •••• ${tender.last4}`;
-    case 'store_credit':
-      return 'Store credit';
-    case 'other_till':
-      return `Paid at another till (${tender.reference})`;
-    case 'exchange':
-      return 'Exchange credit';
-  }
+/** The receipt as it prints: the only thing on the page in print (styles.css @media print). */
+function ReceiptPaper({ receipt, store, width, paperRef }: { receipt: ReceiptModel; store: StoreRecord; width: PaperWidth; paperRef: { current: HTMLElement | null } }) {
+  const row = ({ label, amount }: ReceiptAmount, cls?: string, testId?: string) => (
+    <Fragment key={label}>
+      <dt class={cls}>{label}</dt>
+      <dd class={cls} data-testid={testId}>
+        <Money amount={amount} store={store} />
+      </dd>
+    </Fragment>
+  );
+  return (
+    <section class={`receipt-paper paper-${width}`} ref={paperRef} aria-label="Receipt">
+      <header class="paper-head">
+        <strong class="paper-store">{receipt.storeName}</strong>
+        {receipt.address.map((line) => (
+          <span key={line}>{line}</span>
+        ))}
+        <span>
+          Receipt <strong data-testid="receipt-number">{receipt.receiptNumber}</strong>
+        </span>
+        <span>{receipt.completedAt}</span>
+        {receipt.servedBy && <span>Served by {receipt.servedBy}</span>}
+        {receipt.customer && <span>Customer: {receipt.customer}</span>}
+      </header>
+      <ul class="paper-lines">
+        {receipt.lines.map((line, index) => (
+          <li key={index}>
+            <div class="paper-row">
+              <span>
+                {line.quantity} × {line.name}
+              </span>
+              <Money amount={line.lineTotal} store={store} />
+            </div>
+            {line.quantity > 1 && (
+              <div class="paper-detail">
+                {line.quantity} @ <Money amount={line.unitPrice} store={store} />
+              </div>
+            )}
+            {line.serial && <div class="paper-detail">Serial {line.serial}</div>}
+            {line.note && <div class="paper-detail">Note: {line.note}</div>}
+            {line.discounts.map((discount, i) => (
+              <div class="paper-row paper-detail line-discount" key={i}>
+                <span>{discount.label}</span>
+                <Money amount={discount.amount} store={store} />
+              </div>
+            ))}
+          </li>
+        ))}
+      </ul>
+      <dl class="paper-totals">
+        {row({ label: 'Subtotal', amount: receipt.subtotal })}
+        {receipt.basketDiscounts.map((discount) => row(discount, 'discount'))}
+        {receipt.taxRows.map((tax) => (
+          <Fragment key={tax.label}>
+            <dt class="muted">
+              {tax.label} on <Money amount={tax.base} store={store} />
+            </dt>
+            <dd class="muted">
+              <Money amount={tax.amount} store={store} />
+            </dd>
+          </Fragment>
+        ))}
+        {receipt.taxExemption && row(receipt.taxExemption, 'muted')}
+        {row({ label: receipt.taxIncluded ? 'Tax included' : 'Tax', amount: receipt.tax })}
+        {row({ label: 'Total', amount: receipt.total }, 'grand', 'receipt-total')}
+        {receipt.cashRounding !== 0 && row({ label: 'Cash rounding', amount: receipt.cashRounding }, 'muted')}
+        {receipt.tenders.map((tender, index) => (
+          <Fragment key={index}>{row(tender)}</Fragment>
+        ))}
+        {row({ label: 'Change', amount: receipt.change }, undefined, 'change')}
+        {receipt.savings > 0 && row({ label: 'You saved', amount: receipt.savings }, 'discount', 'receipt-savings')}
+      </dl>
+      <footer class="paper-foot">
+        <span>Scan for your digital receipt; bring it or this receipt for returns.</span>
+        <QrCode text={receipt.digitalReceiptUrl} />
+        <strong>{receipt.receiptNumber}</strong>
+      </footer>
+    </section>
+  );
+}
+
+/** A QR code as SVG; nothing when the text is too long for one (the receipt number below still serves returns). */
+export function QrCode({ text }: { text: string }) {
+  const matrix = useMemo(() => encodeQr(text), [text]);
+  if ('error' in matrix) return null;
+  const side = matrix.size + 8;
+  return (
+    <svg class="qr" viewBox={`0 0 ${side} ${side}`} role="img" aria-label="QR code of the digital receipt" shape-rendering="crispEdges">
+      <rect width={side} height={side} fill="#fff" />
+      <path d={qrSvgPath(matrix)} fill="#000" />
+    </svg>
+  );
 }

@@ -30,6 +30,8 @@ import { authenticate, authenticateHq, checkJournal, checkProtocol } from './aut
 import { openChangeStream } from './change-stream.ts';
 import { checkPromotion } from '../hq/check-promotion.ts';
 import { tillReport } from '../../domain/till-session.ts';
+import { auditEntries } from '../../domain/audit.ts';
+import { AuditQuerySchema, type AuditLogPage } from '../../protocol/audit.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
 import type { ServerStore, SliceRow } from '../storage/server-store.ts';
 import { ApiError, parseOrThrow } from './api-error.ts';
@@ -346,6 +348,25 @@ const listAlarms: Handler = async (request, url, { store }) => {
   return reply(200, { alarms: await store.alarms(storeId) });
 };
 
+/** A store's sensitive actions by person and time, newest first, a page at a time (src/domain/audit.ts). */
+const auditLog: Handler = async (request, url, { store }) => {
+  await authenticateHq(request, store);
+  const query = parseOrThrow(AuditQuerySchema, queryObject(url), 'invalid_query');
+  if (!(await store.storeIds()).includes(query.store)) throw new ApiError('not_found', `store ${query.store} does not exist`);
+  // An HLC's string starts with its wall time, 15 digits: a time bound is the smallest HLC at that millisecond.
+  const wall = (ms: number) => String(ms).padStart(15, '0');
+  const to = query.to === undefined ? '9'.repeat(15) : wall(query.to);
+  const beforeHlc = query.before !== undefined && query.before < to ? query.before : to;
+  const events = await store.auditEvents(query.store, { fromHlc: wall(query.from ?? 0), beforeHlc }, query.limit);
+  const names = await store.staffNames(query.store);
+  const nameOf = (id: string | null) => (id === null ? null : (names.get(id) ?? null));
+  const page: AuditLogPage = {
+    entries: events.flatMap(auditEntries).map((entry) => ({ ...entry, staffName: nameOf(entry.staffId), approvedByName: nameOf(entry.approvedBy) })),
+    next: events.length === query.limit ? events.at(-1)!.hlc : null,
+  };
+  return reply(200, page);
+};
+
 const health: Handler = async () => reply(200, { ok: true, protocol: PROTOCOL_VERSION });
 
 const STREAM_PATH = '/api/v1/sync/stream';
@@ -364,6 +385,7 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/v1/hq/devices': { GET: listDevices },
   '/api/v1/hq/alarms': { GET: listAlarms },
   '/api/v1/hq/till-report': { GET: tillSessionReport },
+  '/api/v1/hq/audit': { GET: auditLog },
   '/api/v1/hq/prices': { POST: setPrice },
   '/api/v1/hq/scarce': { POST: setScarce },
   '/api/v1/hq/product': { GET: readProduct, POST: editProduct },

@@ -60,6 +60,11 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
   }
   const tendersWrong = tenderProblem(sale, store.cashCoin);
   if (tendersWrong) return tendersWrong;
+  // Version 1 and 2 sales had no link: their stand-in token (the sale id) is never served.
+  const receiptToken = event.v === 3 ? sale.receiptToken : null;
+  const tokenHolder = receiptToken === null ? null : await tx.saleWithReceiptToken(receiptToken);
+  // 128 random bits do not collide: a repeated token is a faulty or forged till, and must not show one customer another's receipt.
+  if (tokenHolder !== null && tokenHolder !== sale.saleId) return `receipt token is already the link of sale ${tokenHolder}`;
 
   const booked = await tx.insertSale(
     {
@@ -79,6 +84,7 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
       taxExemptionCertificate: pricing.taxExemption?.certificate ?? null,
       completedAt: sale.completedAt,
       hlc: event.hlc,
+      receiptToken,
     },
     sale.lines.map((line, index) => ({
       lineNo: index + 1,

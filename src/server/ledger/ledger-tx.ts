@@ -38,6 +38,8 @@ export type SaleRow = {
   taxExemptionCertificate: string | null;
   completedAt: number;
   hlc: string;
+  /** the digital receipt's token; null for a sale from a payload version without one */
+  receiptToken: string | null;
 };
 
 export type SaleLineRow = {
@@ -89,6 +91,8 @@ export interface LedgerTx {
   recordDeviceReport(deviceId: string, report: { headSeq: number; clockOffsetMs: number; oldestUnsentAt: number | null }, at: number): Promise<void>;
   /** Books a sale with its lines and tenders; false (and nothing written) when its id is already booked. */
   insertSale(sale: SaleRow, lines: readonly SaleLineRow[], discounts: readonly SaleDiscountRow[], tenders: readonly TenderRow[]): Promise<boolean>;
+  /** The sale whose digital receipt has this token, if one is booked. */
+  saleWithReceiptToken(token: string): Promise<string | null>;
   /** The store's promotions as they stood at `revision`, indexed for pricing; null for a revision not issued yet. */
   promotionBook(storeId: string, revision: number): Promise<PromotionBook | null>;
   /** The newest promotion revision the server has given out. */

@@ -2,7 +2,11 @@
  * The server's tables, in SQL that SQLite and Postgres both run. JSON documents
  * are TEXT so that a snapshot can splice stored JSON into a response unparsed.
  */
-export const SCHEMA_VERSION = 3;
+/**
+ * 4: sales.receipt_token, the link of the customer's digital receipt (/r/{token});
+ *    an index of the events that name an approving manager, for the audit log.
+ */
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -51,6 +55,10 @@ CREATE TABLE IF NOT EXISTS events (
 );
 -- An id belongs to one applied event; a quarantined event may repeat it.
 CREATE UNIQUE INDEX IF NOT EXISTS events_applied_id ON events (id) WHERE status = 'applied';
+-- The events that name an approving manager, by store and time: the audit log reads
+-- them newest first (src/domain/audit.ts). Partial, so the sales without one cost
+-- a push nothing here.
+CREATE INDEX IF NOT EXISTS events_audited ON events (store_id, hlc) WHERE body LIKE '%"approvedBy":%';
 
 CREATE TABLE IF NOT EXISTS sales (
   id TEXT PRIMARY KEY,
@@ -68,9 +76,13 @@ CREATE TABLE IF NOT EXISTS sales (
   tax_config_version INTEGER NOT NULL,
   tax_exemption_certificate TEXT,
   completed_at BIGINT NOT NULL,
-  hlc TEXT NOT NULL
+  hlc TEXT NOT NULL,
+  -- 128 random bits, hex: the customer's digital receipt at /r/{token}. NULL for
+  -- sales of payload versions 1 and 2, which had no link.
+  receipt_token TEXT
 );
 CREATE INDEX IF NOT EXISTS sales_by_store ON sales (store_id, hlc);
+CREATE UNIQUE INDEX IF NOT EXISTS sales_by_receipt_token ON sales (receipt_token);
 
 CREATE TABLE IF NOT EXISTS sale_lines (
   sale_id TEXT NOT NULL REFERENCES sales(id),

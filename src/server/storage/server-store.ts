@@ -49,6 +49,8 @@ export type VersionedRecord<T> = { value: T; version: number };
 /** An edit applied (the new record and version), refused because it named an older version, or of a record that does not exist. */
 export type EditOutcome<T> = { kind: 'saved'; record: VersionedRecord<T> } | { kind: 'stale'; current: VersionedRecord<T> } | { kind: 'missing' };
 
+export type DigitalReceipt = { store: StoreRecord; sale: StoreEvent; followUps: StoreEvent[] };
+
 export type SliceRow = { entity: EntityName; key: string; version: number; deleted: boolean; value: string | null };
 
 export interface ServerStore {
@@ -113,6 +115,21 @@ export interface ServerStore {
    * order. Null when the device never opened that session.
    */
   tillSessionEvents(deviceId: string, sessionId: string): Promise<StoreEvent[] | null>;
+  /**
+   * The sale whose digital receipt has this token, as its applied event, with
+   * the store's current record and every later applied event of the store of
+   * `followUpTypes` that names the sale (`payload.saleId`), in HLC order: the
+   * returns and voids the receipt page lists. Null for a token no booked sale has.
+   */
+  digitalReceipt(token: string, followUpTypes: readonly string[]): Promise<DigitalReceipt | null>;
+  /**
+   * A store's applied events that may hold sensitive actions (src/domain/audit.ts):
+   * of the audited types, naming an approving manager, with `fromHlc` ≤ hlc <
+   * `beforeHlc`, newest first, at most `limit`.
+   */
+  auditEvents(storeId: string, range: { fromHlc: string; beforeHlc: string }, limit: number): Promise<StoreEvent[]>;
+  /** Names of the store's staff by id, from its roster. */
+  staffNames(storeId: string): Promise<Map<string, string>>;
   /** A store's alarms, newest first (the latest 500). */
   alarms(storeId: string): Promise<AlarmRecord[]>;
 

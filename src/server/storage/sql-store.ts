@@ -1,6 +1,7 @@
 import type { StoreEvent } from '../../domain/events.ts';
 import { createPromotionBook, type Promotion, type PromotionBook, type TaxConfig } from '../../domain/pricing/index.ts';
 import { GENESIS_HASH } from '../../domain/events.ts';
+import { AUDITED_EVENT_TYPES } from '../../domain/audit.ts';
 import type { AllotmentRecord, EntityName, ProductRecord, StoreRecord } from '../../protocol/entities.ts';
 import { ingestPush } from '../ledger/ingest-push.ts';
 import { settleLostJournal } from '../ledger/lost-journal.ts';
@@ -237,8 +238,8 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     async insertSale(sale, lines, discounts, tenders) {
       const booked = await tx.run(
         `INSERT INTO sales (id, event_id, store_id, device_id, staff_id, receipt_number, currency, subtotal, discount_total, tax, total,
-                            promotions_revision, tax_config_version, tax_exemption_certificate, completed_at, hlc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+                            promotions_revision, tax_config_version, tax_exemption_certificate, completed_at, hlc, receipt_token)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
         [
           sale.id,
           sale.eventId,
@@ -256,6 +257,7 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
           sale.taxExemptionCertificate,
           sale.completedAt,
           sale.hlc,
+          sale.receiptToken,
         ],
       );
       if (booked.changes === 0) return false;
@@ -294,6 +296,9 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
         ]);
       }
       return true;
+    },
+    async saleWithReceiptToken(token) {
+      return (await tx.get<{ id: string }>(`SELECT id FROM sales WHERE receipt_token = ?`, [token]))?.id ?? null;
     },
     async promotionBook(storeId, revision) {
       if (revision > (await issuedRevision())) return null;
@@ -683,6 +688,50 @@ export function createSqlStore(db: SqlDriver): ServerStore {
         [deviceId, opened.seq, next ? next.seq : Number.MAX_SAFE_INTEGER],
       );
       return rows.map((row) => JSON.parse(row.body) as StoreEvent);
+    },
+
+    async digitalReceipt(token, followUpTypes) {
+      const row = await db.get<{ id: string; store_id: string; body: string; record: string }>(
+        `SELECT s.id, s.store_id, e.body, st.record FROM sales s
+         JOIN events e ON e.id = s.event_id AND e.status = 'applied'
+         JOIN stores st ON st.id = s.store_id
+         WHERE s.receipt_token = ?`,
+        [token],
+      );
+      if (!row) return null;
+      // Events are stored as canonical JSON, so a sale id in a payload reads exactly "saleId":"<id>": LIKE narrows
+      // to those (portable SQL, no JSON functions), and the parse below keeps only payloads that name it.
+      const candidates =
+        followUpTypes.length === 0
+          ? []
+          : await db.all<{ body: string }>(
+              // Not bounded below by the sale's HLC: a till whose clock runs behind may refund it with an earlier one.
+              `SELECT body FROM events WHERE store_id = ? AND status = 'applied' AND type IN (${followUpTypes.map(() => '?').join(', ')}) AND body LIKE ? ORDER BY hlc`,
+              [row.store_id, ...followUpTypes, `%"saleId":"${row.id}"%`],
+            );
+      const followUps = candidates
+        .map((candidate) => JSON.parse(candidate.body) as StoreEvent)
+        .filter((event) => (event.payload as { saleId?: unknown }).saleId === row.id);
+      return { store: JSON.parse(row.record) as StoreRecord, sale: JSON.parse(row.body) as StoreEvent, followUps };
+    },
+
+    async auditEvents(storeId, range, limit) {
+      // Every event with an audit entry names the manager who approved it (audit.ts), so "approvedBy" in the
+      // canonical body narrows the scan to them without JSON functions, through the partial index events_audited
+      // (its condition is repeated here word for word so the planner uses it); auditEntries decides.
+      const rows = await db.all<{ body: string }>(
+        `SELECT body FROM events
+         WHERE store_id = ? AND status = 'applied' AND type IN (${AUDITED_EVENT_TYPES.map(() => '?').join(', ')})
+           AND hlc >= ? AND hlc < ? AND body LIKE '%"approvedBy":%'
+         ORDER BY hlc DESC LIMIT ?`,
+        [storeId, ...AUDITED_EVENT_TYPES, range.fromHlc, range.beforeHlc, limit],
+      );
+      return rows.map((row) => JSON.parse(row.body) as StoreEvent);
+    },
+
+    async staffNames(storeId) {
+      const rows = await db.all<{ key: string; value: string }>(`SELECT key, value FROM sync_rows WHERE store_id = ? AND entity = 'staff' AND deleted = 0`, [storeId]);
+      return new Map(rows.map((row) => [row.key, (JSON.parse(row.value) as { name: string }).name]));
     },
 
     async alarms(storeId) {

@@ -1,0 +1,84 @@
+import type { StoreEvent } from './events.ts';
+import { parseHlc } from './hlc.ts';
+import type { Minor } from './money.ts';
+import { currentSale } from './sale.ts';
+
+/**
+ * The audit view lists a store's sensitive actions by person and time
+ * (issue 5): what a manager approved at a till. Each comes out of the journal,
+ * so the device's own view and HQ's store-wide one are the same function over
+ * the same events.
+ *
+ *   manager_discount       a manager's discount on a line or the whole sale (sale.completed pricing.manualDiscounts)
+ *   offline_limit_override a manager let a sale past the offline policy's limits (sale.completed overrides)
+ *   no_sale                the drawer opened without a sale (till.cash_moved kind no_sale)
+ *
+ * Every event that yields an entry names a manager in `approvedBy`; the server's
+ * query relies on that (sql-store.ts auditEvents). Post-voids and refunds
+ * without a receipt arrive with the returns work and get their cases here.
+ */
+/** The event types `auditEntries` finds entries in: the server reads only these. */
+export const AUDITED_EVENT_TYPES = ['sale.completed', 'till.cash_moved'] as const;
+
+export type AuditKind = 'manager_discount' | 'offline_limit_override' | 'no_sale';
+
+export type AuditEntry = {
+  eventId: string;
+  deviceId: string;
+  /** the event's hybrid logical clock: orders entries across tills */
+  hlc: string;
+  /** ms since the epoch, the wall part of `hlc` (the till's clock when it acted) */
+  at: number;
+  kind: AuditKind;
+  /** who was serving (the event's staff member), when the event names one */
+  staffId: string | null;
+  /** the manager whose PIN approved it */
+  approvedBy: string;
+  /** what it cost or moved, in minor units, where it has an amount */
+  amount: Minor | null;
+  receiptNumber: string | null;
+  /** in words: "10 % off Oat Milk 1 L: damaged packaging" */
+  detail: string;
+};
+
+export function auditEntries(event: StoreEvent): AuditEntry[] {
+  const base = { eventId: event.id, deviceId: event.deviceId, hlc: event.hlc, at: parseHlc(event.hlc)?.wallMs ?? 0, staffId: event.staffId ?? null };
+  switch (event.type) {
+    case 'sale.completed': {
+      const sale = currentSale(event);
+      const given = new Map<string, Minor>();
+      for (const discount of sale.discounts) if (discount.source.type === 'manual') given.set(discount.source.manualId, (given.get(discount.source.manualId) ?? 0) + discount.amount);
+      const discounts = sale.pricing.manualDiscounts.map((discount): AuditEntry => {
+        // The amount itself is the entry's `amount`: the words need no currency.
+        const what = discount.percent !== undefined ? `${discount.percent} % off` : 'Amount off';
+        const target = discount.scope === 'basket' ? 'the sale' : (sale.lines[discount.scope]?.name ?? `line ${discount.scope + 1}`);
+        return {
+          ...base,
+          kind: 'manager_discount',
+          approvedBy: discount.approvedBy,
+          // What it actually took off: a percent is an amount only once priced.
+          amount: given.get(discount.id) ?? 0,
+          receiptNumber: sale.receiptNumber,
+          detail: `${what} ${target}: ${discount.reason}`,
+        };
+      });
+      const overrides = sale.overrides.map(
+        (override): AuditEntry => ({ ...base, kind: 'offline_limit_override', approvedBy: override.approvedBy, amount: sale.total, receiptNumber: sale.receiptNumber, detail: `Offline limit passed: ${override.limit}` }),
+      );
+      return [...discounts, ...overrides];
+    }
+    case 'till.cash_moved': {
+      const moved = event.payload;
+      if (moved.kind !== 'no_sale') return [];
+      return [{ ...base, kind: 'no_sale', approvedBy: moved.approvedBy, amount: null, receiptNumber: null, detail: `Drawer opened without a sale: ${moved.reason}` }];
+    }
+    case 'task.claimed':
+    case 'task.completed':
+    case 'cart.parked':
+    case 'cart.resumed':
+    case 'till.opened':
+    case 'till.closed':
+      // A parked cart's manager discounts are audited once, on the sale that completes it.
+      return [];
+  }
+}

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEntries } from '../../src/domain/audit.ts';
+import type { StoreEvent } from '../../src/domain/events.ts';
+import { uuidv7 } from '../../src/domain/uuid7.ts';
+import type { AuditLogPage } from '../../src/protocol/audit.ts';
+import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type DeviceClient } from './helpers/device-client.ts';
+import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+
+/**
+ * HQ's audit log of a store: every sensitive action its tills sent (manager
+ * discounts, offline-limit overrides, no-sale drawer openings), by who served
+ * and who approved, newest first, a page at a time — and nothing of another store.
+ */
+
+const AUSTIN = 'store-us-austin';
+const BERLIN = 'store-de-berlin';
+let server: ServerProcess;
+let dataDir: string;
+let till: DeviceClient;
+let chain: SaleChain;
+const sent: StoreEvent[] = [];
+
+beforeAll(async () => {
+  dataDir = makeDataDir('audit-log');
+  server = await startServer({ dataDir, demoProducts: 40 });
+  till = await enrollDevice(server, { storeId: AUSTIN });
+  chain = new SaleChain(till, await till.readSnapshot(), 9);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  if (server) expect(server.output()).not.toMatch(/unexpected error/);
+  removeDataDir(dataDir);
+});
+
+const audit = (query: string) =>
+  apiRequest<AuditLogPage>(server.url, `/api/v1/hq/audit?${query}`, { headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` } });
+
+describe('the audit log at HQ', () => {
+  it('lists the store’s sensitive actions newest first, with the names of who served and who approved', async () => {
+    const staff = chain.slice.staff;
+    const manager = staff.find((member) => member.role === 'manager')!;
+    const start = Date.now() + 60_000;
+    chain.next({ at: start });
+    chain.next({
+      at: start + 1_000,
+      tamper: (payload) => ({
+        ...payload,
+        pricing: { ...payload.pricing, manualDiscounts: [{ id: 'm1', scope: 0, percent: 15, reason: 'scratched lid', approvedBy: manager.id }] },
+      }),
+    });
+    const sessionId = uuidv7(start, randomBytes(10));
+    chain.append({ type: 'till.opened', payload: { sessionId, staffName: staff[0]!.name, float: 10_000, count: {} } }, { at: start + 2_000 });
+    chain.append({ type: 'till.cash_moved', payload: { sessionId, staffName: staff[0]!.name, kind: 'no_sale', reason: 'customer needed change', approvedBy: manager.id } }, { at: start + 3_000 });
+    chain.next({ at: start + 4_000, tamper: (payload) => ({ ...payload, overrides: [{ kind: 'offline_limit', limit: 'card total offline 512.00 of 500.00', approvedBy: manager.id }] }) });
+    sent.push(...chain.events);
+    expect((await till.push(chain.events)).status).toBe(200);
+
+    const answer = await audit(`store=${AUSTIN}`);
+    expect(answer.status).toBe(200);
+    const { entries, next } = answer.body;
+    expect(next).toBeNull();
+    expect(entries.map((entry) => entry.kind)).toEqual(['offline_limit_override', 'no_sale', 'manager_discount']);
+    expect(entries.every((entry) => entry.approvedBy === manager.id && entry.approvedByName === manager.name)).toBe(true);
+    expect(entries[1]).toMatchObject({ staffId: staff[0]!.id, staffName: staff[0]!.name, detail: 'Drawer opened without a sale: customer needed change' });
+    expect(entries[2]!.detail).toMatch(/^15 % off .+: scratched lid$/);
+    // What the server lists is exactly what the same function finds in what the till sent.
+    expect(entries.map(({ staffName: _s, approvedByName: _a, ...entry }) => entry)).toEqual(sent.flatMap(auditEntries).reverse());
+  });
+
+  it('pages by `next` and narrows by time; another store sees none of it', async () => {
+    const first = await audit(`store=${AUSTIN}&limit=2`);
+    expect(first.body.entries).toHaveLength(2);
+    expect(first.body.next).not.toBeNull();
+    const second = await audit(`store=${AUSTIN}&limit=2&before=${encodeURIComponent(first.body.next!)}`);
+    expect(second.body.entries.map((entry) => entry.kind)).toEqual(['manager_discount']);
+    expect(second.body.next).toBeNull();
+
+    const noSaleAt = first.body.entries[1]!.at;
+    const window = await audit(`store=${AUSTIN}&from=${noSaleAt}&to=${noSaleAt + 1}`);
+    expect(window.body.entries.map((entry) => entry.kind)).toEqual(['no_sale']);
+    expect((await audit(`store=${BERLIN}`)).body.entries).toEqual([]);
+  });
+});

@@ -53,6 +53,78 @@ const bench = {
     }
     return { ms, sales: report!.sales.count, total: report!.sales.total };
   },
+
+  /**
+   * `count` journaled sales in the till's sales table, made from `template`
+   * (a real sale) with their own ids, receipt numbers and tokens, in chunks.
+   * Not timed. Returns the scanned codes to look up: receipt numbers and
+   * digital-receipt links, spread over the whole range.
+   */
+  async loadSales(template: LocalSale, count: number, lookups: number): Promise<{ codes: string[]; held: number }> {
+    const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+    const saleAt = (i: number): LocalSale => ({
+      ...template,
+      id: `${hex(i, 8)}-0000-7000-8000-${hex(i, 12)}`,
+      saleId: `${hex(i, 8)}-0000-7000-8000-${hex(i, 12)}`,
+      receiptNumber: `${template.receiptNumber.slice(0, -6)}${String(i).padStart(6, '0')}`,
+      receiptToken: hex(i, 32),
+      eventSeq: i,
+      completedAt: template.completedAt - (count - i) * 1_000,
+    });
+    for (let from = 1; from <= count; from += 5_000) {
+      const chunk = Array.from({ length: Math.min(5_000, count - from + 1) }, (_, k) => saleAt(from + k));
+      await db.sales.bulkPut(chunk);
+    }
+    const codes = Array.from({ length: lookups }, (_, k) => {
+      const sale = saleAt(1 + Math.floor(((k + 0.5) * count) / lookups));
+      return k % 2 === 0 ? sale.receiptNumber : `${location.origin}/r/${sale.receiptToken}`;
+    });
+    return { codes, held: await db.sales.count() };
+  },
+
+  /** The limit beside the lookup: raw IDBIndex.get of each code's receipt number on the same table, milliseconds each. */
+  async rawReceiptLookupTimes(codes: string[]): Promise<number[]> {
+    const idb = db.backendDB();
+    const ms: number[] = [];
+    for (const code of codes) {
+      const number = code.includes('/r/') ? null : code;
+      const start = performance.now();
+      const index = idb.transaction('sales', 'readonly').objectStore('sales').index(number === null ? 'receiptToken' : 'receiptNumber');
+      const found = await new Promise((resolve, reject) => {
+        const request = index.get(number ?? code.slice(code.lastIndexOf('/') + 1));
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      ms.push(performance.now() - start);
+      if (!found) throw new Error(`raw lookup found nothing for ${code}`);
+    }
+    return ms;
+  },
+
+  /**
+   * The limit beside completing a sale: the strict-durability IndexedDB
+   * transaction that journals it, alone — the event and the sale put into a
+   * scratch database with the same stores, `runs` times. Milliseconds each.
+   */
+  async strictJournalTimes(event: StoreEvent, sale: LocalSale, runs: number): Promise<number[]> {
+    const open = indexedDB.open('storeside-strict-peer', 1);
+    open.onupgradeneeded = () => {
+      open.result.createObjectStore('journal', { keyPath: 'seq' });
+      open.result.createObjectStore('sales', { keyPath: 'id' });
+    };
+    const idb = await new Promise<IDBDatabase>((resolve, reject) => ((open.onsuccess = () => resolve(open.result)), (open.onerror = () => reject(open.error))));
+    const ms: number[] = [];
+    for (let run = 1; run <= runs; run++) {
+      const start = performance.now();
+      const tx = idb.transaction(['journal', 'sales'], 'readwrite', { durability: 'strict' });
+      tx.objectStore('journal').put({ ...event, seq: run });
+      tx.objectStore('sales').put({ ...sale, id: `${sale.id}-${run}` });
+      await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onerror = () => reject(tx.error))));
+      ms.push(performance.now() - start);
+    }
+    idb.close();
+    return ms;
+  },
 };
 
 export type CheckoutBench = typeof bench;

@@ -34,6 +34,8 @@ export type MetaValues = {
   syncHeartbeat: number;
   /** the server found this device's journal behind its own record: local data was lost (sync/lost-journal.ts) */
   journalLoss: JournalResume & { noticedAt: number };
+  /** when a sync round last reached the server: the offline policy counts the hours since */
+  lastSyncAt: number;
 };
 export type MetaKey = keyof MetaValues;
 export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];

@@ -7,6 +7,7 @@ import { DEFAULT_OFFLINE_POLICY, offlineAge, offlineLimitsReached, type LimitRea
 import type { SaleOverride } from '../../domain/sale.ts';
 import { formatMoney } from '../../domain/money.ts';
 import type { PaymentTerminal, TerminalApproval } from '../../devices/payment-terminal.ts';
+import { createCustomer } from '../../local/customers.ts';
 import { storedValueAccount, unsentTenders, type SpendableAccount } from '../../local/stored-value.ts';
 import { describeIssues } from '../../protocol/describe-issues.ts';
 import * as v from 'valibot';
@@ -527,6 +528,22 @@ export function createCheckoutModel(deps: {
       customer.value = next;
       // Store credit is the customer's: another customer's cannot stay on the sale.
       tenders.value = tenders.value.filter(({ record }) => record.kind !== 'store_credit');
+    },
+
+    /**
+     * A new customer, made here (offline too) and attached to the sale. The
+     * event goes to the server like a sale; every till finds them once it syncs.
+     */
+    async createCustomer(details: { name: string; phone: string; email: string }): Promise<boolean> {
+      const made = await createCustomer(db, browserEnv, deps.staff(), details);
+      if ('error' in made) {
+        notice.value = { tone: 'error', text: `The customer was not saved: ${made.error}` };
+        return false;
+      }
+      model.attachCustomer({ id: made.id, name: made.name });
+      notice.value = null;
+      deps.onSaleCommitted();
+      return true;
     },
 
     /** The serial number or note of one line; blank removes it. */

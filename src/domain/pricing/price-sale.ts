@@ -317,7 +317,8 @@ function runDeal(
     for (const [line, amount] of amounts) net[line]! -= amount;
     applications.push({
       source: { type: 'manual', manualId: discount.id, reason: discount.reason, approvedBy: discount.approvedBy },
-      label: `Manager discount: ${discount.reason}`,
+      // A price override is a manager's amount off whose reason says so (discount-dialog.tsx): the receipt names it as one.
+      label: discount.reason.startsWith('Price override: ') ? discount.reason : `Manager discount: ${discount.reason}`,
       amounts,
     });
     for (const amount of amounts.values()) saving += amount;

@@ -41,7 +41,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
         {staff && (
           <span class="staff">
             {staff.name}
-            <button type="button" class="link" onClick={session.signOut}>
+            <button type="button" class="link" onClick={() => void session.signOut()}>
               Sign out
             </button>
           </span>
@@ -49,6 +49,14 @@ export function App({ session, sync, db, pricing, route }: Props) {
         {session.enrollment.value && <SyncIndicator sync={sync} />}
       </header>
       <main class="content">
+        {session.signOutRefused.value && staff && (
+          <p class="notice error sign-out-refused" role="alert">
+            {session.signOutRefused.value}
+            <button type="button" class="link" onClick={() => (session.signOutRefused.value = null)}>
+              OK
+            </button>
+          </p>
+        )}
         {phase === 'loading' && <p class="centered">Opening…</p>}
         {phase === 'enroll' && <LazyView load={loadEnrollScreen} render={({ EnrollScreen }) => <EnrollScreen session={session} />} />}
         {phase === 'bootstrapping' && <Bootstrapping session={session} />}

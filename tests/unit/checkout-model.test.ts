@@ -4,6 +4,7 @@ import { signal } from '@preact/signals';
 import { createCheckoutModel } from '../../src/app/checkout/checkout-model.ts';
 import { simulatedTerminal } from '../../src/devices/payment-terminal.ts';
 import type { StoredValueRecord } from '../../src/domain/stored-value.ts';
+import { PRICE_OVERRIDE, priceOverrideAmount } from '../../src/domain/price-override.ts';
 import type { PricingClient } from '../../src/app/pricing-client.ts';
 import { withCheckDigit } from '../../src/domain/barcode.ts';
 import { createPricingApi } from '../../src/workers/pricing-api.ts';
@@ -379,6 +380,22 @@ describe('split tender at the till', () => {
       { sku: 'SKU-3', serial: 'SN-77A-0042', note: undefined },
       { sku: 'SKU-1', serial: undefined, note: 'gift wrap' },
     ]);
+  });
+});
+
+describe('a price override', () => {
+  it('is a manager’s amount off the line, the difference to the new price on every unit, named as a price override on the sale', async () => {
+    const { db, model, products } = await till('price-override', 0);
+    await model.scanOrSearch(products[1]!.barcode);
+    await model.changeQuantity('SKU-2', 1); // 2 × 10.50
+    const amount = priceOverrideAmount({ unitPrice: 1_050, quantity: 2 }, 900);
+    expect(amount).toBe(300);
+    expect(priceOverrideAmount({ unitPrice: 1_050, quantity: 2 }, 1_100)).toBeNull();
+    await model.addManagerDiscount({ sku: 'SKU-2', amount: amount!, reason: `${PRICE_OVERRIDE}matches the flyer`, approvedBy: { id: 'mgr-1', name: 'Maria' } });
+    await model.completeCashSale();
+    const [sale] = await db.sales.toArray();
+    expect(sale?.discounts).toEqual([{ source: { type: 'manual', manualId: expect.any(String), reason: 'Price override: matches the flyer', approvedBy: 'mgr-1' }, label: 'Price override: matches the flyer', amount: 300 }]);
+    expect(sale?.subtotal).toBe(2_100);
   });
 });
 

@@ -1,18 +1,10 @@
 import { useState } from 'preact/hooks';
 import { parseMoneyInput, type Minor } from '../../domain/money.ts';
+import { PRICE_OVERRIDE, priceOverrideAmount } from '../../domain/price-override.ts';
 import { ManagerApproval } from '../approval/manager-approval.tsx';
 import type { CheckoutModel } from './checkout-model.ts';
 
 export type DiscountTarget = { sku: string; name: string; unitPrice: Minor; quantity: number } | 'basket';
-
-/**
- * A price override is a manager's amount off the line: the difference between
- * the shelf price and the new one, on every unit, labelled so on the receipt
- * and in the audit. The server prices it like any manager discount.
- */
-export function priceOverrideAmount(target: { unitPrice: Minor; quantity: number }, newUnitPrice: Minor): Minor | null {
-  return newUnitPrice >= 0 && newUnitPrice < target.unitPrice ? (target.unitPrice - newUnitPrice) * target.quantity : null;
-}
 
 /** A manager's discount on one line or the whole sale: how much, why, and the manager's PIN. */
 export function DiscountDialog({ model, target, onClose }: { model: CheckoutModel; target: DiscountTarget; onClose: () => void }) {
@@ -63,7 +55,7 @@ export function DiscountDialog({ model, target, onClose }: { model: CheckoutMode
               onClose();
               void model.addManagerDiscount({
                 sku: target === 'basket' ? 'basket' : target.sku,
-                reason: mode === 'price' ? `Price override: ${reason.trim()}` : reason,
+                reason: mode === 'price' ? `${PRICE_OVERRIDE}${reason.trim()}` : reason,
                 approvedBy,
                 ...(mode === 'percent' ? { percent: percent! } : { amount: amount! }),
               });

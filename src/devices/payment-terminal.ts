@@ -15,6 +15,8 @@ export type TerminalAnswer = TerminalApproval | { approved: false; reason: strin
 
 export interface PaymentTerminal {
   charge(amount: Minor, currency: string): Promise<TerminalAnswer>;
+  /** Reverses a charge it approved for a sale not completed (the associate removed the payment). */
+  reverse(terminalRef: string): Promise<{ reversed: true } | { reversed: false; reason: string }>;
 }
 
 const BRANDS = ['Visa', 'Mastercard', 'Amex'] as const;
@@ -27,18 +29,25 @@ const BRANDS = ['Visa', 'Mastercard', 'Amex'] as const;
 export function simulatedTerminal(options: { declineAbove?: Minor; now?: () => number } = {}): PaymentTerminal {
   let count = 0;
   const now = options.now ?? (() => Date.now());
+  /** charges approved and not reversed, by reference */
+  const open = new Set<string>();
   return {
+    async reverse(terminalRef) {
+      if (!open.delete(terminalRef)) return { reversed: false, reason: `the terminal has no open charge ${terminalRef}` };
+      return { reversed: true };
+    },
     async charge(amount) {
       if (!Number.isSafeInteger(amount) || amount <= 0) return { approved: false, reason: 'the amount must be more than nothing' };
       if (options.declineAbove !== undefined && amount > options.declineAbove) return { approved: false, reason: 'declined by the card issuer' };
       count += 1;
-      const stamp = now().toString(36).toUpperCase();
+      const terminalRef = `SIM-${now().toString(36).toUpperCase()}-${count}`;
+      open.add(terminalRef);
       return {
         approved: true,
         brand: BRANDS[(count - 1) % BRANDS.length]!,
         last4: String(4242 + count).slice(-4),
         approvalCode: `A${String(100000 + count).slice(-5)}`,
-        terminalRef: `SIM-${stamp}-${count}`,
+        terminalRef,
       };
     },
   };

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { signal } from '@preact/signals';
 import { createCheckoutModel } from '../../src/app/checkout/checkout-model.ts';
-import { simulatedTerminal } from '../../src/devices/payment-terminal.ts';
+import { simulatedTerminal, type PaymentTerminal } from '../../src/devices/payment-terminal.ts';
 import type { StoredValueRecord } from '../../src/domain/stored-value.ts';
 import { PRICE_OVERRIDE, priceOverrideAmount } from '../../src/domain/price-override.ts';
 import type { PricingClient } from '../../src/app/pricing-client.ts';
@@ -59,7 +59,7 @@ const slowPricing = (delayMs: number): PricingClient => {
   };
 };
 
-async function till(name: string, delayMs: number, options: { online?: boolean; lastSyncAt?: number | null; store?: StoreRecord; declineAbove?: number } = {}) {
+async function till(name: string, delayMs: number, options: { online?: boolean; lastSyncAt?: number | null; store?: StoreRecord; declineAbove?: number; terminal?: PaymentTerminal } = {}) {
   const db = new StoresideDb(name);
   await db.setMeta('enrollment', { deviceId: 'device-abcd', storeId: store.id, role: 'tablet', token: 'x' });
   const products = [product(1, 199), product(2, 1_050), { ...product(3, 4_999), name: 'Earbuds', serialized: true }];
@@ -72,7 +72,7 @@ async function till(name: string, delayMs: number, options: { online?: boolean; 
     store: options.store ?? store,
     staff: () => ({ id: 'staff-1', name: 'Ana', role: 'associate' }),
     onSaleCommitted: () => {},
-    terminal: simulatedTerminal(options.declineAbove === undefined ? {} : { declineAbove: options.declineAbove }),
+    terminal: options.terminal ?? simulatedTerminal(options.declineAbove === undefined ? {} : { declineAbove: options.declineAbove }),
     connectivity,
   });
   return { db, model, products, connectivity };
@@ -317,6 +317,25 @@ describe('split tender at the till', () => {
     expect(model.notice.value?.text).toMatch(/declined/);
     await model.takeGiftCard('GC-TST-1001', 600);
     expect(model.notice.value?.text).toMatch(/holds only \$5\.00/);
+    expect(model.tenders.value).toEqual([]);
+  });
+
+  it('charges the terminal only for what the sale can take, reverses a charge whose payment is removed, and will not park a sale with payments on it', async () => {
+    const calls: string[] = [];
+    const twin = simulatedTerminal();
+    const spy: PaymentTerminal = {
+      charge: (amount, currency) => (calls.push(`charge ${amount}`), twin.charge(amount, currency)),
+      reverse: (terminalRef) => (calls.push('reverse'), twin.reverse(terminalRef)),
+    };
+    const { model, products } = await till('split-terminal', 0, { terminal: spy });
+    await model.scanOrSearch(products[0]!.barcode); // 2.15
+    await model.takeCard(5_000);
+    expect(model.notice.value?.text).toMatch(/more than is left to pay/);
+    await model.takeCard(100);
+    await model.park('Ana');
+    expect(model.notice.value?.text).toMatch(/remove them before parking/);
+    await model.removeTender(model.tenders.value[0]!.id);
+    expect(calls).toEqual(['charge 100', 'reverse']);
     expect(model.tenders.value).toEqual([]);
   });
 

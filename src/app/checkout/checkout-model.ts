@@ -30,7 +30,12 @@ export type Notice = { tone: 'info' | 'error'; text: string };
 export type ManagerDiscount = { id: string; sku: string | 'basket'; percent?: number; amount?: Minor; reason: string; approvedBy: { id: string; name: string } };
 
 /** A tender taken before Complete, other than the cash that settles the rest; removable until the sale completes. */
-export type TakenTender = { id: string; record: Exclude<TenderRecord, { kind: 'cash' | 'exchange' }> };
+export type TakenTender = {
+  id: string;
+  record: Exclude<TenderRecord, { kind: 'cash' | 'exchange' }>;
+  /** charged through the connected terminal, which must reverse it if the payment is removed (a keyed slip is the associate's to void) */
+  viaTerminal: boolean;
+};
 
 /** Whether the till reaches the server, and when it last did (the offline policy's clock). */
 export type Connectivity = { online: ReadonlySignal<boolean>; lastSyncAt: ReadonlySignal<number | null>; now: ReadonlySignal<number> };
@@ -378,17 +383,20 @@ export function createCheckoutModel(deps: {
     limitsReached.value = [];
   }
 
-  /** Takes a non-cash payment of `amount` (null: all that is left), refused as a notice when it is more than is left. */
-  function takeTender(record: TakenTender['record']): boolean {
+  /** Whether a non-cash payment of `amount` fits what is left; says why not as a notice. */
+  function fits(kind: TakenTender['record']['kind'], amount: Minor): boolean {
     const total = totals.value?.total;
     if (total === undefined) return false;
-    const settled = settleTenders(total, [...tenderInputs(null), { kind: record.kind, amount: record.amount }], store.cashCoin);
-    if ('error' in settled) {
-      notice.value = { tone: 'error', text: `${settled.error.replace(/^./, (first) => first.toUpperCase())}.` };
-      return false;
-    }
+    const settled = settleTenders(total, [...tenderInputs(null), { kind, amount }], store.cashCoin);
+    if ('error' in settled) notice.value = { tone: 'error', text: `${settled.error.replace(/^./, (first) => first.toUpperCase())}.` };
+    return !('error' in settled);
+  }
+
+  /** Takes a non-cash payment, refused as a notice when it is more than is left. */
+  function takeTender(record: TakenTender['record'], viaTerminal = false): boolean {
+    if (!fits(record.kind, record.amount)) return false;
     batch(() => {
-      tenders.value = [...tenders.value, { id: `tender-${++tenderCount}`, record }];
+      tenders.value = [...tenders.value, { id: `tender-${++tenderCount}`, record, viaTerminal }];
       limitsReached.value = [];
       notice.value = null;
     });
@@ -463,12 +471,14 @@ export function createCheckoutModel(deps: {
     takeCard: (amount: Minor | null) =>
       serially(async () => {
         const charge = amountOr(amount);
+        // Checked before the card is charged: a charge the sale cannot take would have to be reversed.
+        if (!fits('card', charge)) return;
         const answer = await terminal.charge(charge, store.currency);
         if (!answer.approved) {
           notice.value = { tone: 'error', text: `The terminal did not take the card: ${answer.reason}.` };
           return;
         }
-        takeTender(cardTender(charge, answer));
+        takeTender(cardTender(charge, answer), true);
       }),
 
     /** A card payment keyed from the terminal's slip (the terminal is not connected): its reference, never the card number. */
@@ -515,8 +525,18 @@ export function createCheckoutModel(deps: {
         takeTender(record.output);
       }),
 
+    /** Takes a payment off the sale; a card charged through the terminal is reversed there first, or stays if it cannot be. */
     removeTender: (id: string) =>
-      serially(() => {
+      serially(async () => {
+        const tender = tenders.value.find((candidate) => candidate.id === id);
+        if (!tender) return;
+        if (tender.viaTerminal && tender.record.kind === 'card') {
+          const reversal = await terminal.reverse(tender.record.terminalRef);
+          if (!reversal.reversed) {
+            notice.value = { tone: 'error', text: `The terminal did not reverse the card payment (${reversal.reason}); it stays on the sale: complete the sale with it, or refund the card afterwards.` };
+            return;
+          }
+        }
         batch(() => {
           tenders.value = tenders.value.filter((tender) => tender.id !== id);
           limitsReached.value = [];
@@ -732,6 +752,10 @@ export function createCheckoutModel(deps: {
     park: (label: string) =>
       cartChange(async () => {
         if (cart.length === 0) return;
+        if (tenders.value.length > 0) {
+          notice.value = { tone: 'error', text: 'Payments are taken on this sale: complete it, or remove them before parking.' };
+          return;
+        }
         if (!label.trim()) {
           notice.value = { tone: 'error', text: 'Give the parked sale a label, like the customer’s name.' };
           return;

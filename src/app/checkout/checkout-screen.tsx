@@ -172,7 +172,16 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
           </p>
           <div class="pay-other" role="group" aria-label="Other payments">
             {(['card', 'gift_card', 'store_credit', 'other_till'] as const).map((kind) => (
-              <button key={kind} type="button" disabled={!totals || model.remainingDue.value === 0} onClick={() => setPaying(kind)}>
+              <button
+                key={kind}
+                type="button"
+                disabled={!totals || model.remainingDue.value === 0}
+                onClick={() => {
+                  // The dialog shows this payment's refusals; one left from before would read as this one's.
+                  model.notice.value = null;
+                  setPaying(kind);
+                }}
+              >
                 {PAYMENT_LABELS[kind]}
               </button>
             ))}

@@ -422,7 +422,7 @@ describe('the offline policy at the till', () => {
   const policy = { maxOfflineHours: 24, cardPerSale: 1_000, cardPerDevice: 1_500, tendersOffline: ['cash', 'card', 'gift_card'] as ('cash' | 'card' | 'gift_card')[], storedValuePerCard: 300 };
   const offlineStore: StoreRecord = { ...store, offlinePolicy: policy };
 
-  it('takes a card offline as store-and-forward within the floor limit, and refuses one over it until a manager overrides, recording the override', async () => {
+  it('takes a card offline as store-and-forward within the floor limit, and will not charge one over it', async () => {
     const { db, model, products } = await till('offline-card', 0, { online: false, lastSyncAt: NOW - HOUR, store: offlineStore });
     await model.scanOrSearch(products[0]!.barcode); // 2.15
     await model.takeCard(null);
@@ -431,25 +431,44 @@ describe('the offline policy at the till', () => {
 
     await model.scanOrSearch(products[1]!.barcode); // 11.37: over the 10.00 per sale
     await model.takeCard(null);
+    expect(model.tenders.value).toEqual([]);
+    expect(model.notice.value?.text).toMatch(/^Offline limit reached: card offline \$11\.37 of \$10\.00 per sale\. Take less by card, or ask a manager/);
+    await model.takeCard(1_000);
     await model.completeCashSale();
-    expect(await db.sales.count()).toBe(1);
-    expect(model.notice.value?.text).toMatch(/^Offline limit reached: card offline \$11\.37 of \$10\.00 per sale\. A manager may override it/);
+    expect((await db.sales.toArray())[1]?.tenders.map((tender) => [tender.kind, tender.amount])).toEqual([
+      ['card', 1_000],
+      ['cash', 137],
+    ]);
   });
 
-  it('counts the card this till took offline and has not sent toward its per-device limit; an override lets the sale pass and names the manager', async () => {
+  it('counts the card this till took offline and has not sent toward its per-device limit; an override lets the card be charged and names the manager on the sale', async () => {
     const { db, model, products } = await till('offline-device', 0, { online: false, lastSyncAt: NOW - HOUR, store: { ...store, offlinePolicy: { ...policy, cardPerSale: 2_000, cardPerDevice: 2_000 } } });
-    for (let i = 0; i < 2; i++) {
-      await model.scanOrSearch(products[1]!.barcode); // 11.37
-      await model.takeCard(null);
-      await model.completeCashSale();
-    }
+    await model.scanOrSearch(products[1]!.barcode); // 11.37
+    await model.takeCard(null);
+    await model.completeCashSale();
+    await model.scanOrSearch(products[1]!.barcode);
+    await model.takeCard(null);
     expect(await db.sales.count()).toBe(1);
+    expect(model.tenders.value).toEqual([]);
     expect(model.limitsReached.value).toEqual([{ key: 'card_device', limit: 'card offline on this till $22.74 of $20.00' }]);
     model.overrideLimits({ id: 'mgr-1', name: 'Maria' });
+    await model.takeCard(null);
     await model.completeCashSale();
     const sales = await db.sales.toArray();
     expect(sales).toHaveLength(2);
-    expect(sales[1]?.overrides).toEqual([{ kind: 'offline_limit', limit: expect.stringMatching(/^card offline on this till/), approvedBy: 'mgr-1' }]);
+    expect(sales[1]?.overrides).toEqual([{ kind: 'offline_limit', limit: 'card offline on this till $22.74 of $20.00', approvedBy: 'mgr-1' }]);
+  });
+
+  it('asks again when more is charged past a limit than the manager approved', async () => {
+    const { db, model, products } = await till('offline-override-amount', 0, { online: false, lastSyncAt: NOW - HOUR, store: offlineStore });
+    await model.scanOrSearch(products[1]!.barcode); // 11.37
+    await model.takeCard(1_100);
+    model.overrideLimits({ id: 'mgr-1', name: 'Maria' });
+    await model.takeCard(1_137);
+    expect(model.limitsReached.value).toEqual([{ key: 'card_sale', limit: 'card offline $11.37 of $10.00 per sale' }]);
+    await model.takeCard(1_100);
+    await model.completeCashSale();
+    expect((await db.sales.toArray())[0]?.overrides).toEqual([{ kind: 'offline_limit', limit: 'card offline $11.00 of $10.00 per sale', approvedBy: 'mgr-1' }]);
   });
 
   it('spends a gift card offline only up to its offline limit, and refuses a tender the store does not take offline', async () => {

@@ -113,7 +113,7 @@ export function createCheckoutModel(deps: {
   const lineDetails = signal<ReadonlyMap<string, { serial?: string; note?: string }>>(new Map());
   /** SKUs in the cart whose units need a serial number */
   const serializedSkus = new Set<string>();
-  /** offline limits a manager let this sale pass, by limit key */
+  /** offline limits a manager let this sale pass, by the words of the limit they approved */
   const overrides = signal<ReadonlyMap<string, SaleOverride>>(new Map());
   /** the offline limits Complete found and no manager has overridden yet: the screen asks for one */
   const limitsReached = signal<LimitReached[]>([]);
@@ -304,7 +304,8 @@ export function createCheckoutModel(deps: {
       offlinePastLimit: offline.value?.pastLimit ? offline.value : null,
       format: money,
     });
-    return reached.filter((limit) => !overrides.value.has(limit.key));
+    // An override covers the limit as the manager read it: a larger amount past the same limit asks again.
+    return reached.filter((limit) => !overrides.value.has(limit.limit));
   }
 
   async function commit(currentTotals: SaleTotals, context: PricingContext, cash: Minor | null) {
@@ -471,8 +472,18 @@ export function createCheckoutModel(deps: {
     takeCard: (amount: Minor | null) =>
       serially(async () => {
         const charge = amountOr(amount);
-        // Checked before the card is charged: a charge the sale cannot take would have to be reversed.
+        // Checked before the card is charged: a charge the sale cannot take would have to be reversed,
+        // and offline the terminal must not approve past the store's floor limits without a manager.
         if (!fits('card', charge)) return;
+        const prospective: TakenTender = { id: 'prospective', record: cardTender(charge, { approved: true, brand: 'Card', last4: '0000', approvalCode: '-', terminalRef: '-' }), viaTerminal: true };
+        const cardLimits = (await unapprovedLimits([...tenders.value, prospective])).filter((limit) => limit.key.startsWith('card_') || limit.key === 'tender:card');
+        if (cardLimits.length > 0) {
+          batch(() => {
+            limitsReached.value = cardLimits;
+            notice.value = { tone: 'error', text: `Offline limit reached: ${cardLimits.map((limit) => limit.limit).join('; ')}. Take less by card, or ask a manager to override it, then charge the card.` };
+          });
+          return;
+        }
         const answer = await terminal.charge(charge, store.currency);
         if (!answer.approved) {
           notice.value = { tone: 'error', text: `The terminal did not take the card: ${answer.reason}.` };
@@ -579,11 +590,11 @@ export function createCheckoutModel(deps: {
     /** A manager lets this sale pass the offline limits Complete found; each is recorded on the sale with who approved it. */
     overrideLimits(approvedBy: { id: string; name: string }) {
       const next = new Map(overrides.value);
-      for (const limit of limitsReached.value) next.set(limit.key, { kind: 'offline_limit', limit: limit.limit, approvedBy: approvedBy.id });
+      for (const limit of limitsReached.value) next.set(limit.limit, { kind: 'offline_limit', limit: limit.limit, approvedBy: approvedBy.id });
       batch(() => {
         overrides.value = next;
         limitsReached.value = [];
-        notice.value = { tone: 'info', text: `${approvedBy.name} approved selling past the offline limit. Complete the sale.` };
+        notice.value = { tone: 'info', text: `${approvedBy.name} approved selling past the offline limit: ${[...next.values()].map((override) => override.limit).join('; ')}.` };
       });
     },
 

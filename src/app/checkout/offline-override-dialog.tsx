@@ -19,9 +19,9 @@ export function OfflineOverrideDialog({ model, onClose }: { model: CheckoutModel
           action="selling past the offline limit"
           onCancel={onClose}
           onApproved={(approvedBy) => {
+            // The associate goes on from where the limit stopped them: charging the card, or Complete.
             model.overrideLimits(approvedBy);
             onClose();
-            void model.completeCashSale();
           }}
         />
       </section>

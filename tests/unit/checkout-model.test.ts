@@ -476,11 +476,15 @@ describe('the offline policy at the till', () => {
     await db.storedValues.bulkPut([{ id: 'GC-TST-1001', kind: 'gift_card', last4: '1001', customerId: null, currency: 'USD', balance: 5_000 }]);
     await model.scanOrSearch(products[1]!.barcode); // 11.37
     await model.takeGiftCard('GC-TST-1001', 400);
+    expect(model.notice.value?.text).toMatch(/^Offline limit reached: GC-TST-1001 offline \$4\.00 of \$3\.00\. Take less/);
+    expect(model.tenders.value).toEqual([]);
+    // All that is left, offline, is what the card may still spend offline.
+    await model.takeGiftCard('GC-TST-1001', null);
+    expect(model.tenders.value.map(({ record }) => record.amount)).toEqual([300]);
     await model.takeOtherTill('TILL-2', 100);
     await model.completeCashSale();
     expect(await db.sales.count()).toBe(0);
-    expect(model.limitsReached.value.map((limit) => limit.key)).toEqual(['tender:other_till', 'stored_value:GC-TST-1001']);
-    expect(model.notice.value?.text).toMatch(/GC-TST-1001 offline \$4\.00 of \$3\.00/);
+    expect(model.limitsReached.value).toEqual([{ key: 'tender:other_till', limit: 'other till is not taken offline at this store' }]);
   });
 
   it('says a till offline past the policy’s hours before the sale, and a manager’s override is recorded on it', async () => {

@@ -418,25 +418,38 @@ export function createCheckoutModel(deps: {
   });
 
   /** Takes a gift card or store credit, up to what it can pay on this till (its synced balance less this till's unsent spends). */
-  function takeStoredValue({ account, spendable }: SpendableAccount, amount: Minor | null) {
+  async function takeStoredValue({ account, spendable }: SpendableAccount, amount: Minor | null) {
     const what = account.kind === 'gift_card' ? `Gift card ${account.id}` : `Store credit ${account.id}`;
+    const offline = !connectivity.online.value;
     const already = tenders.value.reduce((sum, { record }) => ('accountId' in record && record.accountId === account.id ? sum + record.amount : sum), 0);
     const left = spendable - already;
     if (left <= 0) {
-      notice.value = { tone: 'error', text: `${what} has nothing left to spend${connectivity.online.value ? '' : ' as last synced'}.` };
+      notice.value = { tone: 'error', text: `${what} has nothing left to spend${offline ? ' as last synced' : ''}.` };
       return;
     }
-    const take = amount ?? Math.min(left, remainingDue.value);
+    // Offline, all that is left defaults to no more than the card may spend offline; typing more asks for a manager.
+    const unsentSpend = offline ? ((await unsentTenders(db)).storedValue.get(account.id) ?? 0) : 0;
+    const offlineRoom = offline ? Math.max(0, (account.offlineLimit ?? policy.storedValuePerCard) - unsentSpend - already) : Infinity;
+    const take = amount ?? Math.min(left, remainingDue.value, offlineRoom > 0 ? offlineRoom : left);
     if (take > left) {
-      notice.value = { tone: 'error', text: `${what} holds only ${money(left)}${connectivity.online.value ? '' : ' as last synced'}.` };
+      notice.value = { tone: 'error', text: `${what} holds only ${money(left)}${offline ? ' as last synced' : ''}.` };
       return;
     }
-    const offline = !connectivity.online.value;
-    takeTender(
+    const record: TakenTender['record'] =
       account.kind === 'gift_card'
         ? { kind: 'gift_card', amount: take, accountId: account.id, last4: account.last4 ?? account.id.slice(-4), offline }
-        : { kind: 'store_credit', amount: take, accountId: account.id, offline },
+        : { kind: 'store_credit', amount: take, accountId: account.id, offline };
+    const accountLimits = (await unapprovedLimits([...tenders.value, { id: 'prospective', record, viaTerminal: false }])).filter(
+      (limit) => limit.key === `stored_value:${account.id}` || limit.key === `tender:${account.kind}`,
     );
+    if (accountLimits.length > 0) {
+      batch(() => {
+        limitsReached.value = accountLimits;
+        notice.value = { tone: 'error', text: `Offline limit reached: ${accountLimits.map((limit) => limit.limit).join('; ')}. Take less from it, or ask a manager to override it, then take it.` };
+      });
+      return;
+    }
+    takeTender(record);
   }
 
   const model = {
@@ -511,7 +524,7 @@ export function createCheckoutModel(deps: {
           notice.value = { tone: 'error', text: `No gift card ${number.trim()} is known at this store${connectivity.online.value ? '' : ' (as last synced)'}.` };
           return;
         }
-        takeStoredValue(found, amount);
+        await takeStoredValue(found, amount);
       }),
 
     /** Pays from the attached customer's store credit account. */
@@ -522,7 +535,7 @@ export function createCheckoutModel(deps: {
           notice.value = { tone: 'error', text: 'Attach the customer whose store credit pays this sale.' };
           return;
         }
-        takeStoredValue(found, amount);
+        await takeStoredValue(found, amount);
       }),
 
     /** The customer pays at another till under `reference`; that till rings the payment up. */

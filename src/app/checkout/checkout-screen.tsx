@@ -203,7 +203,23 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
         <SaleOptions model={model} />
         <ParkedSales model={model} deviceId={deviceId} />
       </aside>
-      {paying && <LazyView load={loadPaymentDialog} render={({ PaymentDialog }) => <PaymentDialog model={model} kind={paying} onClose={() => setPaying(null)} />} />}
+      {paying && (
+        <LazyView
+          load={loadPaymentDialog}
+          render={({ PaymentDialog }) => (
+            <PaymentDialog
+              model={model}
+              kind={paying}
+              onClose={() => setPaying(null)}
+              onOverride={() => {
+                // The override dialog takes the screen; the associate takes the payment again after it.
+                setPaying(null);
+                setOverriding(true);
+              }}
+            />
+          )}
+        />
+      )}
       {overriding && <LazyView load={loadOverrideDialog} render={({ OfflineOverrideDialog }) => <OfflineOverrideDialog model={model} onClose={() => setOverriding(false)} />} />}
       {discounting && <LazyView load={loadDiscountDialog} render={({ DiscountDialog }) => <DiscountDialog model={model} target={discounting} onClose={() => setDiscounting(null)} />} />}
       {model.receipt.value && (

@@ -13,7 +13,7 @@ const TITLES: Record<PaymentKind, string> = { card: 'Card payment', gift_card: '
  * associate types less) and what identifies it. The dialog closes once the
  * model took the payment; a refusal stays on the sale's notice.
  */
-export function PaymentDialog({ model, kind, onClose }: { model: CheckoutModel; kind: PaymentKind; onClose: () => void }) {
+export function PaymentDialog({ model, kind, onClose, onOverride }: { model: CheckoutModel; kind: PaymentKind; onClose: () => void; onOverride: () => void }) {
   const { store } = model;
   const [amountText, setAmountText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -55,6 +55,11 @@ export function PaymentDialog({ model, kind, onClose }: { model: CheckoutModel; 
           <p class="notice error" role="alert">
             {model.notice.value.text}
           </p>
+        )}
+        {model.limitsReached.value.length > 0 && (
+          <button type="button" class="warning-button" onClick={onOverride}>
+            Manager override…
+          </button>
         )}
         {!amountWrong && kind === 'card' && <CardPayment model={model} amount={amount} busy={busy} take={take} />}
         {!amountWrong && kind === 'gift_card' && <NumberedPayment label="Gift card number" placeholder="GC-…" busy={busy} onSubmit={(number) => take(() => model.takeGiftCard(number, amount))} />}

@@ -242,6 +242,7 @@ export function createCheckoutModel(deps: {
     const settled = settlement.value;
     return settled && cashTendered.value !== null && settled.settled ? settled.change : null;
   });
+  /** Offline: for how long, and whether past the policy's hours. A till with no sync on record counts from now, not from the epoch. */
   const offline = computed(() => {
     if (connectivity.online.value) return null;
     const age = offlineAge(connectivity.lastSyncAt.value, connectivity.now.value, connectivity.now.value, policy);
@@ -472,11 +473,9 @@ export function createCheckoutModel(deps: {
     tenders,
     customer,
     lineDetails,
-    settlement,
     remainingDue,
     offline,
     limitsReached,
-    overrides,
 
     /** Whether a line's product needs its serial number on the sale. */
     needsSerial: (sku: string) => serializedSkus.has(sku),

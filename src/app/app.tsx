@@ -6,6 +6,7 @@ import { localTasks, openConflicts } from '../local/store-tasks.ts';
 import { ownAllotments } from '../local/allotments.ts';
 import { CheckoutScreen } from './checkout/checkout-screen.tsx';
 import { createCheckoutModel } from './checkout/checkout-model.ts';
+import { simulatedTerminal } from '../devices/payment-terminal.ts';
 import { SyncIndicator } from './components/sync-indicator.tsx';
 import { LazyView } from './components/lazy-view.tsx';
 import type { PricingClient } from './pricing-client.ts';
@@ -42,7 +43,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
         {staff && (
           <span class="staff">
             {staff.name}
-            <button type="button" class="link" onClick={session.signOut}>
+            <button type="button" class="link" onClick={() => void session.signOut()}>
               Sign out
             </button>
           </span>
@@ -50,6 +51,14 @@ export function App({ session, sync, db, pricing, route }: Props) {
         {session.enrollment.value && <SyncIndicator sync={sync} />}
       </header>
       <main class="content">
+        {session.signOutRefused.value && staff && (
+          <p class="notice error sign-out-refused" role="alert">
+            {session.signOutRefused.value}
+            <button type="button" class="link" onClick={() => (session.signOutRefused.value = null)}>
+              OK
+            </button>
+          </p>
+        )}
         {phase === 'loading' && <p class="centered">Opening…</p>}
         {phase === 'enroll' && <LazyView load={loadEnrollScreen} render={({ EnrollScreen }) => <EnrollScreen session={session} />} />}
         {phase === 'bootstrapping' && <Bootstrapping session={session} />}
@@ -69,10 +78,22 @@ export function App({ session, sync, db, pricing, route }: Props) {
   );
 }
 
+/** No terminal is wired up yet: the associate drives its simulated twin (devices/payment-terminal.ts). */
+const paymentTerminal = simulatedTerminal();
+
 function Checkout({ db, pricing, session, sync }: Omit<Props, 'route'>) {
   const store = session.store.value!;
   const model = useMemo(
-    () => createCheckoutModel({ db, pricing, store, staff: () => session.staff.value!, onSaleCommitted: sync.eventCommitted }),
+    () =>
+      createCheckoutModel({
+        db,
+        pricing,
+        store,
+        staff: () => session.staff.value!,
+        onSaleCommitted: sync.eventCommitted,
+        terminal: paymentTerminal,
+        connectivity: { online: sync.online, lastSyncAt: sync.lastSyncAt, now: sync.now },
+      }),
     [db, pricing, store, session, sync],
   );
   // The promotion set and the allotments follow the database, whoever writes it: this tab's sync, another tab's or the service worker's.

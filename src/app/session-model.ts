@@ -5,6 +5,7 @@ import { EnrollResponseSchema } from '../protocol/messages.ts';
 import type { ApiClient, ApiFailure } from '../sync/api-client.ts';
 import type { bootstrap } from '../sync/bootstrap.ts';
 import { relieveStoragePressure } from '../local/storage-pressure.ts';
+import { signOutRefusal } from '../local/sign-out.ts';
 
 export type StorageState = { persisted: boolean; usage: number; quota: number };
 
@@ -38,6 +39,8 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
   const error = signal<string | null>(null);
   const busy = signal(false);
   const bootstrapRows = signal(0);
+  /** why the last sign-out was refused, until the next attempt */
+  const signOutRefused = signal<string | null>(null);
   /** whether the browser keeps this origin's data under pressure, and how full its quota is */
   const storage = signal<StorageState | null>(null);
 
@@ -107,6 +110,7 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
     error,
     busy,
     bootstrapRows,
+    signOutRefused,
 
     async start() {
       await db.open();
@@ -159,7 +163,11 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
       return true;
     },
 
-    signOut() {
+    /** Signs the staff member out, unless the till holds unsent events: then `signOutRefused` says why. */
+    async signOut() {
+      const refusal = await signOutRefusal(db);
+      signOutRefused.value = refusal;
+      if (refusal) return;
       sessionStorage.removeItem(SIGNED_IN_KEY);
       staff.value = null;
       phase.value = 'login';

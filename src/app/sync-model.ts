@@ -22,7 +22,22 @@ export function createSyncModel(db: StoresideDb, api: ApiClient) {
   let clock: ReturnType<typeof setInterval> | undefined;
   const browserOnline = signal(navigator.onLine);
   const status = signal<SyncStatus | null>(null);
-  const engine = createSyncEngine({ db, api, onStatus: (next) => (status.value = next) });
+  /** when a round last reached the server, kept across reloads: a till offline for a day says so after a restart too */
+  const lastSyncAt = signal<number | null>(null);
+  void db.getMeta('lastSyncAt').then((stored) => {
+    if (stored !== undefined && (lastSyncAt.value ?? 0) < stored) lastSyncAt.value = stored;
+  });
+  const engine = createSyncEngine({
+    db,
+    api,
+    onStatus: (next) => {
+      status.value = next;
+      if (next.lastSuccessAt !== null && next.lastSuccessAt !== lastSyncAt.value) {
+        lastSyncAt.value = next.lastSuccessAt;
+        db.setMeta('lastSyncAt', next.lastSuccessAt).catch((error: unknown) => console.error('cannot keep the time of the last sync', error));
+      }
+    },
+  });
 
   const online = computed(() => browserOnline.value && status.value?.reachable !== false);
   const setOnline = () => (browserOnline.value = navigator.onLine);
@@ -40,6 +55,7 @@ export function createSyncModel(db: StoresideDb, api: ApiClient) {
     now,
     online,
     status,
+    lastSyncAt,
     start() {
       addEventListener('online', setOnline);
       addEventListener('offline', setOnline);

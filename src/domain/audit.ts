@@ -2,6 +2,7 @@ import type { StoreEvent } from './events.ts';
 import { parseHlc } from './hlc.ts';
 import type { Minor } from './money.ts';
 import { currentSale } from './sale.ts';
+import { PRICE_OVERRIDE } from './price-override.ts';
 
 /**
  * The audit view lists a store's sensitive actions by person and time
@@ -10,6 +11,7 @@ import { currentSale } from './sale.ts';
  * the same events.
  *
  *   manager_discount       a manager's discount on a line or the whole sale (sale.completed pricing.manualDiscounts)
+ *   price_override         a manager's new price for a line: a manual discount whose reason says so (price-override.ts)
  *   offline_limit_override a manager let a sale past the offline policy's limits (sale.completed overrides)
  *   no_sale                the drawer opened without a sale (till.cash_moved kind no_sale)
  *
@@ -20,7 +22,7 @@ import { currentSale } from './sale.ts';
 /** The event types `auditEntries` finds entries in: the server reads only these. */
 export const AUDITED_EVENT_TYPES = ['sale.completed', 'till.cash_moved'] as const;
 
-export type AuditKind = 'manager_discount' | 'offline_limit_override' | 'no_sale';
+export type AuditKind = 'manager_discount' | 'price_override' | 'offline_limit_override' | 'no_sale';
 
 export type AuditEntry = {
   eventId: string;
@@ -52,14 +54,15 @@ export function auditEntries(event: StoreEvent): AuditEntry[] {
         // The amount itself is the entry's `amount`: the words need no currency.
         const what = discount.percent !== undefined ? `${discount.percent} % off` : 'Amount off';
         const target = discount.scope === 'basket' ? 'the sale' : (sale.lines[discount.scope]?.name ?? `line ${discount.scope + 1}`);
+        const priceOverride = discount.reason.startsWith(PRICE_OVERRIDE);
         return {
           ...base,
-          kind: 'manager_discount',
+          kind: priceOverride ? 'price_override' : 'manager_discount',
           approvedBy: discount.approvedBy,
           // What it actually took off: a percent is an amount only once priced.
           amount: given.get(discount.id) ?? 0,
           receiptNumber: sale.receiptNumber,
-          detail: `${what} ${target}: ${discount.reason}`,
+          detail: priceOverride ? `${target}: ${discount.reason.slice(PRICE_OVERRIDE.length)}` : `${what} ${target}: ${discount.reason}`,
         };
       });
       const overrides = sale.overrides.map(
@@ -78,6 +81,7 @@ export function auditEntries(event: StoreEvent): AuditEntry[] {
     case 'cart.resumed':
     case 'till.opened':
     case 'till.closed':
+    case 'customer.created':
       // A parked cart's manager discounts are audited once, on the sale that completes it.
       return [];
   }

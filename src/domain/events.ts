@@ -11,6 +11,7 @@ import {
   type TillClosedPayload,
   type TillOpenedPayload,
 } from './till-session.ts';
+import { CustomerCreatedPayloadSchema, type CustomerCreatedPayload } from './customer.ts';
 import { TaskClaimedPayloadSchema, TaskCompletedPayloadSchema, type TaskClaimedPayload, type TaskCompletedPayload } from './task.ts';
 
 /**
@@ -29,6 +30,7 @@ export const GENESIS_HASH = '0'.repeat(64);
  *   task.claimed, task.completed 1 — store tasks (task.ts).
  *   cart.parked, cart.resumed 1 — parked carts (parked-cart.ts).
  *   till.opened, till.cash_moved, till.closed 1 — till sessions and the cash drawer (till-session.ts).
+ *   customer.created 1 — a customer made at the till, offline too (customer.ts).
  */
 export const PAYLOAD_VERSION = 3;
 const PAYLOAD_VERSIONS = {
@@ -40,6 +42,7 @@ const PAYLOAD_VERSIONS = {
   'till.opened': 1,
   'till.cash_moved': 1,
   'till.closed': 1,
+  'customer.created': 1,
 } as const;
 
 const envelopeFields = {
@@ -66,6 +69,7 @@ export const EventSchema = v.variant('type', [
   v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('till.opened'), v: v.literal(1), payload: TillOpenedPayloadSchema }),
   v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('till.cash_moved'), v: v.literal(1), payload: TillCashMovedPayloadSchema }),
   v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('till.closed'), v: v.literal(1), payload: TillClosedPayloadSchema }),
+  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('customer.created'), v: v.literal(1), payload: CustomerCreatedPayloadSchema }),
 ]);
 
 export type StoreEvent = v.InferOutput<typeof EventSchema>;
@@ -106,6 +110,7 @@ export type NewEvent = {
   | { type: 'till.opened'; payload: TillOpenedPayload }
   | { type: 'till.cash_moved'; payload: TillCashMovedPayload }
   | { type: 'till.closed'; payload: TillClosedPayload }
+  | { type: 'customer.created'; payload: CustomerCreatedPayload }
 );
 
 export type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;

@@ -6,6 +6,8 @@ import type { Promotion } from '../domain/pricing/index.ts';
 import type { TaskRecord } from '../domain/task.ts';
 import type { ParkedCartRecord } from '../domain/parked-cart.ts';
 import type { TillReport } from '../domain/till-session.ts';
+import type { StoredValueRecord } from '../domain/stored-value.ts';
+import type { CustomerRecord } from '../domain/customer.ts';
 import type { AllotmentRecord, ConflictRecord, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
 import type { LocalSale } from './local-sale.ts';
 
@@ -35,6 +37,8 @@ export type MetaValues = {
   journalLoss: JournalResume & { noticedAt: number };
   /** the newest till session's report as of journal seq `throughSeq`, kept with each append (local/till-session.ts) */
   tillReport: { report: TillReport | null; throughSeq: number };
+  /** when a sync round last reached the server: the offline policy counts the hours since */
+  lastSyncAt: number;
 };
 export type MetaKey = keyof MetaValues;
 export type MetaRow = { [K in MetaKey]: { key: K; value: MetaValues[K] } }[MetaKey];
@@ -55,6 +59,10 @@ export class StoresideDb extends Dexie {
   allotments!: Table<AllotmentRecord, string>;
   /** the store's parked carts as the server last had them; this device's unsent parks and resumes are folded in on display */
   parkedCarts!: Table<ParkedCartRecord, string>;
+  /** gift cards and store credit, balances as the server last had them */
+  storedValues!: Table<StoredValueRecord, string>;
+  /** the store's customers as the server last had them; this device's unsent ones are folded in on lookup */
+  customers!: Table<CustomerRecord, string>;
   sales!: Table<LocalSale, string>;
   /** the event journal: the outbox is the events with seq > ackedSeq */
   journal!: Table<StoreEvent, number>;
@@ -77,6 +85,9 @@ export class StoresideDb extends Dexie {
     // v3: store tasks (claimed and finished from any device); allotments of scarce products; parked carts.
     // A sale is found by its event's seq when a lost journal is taken up again (sync/lost-journal.ts).
     this.version(3).stores({ tasks: 'id', allotments: 'id, [deviceId+sku]', parkedCarts: 'id', sales: 'id, receiptNumber, completedAt, *redeemedCoupons, eventSeq' });
+    // v4 (checkout tenders): stored-value accounts, found by number or by the customer whose credit it is;
+    // customers, found by phone or email.
+    this.version(4).stores({ storedValues: 'id, customerId', customers: 'id, phone, email' });
   }
 
   /** The seq of the newest event in the journal (0 before the first), sent with each request. */

@@ -4,6 +4,9 @@ import { ParkedCartRecordSchema, type ParkedCartRecord } from '../domain/parked-
 import type { Promotion } from '../domain/pricing/promotion.ts';
 import { PRODUCT_NAME_MAX, SKU_MAX, TAX_CATEGORY_MAX } from '../domain/sale.ts';
 import { SyncedPromotionSchema } from './promotions.ts';
+import { OfflinePolicySchema } from '../domain/offline-policy.ts';
+import { StoredValueRecordSchema, type StoredValueRecord } from '../domain/stored-value.ts';
+import { CustomerRecordSchema, type CustomerRecord } from '../domain/customer.ts';
 
 /**
  * The records of a store's slice that sync down to its devices, keyed by
@@ -47,6 +50,8 @@ export const StoreRecordSchema = v.object({
   cashCoin: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 1),
   /** printed under the store's name on receipts, one entry per line */
   address: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(4))),
+  /** how far its tills may sell offline (domain/offline-policy.ts); DEFAULT_OFFLINE_POLICY where HQ set none */
+  offlinePolicy: v.optional(OfflinePolicySchema),
 });
 
 const text = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
@@ -61,6 +66,8 @@ export const ProductRecordSchema = v.object({
   /** unit price in the store's currency, minor units, as the shelf shows it */
   price: v.pipe(count, v.minValue(0)),
   priceVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  /** each unit sold needs its serial number on the sale line (electronics) */
+  serialized: v.optional(v.boolean()),
 });
 
 export const StockRecordSchema = v.object({
@@ -145,6 +152,8 @@ export type EntityRecords = {
   task: TaskRecord;
   allotment: AllotmentRecord;
   parked_cart: ParkedCartRecord;
+  stored_value: StoredValueRecord;
+  customer: CustomerRecord;
 };
 export type EntityName = keyof EntityRecords;
 
@@ -158,4 +167,6 @@ export const ENTITY_SCHEMAS = {
   task: TaskRecordSchema,
   allotment: AllotmentRecordSchema,
   parked_cart: ParkedCartRecordSchema,
+  stored_value: StoredValueRecordSchema,
+  customer: CustomerRecordSchema,
 } as const;

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { EventSchema } from '../domain/events.ts';
 import { ENTITY_NAMES } from './entity-names.ts';
 import { PRODUCT_NAME_MAX } from '../domain/sale.ts';
+import { OfflinePolicySchema } from '../domain/offline-policy.ts';
 
 /** Request and response bodies of /api/v1, shared by the device and the server. */
 
@@ -137,11 +138,17 @@ export const EditProductRequestSchema = v.strictObject({
   name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(PRODUCT_NAME_MAX)),
 });
 export const StoreQuerySchema = v.strictObject({ store: storeId });
-export const EditStoreRequestSchema = v.strictObject({
-  store: storeId,
-  version: recordVersion,
-  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100)),
-});
+/** A store's settings HQ may change: its name, its offline policy (null: back to the default). At least one. */
+export const EditStoreRequestSchema = v.pipe(
+  v.strictObject({
+    store: storeId,
+    version: recordVersion,
+    name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100))),
+    offlinePolicy: v.optional(v.nullable(OfflinePolicySchema)),
+  }),
+  v.check((edit) => edit.name !== undefined || edit.offlinePolicy !== undefined, 'name a setting to change: name or offlinePolicy'),
+);
+export type StoreSettingsEdit = { name?: string; offlinePolicy?: v.InferOutput<typeof OfflinePolicySchema> | null };
 
 export const DevicesQuerySchema = v.strictObject({
   store: v.pipe(v.string(), v.minLength(1, 'name a store: ?store=<id>'), v.maxLength(64)),

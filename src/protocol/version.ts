@@ -26,7 +26,7 @@ export const PROTOCOL_HEADER = 'x-storeside-protocol';
 export const JOURNAL_HEADER = 'x-storeside-journal';
 
 /** Entities whose records a version-2 device cannot read: new in 3, or changed shape. */
-const NEW_IN_3 = new Set(['conflict', 'task', 'allotment', 'parked_cart']);
+const NEW_IN_3 = new Set(['conflict', 'task', 'allotment', 'parked_cart', 'stored_value', 'customer']);
 
 /** The slice's entities a device speaking `protocol` can read. */
 export function readsEntity(protocol: number, entity: string): boolean {

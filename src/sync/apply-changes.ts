@@ -6,7 +6,7 @@ import { ENTITY_SCHEMAS, type EntityName, type EntityRecords } from '../protocol
 import type { Change } from '../protocol/messages.ts';
 import { isSaleEvent } from '../domain/events.ts';
 
-export const TABLE_OF_ENTITY = { conflict: 'conflicts', product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores', task: 'tasks', allotment: 'allotments', parked_cart: 'parkedCarts' } as const satisfies Record<EntityName, string>;
+export const TABLE_OF_ENTITY = { conflict: 'conflicts', product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores', task: 'tasks', allotment: 'allotments', parked_cart: 'parkedCarts', stored_value: 'storedValues', customer: 'customers' } as const satisfies Record<EntityName, string>;
 
 /** Pulled changes grouped by entity, every record checked against its schema. */
 export type SliceChanges = {
@@ -21,8 +21,8 @@ export type SliceChanges = {
  */
 export function readChanges(changes: readonly Change[]): { ok: true; changes: SliceChanges } | { ok: false; message: string } {
   const read: SliceChanges = {
-    puts: { allotment: [], conflict: [], parked_cart: [], product: [], promotion: [], stock: [], staff: [], store: [], task: [] },
-    deletes: { allotment: [], conflict: [], parked_cart: [], product: [], promotion: [], stock: [], staff: [], store: [], task: [] },
+    puts: { allotment: [], conflict: [], customer: [], parked_cart: [], product: [], promotion: [], stock: [], staff: [], store: [], stored_value: [], task: [] },
+    deletes: { allotment: [], conflict: [], customer: [], parked_cart: [], product: [], promotion: [], stock: [], staff: [], store: [], stored_value: [], task: [] },
   };
   for (const change of changes) {
     if (change.op === 'delete') {
@@ -59,6 +59,8 @@ export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChan
   await db.tasks.bulkPut(puts.task);
   await db.allotments.bulkPut(puts.allotment);
   await db.parkedCarts.bulkPut(puts.parked_cart);
+  await db.storedValues.bulkPut(puts.stored_value);
+  await db.customers.bulkPut(puts.customer);
   await db.products.bulkDelete(deletes.product);
   await db.stock.bulkDelete(deletes.stock);
   await db.staff.bulkDelete(deletes.staff);
@@ -68,6 +70,8 @@ export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChan
   await db.tasks.bulkDelete(deletes.task);
   await db.allotments.bulkDelete(deletes.allotment);
   await db.parkedCarts.bulkDelete(deletes.parked_cart);
+  await db.storedValues.bulkDelete(deletes.stored_value);
+  await db.customers.bulkDelete(deletes.customer);
 }
 
 async function unsentQuantities(db: StoresideDb, countedThroughSeq: number): Promise<Map<string, number>> {

@@ -60,11 +60,11 @@ describe('promotions at the till and on the shelf sign, with the network down', 
     const money = (amount: number) => formatMoney(amount, store.currency, store.locale);
     const bogoSku = promotions.flatMap((p) =>
       p.kind === 'buy_x_get_y' && p.get.percent === 100 && p.buy.quantity === 1 && p.buy.target.skus.length === 1 && p.get.target.skus[0] === p.buy.target.skus[0] ? [p.buy.target.skus[0]!] : [],
-    )[0]!;
+    ).find((sku) => !products.get(sku)?.serialized)!; // two units of a serialized product would each need a serial number
     const bogoProduct = products.get(bogoSku)!;
     // A product no demo promotion touches: the sign shows its shelf price until HQ adds one.
     const book = createPromotionBook(promotions, AUSTIN);
-    const plain = [...products.values()].find((p) => p.price > 500 && shelfSign(p, book, store.taxConfig, Date.now()).offers.length === 0)!;
+    const plain = [...products.values()].find((p) => p.price > 500 && !p.serialized && shelfSign(p, book, store.taxConfig, Date.now()).offers.length === 0)!;
     expect(bogoProduct && plain, 'a BOGO product and an unpromoted one in the demo store').toBeTruthy();
 
     const page = await context.newPage();

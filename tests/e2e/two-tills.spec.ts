@@ -53,7 +53,8 @@ describe('two tills of one store', () => {
       JSON.parse((db.prepare(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = ? AND key = ?`).get(AUSTIN, entity, key) as { value: string }).value);
     // "SKU-0000" lists SKU-000001 … SKU-000020 on the till: pick one of them the store has in stock.
     const sku = Array.from({ length: 20 }, (_, i) => `SKU-${String(i + 1).padStart(6, '0')}`).find(
-      (candidate) => (row('stock', candidate) as StockRecord).onHand > 2 && (row('product', candidate) as ProductRecord).price > 0,
+      // Not a serialized product: the test sells several units on one line.
+      (candidate) => (row('stock', candidate) as StockRecord).onHand > 2 && (row('product', candidate) as ProductRecord).price > 0 && !(row('product', candidate) as ProductRecord).serialized,
     )!;
     const product = row('product', sku) as ProductRecord;
     const onHand = (row('stock', sku) as StockRecord).onHand;
@@ -84,7 +85,13 @@ describe('two tills of one store', () => {
     const manager = austin.staff.find((m) => m.role === 'manager')!;
     const associate = austin.staff.find((m) => m.role === 'associate')!;
     const db = new Database(join(server.dataDir, 'storeside.db'), { readonly: true, fileMustExist: true });
-    const level = db.prepare(`SELECT sku, on_hand AS onHand FROM stock WHERE store_id = ? AND on_hand BETWEEN 1 AND 3 ORDER BY sku LIMIT 1`).get(AUSTIN) as { sku: string; onHand: number };
+    // Not a serialized product: each till sells every unit on one line.
+    const level = db
+      .prepare(
+        `SELECT s.sku, s.on_hand AS onHand FROM stock s JOIN sync_rows r ON r.store_id = s.store_id AND r.entity = 'product' AND r.key = s.sku
+         WHERE s.store_id = ? AND s.on_hand BETWEEN 1 AND 3 AND json_extract(r.value, '$.serialized') IS NULL ORDER BY s.sku LIMIT 1`,
+      )
+      .get(AUSTIN) as { sku: string; onHand: number };
     const product = JSON.parse((db.prepare(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'product' AND key = ?`).get(AUSTIN, level.sku) as { value: string }).value) as ProductRecord;
     db.close();
 

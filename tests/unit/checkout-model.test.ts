@@ -1,6 +1,10 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { signal } from '@preact/signals';
 import { createCheckoutModel } from '../../src/app/checkout/checkout-model.ts';
+import { simulatedTerminal, type PaymentTerminal } from '../../src/devices/payment-terminal.ts';
+import type { StoredValueRecord } from '../../src/domain/stored-value.ts';
+import { PRICE_OVERRIDE, priceOverrideAmount } from '../../src/domain/price-override.ts';
 import type { PricingClient } from '../../src/app/pricing-client.ts';
 import { withCheckDigit } from '../../src/domain/barcode.ts';
 import { createPricingApi } from '../../src/workers/pricing-api.ts';
@@ -55,15 +59,27 @@ const slowPricing = (delayMs: number): PricingClient => {
   };
 };
 
-async function till(name: string, delayMs: number) {
+async function till(name: string, delayMs: number, options: { online?: boolean; lastSyncAt?: number | null; store?: StoreRecord; declineAbove?: number; terminal?: PaymentTerminal } = {}) {
   const db = new StoresideDb(name);
   await db.setMeta('enrollment', { deviceId: 'device-abcd', storeId: store.id, role: 'tablet', token: 'x' });
-  const products = [product(1, 199), product(2, 1_050)];
+  const products = [product(1, 199), product(2, 1_050), { ...product(3, 4_999), name: 'Earbuds', serialized: true }];
   await db.products.bulkPut(products.map((p) => ({ ...p, words: searchWords(p) })));
   await db.stock.bulkPut(products.map((p) => ({ sku: p.sku, onHand: 10, aisle: 'A1', bin: 'B1' })));
-  const model = createCheckoutModel({ db, pricing: slowPricing(delayMs), store, staff: () => ({ id: 'staff-1', name: 'Ana', role: 'associate' }), onSaleCommitted: () => {} });
-  return { db, model, products };
+  const connectivity = { online: signal(options.online ?? true), lastSyncAt: signal(options.lastSyncAt ?? null), now: signal(NOW) };
+  const model = createCheckoutModel({
+    db,
+    pricing: slowPricing(delayMs),
+    store: options.store ?? store,
+    staff: () => ({ id: 'staff-1', name: 'Ana', role: 'associate' }),
+    onSaleCommitted: () => {},
+    terminal: options.terminal ?? simulatedTerminal(options.declineAbove === undefined ? {} : { declineAbove: options.declineAbove }),
+    connectivity,
+  });
+  return { db, model, products, connectivity };
 }
+
+const NOW = Date.UTC(2026, 10, 22, 12);
+const HOUR = 3_600_000;
 
 describe('the checkout cart', () => {
   it('charges the cart as it is when Complete is tapped right after a scan, not the totals of a moment ago', async () => {
@@ -251,5 +267,242 @@ describe('the checkout cart', () => {
     expect(sale?.discountTotal).toBe(100);
     expect(sale?.pricing.manualDiscounts).toEqual([expect.objectContaining({ scope: 'basket', amount: 100, reason: 'loyal customer', approvedBy: 'staff-9' })]);
     expect(model.managerDiscounts.value).toEqual([]);
+  });
+});
+
+describe('split tender at the till', () => {
+  const giftCard: StoredValueRecord = { id: 'GC-TST-1001', kind: 'gift_card', last4: '1001', customerId: null, currency: 'USD', balance: 500 };
+  const credit: StoredValueRecord = { id: 'SC-TST-2001', kind: 'store_credit', last4: null, customerId: 'cust-1', currency: 'USD', balance: 10_000 };
+
+  it('pays one sale by gift card, card from the terminal and cash with change, each recorded, the cash settling the rest', async () => {
+    const { db, model, products } = await till('split-mix', 0);
+    await db.storedValues.bulkPut([giftCard]);
+    await model.scanOrSearch(products[1]!.barcode); // 10.50 + 0.87 tax = 11.37
+    await model.takeGiftCard('gc-tst-1001', null); // all it holds: 5.00
+    expect(model.remainingDue.value).toBe(637);
+    await model.takeCard(400);
+    expect(model.remainingDue.value).toBe(237);
+    model.cashText.value = '5';
+    expect(model.changeDue.value).toBe(263);
+    await model.completeCashSale();
+
+    const [sale] = await db.sales.toArray();
+    expect(sale?.tenders).toEqual([
+      { kind: 'gift_card', amount: 500, accountId: 'GC-TST-1001', last4: '1001', offline: false },
+      { kind: 'card', amount: 400, brand: 'Visa', last4: expect.stringMatching(/^\d{4}$/), approvalCode: expect.any(String), terminalRef: expect.any(String), offline: false },
+      { kind: 'cash', amount: 237, tendered: 500, change: 263 },
+    ]);
+    expect(model.tenders.value).toEqual([]);
+  });
+
+  it('completes without cash when card covers the whole total, and a removed tender is not on the sale', async () => {
+    const { db, model, products } = await till('split-card-only', 0);
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.takeOtherTill('TILL-2-0042', 100);
+    await model.removeTender(model.tenders.value[0]!.id);
+    await model.takeCard(null);
+    await model.completeCashSale();
+    const [sale] = await db.sales.toArray();
+    expect(sale?.tenders.map((tender) => tender.kind)).toEqual(['card']);
+    expect(sale?.tenders[0]?.amount).toBe(sale?.total);
+  });
+
+  it('refuses a payment of more than is left, a declined card, and a gift card beyond its balance', async () => {
+    const { db, model, products } = await till('split-refusals', 0, { declineAbove: 1_000 });
+    await db.storedValues.bulkPut([giftCard]);
+    await model.scanOrSearch(products[1]!.barcode); // 11.37
+    await model.takeOtherTill('TILL-2', 2_000);
+    expect(model.notice.value?.text).toMatch(/more than is left to pay/);
+    await model.takeCard(null);
+    expect(model.notice.value?.text).toMatch(/declined/);
+    await model.takeGiftCard('GC-TST-1001', 600);
+    expect(model.notice.value?.text).toMatch(/holds only \$5\.00/);
+    expect(model.tenders.value).toEqual([]);
+  });
+
+  it('charges the terminal only for what the sale can take, reverses a charge whose payment is removed, and will not park a sale with payments on it', async () => {
+    const calls: string[] = [];
+    const twin = simulatedTerminal();
+    const spy: PaymentTerminal = {
+      charge: (amount, currency) => (calls.push(`charge ${amount}`), twin.charge(amount, currency)),
+      reverse: (terminalRef) => (calls.push('reverse'), twin.reverse(terminalRef)),
+    };
+    const { model, products } = await till('split-terminal', 0, { terminal: spy });
+    await model.scanOrSearch(products[0]!.barcode); // 2.15
+    await model.takeCard(5_000);
+    expect(model.notice.value?.text).toMatch(/more than is left to pay/);
+    await model.takeCard(100);
+    await model.park('Ana');
+    expect(model.notice.value?.text).toMatch(/remove them before parking/);
+    await model.removeTender(model.tenders.value[0]!.id);
+    expect(calls).toEqual(['charge 100', 'reverse']);
+    expect(model.tenders.value).toEqual([]);
+  });
+
+  it('keys a card from the terminal slip, and refuses a card number in any field of it', async () => {
+    const { db, model, products } = await till('split-slip', 0);
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.takeCardSlip({ amount: null, brand: 'Visa', last4: '4242', approvalCode: '4111111111111111', terminalRef: 'T1' });
+    expect(model.notice.value?.text).toMatch(/card number/);
+    await model.takeCardSlip({ amount: null, brand: 'Visa', last4: '4242', approvalCode: 'A12345', terminalRef: 'T1-889' });
+    await model.completeCashSale();
+    expect((await db.sales.toArray())[0]?.tenders).toEqual([{ kind: 'card', amount: 215, brand: 'Visa', last4: '4242', approvalCode: 'A12345', terminalRef: 'T1-889', offline: false }]);
+  });
+
+  it('rounds the cash part to the store’s smallest coin', async () => {
+    const { db, model, products } = await till('split-coin', 0, { store: { ...store, cashCoin: 5 } });
+    await model.scanOrSearch(products[0]!.barcode); // 2.15
+    await model.takeCard(100); // 1.15 left, cash pays 1.15 exactly
+    await model.scanOrSearch(products[0]!.barcode); // 4.31, 3.31 left: cash pays 3.30
+    await model.completeCashSale();
+    const [sale] = await db.sales.toArray();
+    expect(sale?.total).toBe(431);
+    expect(sale?.cashRounding).toBe(-1);
+    expect(sale?.tenders.at(-1)).toEqual({ kind: 'cash', amount: 330, tendered: 330, change: 0 });
+  });
+
+  it('pays from the attached customer’s store credit, names the customer, and takes the credit off when the customer changes', async () => {
+    const { db, model, products } = await till('split-credit', 0);
+    await db.storedValues.bulkPut([credit]);
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.takeStoreCredit('SC-TST-2001', null);
+    expect(model.notice.value?.text).toMatch(/Attach the customer/);
+    model.attachCustomer({ id: 'cust-1', name: 'Ana Lopez' });
+    await model.takeStoreCredit('SC-TST-2001', 100);
+    model.attachCustomer({ id: 'cust-2', name: 'Sam Weber' });
+    expect(model.tenders.value).toEqual([]);
+    model.attachCustomer({ id: 'cust-1', name: 'Ana Lopez' });
+    await model.takeStoreCredit('SC-TST-2001', 100);
+    await model.completeCashSale();
+    const [sale] = await db.sales.toArray();
+    expect(sale?.customer).toEqual({ id: 'cust-1', name: 'Ana Lopez' });
+    expect(sale?.tenders.map((tender) => [tender.kind, tender.amount])).toEqual([
+      ['store_credit', 100],
+      ['cash', 115],
+    ]);
+  });
+
+  it('needs the serial number of a serialized product, one unit per line, and records serials and notes on the lines', async () => {
+    const { db, model, products } = await till('line-serials', 0);
+    await model.scanOrSearch(products[2]!.barcode);
+    await model.scanOrSearch(products[2]!.barcode);
+    expect(model.notice.value?.text).toMatch(/one per sale/);
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.completeCashSale();
+    expect(model.notice.value?.text).toMatch(/serial number of Earbuds/);
+    expect(await db.sales.count()).toBe(0);
+    model.setLineDetail('SKU-3', { serial: 'SN-77A-0042' });
+    model.setLineDetail('SKU-1', { note: 'gift wrap' });
+    await model.completeCashSale();
+    const [sale] = await db.sales.toArray();
+    expect(sale?.lines.map(({ sku, serial, note }) => ({ sku, serial, note }))).toEqual([
+      { sku: 'SKU-3', serial: 'SN-77A-0042', note: undefined },
+      { sku: 'SKU-1', serial: undefined, note: 'gift wrap' },
+    ]);
+  });
+});
+
+describe('a price override', () => {
+  it('is a manager’s amount off the line, the difference to the new price on every unit, named as a price override on the sale', async () => {
+    const { db, model, products } = await till('price-override', 0);
+    await model.scanOrSearch(products[1]!.barcode);
+    await model.changeQuantity('SKU-2', 1); // 2 × 10.50
+    const amount = priceOverrideAmount({ unitPrice: 1_050, quantity: 2 }, 900);
+    expect(amount).toBe(300);
+    expect(priceOverrideAmount({ unitPrice: 1_050, quantity: 2 }, 1_100)).toBeNull();
+    await model.addManagerDiscount({ sku: 'SKU-2', amount: amount!, reason: `${PRICE_OVERRIDE}matches the flyer`, approvedBy: { id: 'mgr-1', name: 'Maria' } });
+    await model.completeCashSale();
+    const [sale] = await db.sales.toArray();
+    expect(sale?.discounts).toEqual([{ source: { type: 'manual', manualId: expect.any(String), reason: 'Price override: matches the flyer', approvedBy: 'mgr-1' }, label: 'Price override: matches the flyer', amount: 300 }]);
+    expect(sale?.subtotal).toBe(2_100);
+  });
+});
+
+describe('the offline policy at the till', () => {
+  const policy = { maxOfflineHours: 24, cardPerSale: 1_000, cardPerDevice: 1_500, tendersOffline: ['cash', 'card', 'gift_card'] as ('cash' | 'card' | 'gift_card')[], storedValuePerCard: 300 };
+  const offlineStore: StoreRecord = { ...store, offlinePolicy: policy };
+
+  it('takes a card offline as store-and-forward within the floor limit, and will not charge one over it', async () => {
+    const { db, model, products } = await till('offline-card', 0, { online: false, lastSyncAt: NOW - HOUR, store: offlineStore });
+    await model.scanOrSearch(products[0]!.barcode); // 2.15
+    await model.takeCard(null);
+    await model.completeCashSale();
+    expect((await db.sales.toArray())[0]?.tenders[0]).toMatchObject({ kind: 'card', offline: true, amount: 215 });
+
+    await model.scanOrSearch(products[1]!.barcode); // 11.37: over the 10.00 per sale
+    await model.takeCard(null);
+    expect(model.tenders.value).toEqual([]);
+    expect(model.notice.value?.text).toMatch(/^Offline limit reached: card offline \$11\.37 of \$10\.00 per sale\. Take less by card, or ask a manager/);
+    await model.takeCard(1_000);
+    await model.completeCashSale();
+    expect((await db.sales.toArray())[1]?.tenders.map((tender) => [tender.kind, tender.amount])).toEqual([
+      ['card', 1_000],
+      ['cash', 137],
+    ]);
+  });
+
+  it('counts the card this till took offline and has not sent toward its per-device limit; an override lets the card be charged and names the manager on the sale', async () => {
+    const { db, model, products } = await till('offline-device', 0, { online: false, lastSyncAt: NOW - HOUR, store: { ...store, offlinePolicy: { ...policy, cardPerSale: 2_000, cardPerDevice: 2_000 } } });
+    await model.scanOrSearch(products[1]!.barcode); // 11.37
+    await model.takeCard(null);
+    await model.completeCashSale();
+    await model.scanOrSearch(products[1]!.barcode);
+    await model.takeCard(null);
+    expect(await db.sales.count()).toBe(1);
+    expect(model.tenders.value).toEqual([]);
+    expect(model.limitsReached.value).toEqual([{ key: 'card_device', limit: 'card offline on this till $22.74 of $20.00' }]);
+    model.overrideLimits({ id: 'mgr-1', name: 'Maria' });
+    await model.takeCard(null);
+    await model.completeCashSale();
+    const sales = await db.sales.toArray();
+    expect(sales).toHaveLength(2);
+    expect(sales[1]?.overrides).toEqual([{ kind: 'offline_limit', limit: 'card offline on this till $22.74 of $20.00', approvedBy: 'mgr-1' }]);
+  });
+
+  it('asks again when more is charged past a limit than the manager approved', async () => {
+    const { db, model, products } = await till('offline-override-amount', 0, { online: false, lastSyncAt: NOW - HOUR, store: offlineStore });
+    await model.scanOrSearch(products[1]!.barcode); // 11.37
+    await model.takeCard(1_100);
+    model.overrideLimits({ id: 'mgr-1', name: 'Maria' });
+    await model.takeCard(1_137);
+    expect(model.limitsReached.value).toEqual([{ key: 'card_sale', limit: 'card offline $11.37 of $10.00 per sale' }]);
+    await model.takeCard(1_100);
+    await model.completeCashSale();
+    expect((await db.sales.toArray())[0]?.overrides).toEqual([{ kind: 'offline_limit', limit: 'card offline $11.00 of $10.00 per sale', approvedBy: 'mgr-1' }]);
+  });
+
+  it('spends a gift card offline only up to its offline limit, and refuses a tender the store does not take offline', async () => {
+    const { db, model, products } = await till('offline-stored-value', 0, { online: false, lastSyncAt: NOW - HOUR, store: offlineStore });
+    await db.storedValues.bulkPut([{ id: 'GC-TST-1001', kind: 'gift_card', last4: '1001', customerId: null, currency: 'USD', balance: 5_000 }]);
+    await model.scanOrSearch(products[1]!.barcode); // 11.37
+    await model.takeGiftCard('GC-TST-1001', 400);
+    expect(model.notice.value?.text).toMatch(/^Offline limit reached: GC-TST-1001 offline \$4\.00 of \$3\.00\. Take less/);
+    expect(model.tenders.value).toEqual([]);
+    // All that is left, offline, is what the card may still spend offline.
+    await model.takeGiftCard('GC-TST-1001', null);
+    expect(model.tenders.value.map(({ record }) => record.amount)).toEqual([300]);
+    await model.takeOtherTill('TILL-2', 100);
+    await model.completeCashSale();
+    expect(await db.sales.count()).toBe(0);
+    expect(model.limitsReached.value).toEqual([{ key: 'tender:other_till', limit: 'other till is not taken offline at this store' }]);
+  });
+
+  it('says a till offline past the policy’s hours before the sale, and a manager’s override is recorded on it', async () => {
+    const { db, model, products } = await till('offline-hours', 0, { online: false, lastSyncAt: NOW - 30 * HOUR, store: offlineStore });
+    expect(model.offline.value).toEqual({ hours: 30, pastLimit: true });
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.completeCashSale();
+    expect(model.notice.value?.text).toMatch(/offline 30 h, longer than the 24 h allowed/);
+    model.overrideLimits({ id: 'mgr-1', name: 'Maria' });
+    await model.completeCashSale();
+    expect((await db.sales.toArray())[0]?.overrides).toEqual([{ kind: 'offline_limit', limit: 'offline 30 h, longer than the 24 h allowed', approvedBy: 'mgr-1' }]);
+  });
+
+  it('applies no offline limit while online', async () => {
+    const { db, model, products } = await till('online-no-limits', 0, { online: true, lastSyncAt: NOW - 30 * HOUR, store: offlineStore });
+    await model.scanOrSearch(products[1]!.barcode);
+    await model.takeCard(null);
+    await model.completeCashSale();
+    expect((await db.sales.toArray())[0]?.tenders[0]).toMatchObject({ kind: 'card', offline: false, amount: 1_137 });
   });
 });

@@ -10,6 +10,7 @@ const SHOWN = 200;
 
 const KIND_LABELS: Record<AuditKind, string> = {
   manager_discount: 'Manager discount',
+  price_override: 'Price override',
   offline_limit_override: 'Offline limit override',
   no_sale: 'No-sale drawer opening',
 };

@@ -1,8 +1,16 @@
-import { batch, computed, signal } from '@preact/signals';
+import { batch, computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { ManualDiscount, PricingContext, Promotion, SaleTotals } from '../../domain/pricing/index.ts';
 import { cartLineFor, MAX_LINE_QUANTITY, type CartLine } from '../../domain/cart-line.ts';
-import { settleTenders } from '../../domain/split-tender.ts';
-import type { TenderRecord } from '../../domain/tender.ts';
+import { settleTenders, type TenderInput } from '../../domain/split-tender.ts';
+import { TenderRecordSchema, type TenderRecord } from '../../domain/tender.ts';
+import { DEFAULT_OFFLINE_POLICY, offlineAge, offlineLimitsReached, type LimitReached } from '../../domain/offline-policy.ts';
+import type { SaleOverride } from '../../domain/sale.ts';
+import { formatMoney } from '../../domain/money.ts';
+import type { PaymentTerminal, TerminalApproval } from '../../devices/payment-terminal.ts';
+import { createCustomer } from '../../local/customers.ts';
+import { storedValueAccount, unsentTenders, type SpendableAccount } from '../../local/stored-value.ts';
+import { describeIssues } from '../../protocol/describe-issues.ts';
+import * as v from 'valibot';
 import { isValidGtin } from '../../domain/barcode.ts';
 import { parseMoneyInput, type Minor } from '../../domain/money.ts';
 import { productByBarcode, searchProducts } from '../../local/catalog.ts';
@@ -20,6 +28,17 @@ export type Notice = { tone: 'info' | 'error'; text: string };
 
 /** A discount a manager approved at this till, on the line of one product or on the basket. */
 export type ManagerDiscount = { id: string; sku: string | 'basket'; percent?: number; amount?: Minor; reason: string; approvedBy: { id: string; name: string } };
+
+/** A tender taken before Complete, other than the cash that settles the rest; removable until the sale completes. */
+export type TakenTender = {
+  id: string;
+  record: Exclude<TenderRecord, { kind: 'cash' | 'exchange' }>;
+  /** charged through the connected terminal, which must reverse it if the payment is removed (a keyed slip is the associate's to void) */
+  viaTerminal: boolean;
+};
+
+/** Whether the till reaches the server, and when it last did (the offline policy's clock). */
+export type Connectivity = { online: ReadonlySignal<boolean>; lastSyncAt: ReadonlySignal<number | null>; now: ReadonlySignal<number> };
 
 /** The manager's discounts as the engine takes them: by line index, for the lines still in the cart. */
 function manualDiscountsFor(lines: readonly CartLine[], discounts: readonly ManagerDiscount[]): ManualDiscount[] {
@@ -59,8 +78,11 @@ export function createCheckoutModel(deps: {
   store: StoreRecord;
   staff: () => SignedInStaff;
   onSaleCommitted: () => void;
+  terminal: PaymentTerminal;
+  connectivity: Connectivity;
 }) {
-  const { db, pricing, store } = deps;
+  const { db, pricing, store, terminal, connectivity } = deps;
+  const policy = store.offlinePolicy ?? DEFAULT_OFFLINE_POLICY;
   /** the cart as rung up: what every change starts from */
   let cart: CartLine[] = [];
   /** the cart as the screen shows it, updated with its totals */
@@ -83,6 +105,19 @@ export function createCheckoutModel(deps: {
   const completing = signal(false);
   /** the cart `totals` were computed for: Complete only charges totals of the cart as it is */
   let pricedCart: CartLine[] | null = null;
+  /** card, gift card, store credit and other-till payments taken so far, in order */
+  const tenders = signal<TakenTender[]>([]);
+  /** the customer the sale names */
+  const customer = signal<{ id: string; name: string } | null>(null);
+  /** serial number and note per line, by SKU (a cart has one line per SKU) */
+  const lineDetails = signal<ReadonlyMap<string, { serial?: string; note?: string }>>(new Map());
+  /** SKUs in the cart whose units need a serial number */
+  const serializedSkus = new Set<string>();
+  /** offline limits a manager let this sale pass, by the words of the limit they approved */
+  const overrides = signal<ReadonlyMap<string, SaleOverride>>(new Map());
+  /** the offline limits Complete found and no manager has overridden yet: the screen asks for one */
+  const limitsReached = signal<LimitReached[]>([]);
+  let tenderCount = 0;
 
   /**
    * A scanner types the digits a few milliseconds before its Enter. Once the
@@ -185,10 +220,33 @@ export function createCheckoutModel(deps: {
   }
 
   const cashTendered = computed(() => parseMoneyInput(cashText.value, store.currency));
-  const changeDue = computed(() => {
+  const tenderInputs = (cash: Minor | null): TenderInput[] => [
+    ...tenders.value.map(({ record }) => ({ kind: record.kind, amount: record.amount })),
+    ...(cash === null ? [] : [{ kind: 'cash' as const, tendered: cash }]),
+  ];
+  /** where the payments taken so far and the cash typed leave the sale */
+  const settlement = computed(() => {
     const total = totals.value?.total;
-    const cash = cashTendered.value;
-    return total !== undefined && cash !== null && cash >= total ? cash - total : null;
+    if (total === undefined) return null;
+    const settled = settleTenders(total, tenderInputs(cashTendered.value), store.cashCoin);
+    return 'error' in settled ? null : settled;
+  });
+  /** still to pay after the payments taken, before any cash: what the next tender is offered */
+  const remainingDue = computed(() => {
+    const total = totals.value?.total;
+    if (total === undefined) return 0;
+    const settled = settleTenders(total, tenderInputs(null), store.cashCoin);
+    return 'error' in settled ? 0 : settled.remaining;
+  });
+  const changeDue = computed(() => {
+    const settled = settlement.value;
+    return settled && cashTendered.value !== null && settled.settled ? settled.change : null;
+  });
+  /** Offline: for how long, and whether past the policy's hours. A till with no sync on record counts from now, not from the epoch. */
+  const offline = computed(() => {
+    if (connectivity.online.value) return null;
+    const age = offlineAge(connectivity.lastSyncAt.value, connectivity.now.value, connectivity.now.value, policy);
+    return { hours: age.hours, pastLimit: age.pastLimit };
   });
 
   /** This till's allotments of scarce products, kept current by the app as they sync. */
@@ -207,6 +265,11 @@ export function createCheckoutModel(deps: {
 
   async function addProduct(product: ProductRow) {
     const existing = cart.find((line) => line.sku === product.sku);
+    if (product.serialized && existing) {
+      notice.value = { tone: 'error', text: `${product.name} has a serial number per unit: sell one per sale, with its serial number.` };
+      return;
+    }
+    if (product.serialized) serializedSkus.add(product.sku);
     const line = existing ? { ...existing, quantity: Math.min(MAX_LINE_QUANTITY, existing.quantity + 1) } : cartLineFor(product, 1);
     const refusal = await overAllotment(line);
     batch(() => {
@@ -217,13 +280,61 @@ export function createCheckoutModel(deps: {
     return setLines(existing ? cart.map((candidate) => (candidate === existing ? line : candidate)) : [...cart, line]);
   }
 
-  async function commit(currentTotals: SaleTotals, context: PricingContext, tendered: number) {
-    const settlement = settleTenders(currentTotals.total, [{ kind: 'cash', tendered }], store.cashCoin);
-    if ('error' in settlement || !settlement.settled) {
-      notice.value = { tone: 'error', text: 'The cash taken is less than the total.' };
+  const money = (amount: Minor) => formatMoney(amount, store.currency, store.locale);
+
+  /** Why the lines cannot be sold as they are (a serialized unit without its serial number), or null. */
+  function lineProblem(): string | null {
+    const missing = cart.filter((line) => serializedSkus.has(line.sku) && !lineDetails.value.get(line.sku)?.serial);
+    return missing.length > 0 ? `Scan or type the serial number of ${missing.map((line) => line.name).join(', ')}.` : null;
+  }
+
+  /** The offline limits this sale reaches that no manager has overridden. */
+  async function unapprovedLimits(taken: readonly TakenTender[]): Promise<LimitReached[]> {
+    const unsent = await unsentTenders(db);
+    const accounts = await Promise.all(taken.map(({ record }) => (record.kind === 'gift_card' || record.kind === 'store_credit' ? db.storedValues.get(record.accountId) : undefined)));
+    const reached = offlineLimitsReached({
+      online: connectivity.online.value,
+      policy,
+      tenders: taken.map(({ record }, index) =>
+        record.kind === 'gift_card' || record.kind === 'store_credit'
+          ? { kind: record.kind, amount: record.amount, accountId: record.accountId, ...(accounts[index]?.offlineLimit === undefined ? {} : { offlineLimit: accounts[index].offlineLimit }) }
+          : { kind: record.kind, amount: record.amount },
+      ),
+      cardTakenOffline: unsent.cardOffline,
+      storedValueUnsent: unsent.storedValue,
+      offlinePastLimit: offline.value?.pastLimit ? offline.value : null,
+      format: money,
+    });
+    // An override covers the limit as the manager read it: a larger amount past the same limit asks again.
+    return reached.filter((limit) => !overrides.value.has(limit.limit));
+  }
+
+  async function commit(currentTotals: SaleTotals, context: PricingContext, cash: Minor | null) {
+    const taken = tenders.value;
+    const settlement = settleTenders(currentTotals.total, tenderInputs(cash), store.cashCoin);
+    if ('error' in settlement) {
+      notice.value = { tone: 'error', text: `${settlement.error.replace(/^./, (first) => first.toUpperCase())}. Remove a payment.` };
       return;
     }
-    const tenders: TenderRecord[] = [{ kind: 'cash', amount: settlement.cashAmount, tendered, change: settlement.change }];
+    if (!settlement.settled) {
+      notice.value = { tone: 'error', text: cash === null ? `${money(settlement.remaining)} is still to pay.` : 'The cash taken is less than what is left to pay.' };
+      return;
+    }
+    const wrongLine = lineProblem();
+    if (wrongLine) {
+      notice.value = { tone: 'error', text: wrongLine };
+      return;
+    }
+    const unapproved = await unapprovedLimits(taken);
+    if (unapproved.length > 0) {
+      batch(() => {
+        limitsReached.value = unapproved;
+        notice.value = { tone: 'error', text: `Offline limit reached: ${unapproved.map((limit) => limit.limit).join('; ')}. A manager may override it, or take another payment.` };
+      });
+      return;
+    }
+    const records: TenderRecord[] = taken.map(({ record }) => record);
+    if (cash !== null && settlement.cashAmount > 0) records.push({ kind: 'cash', amount: settlement.cashAmount, tendered: cash, change: settlement.change });
     // Another tab of this till may have sold the same scarce product since it was scanned.
     for (const line of cart) {
       const refusal = await overAllotment(line);
@@ -232,16 +343,23 @@ export function createCheckoutModel(deps: {
         return;
       }
     }
+    const details = new Map(cart.flatMap((line, index) => (lineDetails.value.has(line.sku) ? [[index, lineDetails.value.get(line.sku)!] as const] : [])));
     try {
-      const draft = { totals: currentTotals, context, tenders, cashRounding: settlement.cashRounding, customer: null, overrides: [], staff: deps.staff(), store };
+      const draft = {
+        totals: currentTotals,
+        context,
+        tenders: records,
+        cashRounding: settlement.cashRounding,
+        customer: customer.value,
+        lineDetails: details,
+        overrides: [...overrides.value.values()],
+        staff: deps.staff(),
+        store,
+      };
       const { sale } = await commitSale(db, draft, browserEnv);
       batch(() => {
         receipt.value = sale;
-        cashText.value = '';
-        coupons.value = [];
-        managerDiscounts.value = [];
-        staffPurchase.value = false;
-        taxExemptCertificate.value = null;
+        clearSale();
         notice.value = null;
         searchResults.value = [];
       });
@@ -250,6 +368,89 @@ export function createCheckoutModel(deps: {
     } catch (error) {
       notice.value = { tone: 'error', text: `The sale was not saved: ${(error as Error).message}` };
     }
+  }
+
+  /** Everything about the sale but its lines, back to a new sale's. */
+  function clearSale() {
+    cashText.value = '';
+    coupons.value = [];
+    managerDiscounts.value = [];
+    staffPurchase.value = false;
+    taxExemptCertificate.value = null;
+    tenders.value = [];
+    customer.value = null;
+    lineDetails.value = new Map();
+    serializedSkus.clear();
+    overrides.value = new Map();
+    limitsReached.value = [];
+  }
+
+  /** Whether a non-cash payment of `amount` fits what is left; says why not as a notice. */
+  function fits(kind: TakenTender['record']['kind'], amount: Minor): boolean {
+    const total = totals.value?.total;
+    if (total === undefined) return false;
+    const settled = settleTenders(total, [...tenderInputs(null), { kind, amount }], store.cashCoin);
+    if ('error' in settled) notice.value = { tone: 'error', text: `${settled.error.replace(/^./, (first) => first.toUpperCase())}.` };
+    return !('error' in settled);
+  }
+
+  /** Takes a non-cash payment, refused as a notice when it is more than is left. */
+  function takeTender(record: TakenTender['record'], viaTerminal = false): boolean {
+    if (!fits(record.kind, record.amount)) return false;
+    batch(() => {
+      tenders.value = [...tenders.value, { id: `tender-${++tenderCount}`, record, viaTerminal }];
+      limitsReached.value = [];
+      notice.value = null;
+    });
+    return true;
+  }
+
+  /** The amount a payment takes: what the associate typed, or all that is left. */
+  const amountOr = (amount: Minor | null) => amount ?? remainingDue.value;
+
+  const cardTender = (amount: Minor, approval: TerminalApproval): TakenTender['record'] => ({
+    kind: 'card',
+    amount,
+    brand: approval.brand.trim(),
+    last4: approval.last4.trim(),
+    approvalCode: approval.approvalCode.trim(),
+    terminalRef: approval.terminalRef.trim(),
+    offline: !connectivity.online.value,
+  });
+
+  /** Takes a gift card or store credit, up to what it can pay on this till (its synced balance less this till's unsent spends). */
+  async function takeStoredValue({ account, spendable }: SpendableAccount, amount: Minor | null) {
+    const what = account.kind === 'gift_card' ? `Gift card ${account.id}` : `Store credit ${account.id}`;
+    const offline = !connectivity.online.value;
+    const already = tenders.value.reduce((sum, { record }) => ('accountId' in record && record.accountId === account.id ? sum + record.amount : sum), 0);
+    const left = spendable - already;
+    if (left <= 0) {
+      notice.value = { tone: 'error', text: `${what} has nothing left to spend${offline ? ' as last synced' : ''}.` };
+      return;
+    }
+    // Offline, all that is left defaults to no more than the card may spend offline; typing more asks for a manager.
+    const unsentSpend = offline ? ((await unsentTenders(db)).storedValue.get(account.id) ?? 0) : 0;
+    const offlineRoom = offline ? Math.max(0, (account.offlineLimit ?? policy.storedValuePerCard) - unsentSpend - already) : Infinity;
+    const take = amount ?? Math.min(left, remainingDue.value, offlineRoom > 0 ? offlineRoom : left);
+    if (take > left) {
+      notice.value = { tone: 'error', text: `${what} holds only ${money(left)}${offline ? ' as last synced' : ''}.` };
+      return;
+    }
+    const record: TakenTender['record'] =
+      account.kind === 'gift_card'
+        ? { kind: 'gift_card', amount: take, accountId: account.id, last4: account.last4 ?? account.id.slice(-4), offline }
+        : { kind: 'store_credit', amount: take, accountId: account.id, offline };
+    const accountLimits = (await unapprovedLimits([...tenders.value, { id: 'prospective', record, viaTerminal: false }])).filter(
+      (limit) => limit.key === `stored_value:${account.id}` || limit.key === `tender:${account.kind}`,
+    );
+    if (accountLimits.length > 0) {
+      batch(() => {
+        limitsReached.value = accountLimits;
+        notice.value = { tone: 'error', text: `Offline limit reached: ${accountLimits.map((limit) => limit.limit).join('; ')}. Take less from it, or ask a manager to override it, then take it.` };
+      });
+      return;
+    }
+    takeTender(record);
   }
 
   const model = {
@@ -268,6 +469,146 @@ export function createCheckoutModel(deps: {
     receipt,
     completing,
     store,
+    policy,
+    tenders,
+    customer,
+    lineDetails,
+    remainingDue,
+    offline,
+    limitsReached,
+
+    /** Whether a line's product needs its serial number on the sale. */
+    needsSerial: (sku: string) => serializedSkus.has(sku),
+
+    /** Charges `amount` (null: all that is left) on the payment terminal; an approval becomes a card tender by reference. */
+    takeCard: (amount: Minor | null) =>
+      serially(async () => {
+        const charge = amountOr(amount);
+        // Checked before the card is charged: a charge the sale cannot take would have to be reversed,
+        // and offline the terminal must not approve past the store's floor limits without a manager.
+        if (!fits('card', charge)) return;
+        const prospective: TakenTender = { id: 'prospective', record: cardTender(charge, { approved: true, brand: 'Card', last4: '0000', approvalCode: '-', terminalRef: '-' }), viaTerminal: true };
+        const cardLimits = (await unapprovedLimits([...tenders.value, prospective])).filter((limit) => limit.key.startsWith('card_') || limit.key === 'tender:card');
+        if (cardLimits.length > 0) {
+          batch(() => {
+            limitsReached.value = cardLimits;
+            notice.value = { tone: 'error', text: `Offline limit reached: ${cardLimits.map((limit) => limit.limit).join('; ')}. Take less by card, or ask a manager to override it, then charge the card.` };
+          });
+          return;
+        }
+        const answer = await terminal.charge(charge, store.currency);
+        if (!answer.approved) {
+          notice.value = { tone: 'error', text: `The terminal did not take the card: ${answer.reason}.` };
+          return;
+        }
+        takeTender(cardTender(charge, answer), true);
+      }),
+
+    /** A card payment keyed from the terminal's slip (the terminal is not connected): its reference, never the card number. */
+    takeCardSlip: (slip: { amount: Minor | null; brand: string; last4: string; approvalCode: string; terminalRef: string }) =>
+      serially(() => {
+        const record = v.safeParse(TenderRecordSchema, cardTender(amountOr(slip.amount), { approved: true, ...slip }));
+        if (!record.success || record.output.kind !== 'card') {
+          notice.value = { tone: 'error', text: `The slip’s details are not right: ${record.success ? 'not a card' : describeIssues(record.issues)}.` };
+          return;
+        }
+        takeTender(record.output);
+      }),
+
+    /** Pays `amount` (null: as much as the card holds, up to what is left) from a gift card by its number. */
+    takeGiftCard: (number: string, amount: Minor | null) =>
+      serially(async () => {
+        const found = await storedValueAccount(db, number);
+        if (!found || found.account.kind !== 'gift_card') {
+          notice.value = { tone: 'error', text: `No gift card ${number.trim()} is known at this store${connectivity.online.value ? '' : ' (as last synced)'}.` };
+          return;
+        }
+        await takeStoredValue(found, amount);
+      }),
+
+    /** Pays from the attached customer's store credit account. */
+    takeStoreCredit: (accountId: string, amount: Minor | null) =>
+      serially(async () => {
+        const found = await storedValueAccount(db, accountId);
+        if (!found || found.account.kind !== 'store_credit' || found.account.customerId !== customer.value?.id) {
+          notice.value = { tone: 'error', text: 'Attach the customer whose store credit pays this sale.' };
+          return;
+        }
+        await takeStoredValue(found, amount);
+      }),
+
+    /** The customer pays at another till under `reference`; that till rings the payment up. */
+    takeOtherTill: (reference: string, amount: Minor | null) =>
+      serially(() => {
+        const record = v.safeParse(TenderRecordSchema, { kind: 'other_till', amount: amountOr(amount), reference: reference.trim() });
+        if (!record.success || record.output.kind !== 'other_till') {
+          notice.value = { tone: 'error', text: `That reference will not do: ${record.success ? 'not another till' : describeIssues(record.issues)}.` };
+          return;
+        }
+        takeTender(record.output);
+      }),
+
+    /** Takes a payment off the sale; a card charged through the terminal is reversed there first, or stays if it cannot be. */
+    removeTender: (id: string) =>
+      serially(async () => {
+        const tender = tenders.value.find((candidate) => candidate.id === id);
+        if (!tender) return;
+        if (tender.viaTerminal && tender.record.kind === 'card') {
+          const reversal = await terminal.reverse(tender.record.terminalRef);
+          if (!reversal.reversed) {
+            notice.value = { tone: 'error', text: `The terminal did not reverse the card payment (${reversal.reason}); it stays on the sale: complete the sale with it, or refund the card afterwards.` };
+            return;
+          }
+        }
+        batch(() => {
+          tenders.value = tenders.value.filter((tender) => tender.id !== id);
+          limitsReached.value = [];
+        });
+      }),
+
+    /** Names the customer on the sale; null takes them off. */
+    attachCustomer(next: { id: string; name: string } | null) {
+      customer.value = next;
+      // Store credit is the customer's: another customer's cannot stay on the sale.
+      tenders.value = tenders.value.filter(({ record }) => record.kind !== 'store_credit');
+    },
+
+    /**
+     * A new customer, made here (offline too) and attached to the sale. The
+     * event goes to the server like a sale; every till finds them once it syncs.
+     */
+    async createCustomer(details: { name: string; phone: string; email: string }): Promise<boolean> {
+      const made = await createCustomer(db, browserEnv, deps.staff(), details);
+      if ('error' in made) {
+        notice.value = { tone: 'error', text: `The customer was not saved: ${made.error}` };
+        return false;
+      }
+      model.attachCustomer({ id: made.id, name: made.name });
+      notice.value = null;
+      deps.onSaleCommitted();
+      return true;
+    },
+
+    /** The serial number or note of one line; blank removes it. */
+    setLineDetail(sku: string, detail: { serial?: string; note?: string }) {
+      const next = new Map(lineDetails.value);
+      const merged = { ...next.get(sku), ...detail };
+      const cleaned = Object.fromEntries(Object.entries(merged).map(([key, value]) => [key, value?.trim()]).filter(([, value]) => value)) as { serial?: string; note?: string };
+      if (Object.keys(cleaned).length === 0) next.delete(sku);
+      else next.set(sku, cleaned);
+      lineDetails.value = next;
+    },
+
+    /** A manager lets this sale pass the offline limits Complete found; each is recorded on the sale with who approved it. */
+    overrideLimits(approvedBy: { id: string; name: string }) {
+      const next = new Map(overrides.value);
+      for (const limit of limitsReached.value) next.set(limit.limit, { kind: 'offline_limit', limit: limit.limit, approvedBy: approvedBy.id });
+      batch(() => {
+        overrides.value = next;
+        limitsReached.value = [];
+        notice.value = { tone: 'info', text: `${approvedBy.name} approved selling past the offline limit: ${[...next.values()].map((override) => override.limit).join('; ')}.` };
+      });
+    },
 
     /** What the scan field received: a barcode (from a scanner or typed) or words to search for. */
     scanOrSearch: (input: string) =>
@@ -320,6 +661,8 @@ export function createCheckoutModel(deps: {
       cartChange(() => {
         // A discount approved for this line goes with it, rather than waiting for the product to be scanned again.
         managerDiscounts.value = managerDiscounts.value.filter((discount) => discount.sku !== sku);
+        if (lineDetails.value.has(sku)) lineDetails.value = new Map([...lineDetails.value].filter(([detailSku]) => detailSku !== sku));
+        serializedSkus.delete(sku);
         return setLines(cart.filter((line) => line.sku !== sku));
       }),
 
@@ -342,7 +685,11 @@ export function createCheckoutModel(deps: {
           await latestPricing;
           if (pricedCart !== cart) await setLines(cart);
           const currentTotals = totals.value;
-          if (currentTotals && pricedWith && pricedCart === cart) await commit(currentTotals, pricedWith, cashTendered.value ?? currentTotals.total);
+          if (!currentTotals || !pricedWith || pricedCart !== cart) return;
+          // No cash typed: the rest is paid in cash exactly (to the coin), unless other payments cover it all.
+          const rest = settleTenders(currentTotals.total, tenderInputs(null), store.cashCoin);
+          const cash = cashTendered.value ?? ('error' in rest || rest.remaining === 0 ? null : rest.cashDue);
+          await commit(currentTotals, pricedWith, cash);
         });
       } finally {
         completing.value = false;
@@ -428,6 +775,10 @@ export function createCheckoutModel(deps: {
     park: (label: string) =>
       cartChange(async () => {
         if (cart.length === 0) return;
+        if (tenders.value.length > 0) {
+          notice.value = { tone: 'error', text: 'Payments are taken on this sale: complete it, or remove them before parking.' };
+          return;
+        }
         if (!label.trim()) {
           notice.value = { tone: 'error', text: 'Give the parked sale a label, like the customer’s name.' };
           return;
@@ -441,11 +792,7 @@ export function createCheckoutModel(deps: {
           return;
         }
         batch(() => {
-          coupons.value = [];
-          managerDiscounts.value = [];
-          staffPurchase.value = false;
-          taxExemptCertificate.value = null;
-          cashText.value = '';
+          clearSale();
           notice.value = { tone: 'info', text: `Parked “${label.trim()}”. Any till of this store can resume it.` };
         });
         deps.onSaleCommitted();
@@ -469,6 +816,7 @@ export function createCheckoutModel(deps: {
         }
         const products = await db.products.bulkGet(parked.lines.map((line) => line.sku));
         const missing = parked.lines.filter((_, index) => !products[index]).map((line) => line.sku);
+        for (const resumed of products) if (resumed?.serialized) serializedSkus.add(resumed.sku);
         await resumeCart(db, browserEnv, deps.staff(), cartId);
         deps.onSaleCommitted();
         batch(() => {

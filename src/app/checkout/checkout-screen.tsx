@@ -9,9 +9,14 @@ import { StockLevel } from '../components/stock-level.tsx';
 import { ParkedSales } from './parked-sales.tsx';
 import { useState } from 'preact/hooks';
 import type { DiscountTarget } from './discount-dialog.tsx';
+import type { PaymentKind } from './payment-dialog.tsx';
+import { CustomerPanel } from './customer-panel.tsx';
+import type { TakenTender } from './checkout-model.ts';
 
 const loadReceiptView = () => import('./receipt-view.tsx');
 const loadDiscountDialog = () => import('./discount-dialog.tsx');
+const loadPaymentDialog = () => import('./payment-dialog.tsx');
+const loadOverrideDialog = () => import('./offline-override-dialog.tsx');
 
 export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; deviceId: string }) {
   const { store } = model;
@@ -20,9 +25,14 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
   const notice = model.notice.value;
   // Which discount a manager is asked to approve, if any.
   const [discounting, setDiscounting] = useState<DiscountTarget | null>(null);
+  // Which payment the associate is taking, if any.
+  const [paying, setPaying] = useState<PaymentKind | null>(null);
+  const [overriding, setOverriding] = useState(false);
+  const taken = model.tenders.value;
   return (
     <div class="checkout">
       <section class="cart" aria-label="Cart">
+        <OfflinePolicyLine model={model} />
         <ScanField onSubmit={(text) => void model.scanOrSearch(text)} onInput={model.prefetch} />
         {notice && (
           <p class={notice.tone === 'error' ? 'notice error' : 'notice'} role="alert">
@@ -66,7 +76,18 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
                 // Totals may be a moment behind the lines while the worker prices them.
                 const priced = totals?.lines[index]?.sku === line.sku && totals.lines[index]!.quantity === line.quantity ? totals.lines[index]! : null;
                 const shares = (priced?.discounts ?? []).map((share) => ({ label: totals!.discounts[share.discount]!.label, amount: share.amount }));
-                return <CartRow key={line.sku} line={line} net={priced?.net ?? null} shares={shares} model={model} onDiscount={setDiscounting} />;
+                return (
+                  <CartRow
+                    key={line.sku}
+                    line={line}
+                    net={priced?.net ?? null}
+                    shares={shares}
+                    detail={model.lineDetails.value.get(line.sku)}
+                    needsSerial={model.needsSerial(line.sku)}
+                    model={model}
+                    onDiscount={setDiscounting}
+                  />
+                );
               })}
             </tbody>
           </table>
@@ -127,12 +148,13 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
             });
           }}
         >
+          {taken.length > 0 && <TakenTenders model={model} taken={taken} />}
           <label>
             Cash received
             <input
               inputMode="decimal"
               autoComplete="off"
-              placeholder={totals ? formatMoney(totals.total, store.currency, store.locale) : ''}
+              placeholder={totals ? formatMoney(taken.length > 0 ? model.remainingDue.value : totals.total, store.currency, store.locale) : ''}
               value={model.cashText.value}
               onInput={(event) => (model.cashText.value = event.currentTarget.value)}
             />
@@ -148,10 +170,32 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
               ' '
             )}
           </p>
+          <div class="pay-other" role="group" aria-label="Other payments">
+            {(['card', 'gift_card', 'store_credit', 'other_till'] as const).map((kind) => (
+              <button
+                key={kind}
+                type="button"
+                disabled={!totals || model.remainingDue.value === 0}
+                onClick={() => {
+                  // The dialog shows this payment's refusals; one left from before would read as this one's.
+                  model.notice.value = null;
+                  setPaying(kind);
+                }}
+              >
+                {PAYMENT_LABELS[kind]}
+              </button>
+            ))}
+          </div>
+          {model.limitsReached.value.length > 0 && (
+            <button type="button" class="warning-button" onClick={() => setOverriding(true)}>
+              Manager override of the offline limit…
+            </button>
+          )}
           <button type="submit" class="primary big" disabled={!totals || model.completing.value}>
-            Complete cash sale
+            {taken.length > 0 ? 'Complete sale' : 'Complete cash sale'}
           </button>
         </form>
+        <CustomerPanel model={model} />
 
         {/* Below the tender: the Complete button stays in view on a tablet however many discounts the sale has. */}
         <CouponForm model={model} />
@@ -159,11 +203,91 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
         <SaleOptions model={model} />
         <ParkedSales model={model} deviceId={deviceId} />
       </aside>
+      {paying && (
+        <LazyView
+          load={loadPaymentDialog}
+          render={({ PaymentDialog }) => (
+            <PaymentDialog
+              model={model}
+              kind={paying}
+              onClose={() => setPaying(null)}
+              onOverride={() => {
+                // The override dialog takes the screen; the associate takes the payment again after it.
+                setPaying(null);
+                setOverriding(true);
+              }}
+            />
+          )}
+        />
+      )}
+      {overriding && <LazyView load={loadOverrideDialog} render={({ OfflineOverrideDialog }) => <OfflineOverrideDialog model={model} onClose={() => setOverriding(false)} />} />}
       {discounting && <LazyView load={loadDiscountDialog} render={({ DiscountDialog }) => <DiscountDialog model={model} target={discounting} onClose={() => setDiscounting(null)} />} />}
       {model.receipt.value && (
         <LazyView load={loadReceiptView} render={({ ReceiptView }) => <ReceiptView sale={model.receipt.value!} store={store} onClose={model.startNewSale} />} />
       )}
     </div>
+  );
+}
+
+const PAYMENT_LABELS = { card: 'Card', gift_card: 'Gift card', store_credit: 'Store credit', other_till: 'Other till' } as const;
+
+/** What a taken payment is, in the words the receipt uses. */
+function tenderLabel({ record }: TakenTender): string {
+  switch (record.kind) {
+    case 'card':
+      return `${record.brand} •••• ${record.last4}${record.offline ? ' (offline)' : ''}`;
+    case 'gift_card':
+      return `Gift card •••• ${record.last4}`;
+    case 'store_credit':
+      return `Store credit ${record.accountId}`;
+    case 'other_till':
+      return `Other till ${record.reference}`;
+  }
+}
+
+/** The payments taken so far, each removable before Complete, and what is left for cash. */
+function TakenTenders({ model, taken }: { model: CheckoutModel; taken: TakenTender[] }) {
+  const { store } = model;
+  return (
+    <>
+      <ul class="tenders" aria-label="Payments taken">
+        {taken.map((tender) => (
+          <li key={tender.id}>
+            <span>{tenderLabel(tender)}</span>
+            <Money amount={tender.record.amount} store={store} />
+            <button type="button" class="remove" aria-label={`Remove payment ${tenderLabel(tender)}`} onClick={() => void model.removeTender(tender.id)}>
+              ✕
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p class="left-to-pay" data-testid="left-to-pay">
+        Left to pay <Money amount={model.remainingDue.value} store={store} />
+      </p>
+    </>
+  );
+}
+
+/**
+ * Offline, the store's policy in one line, so staff know the limits before
+ * they reach one; and a till offline past its hours says so before the sale.
+ */
+function OfflinePolicyLine({ model }: { model: CheckoutModel }) {
+  const offline = model.offline.value;
+  if (!offline) return null;
+  const { policy, store } = model;
+  const money = (amount: Minor) => formatMoney(amount, store.currency, store.locale);
+  if (offline.pastLimit) {
+    return (
+      <p class="notice error" role="alert">
+        This till has been offline {offline.hours} h, longer than the {policy.maxOfflineHours} h the store allows. A sale needs a manager’s override until it reaches the server.
+      </p>
+    );
+  }
+  return (
+    <p class="notice policy">
+      Offline{offline.hours > 0 ? ` ${offline.hours} h of ${policy.maxOfflineHours} h` : ''}: cards up to {money(policy.cardPerSale)} a sale and {money(policy.cardPerDevice)} on this till; gift cards and store credit up to {money(policy.storedValuePerCard)} each.
+    </p>
   );
 }
 
@@ -272,25 +396,38 @@ function SaleOptions({ model }: { model: CheckoutModel }) {
   );
 }
 
-type CartRowProps = { line: CartLine; net: Minor | null; shares: { label: string; amount: Minor }[]; model: CheckoutModel; onDiscount: (target: DiscountTarget) => void };
+type CartRowProps = {
+  line: CartLine;
+  net: Minor | null;
+  shares: { label: string; amount: Minor }[];
+  detail: { serial?: string; note?: string } | undefined;
+  needsSerial: boolean;
+  model: CheckoutModel;
+  onDiscount: (target: DiscountTarget) => void;
+};
 
 /**
  * One line of the cart. A scan changes one line, but every line's priced
  * figures arrive anew with the totals: a row renders again only when what it
  * shows changed, so a 50-line cart diffs one row per scan, not fifty.
  */
-class CartRow extends Component<CartRowProps> {
-  override shouldComponentUpdate(next: CartRowProps): boolean {
-    const { line, net, shares } = this.props;
+class CartRow extends Component<CartRowProps, { noting: boolean }> {
+  override state = { noting: false };
+
+  override shouldComponentUpdate(next: CartRowProps, nextState: { noting: boolean }): boolean {
+    if (nextState.noting !== this.state.noting) return true;
+    const { line, net, shares, detail, needsSerial } = this.props;
     return (
       next.line !== line ||
       next.net !== net ||
+      next.detail !== detail ||
+      next.needsSerial !== needsSerial ||
       next.shares.length !== shares.length ||
       next.shares.some((share, i) => share.label !== shares[i]!.label || share.amount !== shares[i]!.amount)
     );
   }
 
-  override render({ line, net, shares, model, onDiscount }: CartRowProps) {
+  override render({ line, net, shares, detail, needsSerial, model, onDiscount }: CartRowProps) {
     const { store } = model;
     const lineTotal = line.unitPrice * line.quantity;
     return (
@@ -303,6 +440,27 @@ class CartRow extends Component<CartRowProps> {
               {share.label} <Money amount={-share.amount} store={store} />
             </div>
           ))}
+          {needsSerial && (
+            <input
+              class={detail?.serial ? 'line-detail' : 'line-detail missing'}
+              aria-label={`Serial number of ${line.name}`}
+              autoComplete="off"
+              placeholder="Serial number (required)"
+              value={detail?.serial ?? ''}
+              onChange={(event) => model.setLineDetail(line.sku, { serial: event.currentTarget.value })}
+            />
+          )}
+          {detail?.note !== undefined || this.state.noting ? (
+            <input
+              class="line-detail"
+              aria-label={`Note on ${line.name}`}
+              autoComplete="off"
+              maxLength={200}
+              placeholder="Note"
+              value={detail?.note ?? ''}
+              onChange={(event) => model.setLineDetail(line.sku, { note: event.currentTarget.value })}
+            />
+          ) : null}
         </td>
         <td class="qty">
           <button type="button" aria-label={`One fewer ${line.name}`} disabled={line.quantity <= 1} onClick={() => void model.changeQuantity(line.sku, -1)}>
@@ -325,7 +483,10 @@ class CartRow extends Component<CartRowProps> {
           )}
         </td>
         <td class="row-actions">
-          <button type="button" class="remove neutral" aria-label={`Discount ${line.name}`} title="Discount (manager)" onClick={() => onDiscount({ sku: line.sku, name: line.name })}>
+          <button type="button" class="remove neutral" aria-label={`Note on ${line.name}`} title="Note" onClick={() => this.setState({ noting: true })}>
+            ✎
+          </button>
+          <button type="button" class="remove neutral" aria-label={`Discount ${line.name}`} title="Discount or price override (manager)" onClick={() => onDiscount({ sku: line.sku, name: line.name, unitPrice: line.unitPrice, quantity: line.quantity })}>
             %
           </button>
           <button type="button" class="remove" aria-label={`Remove ${line.name}`} onClick={() => void model.removeLine(line.sku)}>

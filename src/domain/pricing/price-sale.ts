@@ -1,5 +1,6 @@
 import { MAX_LINE_QUANTITY, type CartLine } from '../cart-line.ts';
 import { assertMinor, scaleRounded, sumMinor, type Minor } from '../money.ts';
+import { PRICE_OVERRIDE } from '../price-override.ts';
 import { allocateProportionally } from './allocate.ts';
 import { claimItems, matches, type Claim, type PoolLine } from './apply-promotion.ts';
 import { basisPoints, isActive, isItemPromotion, normaliseCouponCode, type Promotion, type PromotionKind } from './promotion.ts';
@@ -317,7 +318,8 @@ function runDeal(
     for (const [line, amount] of amounts) net[line]! -= amount;
     applications.push({
       source: { type: 'manual', manualId: discount.id, reason: discount.reason, approvedBy: discount.approvedBy },
-      label: `Manager discount: ${discount.reason}`,
+      // A price override is a manager's amount off whose reason says so (price-override.ts): the receipt names it as one.
+      label: discount.reason.startsWith(PRICE_OVERRIDE) ? discount.reason : `Manager discount: ${discount.reason}`,
       amounts,
     });
     for (const amount of amounts.values()) saving += amount;

@@ -19,6 +19,8 @@ export type DemoProduct = {
   barcode: string;
   category: string;
   taxCategory: string;
+  /** each unit sold needs its serial number: set only where true */
+  serialized?: true;
 };
 export type DemoStaff = { id: string; name: string; role: 'associate' | 'manager'; pin: string };
 export type DemoStore = {
@@ -61,6 +63,7 @@ export function generateDemoRetailer(options: { seed: number; productCount: numb
       barcode: barcodeFor(index, random, numbering),
       category: category.category,
       taxCategory: category.taxCategory,
+      ...(item.serialized ? { serialized: true as const } : {}),
     };
     categoryIndexes[index] = categoryIndex;
     if (item.price === 'face-value') {
@@ -404,6 +407,8 @@ type ItemSpec = {
   sizes: readonly string[];
   /** base price in US cents, [min, max]; 'face-value' prices at the size in whole units */
   price: readonly [number, number] | 'face-value';
+  /** a unit has a serial number the sale records (warranty, returns) */
+  serialized?: true;
 };
 type CategorySpec = {
   category: string;
@@ -603,9 +608,9 @@ const CATEGORIES: readonly CategorySpec[] = [
     brands: ['Voltaic', 'Lumen', 'Soundcraft', 'Kestrel'],
     adjectives: ['Wireless', 'Fast-Charge', 'Noise-Cancelling', 'Compact', 'Pro'],
     items: [
-      { noun: 'Earbuds', sizes: ['Black', 'White'], price: [1999, 19999] },
+      { noun: 'Earbuds', sizes: ['Black', 'White'], price: [1999, 19999], serialized: true },
       { noun: 'USB-C Cable', sizes: ['1 m', '2 m'], price: [799, 2499] },
-      { noun: 'Power Bank', sizes: ['10000 mAh', '20000 mAh'], price: [1999, 5999] },
+      { noun: 'Power Bank', sizes: ['10000 mAh', '20000 mAh'], price: [1999, 5999], serialized: true },
       { noun: 'AA Batteries', sizes: ['4 pack', '12 pack'], price: [499, 1799] },
       { noun: 'LED Bulb', sizes: ['E27 806 lm', 'E14 470 lm'], price: [299, 1299] },
     ],

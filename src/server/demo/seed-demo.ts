@@ -3,6 +3,7 @@ import { hashPin, hashSecret, newDeviceToken, newEnrollmentCode } from '../auth/
 import { generateDemoPromotions } from './demo-promotions.ts';
 import type { RetailerSeed } from '../storage/server-store.ts';
 import { generateDemoRetailer } from './demo-retailer.ts';
+import { demoStoredValue } from './demo-stored-value.ts';
 
 /** What start-up prints and writes to <DATA_DIR>/demo-credentials.json (DESIGN.md "Enrollment"). */
 export type DemoCredentials = {
@@ -13,6 +14,10 @@ export type DemoCredentials = {
     name: string;
     enrollmentCodes: { tablet: string[]; kiosk: string[] };
     staff: { id: string; name: string; role: 'associate' | 'manager'; pin: string }[];
+    /** gift card numbers and their starting balances, minor units */
+    giftCards: { id: string; balance: number }[];
+    /** customers with store credit, found at the till by phone or email */
+    customers: { name: string; phone: string | null; email: string | null }[];
   }[];
 };
 
@@ -39,11 +44,14 @@ export function buildDemoSeed(options: { seed: number; productCount: number; pin
       price: demoStore.prices.get(product.sku) ?? 0,
       priceVersion: 1,
     }));
+    const { storedValues, customers } = demoStoredValue(demoStore.store);
     seed.stores.push({
       store: demoStore.store,
       products,
       stock: demoStore.stock,
       staff: demoStore.staff.map(({ pin, ...member }) => ({ ...member, ...hashPin(pin, options.pinIterations) })),
+      storedValues,
+      customers,
     });
     const codes = { tablet: [] as string[], kiosk: [] as string[] };
     for (const role of ['tablet', 'kiosk'] as const) {
@@ -53,7 +61,14 @@ export function buildDemoSeed(options: { seed: number; productCount: number; pin
         seed.enrollmentCodes.push({ codeHash: hashSecret(code), storeId, role });
       }
     }
-    credentials.stores.push({ id: storeId, name: demoStore.store.name, enrollmentCodes: codes, staff: demoStore.staff });
+    credentials.stores.push({
+      id: storeId,
+      name: demoStore.store.name,
+      enrollmentCodes: codes,
+      staff: demoStore.staff,
+      giftCards: storedValues.filter((account) => account.kind === 'gift_card').map(({ id, balance }) => ({ id, balance })),
+      customers: customers.map(({ name, phone, email }) => ({ name, phone, email })),
+    });
   }
   return { seed, credentials };
 }

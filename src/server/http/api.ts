@@ -291,11 +291,12 @@ const readStore: Handler = async (request, url, { store }) => {
   return reply(200, { store: settings.value, version: settings.version });
 };
 
-/** Renames a store: versioned last-writer-wins, like catalogue text. */
+/** Renames a store or sets its offline policy: versioned last-writer-wins, like catalogue text. */
 const editStore: Handler = async (request, _url, { store, maxBodyBytes }) => {
   await authenticateHq(request, store);
   const body = parseOrThrow(EditStoreRequestSchema, await readJsonBody(request, maxBodyBytes));
-  const outcome = await store.renameStore(body.store, body.version, body.name);
+  const { store: storeId, version, ...edit } = body;
+  const outcome = await store.editStore(storeId, version, edit);
   if (outcome.kind === 'missing') throw new ApiError('not_found', `store ${body.store} does not exist`);
   if (outcome.kind === 'stale') {
     throw new ApiError('edit_conflict', `store ${body.store} changed since version ${body.version}; it is at ${outcome.current.version} now — read it again and edit that`, { current: outcome.current });

@@ -5,6 +5,7 @@ import { currentSale, type SaleCompletedPayload } from '../../domain/sale.ts';
 import { tenderProblem } from '../../domain/split-tender.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { settleCouponRedemption } from '../conflicts/coupon-reuse.ts';
+import { debitStoredValue } from './stored-value-debits.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
 type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;
@@ -140,6 +141,7 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
     const redemption = { saleId: sale.saleId, storeId: store.id, receiptNumber: sale.receiptNumber, hlc: event.hlc, amount };
     await settleCouponRedemption(tx, normaliseCouponCode(code), redemption, now);
   }
+  await debitStoredValue(tx, sale, store, { deviceId: event.deviceId, seq: event.seq }, now);
   for (const line of sale.lines) stockDeltas.set(line.sku, (stockDeltas.get(line.sku) ?? 0) - line.quantity);
   return null;
 }

@@ -5,6 +5,7 @@ import { settleOversell } from '../conflicts/oversell.ts';
 import { applyTaskEvent } from '../conflicts/task-claims.ts';
 import { grantAllotments } from '../conflicts/escrow.ts';
 import { applyCartEvent } from './parked-carts.ts';
+import { applyCustomerEvent } from './customers.ts';
 import { applySale, type StockDeltas } from './apply-sale.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
@@ -116,6 +117,8 @@ function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof ap
     case 'cart.parked':
     case 'cart.resumed':
       return applyCartEvent(tx, event);
+    case 'customer.created':
+      return applyCustomerEvent(tx, event);
     case 'till.opened':
     case 'till.cash_moved':
     case 'till.closed':

@@ -74,7 +74,7 @@ export type Allotment = { deviceId: string; units: number; asOfSeq: number };
 export type CouponHolder = { saleId: string; storeId: string; receiptNumber: string; hlc: string; amount: number };
 
 /** Entities whose synced row is their only record on the server. */
-export type SliceOnlyEntity = 'task' | 'parked_cart';
+export type SliceOnlyEntity = 'task' | 'parked_cart' | 'stored_value' | 'customer';
 
 export interface LedgerTx {
   device(deviceId: string): Promise<DeviceState | null>;
@@ -120,7 +120,7 @@ export interface LedgerTx {
   raiseAlarm(alarm: Alarm): Promise<void>;
   /**
    * A record of the store's slice that is kept nowhere else (a task, a parked
-   * cart): its synced row is the record. Null when the store has none of that key.
+   * cart, a gift card's balance, a customer): its synced row is the record. Null when the store has none of that key.
    */
   sliceRecord<E extends SliceOnlyEntity>(storeId: string, entity: E, key: string): Promise<EntityRecords[E] | null>;
   /** Stores such a record (new or changed) and publishes it to the store's devices. */

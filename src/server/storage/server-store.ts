@@ -1,8 +1,10 @@
 import type { StoreEvent } from '../../domain/events.ts';
 import type { EntityName, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../protocol/entities.ts';
 import type { Promotion } from '../../domain/pricing/index.ts';
+import type { StoredValueRecord } from '../../domain/stored-value.ts';
+import type { CustomerRecord } from '../../domain/customer.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
-import type { DeviceReport, JournalResume } from '../../protocol/messages.ts';
+import type { DeviceReport, JournalResume, StoreSettingsEdit } from '../../protocol/messages.ts';
 import type { IngestOutcome } from '../ledger/ingest-push.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
 
@@ -16,6 +18,9 @@ export type StoreSlice = {
   staff: StaffRecord[];
   products: ProductRecord[];
   stock: StockRecord[];
+  /** gift cards and store credit the store starts with */
+  storedValues?: StoredValueRecord[];
+  customers?: CustomerRecord[];
 };
 
 export type RetailerSeed = {
@@ -97,7 +102,8 @@ export interface ServerStore {
   /** A store's settings record, with its version; null for an unknown store. */
   storeSettings(storeId: string): Promise<VersionedRecord<StoreRecord> | null>;
   /** Renames a store, if `version` is still its version. */
-  renameStore(storeId: string, version: number, name: string): Promise<EditOutcome<StoreRecord>>;
+  /** Changes a store's name or offline policy (versioned last-writer-wins); the ledger books its next sales under them. */
+  editStore(storeId: string, version: number, edit: StoreSettingsEdit): Promise<EditOutcome<StoreRecord>>;
   storeIds(): Promise<string[]>;
   /** The category of each of these SKUs that some store sells. */
   categoriesOf(skus: readonly string[]): Promise<Map<string, string>>;

@@ -8,6 +8,7 @@ import { settleLostJournal } from '../ledger/lost-journal.ts';
 import { grantAllotments } from '../conflicts/escrow.ts';
 import type { DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
+import type { StoreSettingsEdit } from '../../protocol/messages.ts';
 import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
 import type { EditOutcome, RetailerSeed, ServerStore, SliceRow, VersionedRecord } from './server-store.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
@@ -121,6 +122,13 @@ async function editVersioned<T>(tx: SqlExecutor, versions: SyncVersions, storeId
   if (written.changes !== 1) return { kind: 'stale', current: (await readVersioned<T>(tx, storeId, entity, key)) ?? current };
   versions.touched.add(storeId);
   return { kind: 'saved', record: { value, version: next } };
+}
+
+/** A store record with HQ's edit applied; a null policy removes the store's own, so the default applies. */
+function withSettings(store: StoreRecord, { name, offlinePolicy }: StoreSettingsEdit): StoreRecord {
+  const { offlinePolicy: _current, ...rest } = store;
+  const policy = offlinePolicy === undefined ? store.offlinePolicy : (offlinePolicy ?? undefined);
+  return { ...rest, name: name ?? store.name, ...(policy ? { offlinePolicy: policy } : {}) };
 }
 
 /** The newest promotion revision the server has given out. */
@@ -516,6 +524,8 @@ export function createSqlStore(db: SqlDriver): ServerStore {
           await putSyncRow(tx, versions, storeId, 'store', storeId, JSON.stringify(slice.store));
           for (const member of slice.staff) await putSyncRow(tx, versions, storeId, 'staff', member.id, JSON.stringify(member));
           for (const product of slice.products) await putSyncRow(tx, versions, storeId, 'product', product.sku, JSON.stringify(product));
+          for (const account of slice.storedValues ?? []) await putSyncRow(tx, versions, storeId, 'stored_value', account.id, JSON.stringify(account));
+          for (const customer of slice.customers ?? []) await putSyncRow(tx, versions, storeId, 'customer', customer.id, JSON.stringify(customer));
           for (let start = 0; start < slice.products.length; start += 500) {
             const chunk = slice.products.slice(start, start + 500);
             await tx.run(
@@ -570,9 +580,9 @@ export function createSqlStore(db: SqlDriver): ServerStore {
     renameProduct: (storeId, sku, version, name) =>
       inTransaction((tx, versions) => editVersioned<ProductRecord>(tx, versions, storeId, 'product', sku, version, (product) => ({ ...product, name }))),
     storeSettings: (storeId) => readVersioned<StoreRecord>(db, storeId, 'store', storeId),
-    renameStore: async (storeId, version, name) => {
+    editStore: async (storeId, version, edit) => {
       const outcome = await inTransaction(async (tx, versions) => {
-        const edited = await editVersioned<StoreRecord>(tx, versions, storeId, 'store', storeId, version, (store) => ({ ...store, name }));
+        const edited = await editVersioned<StoreRecord>(tx, versions, storeId, 'store', storeId, version, (store) => withSettings(store, edit));
         if (edited.kind === 'saved') await tx.run(`UPDATE stores SET record = ? WHERE id = ?`, [JSON.stringify(edited.record.value), storeId]);
         return edited;
       });

@@ -46,6 +46,39 @@ export class Till {
     return { receiptNumber, change };
   }
 
+  /**
+   * One payment other than cash from the payment step: `way` is the button
+   * ('Card', 'Gift card', 'Store credit', 'Other till'); `finish` fills what
+   * identifies it and takes it. Waits for the dialog to close (the payment taken).
+   */
+  async takePayment(way: 'Card' | 'Gift card' | 'Store credit' | 'Other till', amount: string, finish: (dialog: ReturnType<Page['getByRole']>) => Promise<void>) {
+    await this.page.getByRole('group', { name: 'Other payments' }).getByRole('button', { name: way, exact: true }).click();
+    const dialog = this.page.getByRole('dialog');
+    await dialog.getByLabel('Amount').fill(amount);
+    await finish(dialog);
+    await dialog.waitFor({ state: 'detached' });
+  }
+
+  /** Finds a customer by phone or email and attaches the one named. */
+  async attachCustomer(phoneOrEmail: string, name: string) {
+    await this.page.getByText('Customer', { exact: true }).click();
+    await this.page.getByLabel('Customer phone or email').fill(phoneOrEmail);
+    await this.page.getByRole('button', { name: 'Find' }).click();
+    await this.page.getByRole('list', { name: 'Customers found' }).getByRole('button', { name: new RegExp(name) }).click();
+  }
+
+  /** Completes a sale with payments taken (the button then says "Complete sale"), cash typed first if any. */
+  async completeSale(cash: string): Promise<{ receiptNumber: string }> {
+    await this.page.getByLabel('Cash received').fill(cash);
+    await this.page.getByRole('button', { name: 'Complete sale', exact: true }).click();
+    const receipt = this.page.getByRole('dialog', { name: 'Sale complete' });
+    await receipt.waitFor();
+    const receiptNumber = (await receipt.getByTestId('receipt-number').textContent()) ?? '';
+    await receipt.getByRole('button', { name: 'New sale' }).click();
+    await receipt.waitFor({ state: 'detached' });
+    return { receiptNumber };
+  }
+
   get syncStatus() {
     return this.page.getByRole('status', { name: 'Sync status' });
   }

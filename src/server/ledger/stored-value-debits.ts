@@ -1,0 +1,33 @@
+import { debit } from '../../domain/stored-value.ts';
+import type { SaleCompletedPayload } from '../../domain/sale.ts';
+import { formatMoney } from '../../domain/money.ts';
+import type { StoreRecord } from '../../protocol/entities.ts';
+import type { LedgerTx } from './ledger-tx.ts';
+
+/**
+ * Debits the gift cards and store credit a booked sale was paid with, and
+ * publishes their new balances to the store's tills. The sale already
+ * happened: an account the store does not know, or one the sale overdraws
+ * (two tills spent it while apart, or a till offline past its last synced
+ * balance), is an alarm for HQ, never a refusal.
+ */
+export async function debitStoredValue(tx: LedgerTx, sale: SaleCompletedPayload, store: StoreRecord, origin: { deviceId: string; seq: number }, now: number): Promise<void> {
+  const money = (amount: number) => formatMoney(amount, store.currency, store.locale);
+  for (const tender of sale.tenders) {
+    if (tender.kind !== 'gift_card' && tender.kind !== 'store_credit') continue;
+    const account = await tx.sliceRecord(store.id, 'stored_value', tender.accountId);
+    const alarm = (kind: string, detail: string) => tx.raiseAlarm({ kind, storeId: store.id, deviceId: origin.deviceId, seq: origin.seq, detail, at: now });
+    if (!account || account.kind !== tender.kind) {
+      await alarm('stored_value_unknown', `sale ${sale.receiptNumber} spent ${money(tender.amount)} of ${tender.kind.replace('_', ' ')} ${tender.accountId}, which store ${store.id} does not have; nothing was debited`);
+      continue;
+    }
+    const after = debit(account.balance, tender.amount);
+    await tx.saveSliceRecord(store.id, 'stored_value', account.id, { ...account, balance: after.balance });
+    if (after.overdrawnBy > 0) {
+      await alarm(
+        'stored_value_overdrawn',
+        `sale ${sale.receiptNumber} spent ${money(tender.amount)} of ${account.id}${tender.offline ? ' offline' : ''}, ${money(after.overdrawnBy)} more than it held; balance now ${money(after.balance)}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SaleCompletedPayload } from '../../src/domain/sale.ts';
+import type { TenderRecord } from '../../src/domain/tender.ts';
+import type { StoredValueRecord } from '../../src/domain/stored-value.ts';
+import type { CustomerRecord } from '../../src/domain/customer.ts';
+import { cartLineFor } from '../../src/domain/cart-line.ts';
+import type { StoreRecord } from '../../src/protocol/entities.ts';
+import type { PullResponse, PushResponse } from '../../src/protocol/messages.ts';
+import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type DeviceClient, type ErrorAnswer } from './helpers/device-client.ts';
+import { readLedger } from './helpers/ledger-db.ts';
+import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+
+/**
+ * A complete checkout on the real server: a sale paid by gift card, card and
+ * cash is booked with each tender; the gift card is debited and its balance
+ * synced back; a card spent twice while apart ends overdrawn and HQ is told,
+ * the sale still booked; a customer made at a till reaches every till; HQ sets
+ * a store's offline policy.
+ */
+
+const AUSTIN = 'store-us-austin';
+const CARD = 'GC-AUS-1001'; // the demo's first Austin gift card: 50.00
+
+let server: ServerProcess;
+let dataDir: string;
+let hq: Record<string, string>;
+let tillA: DeviceClient;
+let tillB: DeviceClient;
+let chainA: SaleChain;
+let chainB: SaleChain;
+
+beforeAll(async () => {
+  dataDir = makeDataDir('checkout-tenders');
+  server = await startServer({ dataDir, demoProducts: 40 });
+  hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
+  tillA = await enrollDevice(server, { storeId: AUSTIN });
+  tillB = await enrollDevice(server, { storeId: AUSTIN });
+  chainA = new SaleChain(tillA, await tillA.readSnapshot(), 7);
+  chainB = new SaleChain(tillB, await tillB.readSnapshot(), 8);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  if (server) expect(server.output()).not.toMatch(/unexpected error/);
+  removeDataDir(dataDir);
+});
+
+async function pulled<T>(device: DeviceClient, entity: string, key: string, headers?: Record<string, string>): Promise<T | undefined> {
+  const answer = headers
+    ? await apiRequest<PullResponse>(server.url, '/api/v1/sync/pull?cursor=0&limit=5000', { headers })
+    : await device.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000');
+  const change = [...answer.body.changes].reverse().find((c) => c.entity === entity && c.key === key);
+  return change?.op === 'put' ? (change.value as T) : undefined;
+}
+
+/** A sale of at least 70.00 paid with `nonCash`, and cash (handed over in round notes) for the rest. */
+function saleOf(chain: SaleChain, nonCash: (total: number) => TenderRecord[]) {
+  const product = chain.slice.products.find((candidate) => candidate.price >= 100)!;
+  const lines = [cartLineFor(product, Math.ceil(7_000 / product.price))];
+  return chain.next({
+    lines,
+    tamper: (payload: SaleCompletedPayload) => {
+      const taken = nonCash(payload.total);
+      const rest = payload.total - taken.reduce((sum, tender) => sum + tender.amount, 0);
+      const cash: TenderRecord[] = rest > 0 ? [{ kind: 'cash', amount: rest, tendered: Math.ceil(rest / 500) * 500, change: Math.ceil(rest / 500) * 500 - rest }] : [];
+      return { ...payload, tenders: [...taken, ...cash] };
+    },
+  });
+}
+
+const alarms = async () =>
+  (await apiRequest<{ alarms: { kind: string; detail: string }[] }>(server.url, `/api/v1/hq/alarms?store=${AUSTIN}`, { headers: hq })).body.alarms;
+
+describe('a split-tender sale', () => {
+  it('is booked with each tender, and the gift card it spent is debited and synced to every till', async () => {
+    expect((await pulled<StoredValueRecord>(tillB, 'stored_value', CARD))?.balance).toBe(5_000);
+    const event = saleOf(chainA, () => [
+      { kind: 'gift_card', amount: 3_000, accountId: CARD, last4: '1001', offline: false },
+      { kind: 'card', amount: 2_000, brand: 'Visa', last4: '4242', approvalCode: 'A12345', terminalRef: 'SIM-1', offline: true },
+    ]);
+    const answer = await tillA.push([event]);
+    expect((answer.body as PushResponse).results).toEqual([{ id: event.id, seq: 1, status: 'applied' }]);
+
+    const tenders = readLedger(dataDir, (db) => db.prepare(`SELECT kind, amount FROM tenders WHERE sale_id = ? ORDER BY tender_no`).all((event.payload as SaleCompletedPayload).saleId));
+    expect(tenders).toEqual([
+      { kind: 'gift_card', amount: 3_000 },
+      { kind: 'card', amount: 2_000 },
+      { kind: 'cash', amount: (event.payload as SaleCompletedPayload).total - 5_000 },
+    ]);
+    expect((await pulled<StoredValueRecord>(tillB, 'stored_value', CARD))?.balance).toBe(2_000);
+    expect(await alarms()).toEqual([]);
+  });
+
+  it('that overdraws a gift card (spent on another till from a stale balance) is still booked, and HQ is told by how much', async () => {
+    const event = saleOf(chainB, () => [{ kind: 'gift_card', amount: 3_000, accountId: CARD, last4: '1001', offline: true }]);
+    expect(((await tillB.push([event])).body as PushResponse).results[0]?.status).toBe('applied');
+    expect((await pulled<StoredValueRecord>(tillA, 'stored_value', CARD))?.balance).toBe(-1_000);
+    expect(await alarms()).toEqual([expect.objectContaining({ kind: 'stored_value_overdrawn', detail: expect.stringMatching(/spent \$30\.00 of GC-AUS-1001 offline, \$10\.00 more than it held; balance now -\$10\.00/) })]);
+  });
+
+  it('naming a gift card the store does not have is booked without a debit, and alarmed', async () => {
+    const event = saleOf(chainB, () => [{ kind: 'gift_card', amount: 1_000, accountId: 'GC-AUS-9999', last4: '9999', offline: false }]);
+    expect(((await tillB.push([event])).body as PushResponse).results[0]?.status).toBe('applied');
+    expect((await alarms()).map((alarm) => alarm.kind)).toContain('stored_value_unknown');
+    expect(await pulled(tillA, 'stored_value', 'GC-AUS-9999')).toBeUndefined();
+  });
+
+  it('whose tenders do not add up to its total is refused into quarantine, and debits nothing', async () => {
+    const event = saleOf(chainA, (total) => [
+      { kind: 'gift_card', amount: 500, accountId: 'GC-AUS-1002', last4: '1002', offline: false },
+      { kind: 'card', amount: total, brand: 'Visa', last4: '4242', approvalCode: 'A1', terminalRef: 'SIM-2', offline: false },
+    ]);
+    const result = ((await tillA.push([event])).body as PushResponse).results[0];
+    expect(result).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/tenders add up to/) });
+    expect((await pulled<StoredValueRecord>(tillA, 'stored_value', 'GC-AUS-1002'))?.balance).toBe(2_500);
+  });
+});
+
+describe('a customer made at a till', () => {
+  it('becomes a customer record every till of the store pulls; the same id again is refused', async () => {
+    const customerId = '01937a2e-1111-7000-8000-000000000001';
+    const created = chainA.append({ type: 'customer.created', payload: { customerId, name: 'Jo Park', phone: '+15125550177', email: null } });
+    const again = chainA.append({ type: 'customer.created', payload: { customerId, name: 'Jo Park', phone: null, email: 'jo@example.com' } });
+    const results = ((await tillA.push([created, again])).body as PushResponse).results;
+    expect(results.map((result) => result.status)).toEqual(['applied', 'rejected']);
+    expect(results[1]?.reason).toMatch(/exists already/);
+    expect(await pulled<CustomerRecord>(tillB, 'customer', customerId)).toEqual({ id: customerId, name: 'Jo Park', phone: '+15125550177', email: null });
+  });
+
+  it('is refused as bad input without a phone or an email, and nothing is applied', async () => {
+    const chain = chainA.fork();
+    const event = chain.append({ type: 'customer.created', payload: { customerId: '01937a2e-1111-7000-8000-000000000002', name: 'Nobody', phone: null, email: null } });
+    const answer = await tillA.push([event]);
+    expect(answer.status).toBe(400);
+    expect((answer.body as ErrorAnswer).error).toMatchObject({ code: 'invalid_body', message: expect.stringMatching(/phone number or an email/) });
+  });
+});
+
+describe('stored value and customers on an older till', () => {
+  it('are not sent to a protocol-2 device, which could not read them', async () => {
+    const old = { 'x-storeside-protocol': '2', authorization: `Bearer ${tillB.token}` };
+    expect(await pulled(tillB, 'stored_value', CARD, old)).toBeUndefined();
+    expect(await pulled(tillB, 'customer', `cust-aus-1`, old)).toBeUndefined();
+    expect(await pulled(tillB, 'customer', `cust-aus-1`)).toMatchObject({ name: 'Ana Lopez' });
+  });
+});
+
+describe('a store’s offline policy set at HQ', () => {
+  const policy = { maxOfflineHours: 12, cardPerSale: 15_000, cardPerDevice: 60_000, tendersOffline: ['cash', 'card'], storedValuePerCard: 0 };
+  const post = (body: unknown) => apiRequest<{ store: StoreRecord; version: number } & ErrorAnswer>(server.url, '/api/v1/hq/store', { method: 'POST', headers: hq, body: JSON.stringify(body) });
+  const read = async () => (await apiRequest<{ store: StoreRecord; version: number }>(server.url, `/api/v1/hq/store?store=${AUSTIN}`, { headers: hq })).body;
+
+  it('reaches the store’s tills with its name unchanged, and null puts the default back', async () => {
+    const before = await read();
+    const saved = await post({ store: AUSTIN, version: before.version, offlinePolicy: policy });
+    expect(saved.status).toBe(200);
+    expect(saved.body.store).toEqual({ ...before.store, offlinePolicy: policy });
+    expect((await pulled<StoreRecord>(tillA, 'store', AUSTIN))?.offlinePolicy).toEqual(policy);
+    const cleared = await post({ store: AUSTIN, version: saved.body.version, offlinePolicy: null });
+    expect(cleared.body.store).toEqual(before.store);
+    // Sales go on being booked under the changed settings.
+    expect(((await tillA.push([saleOf(chainA, () => [])])).body as PushResponse).results[0]?.status).toBe('applied');
+  });
+
+  it('refuses a malformed policy, naming the field, and an edit that changes nothing, and writes nothing', async () => {
+    const { version, store } = await read();
+    const refused = [
+      [{ store: AUSTIN, version, offlinePolicy: { ...policy, cardPerSale: -1 } }, /cardPerSale/],
+      [{ store: AUSTIN, version, offlinePolicy: { ...policy, tendersOffline: ['exchange'] } }, /tendersOffline/],
+      [{ store: AUSTIN, version, offlinePolicy: { ...policy, tendersOffline: ['cash', 'cash'] } }, /listed twice/],
+      [{ store: AUSTIN, version, offlinePolicy: { ...policy, maxOfflineHours: 0 } }, /maxOfflineHours/],
+      [{ store: AUSTIN, version, offlinePolicy: { ...policy, surprise: 1 } }, /surprise/],
+      [{ store: AUSTIN, version }, /name a setting to change/],
+    ] as const;
+    for (const [body, message] of refused) {
+      const answer = await post(body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.error).toMatchObject({ code: 'invalid_body', message: expect.stringMatching(message) });
+    }
+    expect((await post({ store: AUSTIN, version: version - 1, offlinePolicy: policy })).status).toBe(409);
+    expect(await read()).toEqual({ version, store });
+  });
+});

@@ -7,6 +7,8 @@ import type { TaskRecord } from '../domain/task.ts';
 import type { ParkedCartRecord } from '../domain/parked-cart.ts';
 import type { AllotmentRecord, ConflictRecord, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
 import type { LocalSale } from './local-sale.ts';
+import type { SaleRecord } from '../domain/sale-record.ts';
+import type { LocalReturn } from './returns.ts';
 
 /** A product as the device stores it: the synced record plus its search words. */
 export type ProductRow = ProductRecord & { words: string[] };
@@ -53,6 +55,10 @@ export class StoresideDb extends Dexie {
   /** the store's parked carts as the server last had them; this device's unsent parks and resumes are folded in on display */
   parkedCarts!: Table<ParkedCartRecord, string>;
   sales!: Table<LocalSale, string>;
+  /** the store's sales history as the server applied it (any till's sales, with their returns and voids): for returns, offline */
+  saleRecords!: Table<SaleRecord, string>;
+  /** returns and voids made on this device, by the sale they took back: folded into a sale's record until the server's has them */
+  returns!: Table<LocalReturn, string>;
   /** the event journal: the outbox is the events with seq > ackedSeq */
   journal!: Table<StoreEvent, number>;
 
@@ -74,6 +80,13 @@ export class StoresideDb extends Dexie {
     // v3: store tasks (claimed and finished from any device); allotments of scarce products; parked carts.
     // A sale is found by its event's seq when a lost journal is taken up again (sync/lost-journal.ts).
     this.version(3).stores({ tasks: 'id', allotments: 'id, [deviceId+sku]', parkedCarts: 'id', sales: 'id, receiptNumber, completedAt, *redeemedCoupons, eventSeq' });
+    // v4: returns and post-voids. A sale is found by its receipt's token (the QR code); the store's
+    // sales history syncs down, found by receipt number, token, time or customer; this till's own returns.
+    this.version(4).stores({
+      sales: 'id, receiptNumber, completedAt, *redeemedCoupons, eventSeq, receiptToken',
+      saleRecords: 'id, receiptNumber, receiptToken, completedAt, customer.id',
+      returns: 'id, saleId',
+    });
   }
 
   /** The seq of the newest event in the journal (0 before the first), sent with each request. */

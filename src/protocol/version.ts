@@ -11,6 +11,9 @@
  *       (JOURNAL_HEADER), answered `journal_lost`, and the confirmed loss.
  *       A version-2 device is sent none of what it could not read (conflicts
  *       included, whose shape changed) and may still push payload-version-1 sales.
+ *       Issue 5 (unreleased, so still 3): refund.completed and sale.voided
+ *       events; the slice's sale records (the store's sales history, for returns
+ *       on any till); return_duplicate conflicts and tasks.
  *
  * The server accepts PROTOCOL_VERSION and PROTOCOL_VERSION - 1 and answers 426
  * below that (DESIGN.md "Sync protocol").
@@ -26,7 +29,7 @@ export const PROTOCOL_HEADER = 'x-storeside-protocol';
 export const JOURNAL_HEADER = 'x-storeside-journal';
 
 /** Entities whose records a version-2 device cannot read: new in 3, or changed shape. */
-const NEW_IN_3 = new Set(['conflict', 'task', 'allotment', 'parked_cart']);
+const NEW_IN_3 = new Set(['conflict', 'task', 'allotment', 'parked_cart', 'sale_record']);
 
 /** The slice's entities a device speaking `protocol` can read. */
 export function readsEntity(protocol: number, entity: string): boolean {

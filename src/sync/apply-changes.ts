@@ -6,7 +6,7 @@ import { ENTITY_SCHEMAS, type EntityName, type EntityRecords } from '../protocol
 import type { Change } from '../protocol/messages.ts';
 import { isSaleEvent } from '../domain/events.ts';
 
-export const TABLE_OF_ENTITY = { conflict: 'conflicts', product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores', task: 'tasks', allotment: 'allotments', parked_cart: 'parkedCarts' } as const satisfies Record<EntityName, string>;
+export const TABLE_OF_ENTITY = { conflict: 'conflicts', product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores', task: 'tasks', allotment: 'allotments', parked_cart: 'parkedCarts', sale_record: 'saleRecords' } as const satisfies Record<EntityName, string>;
 
 /** Pulled changes grouped by entity, every record checked against its schema. */
 export type SliceChanges = {
@@ -21,8 +21,8 @@ export type SliceChanges = {
  */
 export function readChanges(changes: readonly Change[]): { ok: true; changes: SliceChanges } | { ok: false; message: string } {
   const read: SliceChanges = {
-    puts: { allotment: [], conflict: [], parked_cart: [], product: [], promotion: [], stock: [], staff: [], store: [], task: [] },
-    deletes: { allotment: [], conflict: [], parked_cart: [], product: [], promotion: [], stock: [], staff: [], store: [], task: [] },
+    puts: { allotment: [], conflict: [], parked_cart: [], product: [], promotion: [], sale_record: [], stock: [], staff: [], store: [], task: [] },
+    deletes: { allotment: [], conflict: [], parked_cart: [], product: [], promotion: [], sale_record: [], stock: [], staff: [], store: [], task: [] },
   };
   for (const change of changes) {
     if (change.op === 'delete') {
@@ -59,6 +59,7 @@ export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChan
   await db.tasks.bulkPut(puts.task);
   await db.allotments.bulkPut(puts.allotment);
   await db.parkedCarts.bulkPut(puts.parked_cart);
+  await db.saleRecords.bulkPut(puts.sale_record);
   await db.products.bulkDelete(deletes.product);
   await db.stock.bulkDelete(deletes.stock);
   await db.staff.bulkDelete(deletes.staff);
@@ -68,12 +69,15 @@ export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChan
   await db.tasks.bulkDelete(deletes.task);
   await db.allotments.bulkDelete(deletes.allotment);
   await db.parkedCarts.bulkDelete(deletes.parked_cart);
+  await db.saleRecords.bulkDelete(deletes.sale_record);
 }
 
 async function unsentQuantities(db: StoresideDb, countedThroughSeq: number): Promise<Map<string, number>> {
   const acked = Math.max((await db.getMeta('ackedSeq')) ?? 0, countedThroughSeq);
   const quantities = new Map<string, number>();
   await db.journal.where('seq').above(acked).each((event) => {
+    // Units an unsent return took back are on this shelf but not in the server's count yet.
+    if (event.type === 'refund.completed') for (const line of event.payload.lines) quantities.set(line.sku, (quantities.get(line.sku) ?? 0) - line.quantity);
     if (!isSaleEvent(event)) return;
     for (const line of event.payload.lines) quantities.set(line.sku, (quantities.get(line.sku) ?? 0) + line.quantity);
   });

@@ -17,6 +17,8 @@ const store: StoreRecord = {
   timezone: 'America/Chicago',
   receiptPrefix: 'TST',
   cashCoin: 1,
+  returnDays: 30,
+  refundFallback: 'cash',
   taxConfig: {
     version: 1,
     mode: 'exclusive',

@@ -2,7 +2,7 @@
  * The server's tables, in SQL that SQLite and Postgres both run. JSON documents
  * are TEXT so that a snapshot can splice stored JSON into a response unparsed.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -176,6 +176,34 @@ CREATE TABLE IF NOT EXISTS coupon_redemptions (
   code TEXT PRIMARY KEY,
   sale_id TEXT NOT NULL,
   store_id TEXT NOT NULL
+);
+
+-- Returns and post-voids (refund.completed, sale.voided): money that went back,
+-- who gave it and who approved it. A return without a receipt names no sale.
+CREATE TABLE IF NOT EXISTS returns (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  staff_id TEXT,
+  approved_by TEXT,
+  sale_id TEXT,
+  receipt_number TEXT NOT NULL,
+  total BIGINT NOT NULL,
+  tax BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  completed_at BIGINT NOT NULL,
+  hlc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS returns_by_sale ON returns (sale_id);
+
+CREATE TABLE IF NOT EXISTS return_tenders (
+  return_id TEXT NOT NULL REFERENCES returns(id),
+  tender_no INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  amount BIGINT NOT NULL,
+  PRIMARY KEY (return_id, tender_no)
 );
 
 CREATE TABLE IF NOT EXISTS tenders (

@@ -343,6 +343,23 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
         serverValue,
       ]);
     },
+    async insertReturn(row, tenders) {
+      const booked = await tx.run(
+        `INSERT INTO returns (id, event_id, kind, store_id, device_id, staff_id, approved_by, sale_id, receipt_number, total, tax, reason, completed_at, hlc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        [row.id, row.eventId, row.kind, row.storeId, row.deviceId, row.staffId, row.approvedBy, row.saleId, row.receiptNumber, row.total, row.tax, row.reason, row.completedAt, row.hlc],
+      );
+      if (booked.changes === 0) return false;
+      await tx.run(
+        `INSERT INTO return_tenders (return_id, tender_no, kind, amount) VALUES ${placeholders(tenders.length, 4)}`,
+        tenders.flatMap((tender, index) => [row.id, index + 1, tender.kind, tender.amount]),
+      );
+      return true;
+    },
+    async currentPrice(storeId, sku) {
+      const row = await tx.get<{ price: number }>(`SELECT price FROM prices WHERE store_id = ? AND sku = ? ORDER BY version DESC LIMIT 1`, [storeId, sku]);
+      return row ? Number(row.price) : null;
+    },
     async adjustStock(storeId, deltas) {
       const unknown: string[] = [];
       const onHand = new Map<string, number>();
@@ -379,7 +396,8 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     },
     async recordConflict(storeId, conflict) {
       const record = JSON.stringify(conflict);
-      const [subject, quantity] = conflict.kind === 'oversell' ? [conflict.sku, conflict.quantity] : [conflict.code, 1];
+      const [subject, quantity] =
+        conflict.kind === 'oversell' ? [conflict.sku, conflict.quantity] : conflict.kind === 'return_duplicate' ? [`${conflict.saleId}/${conflict.line}`, conflict.quantity] : [conflict.code, 1];
       await tx.run(`INSERT INTO conflicts (id, store_id, kind, sale_id, subject, quantity, record) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
         conflict.id,
         storeId,

@@ -67,7 +67,7 @@ describe('a till session’s report', () => {
     expect(x.byTender).toEqual({ cash: takings });
     // Bread is zero-rated: the sales' tax breakdowns carry no row for it.
     expect(x.byTaxRate).toEqual([{ jurisdiction: 'tx', label: 'Texas 6.25 %', rate: 62_500, base: 1_299 * 2, tax: first.tax }]);
-    expect(x.cash).toEqual({ paidIn: 2_000, paidOut: 650, drops: 10_000, noSales: 1, expected: 15_000 + takings + 2_000 - 650 - 10_000 });
+    expect(x.cash).toEqual({ paidIn: 2_000, paidOut: 650, drops: 10_000, refunds: 0, noSales: 1, expected: 15_000 + takings + 2_000 - 650 - 10_000 });
     expect(x.close).toBeNull();
 
     // Closed with a blind count two dollars short; a sale after the close belongs to no session.
@@ -92,6 +92,42 @@ describe('a till session’s report', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('counts returns and voids apart from sales, by tender, and takes the cash they paid back out of the drawer', () => {
+    const till = journal();
+    till.add({ type: 'till.opened', payload: { sessionId: SESSION, staffName: 'Ana', float: 10_000, count: {} } });
+    const sale = till.sell([2, 1]);
+    const kept = till.sell([1, 0]);
+    till.add({
+      type: 'refund.completed',
+      payload: {
+        returnId: uuidv7(AT, new Uint8Array(10).fill(91)),
+        receiptNumber: 'R-90',
+        currency: 'USD',
+        sale: { saleId: sale.saleId, receiptNumber: sale.receiptNumber, returnedBefore: [0, 0] },
+        lines: [{ line: 0, sku: 'MUG', name: 'Mug', quantity: 1, amount: 1_380, tax: 81 }],
+        taxBreakdown: [{ jurisdiction: 'tx', label: 'Texas 6.25 %', rate: 62_500, tax: 81 }],
+        tax: 81,
+        total: 1_380,
+        tenders: [{ kind: 'store_credit', amount: 380, accountId: 'SC-1' }, { kind: 'cash', amount: 1_000 }],
+        cashRounding: 0,
+        reason: 'too small',
+        approvedBy: null,
+        completedAt: AT,
+      },
+    });
+    till.add({
+      type: 'sale.voided',
+      payload: { voidId: uuidv7(AT, new Uint8Array(10).fill(92)), sale: { saleId: kept.saleId, receiptNumber: kept.receiptNumber }, tenders: [{ kind: 'cash', amount: kept.total }], total: kept.total, reason: 'rang twice', approvedBy: 'mgr-1', completedAt: AT },
+    });
+    const report = tillReport(till.events);
+    expect(report.sales.count).toBe(2);
+    expect(report.sales.total).toBe(sale.total + kept.total);
+    expect(report.returns).toEqual({ count: 1, total: 1_380, tax: 81, cashRounding: 0, byTender: { store_credit: 380, cash: 1_000 } });
+    expect(report.voids).toEqual({ count: 1, total: kept.total, byTender: { cash: kept.total } });
+    expect(report.cash.refunds).toBe(1_000 + kept.total);
+    expect(report.cash.expected).toBe(10_000 + sale.total + kept.total - 1_000 - kept.total);
   });
 
   it('starts only at the event that opened the session', () => {

@@ -87,7 +87,7 @@ export const RefundCompletedPayloadSchema = v.pipe(
 export type RefundCompletedPayload = v.InferOutput<typeof RefundCompletedPayloadSchema>;
 
 /** A sale as a return reads it: the refundable facts of each line, with names. */
-export type ReturnableSale = RefundableSale & { lines: readonly (RefundableSale['lines'][number] & { name: string })[] };
+export type ReturnableSale = Omit<RefundableSale, 'lines'> & { lines: readonly (RefundableSale['lines'][number] & { name: string })[] };
 
 /** The lines, tax and total of returning `requests` of a sale, given the units already returned per line. */
 export function returnFigures(sale: ReturnableSale, returnedBefore: readonly number[], requests: readonly ReturnRequest[]): Pick<RefundCompletedPayload, 'lines' | 'taxBreakdown' | 'tax' | 'total'> | { error: string } {

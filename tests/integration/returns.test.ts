@@ -265,6 +265,10 @@ describe('a post-void', () => {
     // Money back on anything but the sale's own tenders is refused.
     const elsewhere = { ...payload, voidId: uuidv7(Date.now(), randomBytes(10)), tenders: [{ kind: 'store_credit' as const, amount: payload.total, accountId: 'SC-9' }] };
     expect(results(await till.push([chain.append({ type: 'sale.voided', payload: elsewhere })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/pays back the sale’s own tenders/) }]);
+    // Only a manager of the store can approve it.
+    const associate = slice.staff.find((member) => member.role === 'associate')!;
+    const byAssociate = { ...payload, voidId: uuidv7(Date.now(), randomBytes(10)), approvedBy: associate.id };
+    expect(results(await till.push([chain.append({ type: 'sale.voided', payload: byAssociate })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/is not a manager of store/) }]);
     expect(results(await till.push([chain.append({ type: 'sale.voided', payload })]))).toMatchObject([{ status: 'applied' }]);
 
     const after = stockLevels(dataDir, AUSTIN);
@@ -311,7 +315,7 @@ describe('the till report at HQ', () => {
     const tenders = voidTenders(voidRecord.tenders) as Exclude<ReturnType<typeof voidTenders>, { error: string }>;
     chain.append({
       type: 'sale.voided',
-      payload: { voidId: uuidv7(Date.now(), randomBytes(10)), sale: { saleId: voidRecord.id, receiptNumber: voidRecord.receiptNumber }, tenders, total: salePayload(voidable).total, reason: 'test', approvedBy: slice.staff[0]!.id, completedAt: Date.now() },
+      payload: { voidId: uuidv7(Date.now(), randomBytes(10)), sale: { saleId: voidRecord.id, receiptNumber: voidRecord.receiptNumber }, tenders, total: salePayload(voidable).total, reason: 'test', approvedBy: slice.staff.find((member) => member.role === 'manager')!.id, completedAt: Date.now() },
     });
     const pushed = await till.push(chain.events.slice(-2));
     expect(results(pushed)).toMatchObject([{ status: 'applied' }, { status: 'applied' }]);

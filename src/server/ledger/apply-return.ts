@@ -23,6 +23,10 @@ type VoidEvent = Extract<StoreEvent, { type: 'sale.voided' }>;
 export async function applyReturn(tx: LedgerTx, event: RefundEvent, store: StoreRecord, stockDeltas: StockDeltas, now: number): Promise<string | null> {
   const refund = event.payload;
   if (refund.currency !== store.currency) return `return is in ${refund.currency} but store ${store.id} sells in ${store.currency}`;
+  if (refund.approvedBy !== null) {
+    const notManager = await approverProblem(tx, store.id, refund.approvedBy);
+    if (notManager) return notManager;
+  }
   let claim: { record: SaleRecord; claim: ReturnClaim } | null = null;
   if (refund.sale) {
     const record = await tx.sliceRecord(store.id, 'sale_record', refund.sale.saleId);
@@ -79,6 +83,8 @@ export async function applyVoid(tx: LedgerTx, event: VoidEvent, store: StoreReco
   const record = await tx.sliceRecord(store.id, 'sale_record', voided.sale.saleId);
   if (!record) return `store ${store.id} has no sale ${voided.sale.saleId} to void`;
   if (record.receiptNumber !== voided.sale.receiptNumber) return `sale ${voided.sale.saleId} is receipt ${record.receiptNumber}, not ${voided.sale.receiptNumber}`;
+  const notManager = await approverProblem(tx, store.id, voided.approvedBy);
+  if (notManager) return notManager;
   const problem = voidProblem(voided, record.tenders);
   if (problem) return problem;
   const booked = await tx.insertReturn(
@@ -105,4 +111,11 @@ export async function applyVoid(tx: LedgerTx, event: VoidEvent, store: StoreReco
   await settleReturnClaim(tx, store.id, record, { id: voided.voidId, kind: 'void', receiptNumber: record.receiptNumber, deviceId: event.deviceId, hlc: event.hlc, lines, tenders: voided.tenders, charged: [] }, now);
   for (const line of record.lines) stockDeltas.set(line.sku, (stockDeltas.get(line.sku) ?? 0) + line.quantity);
   return null;
+}
+
+/** An approval counts only from a manager of the store: the audit names who let the money go. */
+async function approverProblem(tx: LedgerTx, storeId: string, approvedBy: string): Promise<string | null> {
+  const role = await tx.staffRole(storeId, approvedBy);
+  if (role === 'manager') return null;
+  return role === null ? `approver ${approvedBy} is not on store ${storeId}'s staff` : `approver ${approvedBy} is not a manager of store ${storeId}`;
 }

@@ -126,6 +126,8 @@ export interface LedgerTx {
   recordVariance(saleId: string, field: string, deviceValue: number, serverValue: number): Promise<void>;
   /** Books a return or void with the tenders it paid back; false (nothing written) when its id is already booked. */
   insertReturn(row: ReturnRow, tenders: readonly { kind: string; amount: number }[]): Promise<boolean>;
+  /** The role of a member of a store's staff; null for someone not on its roster. */
+  staffRole(storeId: string, staffId: string): Promise<'associate' | 'manager' | null>;
   /** A product's price in a store at its newest price version; null when the store has no such product. */
   currentPrice(storeId: string, sku: string): Promise<number | null>;
   /**

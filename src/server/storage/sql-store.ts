@@ -1,7 +1,7 @@
 import type { StoreEvent } from '../../domain/events.ts';
 import { createPromotionBook, type Promotion, type PromotionBook, type TaxConfig } from '../../domain/pricing/index.ts';
 import { GENESIS_HASH } from '../../domain/events.ts';
-import type { AllotmentRecord, EntityName, ProductRecord, StoreRecord } from '../../protocol/entities.ts';
+import type { AllotmentRecord, EntityName, ProductRecord, StaffRecord, StoreRecord } from '../../protocol/entities.ts';
 import { ingestPush } from '../ledger/ingest-push.ts';
 import { settleLostJournal } from '../ledger/lost-journal.ts';
 import { grantAllotments } from '../conflicts/escrow.ts';
@@ -355,6 +355,10 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
         tenders.flatMap((tender, index) => [row.id, index + 1, tender.kind, tender.amount]),
       );
       return true;
+    },
+    async staffRole(storeId, staffId) {
+      const row = await tx.get<{ value: string }>(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'staff' AND key = ? AND deleted = 0`, [storeId, staffId]);
+      return row ? (JSON.parse(row.value) as StaffRecord).role : null;
     },
     async currentPrice(storeId, sku) {
       const row = await tx.get<{ price: number }>(`SELECT price FROM prices WHERE store_id = ? AND sku = ? ORDER BY version DESC LIMIT 1`, [storeId, sku]);

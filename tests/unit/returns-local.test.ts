@@ -1,0 +1,103 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import { cartLineFor } from '../../src/domain/cart-line.ts';
+import { createPromotionBook, priceSale, type TaxConfig } from '../../src/domain/pricing/index.ts';
+import { completedSalePayload } from '../../src/domain/sale.ts';
+import { returnableSale, returnedUnits, saleRecordOf, type SaleRecord } from '../../src/domain/sale-record.ts';
+import { refundTenders, returnFigures } from '../../src/domain/sale-return.ts';
+import { uuidv7 } from '../../src/domain/uuid7.ts';
+import { StoresideDb } from '../../src/local/db.ts';
+import { findSales } from '../../src/local/find-sale.ts';
+import type { DeviceEnv } from '../../src/local/journal.ts';
+import { commitReturn, commitVoid } from '../../src/local/returns.ts';
+import type { StoreRecord } from '../../src/protocol/entities.ts';
+
+const TAX: TaxConfig = { version: 1, mode: 'exclusive', rounding: 'half-up', level: 'line', categories: { standard: { label: 'Standard' } }, jurisdictions: [{ id: 'tx', label: 'Texas', rates: { standard: 62_500 } }] };
+const STORE: StoreRecord = { id: 'store-1', name: 'Austin', currency: 'USD', locale: 'en-US', timezone: 'America/Chicago', receiptPrefix: 'AUS', taxConfig: TAX, cashCoin: 1, returnDays: 30, refundFallback: 'cash' };
+const MUG = { sku: 'MUG', name: 'Mug', price: 1_299, taxCategory: 'standard', category: 'home', priceVersion: 1 };
+const AT = 1_800_000_000_000;
+const staff = { id: 'staff-1' };
+let tick = 0;
+const env: DeviceEnv = { now: () => AT + 60_000 + ++tick, randomBytes: (n) => new Uint8Array(n).fill(++tick % 256) };
+
+/** A sale made on another till, as the store's history syncs it to this one. */
+function otherTillsSale(n: number, quantity: number, customer: { id: string; name: string } | null = null): SaleRecord {
+  const totals = priceSale([cartLineFor(MUG, quantity)], createPromotionBook([], STORE.id), TAX, { at: AT });
+  const payload = completedSalePayload({
+    saleId: uuidv7(AT + n, new Uint8Array(10).fill(n)),
+    receiptNumber: `AUS-B0B0-00000${n}`,
+    currency: 'USD',
+    totals,
+    pricing: { at: AT, staffPurchase: false, manualDiscounts: [] },
+    tenders: [{ kind: 'card', amount: totals.total, brand: 'Visa', last4: '4242', approvalCode: 'OK1', terminalRef: `T-${n}`, offline: false }],
+    cashRounding: 0,
+    customer,
+    receiptToken: n.toString(16).padStart(32, 'a'),
+    overrides: [],
+    completedAt: AT + n,
+  });
+  return saleRecordOf(payload, { deviceId: 'till-b0b0', hlc: `00${AT + n}-000000-till-b0b0` });
+}
+
+async function till(name: string, records: SaleRecord[]) {
+  const db = new StoresideDb(name);
+  await db.setMeta('enrollment', { deviceId: 'till-a1a1', storeId: STORE.id, role: 'tablet', token: 't' });
+  await db.stock.put({ sku: 'MUG', onHand: 5, aisle: '1', bin: 'A' });
+  await db.saleRecords.bulkPut(records);
+  return db;
+}
+
+describe('finding a sale on this till, offline', () => {
+  it('by the receipt’s QR link, its token, its number typed in lower case, the day and total, or the customer', async () => {
+    const sale = otherTillsSale(1, 2, { id: 'C-77', name: 'Ada Okafor' });
+    const db = await till('find-sale', [sale, otherTillsSale(2, 1)]);
+    const ids = async (query: Parameters<typeof findSales>[2]) => {
+      const found = await findSales(db, 'till-a1a1', query);
+      return 'error' in found ? found : found.map((record) => record.id);
+    };
+    expect(await ids({ kind: 'reference', text: `https://shop.example/r/${sale.receiptToken}` })).toEqual([sale.id]);
+    expect(await ids({ kind: 'reference', text: sale.receiptToken.toUpperCase() })).toEqual([sale.id]);
+    expect(await ids({ kind: 'reference', text: sale.receiptNumber.toLowerCase() })).toEqual([sale.id]);
+    expect(await ids({ kind: 'day', from: AT, to: AT + 86_400_000, total: sale.total })).toEqual([sale.id]);
+    expect(await ids({ kind: 'customer', text: 'okafor' })).toEqual([sale.id]);
+    expect(await ids({ kind: 'reference', text: 'not a receipt!' })).toEqual({ error: expect.stringMatching(/not a receipt number/) });
+  });
+});
+
+describe('a return on this till', () => {
+  it('refunds to the sale’s card, puts the unit back on the shelf count, and is counted once the server’s record has it too', async () => {
+    const sale = otherTillsSale(3, 2);
+    const db = await till('return-flow', [sale]);
+    const figures = returnFigures(returnableSale(sale), [0], [{ line: 0, quantity: 1 }]);
+    if ('error' in figures) throw new Error(figures.error);
+    const plan = refundTenders(figures.total, sale.tenders, [], { kind: 'cash' });
+    const refund = await commitReturn(db, env, { sale: { record: sale, returnedBefore: [0] }, figures, ...plan, reason: 'chipped', approvedBy: null, staff, store: STORE });
+
+    expect(refund.tenders).toEqual([{ kind: 'card', amount: figures.total, brand: 'Visa', last4: '4242', terminalRef: 'T-3' }]);
+    expect(refund.receiptNumber).toBe('AUS-A1A1-000001');
+    expect((await db.stock.get('MUG'))?.onHand).toBe(6);
+    const [event] = await db.journal.toArray();
+    expect(event).toMatchObject({ type: 'refund.completed', v: 1, staffId: 'staff-1', payload: { returnId: refund.returnId } });
+
+    const [found] = (await findSales(db, 'till-a1a1', { kind: 'reference', text: sale.receiptNumber })) as SaleRecord[];
+    expect(returnedUnits(found!, found!.returns)).toEqual([1]);
+    // The server's record arrives with the return in it: still one unit returned, not two.
+    await db.saleRecords.put({ ...sale, returns: [{ id: refund.returnId, kind: 'return', receiptNumber: refund.receiptNumber, deviceId: 'till-a1a1', hlc: event!.hlc, lines: [{ line: 0, quantity: 1, amount: figures.total }], tenders: refund.tenders, charged: [] }] });
+    const [synced] = (await findSales(db, 'till-a1a1', { kind: 'reference', text: sale.receiptNumber })) as SaleRecord[];
+    expect(returnedUnits(synced!, synced!.returns)).toEqual([1]);
+
+    // A sale with a return is not voided: what is left of it is returned.
+    expect(await commitVoid(db, env, { record: synced!, reason: 'oops', approvedBy: 'mgr-1', staff })).toEqual({ error: expect.stringMatching(/has returns already/) });
+  });
+
+  it('post-voids a sale: its card paid back, every unit back, approved by the manager', async () => {
+    const sale = otherTillsSale(4, 3);
+    const db = await till('void-flow', [sale]);
+    const voided = await commitVoid(db, env, { record: sale, reason: 'rang twice', approvedBy: 'mgr-1', staff });
+    if ('error' in voided) throw new Error(voided.error);
+    expect(voided).toMatchObject({ sale: { saleId: sale.id }, tenders: [{ kind: 'card', amount: sale.total, terminalRef: 'T-4' }], total: sale.total, approvedBy: 'mgr-1' });
+    expect((await db.stock.get('MUG'))?.onHand).toBe(8);
+    const [found] = (await findSales(db, 'till-a1a1', { kind: 'reference', text: sale.receiptToken })) as SaleRecord[];
+    expect(found!.returns.map((claim) => claim.kind)).toEqual(['void']);
+  });
+});

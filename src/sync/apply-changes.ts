@@ -75,11 +75,16 @@ export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChan
 async function unsentQuantities(db: StoresideDb, countedThroughSeq: number): Promise<Map<string, number>> {
   const acked = Math.max((await db.getMeta('ackedSeq')) ?? 0, countedThroughSeq);
   const quantities = new Map<string, number>();
+  const add = (sku: string, quantity: number) => quantities.set(sku, (quantities.get(sku) ?? 0) + quantity);
+  const voids: string[] = [];
   await db.journal.where('seq').above(acked).each((event) => {
-    // Units an unsent return took back are on this shelf but not in the server's count yet.
-    if (event.type === 'refund.completed') for (const line of event.payload.lines) quantities.set(line.sku, (quantities.get(line.sku) ?? 0) - line.quantity);
+    // Units an unsent return or void took back are on this shelf but not in the server's count yet.
+    if (event.type === 'refund.completed') for (const line of event.payload.lines) add(line.sku, -line.quantity);
+    if (event.type === 'sale.voided') voids.push(event.payload.voidId);
     if (!isSaleEvent(event)) return;
-    for (const line of event.payload.lines) quantities.set(line.sku, (quantities.get(line.sku) ?? 0) + line.quantity);
+    for (const line of event.payload.lines) add(line.sku, line.quantity);
   });
+  // A void names its sale, not its units: this till's record of the void has them.
+  for (const voided of await db.returns.bulkGet(voids)) for (const line of voided?.lines ?? []) add(line.sku, -line.quantity);
   return quantities;
 }

@@ -10,6 +10,7 @@ import { StoresideDb } from '../../src/local/db.ts';
 import { findSales } from '../../src/local/find-sale.ts';
 import type { DeviceEnv } from '../../src/local/journal.ts';
 import { commitReturn, commitVoid } from '../../src/local/returns.ts';
+import { applyChanges, readChanges } from '../../src/sync/apply-changes.ts';
 import type { StoreRecord } from '../../src/protocol/entities.ts';
 
 const TAX: TaxConfig = { version: 1, mode: 'exclusive', rounding: 'half-up', level: 'line', categories: { standard: { label: 'Standard' } }, jurisdictions: [{ id: 'tx', label: 'Texas', rates: { standard: 62_500 } }] };
@@ -99,5 +100,19 @@ describe('a return on this till', () => {
     expect((await db.stock.get('MUG'))?.onHand).toBe(8);
     const [found] = (await findSales(db, 'till-a1a1', { kind: 'reference', text: sale.receiptToken })) as SaleRecord[];
     expect(found!.returns.map((claim) => claim.kind)).toEqual(['void']);
+  });
+
+  it('keeps units an unsent return or void took back on the shelf count when the server’s count arrives', async () => {
+    const [returned, voided] = [otherTillsSale(5, 2), otherTillsSale(6, 3)];
+    const db = await till('unsent-returns', [returned, voided]);
+    const figures = returnFigures(returnableSale(returned), [0], [{ line: 0, quantity: 2 }]);
+    if ('error' in figures) throw new Error(figures.error);
+    await commitReturn(db, env, { sale: { record: returned, returnedBefore: [0] }, figures, ...refundTenders(figures.total, returned.tenders, [], { kind: 'cash' }), reason: 'x', approvedBy: null, staff, store: STORE });
+    expect('error' in (await commitVoid(db, env, { record: voided, reason: 'y', approvedBy: 'mgr-1', staff }))).toBe(false);
+    // The server has neither yet: its count is 5.
+    const read = readChanges([{ entity: 'stock', key: 'MUG', op: 'put', value: { sku: 'MUG', onHand: 5, aisle: '1', bin: 'A' } }]);
+    if (!read.ok) throw new Error(read.message);
+    await db.transaction('rw', [db.meta, db.journal, db.stock, db.returns, db.products, db.staff, db.stores, db.promotions, db.conflicts, db.tasks, db.allotments, db.parkedCarts, db.saleRecords], () => applyChanges(db, read.changes));
+    expect((await db.stock.get('MUG'))?.onHand).toBe(5 + 2 + 3);
   });
 });

@@ -44,8 +44,10 @@ export async function findSales(db: StoresideDb, deviceId: string, query: SaleQu
     const text = query.text.trim().toLowerCase();
     if (text.length < 2) return { error: 'Type at least two letters of the customer’s name, or their number.' };
     const named = (customer: { id: string; name: string } | null) => customer !== null && (customer.id.toLowerCase() === text || customer.name.toLowerCase().includes(text));
-    // Newest first: the customer at the counter most likely bought recently.
-    records = await db.saleRecords.orderBy('completedAt').reverse().filter((record) => named(record.customer)).limit(LIMIT).toArray();
+    // A customer's number finds their sales by index; a name, newest first (the customer at the counter most likely bought recently).
+    const byNumber = await db.saleRecords.where('customer.id').equals(query.text.trim()).limit(LIMIT).toArray();
+    const byName = await db.saleRecords.orderBy('completedAt').reverse().filter((record) => named(record.customer)).limit(LIMIT).toArray();
+    records = [...byNumber, ...byName];
     own = await db.sales.orderBy('completedAt').reverse().filter((sale) => named(sale.customer)).limit(LIMIT).toArray();
   }
   const byId = new Map(records.map((record) => [record.id, record]));

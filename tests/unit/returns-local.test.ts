@@ -61,6 +61,7 @@ describe('finding a sale on this till, offline', () => {
     expect(await ids({ kind: 'reference', text: sale.receiptNumber.toLowerCase() })).toEqual([sale.id]);
     expect(await ids({ kind: 'day', from: AT, to: AT + 86_400_000, total: sale.total })).toEqual([sale.id]);
     expect(await ids({ kind: 'customer', text: 'okafor' })).toEqual([sale.id]);
+    expect(await ids({ kind: 'customer', text: 'C-77' })).toEqual([sale.id]);
     expect(await ids({ kind: 'reference', text: 'not a receipt!' })).toEqual({ error: expect.stringMatching(/not a receipt number/) });
   });
 });

@@ -4,7 +4,7 @@ import { refundFor, type RefundableSale, type ReturnRequest } from './pricing/re
 import { MAX_LINE_QUANTITY } from './cart-line.ts';
 import { PRODUCT_NAME_MAX, RECEIPT_NUMBER_MAX, SKU_MAX } from './sale.ts';
 import { last4, reference, type TenderRecord } from './tender.ts';
-import { roundToCoin } from './split-tender.ts';
+import { roundToCoin, settleTenders } from './split-tender.ts';
 
 /**
  * Returns (issue 5): units of a sale brought back, refunded by what the
@@ -225,4 +225,34 @@ export function refundTenders(
 export function exchangeBalance(returnTotal: Minor, newSaleTotal: Minor): { carried: Minor; customerPays: Minor; customerGets: Minor } {
   const carried = Math.min(returnTotal, newSaleTotal);
   return { carried, customerPays: newSaleTotal - carried, customerGets: returnTotal - carried };
+}
+
+/**
+ * How an exchange settles, tender by tender. The returned goods' value carries
+ * into the new sale (an `exchange` tender on each side, naming the other);
+ * the customer pays the rest in cash, or gets the difference back on the
+ * original sale's tenders as a return would. `cashTendered` is what the
+ * customer hands over when they pay.
+ */
+export function exchangeTenders(
+  exchange: { returnTotal: Minor; newSaleTotal: Minor; cashTendered: Minor; returnId: string; saleId: string },
+  original: { paidWith: readonly TenderRecord[]; refundedBefore: readonly RefundTender[]; fallback: RefundFallback },
+  coin = 1,
+): { sale: { tenders: TenderRecord[]; cashRounding: Minor; change: Minor }; refund: { tenders: RefundTender[]; cashRounding: Minor } } | { error: string } {
+  const { carried, customerPays, customerGets } = exchangeBalance(exchange.returnTotal, exchange.newSaleTotal);
+  const saleTenders: TenderRecord[] = carried > 0 ? [{ kind: 'exchange', amount: carried, returnId: exchange.returnId }] : [];
+  let saleRounding = 0;
+  let change = 0;
+  if (customerPays > 0) {
+    const settled = settleTenders(exchange.newSaleTotal, [...saleTenders, { kind: 'cash', tendered: exchange.cashTendered }], coin);
+    if ('error' in settled) return settled;
+    if (!settled.settled) return { error: `the customer still owes ${settled.remaining}` };
+    saleTenders.push({ kind: 'cash', amount: settled.cashAmount, tendered: exchange.cashTendered, change: settled.change });
+    saleRounding = settled.cashRounding;
+    change = settled.change;
+  }
+  const back = customerGets > 0 ? refundTenders(customerGets, original.paidWith, original.refundedBefore, original.fallback, coin) : { tenders: [], cashRounding: 0 };
+  const refund = { tenders: [...(carried > 0 ? [{ kind: 'exchange' as const, amount: carried, saleId: exchange.saleId }] : []), ...back.tenders], cashRounding: back.cashRounding };
+  if (refund.tenders.length === 0 || saleTenders.length === 0) return { error: 'an exchange returns something and sells something' };
+  return { sale: { tenders: saleTenders, cashRounding: saleRounding, change }, refund };
 }

@@ -7,7 +7,7 @@ import { voidTenders, type SaleVoidedPayload } from '../domain/sale-void.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import type { StoreRecord } from '../protocol/entities.ts';
 import type { StoresideDb } from './db.ts';
-import { appendEvent, type DeviceEnv } from './journal.ts';
+import { appendEvent, type ChainPosition, type DeviceEnv, type DraftedEvent } from './journal.ts';
 import type { LocalSale } from './local-sale.ts';
 
 /** A return or void made on this device, kept by the sale it took back (none without a receipt). */
@@ -66,41 +66,44 @@ export type ReturnDraft = {
  * The refund gets the till's next receipt number.
  */
 export async function commitReturn(db: StoresideDb, env: DeviceEnv, draft: ReturnDraft): Promise<RefundCompletedPayload> {
-  return appendEvent(db, env, [db.returns, db.stock], ({ enrollment, head, hlc, now, receiptCounter }) => {
-    const counter = receiptCounter + 1;
-    const payload: RefundCompletedPayload = {
-      returnId: uuidv7(now, env.randomBytes(10)),
-      receiptNumber: formatReceiptNumber(draft.store.receiptPrefix, enrollment.deviceId, counter),
-      currency: draft.store.currency,
-      sale: draft.sale ? { saleId: draft.sale.record.id, receiptNumber: draft.sale.record.receiptNumber, returnedBefore: draft.sale.returnedBefore } : null,
-      ...draft.figures,
-      tenders: draft.tenders,
-      cashRounding: draft.cashRounding,
-      reason: draft.reason,
-      approvedBy: draft.approvedBy,
-      completedAt: now,
-    };
-    const event = nextEvent(head, { id: uuidv7(now, env.randomBytes(10)), deviceId: enrollment.deviceId, storeId: enrollment.storeId, staffId: draft.staff.id, hlc, type: 'refund.completed', payload });
-    const mine: LocalReturn = {
-      id: payload.returnId,
-      saleId: payload.sale?.saleId ?? null,
-      kind: 'return',
-      receiptNumber: payload.receiptNumber,
-      lines: payload.lines.map(({ line, sku, quantity, amount }) => ({ line, sku, quantity, amount })),
-      tenders: payload.tenders,
-      total: payload.total,
-      completedAt: now,
-    };
-    return {
-      event,
-      receiptCounter: counter,
-      result: payload,
-      write: async () => {
-        await db.returns.add(mine);
-        for (const line of payload.lines) await db.stock.where('sku').equals(line.sku).modify((level) => void (level.onHand += line.quantity));
-      },
-    };
-  });
+  return appendEvent(db, env, [db.returns, db.stock], (position) => draftReturn(db, env, position, draft, uuidv7(position.now, env.randomBytes(10))));
+}
+
+/** A return's event as it would follow the chain at `position`, with its writes: its record here, its units back on the shelf count. */
+export function draftReturn(db: StoresideDb, env: DeviceEnv, { enrollment, head, hlc, now, receiptCounter }: ChainPosition, draft: ReturnDraft, returnId: string): DraftedEvent<RefundCompletedPayload> {
+  const counter = receiptCounter + 1;
+  const payload: RefundCompletedPayload = {
+    returnId,
+    receiptNumber: formatReceiptNumber(draft.store.receiptPrefix, enrollment.deviceId, counter),
+    currency: draft.store.currency,
+    sale: draft.sale ? { saleId: draft.sale.record.id, receiptNumber: draft.sale.record.receiptNumber, returnedBefore: draft.sale.returnedBefore } : null,
+    ...draft.figures,
+    tenders: draft.tenders,
+    cashRounding: draft.cashRounding,
+    reason: draft.reason,
+    approvedBy: draft.approvedBy,
+    completedAt: now,
+  };
+  const event = nextEvent(head, { id: uuidv7(now, env.randomBytes(10)), deviceId: enrollment.deviceId, storeId: enrollment.storeId, staffId: draft.staff.id, hlc, type: 'refund.completed', payload });
+  const mine: LocalReturn = {
+    id: payload.returnId,
+    saleId: payload.sale?.saleId ?? null,
+    kind: 'return',
+    receiptNumber: payload.receiptNumber,
+    lines: payload.lines.map(({ line, sku, quantity, amount }) => ({ line, sku, quantity, amount })),
+    tenders: payload.tenders,
+    total: payload.total,
+    completedAt: now,
+  };
+  return {
+    event,
+    receiptCounter: counter,
+    result: payload,
+    write: async () => {
+      await db.returns.add(mine);
+      for (const line of payload.lines) await db.stock.where('sku').equals(line.sku).modify((level) => void (level.onHand += line.quantity));
+    },
+  };
 }
 
 /**

@@ -10,6 +10,9 @@ import { StoresideDb } from '../../src/local/db.ts';
 import { findSales } from '../../src/local/find-sale.ts';
 import type { DeviceEnv } from '../../src/local/journal.ts';
 import { commitReturn, commitVoid } from '../../src/local/returns.ts';
+import { commitExchange } from '../../src/local/exchange.ts';
+import { EventSchema } from '../../src/domain/events.ts';
+import * as v from 'valibot';
 import { applyChanges, readChanges } from '../../src/sync/apply-changes.ts';
 import type { StoreRecord } from '../../src/protocol/entities.ts';
 
@@ -115,5 +118,70 @@ describe('a return on this till', () => {
     if (!read.ok) throw new Error(read.message);
     await db.transaction('rw', [db.meta, db.journal, db.stock, db.returns, db.products, db.staff, db.stores, db.promotions, db.conflicts, db.tasks, db.allotments, db.parkedCarts, db.saleRecords], () => applyChanges(db, read.changes));
     expect((await db.stock.get('MUG'))?.onHand).toBe(5 + 2 + 3);
+  });
+});
+
+describe('an exchange on this till', () => {
+  const LAMP = { sku: 'LAMP', name: 'Lamp', price: 3_333, taxCategory: 'standard', category: 'home', priceVersion: 1 };
+  const exchange = async (db: StoresideDb, sale: SaleRecord, newGoods: { product: typeof MUG; quantity: number }, cashTendered: number) => {
+    const figures = returnFigures(returnableSale(sale), [0], [{ line: 0, quantity: 1 }]);
+    if ('error' in figures) throw new Error(figures.error);
+    const totals = priceSale([cartLineFor(newGoods.product, newGoods.quantity)], createPromotionBook([], STORE.id), TAX, { at: AT });
+    const done = await commitExchange(db, env, {
+      returned: { record: sale, returnedBefore: [0], figures },
+      newSale: { totals, context: { at: AT } },
+      cashTendered,
+      fallback: { kind: 'cash' },
+      approvedBy: null,
+      reason: 'wrong size',
+      staff: { id: 'staff-1', name: 'Ana' },
+      store: STORE,
+    });
+    return { done, figures, totals };
+  };
+
+  it('writes the new sale and the return together, the returned value carried across and the balance paid in cash', async () => {
+    const sale = otherTillsSale(7, 1);
+    const db = await till('exchange-pays', [sale]);
+    await db.stock.put({ sku: 'LAMP', onHand: 4, aisle: '2', bin: 'B' });
+    const { done, figures, totals } = await exchange(db, sale, { product: LAMP, quantity: 1 }, 5_000);
+    if ('error' in done) throw new Error(done.error);
+    const balance = totals.total - figures.total;
+    expect(done.sale.tenders).toEqual([
+      { kind: 'exchange', amount: figures.total, returnId: done.refund.returnId },
+      { kind: 'cash', amount: balance, tendered: 5_000, change: 5_000 - balance },
+    ]);
+    expect(done.refund.tenders).toEqual([{ kind: 'exchange', amount: figures.total, saleId: done.sale.saleId }]);
+    const journal = await db.journal.toArray();
+    expect(journal.map((event) => [event.seq, event.type])).toEqual([
+      [1, 'sale.completed'],
+      [2, 'refund.completed'],
+    ]);
+    for (const event of journal) expect(v.safeParse(EventSchema, event).success).toBe(true);
+    expect(journal[1]!.hlc > journal[0]!.hlc).toBe(true);
+    expect([done.sale.receiptNumber, done.refund.receiptNumber]).toEqual(['AUS-A1A1-000001', 'AUS-A1A1-000002']);
+    expect((await db.stock.get('MUG'))?.onHand).toBe(6);
+    expect((await db.stock.get('LAMP'))?.onHand).toBe(3);
+  });
+
+  it('gives the difference back on the original tenders when the returned goods are worth more', async () => {
+    const sale = otherTillsSale(8, 2);
+    const db = await till('exchange-gets', [sale]);
+    const cheap = { ...MUG, sku: 'MUG', price: 500 };
+    const { done, figures, totals } = await exchange(db, sale, { product: cheap, quantity: 1 }, 0);
+    if ('error' in done) throw new Error(done.error);
+    expect(done.sale.tenders).toEqual([{ kind: 'exchange', amount: totals.total, returnId: done.refund.returnId }]);
+    expect(done.refund.tenders).toEqual([
+      { kind: 'exchange', amount: totals.total, saleId: done.sale.saleId },
+      { kind: 'card', amount: figures.total - totals.total, brand: 'Visa', last4: '4242', terminalRef: 'T-8' },
+    ]);
+  });
+
+  it('writes nothing when the cash handed over does not cover the balance', async () => {
+    const sale = otherTillsSale(9, 1);
+    const db = await till('exchange-short', [sale]);
+    const { done } = await exchange(db, sale, { product: LAMP, quantity: 1 }, 100);
+    expect(done).toEqual({ error: expect.stringMatching(/still owes/) });
+    expect(await db.journal.count()).toBe(0);
   });
 });

@@ -46,6 +46,14 @@ export async function applyReturn(tx: LedgerTx, event: RefundEvent, store: Store
       if (line.amount - line.tax > price * line.quantity) return `return line ${index + 1} refunds ${line.amount - line.tax} before tax for ${line.quantity} × ${line.sku}, more than today's price ${price} each`;
     }
   }
+  for (const tender of refund.tenders) {
+    if (tender.kind !== 'exchange') continue;
+    // The exchange's new sale comes first in the till's journal and names this return for the same value.
+    const sale = await tx.sliceRecord(store.id, 'sale_record', tender.saleId);
+    const paid = sale?.tenders.find((paidWith) => paidWith.kind === 'exchange' && paidWith.returnId === refund.returnId);
+    if (!paid) return `the exchange's new sale ${tender.saleId} is not booked in store ${store.id} with this return's value`;
+    if (paid.amount !== tender.amount) return `the exchange carries ${tender.amount} into sale ${tender.saleId}, which took ${paid.amount} from it`;
+  }
   const booked = await tx.insertReturn(
     {
       id: refund.returnId,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import type { StoreEvent } from '../../src/domain/events.ts';
 import { returnableSale, returnedUnits, RETURN_CLAIM_RULE, type SaleRecord } from '../../src/domain/sale-record.ts';
-import { refundTenders, returnFigures, type RefundCompletedPayload } from '../../src/domain/sale-return.ts';
+import { exchangeTenders, refundTenders, returnFigures, type RefundCompletedPayload } from '../../src/domain/sale-return.ts';
 import { voidTenders, type SaleVoidedPayload } from '../../src/domain/sale-void.ts';
 import { tillReport, type TillReport } from '../../src/domain/till-session.ts';
 import type { TaskRecord } from '../../src/domain/task.ts';
@@ -239,6 +239,47 @@ describe('the same unit returned on two tills while they were apart', () => {
         [late.payload.returnId, [{ line: 0, quantity: 1 }]],
       ]);
     }
+  });
+});
+
+describe('an exchange', () => {
+  it('books the new sale and the return together, the return only against a sale that took its value', async () => {
+    const [mug, lamp] = stocked(2);
+    const { client: till, chain } = tills[2]!;
+    const original = chain.next({ lines: [cartLineFor(mug!, 2)] });
+    expect(results(await till.push([original]))).toMatchObject([{ status: 'applied' }]);
+    const record = await saleRecord(till, salePayload(original).saleId);
+    const before = stockLevels(dataDir, AUSTIN);
+
+    // One mug comes back; a lamp goes out; the customer pays the balance in cash.
+    const returned = returnOf(record, [{ line: 0, quantity: 1 }]);
+    let settled: Exclude<ReturnType<typeof exchangeTenders>, { error: string }> | null = null;
+    const newSale = chain.next({
+      lines: [cartLineFor(lamp!, 1)],
+      tamper: (payload) => {
+        const tenders = exchangeTenders(
+          { returnTotal: returned.total, newSaleTotal: payload.total, cashTendered: payload.total, returnId: returned.returnId, saleId: payload.saleId },
+          { paidWith: record.tenders, refundedBefore: [], fallback: { kind: 'cash' } },
+        );
+        if ('error' in tenders) throw new Error(tenders.error);
+        settled = tenders;
+        return { ...payload, tenders: tenders.sale.tenders, cashRounding: tenders.sale.cashRounding };
+      },
+    });
+    const refund = { ...returned, tenders: settled!.refund.tenders, cashRounding: settled!.refund.cashRounding };
+    const exchanged = await till.push([newSale, chain.append({ type: 'refund.completed', payload: refund })]);
+    expect(results(exchanged)).toMatchObject([{ status: 'applied' }, { status: 'applied' }]);
+    expect(refund.tenders).toEqual([{ kind: 'exchange', amount: returned.total, saleId: salePayload(newSale).saleId }]);
+    const after = stockLevels(dataDir, AUSTIN);
+    expect(after.get(mug!.sku)).toBe(before.get(mug!.sku)! + 1);
+    expect(after.get(lamp!.sku)).toBe(before.get(lamp!.sku)! - 1);
+
+    // A return that says it carried its value into a sale that took nothing from it is refused.
+    const stray = returnOf(await saleRecord(till, record.id), [{ line: 0, quantity: 1 }]);
+    const unbacked = { ...stray, tenders: [{ kind: 'exchange' as const, amount: stray.total, saleId: salePayload(original).saleId }] };
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: unbacked })]))).toMatchObject([
+      { status: 'rejected', reason: expect.stringMatching(/is not booked in store .* with this return's value/) },
+    ]);
   });
 });
 

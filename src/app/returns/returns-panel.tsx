@@ -1,7 +1,8 @@
-import { useState } from 'preact/hooks';
+import { Fragment } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { cartLineFor } from '../../domain/cart-line.ts';
 import { parseMoneyInput, type Minor } from '../../domain/money.ts';
-import { createPromotionBook, priceSale } from '../../domain/pricing/index.ts';
+import { createPromotionBook, priceSale, type Promotion } from '../../domain/pricing/index.ts';
 import { isVoided, returnableSale, returnedUnits, refundedTenders, type SaleRecord } from '../../domain/sale-record.ts';
 import { refundTenders, returnFigures, withinReturnWindow, type RefundCompletedPayload, type RefundFallback } from '../../domain/sale-return.ts';
 import type { SaleVoidedPayload } from '../../domain/sale-void.ts';
@@ -10,13 +11,20 @@ import { findSales, noReceiptPrice, type SaleQuery } from '../../local/find-sale
 import { searchProducts } from '../../local/catalog.ts';
 import { browserEnv } from '../../local/journal.ts';
 import { commitReturn, commitVoid } from '../../local/returns.ts';
+import { commitExchange } from '../../local/exchange.ts';
+import type { LocalSale } from '../../local/local-sale.ts';
+import { exchangeBalance } from '../../domain/sale-return.ts';
+import type { CartLine } from '../../domain/cart-line.ts';
 import type { ProductRecord, StoreRecord } from '../../protocol/entities.ts';
 import { ManagerApproval, type Approval } from '../approval/manager-approval.tsx';
 import { Money } from '../components/money.tsx';
 
 type Props = { db: StoresideDb; store: StoreRecord; staff: { id: string; name: string }; deviceId: string; onEvent: () => void; onClose: () => void };
 
-type Done = { kind: 'return'; refund: RefundCompletedPayload } | { kind: 'void'; voided: SaleVoidedPayload; record: SaleRecord };
+type Done =
+  | { kind: 'return'; refund: RefundCompletedPayload }
+  | { kind: 'void'; voided: SaleVoidedPayload; record: SaleRecord }
+  | { kind: 'exchange'; sale: LocalSale; refund: RefundCompletedPayload };
 
 /**
  * Returns and post-voids at the till (issue 5): find the original sale
@@ -166,7 +174,7 @@ function SaleReturn({
 }: {
   db: StoresideDb;
   store: StoreRecord;
-  staff: { id: string };
+  staff: { id: string; name: string };
   record: SaleRecord;
   onDone: (done: Done) => void;
   onError: (error: string | null) => void;
@@ -176,7 +184,8 @@ function SaleReturn({
   const [quantities, setQuantities] = useState<number[]>(record.lines.map(() => 0));
   const [reason, setReason] = useState('');
   const [toCredit, setToCredit] = useState(store.refundFallback === 'store_credit');
-  const [approving, setApproving] = useState<'return' | 'void' | null>(null);
+  const [approving, setApproving] = useState<'return' | 'void' | 'exchange' | null>(null);
+  const [exchanging, setExchanging] = useState<Approval | null | false>(false);
   const [busy, setBusy] = useState(false);
   const inWindow = withinReturnWindow(record.completedAt, Date.now(), store.returnDays);
   const requests = quantities.flatMap((quantity, line) => (quantity > 0 ? [{ line, quantity }] : []));
@@ -279,13 +288,26 @@ function SaleReturn({
       <label class="checkbox">
         <input type="checkbox" checked={toCredit} onChange={(event) => setToCredit(event.currentTarget.checked)} /> What the sale’s own tenders cannot take back goes to store credit
       </label>
-      {approving ? (
+      {exchanging !== false && figures && !('error' in figures) ? (
+        <ExchangeCart
+          db={db}
+          store={store}
+          staff={staff}
+          returned={{ record, returnedBefore: returned, figures }}
+          fallback={fallback}
+          approvedBy={exchanging?.id ?? null}
+          onDone={(sale, refund) => onDone({ kind: 'exchange', sale, refund })}
+          onError={onError}
+          onCancel={() => setExchanging(false)}
+        />
+      ) : approving ? (
         <ManagerApproval
           db={db}
-          action={approving === 'void' ? `void sale ${record.receiptNumber}` : `return from sale ${record.receiptNumber} past the return window`}
+          action={approving === 'void' ? `void sale ${record.receiptNumber}` : `${approving} from sale ${record.receiptNumber} past the return window`}
           onApproved={(approval) => {
             setApproving(null);
-            void (approving === 'void' ? voidSale(approval) : refund(approval));
+            if (approving === 'exchange') setExchanging(approval);
+            else void (approving === 'void' ? voidSale(approval) : refund(approval));
           }}
           onCancel={() => setApproving(null)}
         />
@@ -293,6 +315,9 @@ function SaleReturn({
         <span class="approval-actions">
           <button type="button" class="primary" disabled={!plan || busy} onClick={() => (inWindow ? void refund(null) : setApproving('return'))}>
             Refund
+          </button>
+          <button type="button" disabled={!plan || busy} onClick={() => (inWindow ? setExchanging(null) : setApproving('exchange'))}>
+            Exchange…
           </button>
           <button type="button" disabled={busy || record.returns.length > 0} title={record.returns.length > 0 ? 'Lines were returned already: return the rest' : undefined} onClick={() => setApproving('void')}>
             Void sale…
@@ -436,6 +461,60 @@ function RefundReceipt({ done, store }: { done: Done; store: StoreRecord }) {
       </div>
     );
   }
+  if (done.kind === 'exchange') {
+    const { sale, refund } = done;
+    const cash = sale.tenders.find((tender) => tender.kind === 'cash');
+    return (
+      <div aria-label="Exchange receipt">
+        <p class="receipt-number">
+          Exchange: refund {refund.receiptNumber}, sale {sale.receiptNumber}
+        </p>
+        <table class="receipt-lines">
+          <tbody>
+            {refund.lines.map((line, index) => (
+              <tr key={`r${index}`}>
+                <td>
+                  {line.quantity} × {line.name} returned
+                </td>
+                <td class="num">
+                  <Money amount={-line.amount} store={store} />
+                </td>
+              </tr>
+            ))}
+            {sale.lines.map((line, index) => (
+              <tr key={`s${index}`}>
+                <td>
+                  {line.quantity} × {line.name}
+                </td>
+                <td class="num">
+                  <Money amount={line.paid} store={store} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <dl class="totals">
+          {refund.tenders
+            .filter((tender) => tender.kind !== 'exchange')
+            .map((tender, index) => (
+              <RefundRow key={index} tender={tender} store={store} />
+            ))}
+          {cash && cash.kind === 'cash' && (
+            <>
+              <dt>Cash paid</dt>
+              <dd>
+                <Money amount={cash.amount} store={store} />
+              </dd>
+              <dt>Change</dt>
+              <dd data-testid="exchange-change">
+                <Money amount={cash.change} store={store} />
+              </dd>
+            </>
+          )}
+        </dl>
+      </div>
+    );
+  }
   const { refund } = done;
   return (
     <div aria-label="Refund receipt">
@@ -470,6 +549,139 @@ function RefundReceipt({ done, store }: { done: Done; store: StoreRecord }) {
           <Money amount={refund.total + refund.cashRounding} store={store} />
         </dd>
       </dl>
+    </div>
+  );
+}
+
+/**
+ * The new side of an exchange: the goods going out, priced by the same engine
+ * as the checkout with the store's promotions, and the one balance the
+ * associate settles — the customer pays it in cash, or gets it back on the
+ * original sale's tenders.
+ */
+function ExchangeCart({
+  db,
+  store,
+  staff,
+  returned,
+  fallback,
+  approvedBy,
+  onDone,
+  onError,
+  onCancel,
+}: {
+  db: StoresideDb;
+  store: StoreRecord;
+  staff: { id: string; name: string };
+  returned: { record: SaleRecord; returnedBefore: number[]; figures: Exclude<ReturnType<typeof returnFigures>, { error: string }> };
+  fallback: RefundFallback;
+  approvedBy: string | null;
+  onDone: (sale: LocalSale, refund: RefundCompletedPayload) => void;
+  onError: (error: string | null) => void;
+  onCancel: () => void;
+}) {
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<ProductRecord[]>([]);
+  const [cart, setCart] = useState<CartLine[]>([]);
+  const [cash, setCash] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [promotions, setPromotions] = useState<Promotion[] | null>(null);
+  useEffect(() => void db.promotions.toArray().then(setPromotions), [db]);
+  const at = Date.now();
+  const totals = cart.length > 0 && promotions ? priceSale(cart, createPromotionBook(promotions, store.id), store.taxConfig, { at }) : null;
+  const balance = totals ? exchangeBalance(returned.figures.total, totals.total) : null;
+  const add = (product: ProductRecord) => {
+    const known = cart.find((line) => line.sku === product.sku);
+    setCart(known ? cart.map((line) => (line === known ? { ...line, quantity: line.quantity + 1 } : line)) : [...cart, cartLineFor(product, 1)]);
+    setResults([]);
+    setQuery('');
+  };
+  const complete = async () => {
+    if (!totals || !balance) return;
+    const tendered = balance.customerPays > 0 ? parseMoneyInput(cash, store.currency) : 0;
+    if (tendered === null) return onError('Type the cash handed over.');
+    setBusy(true);
+    try {
+      const done = await commitExchange(db, browserEnv, {
+        returned,
+        newSale: { totals, context: { at } },
+        cashTendered: tendered,
+        fallback,
+        approvedBy,
+        reason: 'exchange',
+        staff,
+        store,
+      });
+      if ('error' in done) return onError(done.error);
+      onError(null);
+      onDone(done.sale, done.refund);
+    } catch (error) {
+      onError(error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="sale-return" aria-label="Exchange">
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void searchProducts(db, query).then((found) => (found.length === 1 ? add(found[0]!) : setResults(found)));
+        }}
+      >
+        <label for="exchange-item">New item (scan or type)</label>
+        <input id="exchange-item" class="scan-field" autoFocus autoComplete="off" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
+      </form>
+      {results.length > 0 && (
+        <ul class="search-results" aria-label="Items found">
+          {results.map((product) => (
+            <li key={product.sku}>
+              <button type="button" onClick={() => add(product)}>
+                <span>{product.name}</span>
+                <Money amount={product.price} store={store} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <dl class="totals" aria-label="Exchange balance">
+        <dt>Returned goods</dt>
+        <dd>
+          <Money amount={-returned.figures.total} store={store} />
+        </dd>
+        {totals?.lines.map((line) => (
+          <Fragment key={line.sku}>
+            <dt>
+              {line.quantity} × {line.name}
+            </dt>
+            <dd>
+              <Money amount={line.paid} store={store} />
+            </dd>
+          </Fragment>
+        ))}
+        {balance && (
+          <>
+            <dt class="grand">{balance.customerPays > 0 ? 'Customer pays' : 'Customer gets back'}</dt>
+            <dd class="grand" data-testid="exchange-balance">
+              <Money amount={balance.customerPays > 0 ? balance.customerPays : balance.customerGets} store={store} />
+            </dd>
+          </>
+        )}
+      </dl>
+      {balance && balance.customerPays > 0 && (
+        <>
+          <label for="exchange-cash">Cash received</label>
+          <input id="exchange-cash" inputMode="decimal" value={cash} onInput={(event) => setCash(event.currentTarget.value)} />
+        </>
+      )}
+      <span class="approval-actions">
+        <button type="button" class="primary" disabled={!balance || busy} onClick={() => void complete()}>
+          Complete exchange
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </span>
     </div>
   );
 }

@@ -274,7 +274,7 @@ function SaleReturn({
       <label for="return-reason">Reason</label>
       <input id="return-reason" maxLength={200} value={reason} onInput={(event) => setReason(event.currentTarget.value)} />
       {figures && 'error' in figures && <p class="error">{figures.error}</p>}
-      {plan && figures && !('error' in figures) && (
+      {exchanging === false && plan && figures && !('error' in figures) && (
         <dl class="totals" aria-label="Refund">
           {plan.tenders.map((tender, index) => (
             <RefundRow key={index} tender={tender} store={store} />
@@ -296,6 +296,7 @@ function SaleReturn({
           returned={{ record, returnedBefore: returned, figures }}
           fallback={fallback}
           approvedBy={exchanging?.id ?? null}
+          reason={reason.trim() || 'exchange'}
           onDone={(sale, refund) => onDone({ kind: 'exchange', sale, refund })}
           onError={onError}
           onCancel={() => setExchanging(false)}
@@ -566,6 +567,7 @@ function ExchangeCart({
   returned,
   fallback,
   approvedBy,
+  reason,
   onDone,
   onError,
   onCancel,
@@ -576,6 +578,7 @@ function ExchangeCart({
   returned: { record: SaleRecord; returnedBefore: number[]; figures: Exclude<ReturnType<typeof returnFigures>, { error: string }> };
   fallback: RefundFallback;
   approvedBy: string | null;
+  reason: string;
   onDone: (sale: LocalSale, refund: RefundCompletedPayload) => void;
   onError: (error: string | null) => void;
   onCancel: () => void;
@@ -608,7 +611,7 @@ function ExchangeCart({
         cashTendered: tendered,
         fallback,
         approvedBy,
-        reason: 'exchange',
+        reason,
         staff,
         store,
       });

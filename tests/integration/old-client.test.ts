@@ -96,13 +96,15 @@ describe('a till on protocol 2 with payload version 1 sales queued', () => {
     expect(booked).toEqual(events.map((e) => ({ receipt: (e.payload as SaleCompletedPayloadV1).receiptNumber, total: (e.payload as SaleCompletedPayloadV1).total, discountTotal: 0 })));
   });
 
-  it('is sent no tasks, allotments, parked carts or conflicts, in the snapshot or the pull, which it could not read; a current till is', async () => {
+  it('is sent no tasks, allotments, parked carts, conflicts or sale records, in the snapshot or the pull, which it could not read; a current till is', async () => {
     const client = await enrollDevice(server, { storeId: AUSTIN });
     // A parked cart and allotments of a scarce product in the store's slice.
     const chain = new SaleChain(client, slice, 41);
     const staffName = slice.staff[0]!.name;
     const park = chain.append({ type: 'cart.parked', payload: { cartId: uuidv7(Date.now(), new Uint8Array(10).fill(9)), label: 'Later', staffName, lines: [{ sku: slice.products[0]!.sku, quantity: 1 }], coupons: [], staffPurchase: false, taxExemptCertificate: null, managerDiscounts: [] } });
     expect((await client.push([park])).status).toBe(200);
+    // A sale: the store's history gets its record.
+    expect((await client.push([chain.next()])).status).toBe(200);
     const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
     expect((await apiRequest(server.url, '/api/v1/hq/scarce', { method: 'POST', headers: hq, body: JSON.stringify({ store: AUSTIN, sku: slice.products[1]!.sku, scarce: true }) })).status).toBe(200);
 
@@ -114,7 +116,7 @@ describe('a till on protocol 2 with payload version 1 sales queued', () => {
       return { snapshot: new Set(snapshot.body.groups.map((g) => g.entity)), pull: new Set(pull.body.changes.map((c) => c.entity)) };
     };
     const previous = await entities(PREVIOUS);
-    for (const unreadable of ['parked_cart', 'allotment', 'task', 'conflict'] as const) {
+    for (const unreadable of ['parked_cart', 'allotment', 'task', 'conflict', 'sale_record'] as const) {
       expect(previous.snapshot.has(unreadable), unreadable).toBe(false);
       expect(previous.pull.has(unreadable), unreadable).toBe(false);
     }
@@ -123,6 +125,7 @@ describe('a till on protocol 2 with payload version 1 sales queued', () => {
     const current = await entities(PROTOCOL_HEADERS);
     expect(current.snapshot.has('parked_cart')).toBe(true);
     expect(current.pull.has('allotment')).toBe(true);
+    expect(current.snapshot.has('sale_record')).toBe(true);
   });
 
   it('is told to update (426) when it speaks a protocol older than the previous one', async () => {

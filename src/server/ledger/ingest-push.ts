@@ -99,8 +99,9 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
 
 /**
  * The device took a quarantined sale's units off its own count when it sold
- * them (and put a quarantined return's back). A zero movement republishes the server's level for those SKUs, so the
- * device's next pull puts its count back to the truth.
+ * them (and put a quarantined return's back). A zero movement republishes the
+ * server's level for those SKUs, so the device's next pull puts its count back
+ * to the truth.
  */
 function republishStock(event: StoreEvent, stockDeltas: StockDeltas): void {
   if (!isSaleEvent(event) && event.type !== 'refund.completed') return;

@@ -10,6 +10,7 @@ import type { StoresideDb } from './db.ts';
 import { appendEvents, type DeviceEnv } from './journal.ts';
 import type { LocalSale } from './local-sale.ts';
 import { draftReturn, type ReturnDraft } from './returns.ts';
+import { ownAllotments, unitsLeft } from './allotments.ts';
 
 export type ExchangeDraft = {
   /** what comes back: the original sale, the units the till knew were returned already, and the return's figures */
@@ -44,6 +45,12 @@ export async function commitExchange(db: StoresideDb, env: DeviceEnv, draft: Exc
     draft.store.cashCoin,
   );
   if ('error' in settled) return settled;
+  // A scarce product goes out only within this till's allotment, as at the checkout (conflicts/escrow.ts).
+  const allotments = await ownAllotments(db);
+  for (const line of draft.newSale.totals.lines) {
+    const allotment = allotments.get(line.sku);
+    if (allotment && line.quantity > (await unitsLeft(db, allotment))) return { error: `${line.name} is scarce, and this till has sold all it was allotted` };
+  }
   const [sale, refund] = await appendEvents(db, env, [db.sales, db.stock, db.returns], [
     (position) => {
       const drafted = draftSale(

@@ -177,6 +177,15 @@ describe('an exchange on this till', () => {
     ]);
   });
 
+  it('sends out a scarce product only within this till’s allotment', async () => {
+    const sale = otherTillsSale(10, 1);
+    const db = await till('exchange-scarce', [sale]);
+    await db.allotments.put({ id: 'till-a1a1/LAMP', deviceId: 'till-a1a1', sku: 'LAMP', units: 1, asOfSeq: 0, grantedAt: AT });
+    const { done } = await exchange(db, sale, { product: LAMP, quantity: 2 }, 10_000);
+    expect(done).toEqual({ error: expect.stringMatching(/Lamp is scarce/) });
+    expect(await db.journal.count()).toBe(0);
+  });
+
   it('writes nothing when the cash handed over does not cover the balance', async () => {
     const sale = otherTillsSale(9, 1);
     const db = await till('exchange-short', [sale]);

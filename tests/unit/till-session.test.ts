@@ -130,6 +130,62 @@ describe('a till session’s report', () => {
     expect(report.cash.expected).toBe(10_000 + sale.total + kept.total - 1_000 - kept.total);
   });
 
+  it('takes exactly the cash every return and void paid back out of the expected drawer, whatever they were', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom('keep', 'return-cash', 'return-credit', 'void')), { minLength: 1, maxLength: 15 }),
+        (sales) => {
+          const till = journal();
+          till.add({ type: 'till.opened', payload: { sessionId: SESSION, staffName: 'Ana', float: 5_000, count: {} } });
+          let cashBack = 0;
+          let returned = 0;
+          let voided = 0;
+          let taken = 0;
+          for (const [mugs, bread, what] of sales) {
+            const sale = till.sell([mugs, bread]);
+            taken += sale.total;
+            if (what === 'void') {
+              till.add({ type: 'sale.voided', payload: { voidId: uuidv7(AT, new Uint8Array(10).fill(5)), sale: { saleId: sale.saleId, receiptNumber: sale.receiptNumber }, tenders: [{ kind: 'cash', amount: sale.total }], total: sale.total, reason: 'void', approvedBy: 'mgr', completedAt: AT } });
+              cashBack += sale.total;
+              voided += sale.total;
+            } else if (what !== 'keep') {
+              const line = sale.lines[0]!;
+              const tender = what === 'return-cash' ? { kind: 'cash' as const, amount: line.paid } : { kind: 'store_credit' as const, amount: line.paid, accountId: 'SC-1' };
+              till.add({
+                type: 'refund.completed',
+                payload: {
+                  returnId: uuidv7(AT, new Uint8Array(10).fill(6)),
+                  receiptNumber: 'R',
+                  currency: 'USD',
+                  sale: { saleId: sale.saleId, receiptNumber: sale.receiptNumber, returnedBefore: sale.lines.map(() => 0) },
+                  lines: [{ line: 0, sku: line.sku, name: line.name, quantity: line.quantity, amount: line.paid, tax: line.tax }],
+                  taxBreakdown: [],
+                  tax: line.tax,
+                  total: line.paid,
+                  tenders: [tender],
+                  cashRounding: 0,
+                  reason: 'return',
+                  approvedBy: null,
+                  completedAt: AT,
+                },
+              });
+              if (what === 'return-cash') cashBack += line.paid;
+              returned += line.paid;
+            }
+          }
+          const report = tillReport(till.events);
+          expect(report.sales.total).toBe(taken);
+          expect(report.returns.total).toBe(returned);
+          expect(report.voids.total).toBe(voided);
+          expect(Object.values(report.returns.byTender).reduce((a, b) => a + b, 0)).toBe(returned);
+          expect(report.cash.refunds).toBe(cashBack);
+          expect(report.cash.expected).toBe(5_000 + taken - cashBack);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('starts only at the event that opened the session', () => {
     expect(() => tillReport([])).toThrow(/starts at the event that opened the session/);
   });

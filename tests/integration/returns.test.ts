@@ -136,6 +136,8 @@ describe('a return with the receipt', () => {
     await till.push([sale]);
     const record = await saleRecord(till, salePayload(sale).saleId);
 
+    const misnamed = { ...returnOf(record, [{ line: 0, quantity: 1 }]), sale: { saleId: record.id, receiptNumber: 'AUS-0000-999999', returnedBefore: [0] } };
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: misnamed })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/is receipt .*, not AUS-0000-999999/) }]);
     const stranger = returnOf({ ...record, id: uuidv7(Date.now(), randomBytes(10)) }, [{ line: 0, quantity: 1 }]);
     expect(results(await till.push([chain.append({ type: 'refund.completed', payload: stranger })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/has no sale .* to return/) }]);
 

@@ -31,6 +31,7 @@ export async function applyReturn(tx: LedgerTx, event: RefundEvent, store: Store
   if (refund.sale) {
     const record = await tx.sliceRecord(store.id, 'sale_record', refund.sale.saleId);
     if (!record) return `store ${store.id} has no sale ${refund.sale.saleId} to return`;
+    if (record.receiptNumber !== refund.sale.receiptNumber) return `sale ${record.id} is receipt ${record.receiptNumber}, not ${refund.sale.receiptNumber}`;
     const problem = returnProblem(refund, returnableSale(record));
     if (problem) return problem;
     if (!withinReturnWindow(record.completedAt, refund.completedAt, store.returnDays) && refund.approvedBy === null) {

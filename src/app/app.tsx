@@ -20,6 +20,7 @@ const loadConflictsPanel = () => import('./conflicts/conflicts-panel.tsx');
 const loadTasksPanel = () => import('./tasks/tasks-panel.tsx');
 const loadTillPanel = () => import('./till/till-panel.tsx');
 const loadAuditPanel = () => import('./audit/audit-panel.tsx');
+const loadReturnsPanel = () => import('./returns/returns-panel.tsx');
 
 /** What the address asks for: the till, or shelf signs (/signage?sku=… or ?category=…). */
 export type Route = { kind: 'till' } | { kind: 'signage'; search: string };
@@ -38,6 +39,9 @@ export function App({ session, sync, db, pricing, route }: Props) {
         <span class="spacer" />
         {staff && phase === 'checkout' && <TasksButton db={db} staff={staff} onStepTaken={sync.eventCommitted} />}
         {staff && store && phase === 'checkout' && <TillButton db={db} store={store} staff={staff} onEvent={sync.eventCommitted} />}
+        {staff && store && phase === 'checkout' && session.enrollment.value && (
+          <ReturnsButton db={db} store={store} staff={staff} deviceId={session.enrollment.value.deviceId} onEvent={sync.eventCommitted} />
+        )}
         {staff?.role === 'manager' && store && <ConflictsButton db={db} store={store} />}
         {staff?.role === 'manager' && store && <AuditButton db={db} store={store} />}
         {staff && (
@@ -139,6 +143,24 @@ function TillButton({ db, store, staff, onEvent }: { db: StoresideDb; store: Sto
         Till
       </button>
       {showing && <LazyView load={loadTillPanel} render={({ TillPanel }) => <TillPanel db={db} store={store} staff={staff} onEvent={onEvent} onClose={() => setShowing(false)} />} />}
+    </>
+  );
+}
+
+/** Returns, exchanges' return side and post-voids, from the checkout. */
+function ReturnsButton({ db, store, staff, deviceId, onEvent }: { db: StoresideDb; store: StoreRecord; staff: { id: string; name: string }; deviceId: string; onEvent: () => void }) {
+  const [showing, setShowing] = useState(false);
+  return (
+    <>
+      <button type="button" class="link topbar-count" onClick={() => setShowing(true)}>
+        Return / exchange
+      </button>
+      {showing && (
+        <LazyView
+          load={loadReturnsPanel}
+          render={({ ReturnsPanel }) => <ReturnsPanel db={db} store={store} staff={staff} deviceId={deviceId} onEvent={onEvent} onClose={() => setShowing(false)} />}
+        />
+      )}
     </>
   );
 }

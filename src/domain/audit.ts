@@ -14,15 +14,16 @@ import { PRICE_OVERRIDE } from './price-override.ts';
  *   price_override         a manager's new price for a line: a manual discount whose reason says so (price-override.ts)
  *   offline_limit_override a manager let a sale past the offline policy's limits (sale.completed overrides)
  *   no_sale                the drawer opened without a sale (till.cash_moved kind no_sale)
+ *   refund_approved        a return a manager let through: without a receipt, or past the return window (refund.completed approvedBy)
+ *   post_void              a completed sale voided by a manager (sale.voided)
  *
  * Every event that yields an entry names a manager in `approvedBy`; the server's
- * query relies on that (sql-store.ts auditEvents). Post-voids and refunds
- * without a receipt arrive with the returns work and get their cases here.
+ * query relies on that (sql-store.ts auditEvents).
  */
 /** The event types `auditEntries` finds entries in: the server reads only these. */
-export const AUDITED_EVENT_TYPES = ['sale.completed', 'till.cash_moved'] as const;
+export const AUDITED_EVENT_TYPES = ['sale.completed', 'till.cash_moved', 'refund.completed', 'sale.voided'] as const;
 
-export type AuditKind = 'manager_discount' | 'price_override' | 'offline_limit_override' | 'no_sale';
+export type AuditKind = 'manager_discount' | 'price_override' | 'offline_limit_override' | 'no_sale' | 'refund_approved' | 'post_void';
 
 export type AuditEntry = {
   eventId: string;
@@ -74,6 +75,16 @@ export function auditEntries(event: StoreEvent): AuditEntry[] {
       const moved = event.payload;
       if (moved.kind !== 'no_sale') return [];
       return [{ ...base, kind: 'no_sale', approvedBy: moved.approvedBy, amount: null, receiptNumber: null, detail: `Drawer opened without a sale: ${moved.reason}` }];
+    }
+    case 'refund.completed': {
+      const refund = event.payload;
+      if (refund.approvedBy === null) return [];
+      const what = refund.sale ? `Return past the window of ${refund.sale.receiptNumber}` : 'Return without a receipt';
+      return [{ ...base, kind: 'refund_approved', approvedBy: refund.approvedBy, amount: refund.total, receiptNumber: refund.receiptNumber, detail: `${what}: ${refund.reason}` }];
+    }
+    case 'sale.voided': {
+      const voided = event.payload;
+      return [{ ...base, kind: 'post_void', approvedBy: voided.approvedBy, amount: voided.total, receiptNumber: voided.sale.receiptNumber, detail: `Sale voided: ${voided.reason}` }];
     }
     case 'task.claimed':
     case 'task.completed':

@@ -12,6 +12,8 @@ import {
   type TillOpenedPayload,
 } from './till-session.ts';
 import { CustomerCreatedPayloadSchema, type CustomerCreatedPayload } from './customer.ts';
+import { RefundCompletedPayloadSchema, type RefundCompletedPayload } from './sale-return.ts';
+import { SaleVoidedPayloadSchema, type SaleVoidedPayload } from './sale-void.ts';
 import { TaskClaimedPayloadSchema, TaskCompletedPayloadSchema, type TaskClaimedPayload, type TaskCompletedPayload } from './task.ts';
 
 /**
@@ -31,6 +33,8 @@ export const GENESIS_HASH = '0'.repeat(64);
  *   cart.parked, cart.resumed 1 — parked carts (parked-cart.ts).
  *   till.opened, till.cash_moved, till.closed 1 — till sessions and the cash drawer (till-session.ts).
  *   customer.created 1 — a customer made at the till, offline too (customer.ts).
+ *   refund.completed 1 — a return, with or without a receipt (sale-return.ts).
+ *   sale.voided 1 — a manager's post-void of a completed sale (sale-void.ts).
  */
 export const PAYLOAD_VERSION = 3;
 const PAYLOAD_VERSIONS = {
@@ -43,6 +47,8 @@ const PAYLOAD_VERSIONS = {
   'till.cash_moved': 1,
   'till.closed': 1,
   'customer.created': 1,
+  'refund.completed': 1,
+  'sale.voided': 1,
 } as const;
 
 const envelopeFields = {
@@ -70,6 +76,9 @@ export const EventSchema = v.variant('type', [
   v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('till.cash_moved'), v: v.literal(1), payload: TillCashMovedPayloadSchema }),
   v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('till.closed'), v: v.literal(1), payload: TillClosedPayloadSchema }),
   v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('customer.created'), v: v.literal(1), payload: CustomerCreatedPayloadSchema }),
+  // Money going back names the associate who gave it (and the payload the manager who approved, where one had to).
+  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('refund.completed'), v: v.literal(1), payload: RefundCompletedPayloadSchema }),
+  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('sale.voided'), v: v.literal(1), payload: SaleVoidedPayloadSchema }),
 ]);
 
 export type StoreEvent = v.InferOutput<typeof EventSchema>;
@@ -111,6 +120,8 @@ export type NewEvent = {
   | { type: 'till.cash_moved'; payload: TillCashMovedPayload }
   | { type: 'till.closed'; payload: TillClosedPayload }
   | { type: 'customer.created'; payload: CustomerCreatedPayload }
+  | { type: 'refund.completed'; payload: RefundCompletedPayload }
+  | { type: 'sale.voided'; payload: SaleVoidedPayload }
 );
 
 export type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;

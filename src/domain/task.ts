@@ -30,7 +30,7 @@ const TaskStepSchema = v.object({
 
 export const TaskRecordSchema = v.object({
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-  kind: v.picklist(['oversell', 'coupon_reused']),
+  kind: v.picklist(['oversell', 'coupon_reused', 'return_duplicate']),
   /** what happened, in words an associate acts on */
   title: v.pipe(v.string(), v.maxLength(TASK_TITLE_MAX)),
   /** the conflict that left this task, if one did */

@@ -12,7 +12,7 @@ import type { Minor } from './money.ts';
 const amount = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const NO_LONG_DIGIT_RUN = /^(?![^]*\d{13})/;
 /** A reference that cannot smuggle a card number: letters, digits, "-", at most 12 digits in a row. */
-const reference = (what: string, max: number) =>
+export const reference = (what: string, max: number) =>
   v.pipe(
     v.string(),
     v.minLength(1, `${what} is empty`),
@@ -20,7 +20,7 @@ const reference = (what: string, max: number) =>
     v.regex(/^[A-Za-z0-9\-_/.:]+$/, `${what} is letters, digits and - _ / . :`),
     v.regex(NO_LONG_DIGIT_RUN, `${what} holds a run of 13 or more digits, which could be a card number`),
   );
-const last4 = v.pipe(v.string(), v.regex(/^\d{4}$/, 'last four digits are four digits'));
+export const last4 = v.pipe(v.string(), v.regex(/^\d{4}$/, 'last four digits are four digits'));
 
 export const CashTenderSchema = v.strictObject({ kind: v.literal('cash'), amount, tendered: amount, change: amount });
 

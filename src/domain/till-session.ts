@@ -11,6 +11,9 @@ import { currentSale } from './sale.ts';
  * and the cash moved in and out of the drawer. The session's X report (during)
  * and Z report (at close) are computed from those events by `tillReport`, the
  * same function on the device and on the server, so both print the same.
+ * Returns and voids made at the till are counted apart from its sales; cash
+ * they paid back leaves the drawer:
+ *   expected = float + cash sales − cash refunds + paid in − paid out − drops
  */
 const minor = v.pipe(v.number(), v.safeInteger());
 const positive = v.pipe(v.number(), v.safeInteger(), v.minValue(1, 'must be more than nothing'));
@@ -45,8 +48,13 @@ export type TillReport = {
   sales: { count: number; subtotal: Minor; discounts: Minor; tax: Minor; total: Minor; cashRounding: Minor };
   /** what each kind of tender took in, net of change */
   byTender: TenderTotals;
+  /** returns made at this till in the session, and what went back on each kind of tender */
+  returns: { count: number; total: Minor; tax: Minor; cashRounding: Minor; byTender: TenderTotals };
+  /** sales voided at this till in the session (any till's sale), and what went back on each kind of tender */
+  voids: { count: number; total: Minor; byTender: TenderTotals };
   byTaxRate: TaxRateTotal[];
-  cash: { paidIn: Minor; paidOut: Minor; drops: Minor; noSales: number; expected: Minor };
+  /** `refunds`: cash paid back by returns and voids */
+  cash: { paidIn: Minor; paidOut: Minor; drops: Minor; refunds: Minor; noSales: number; expected: Minor };
   /** null until the session is closed: an X report */
   close: { closedBy: string; counted: Minor; variance: Minor } | null;
 };
@@ -91,8 +99,10 @@ export function openedReport(opened: Extract<StoreEvent, { type: 'till.opened' }
     float,
     sales: { count: 0, subtotal: 0, discounts: 0, tax: 0, total: 0, cashRounding: 0 },
     byTender: {},
+    returns: { count: 0, total: 0, tax: 0, cashRounding: 0, byTender: {} },
+    voids: { count: 0, total: 0, byTender: {} },
     byTaxRate: [],
-    cash: { paidIn: 0, paidOut: 0, drops: 0, noSales: 0, expected: float },
+    cash: { paidIn: 0, paidOut: 0, drops: 0, refunds: 0, noSales: 0, expected: float },
     close: null,
   };
 }
@@ -113,6 +123,20 @@ function addToReport(report: TillReport, event: StoreEvent): void {
       if (tender.kind === 'cash') move({ kind: 'cash_sale', amount: tender.amount });
     }
     for (const row of sale.taxBreakdown) addTaxRow(report.byTaxRate, row);
+  } else if (event.type === 'refund.completed' || event.type === 'sale.voided') {
+    const into = event.type === 'refund.completed' ? report.returns : report.voids;
+    into.count += 1;
+    into.total += event.payload.total;
+    if (event.type === 'refund.completed') {
+      report.returns.tax += event.payload.tax;
+      report.returns.cashRounding += event.payload.cashRounding;
+    }
+    for (const tender of event.payload.tenders) {
+      into.byTender[tender.kind] = (into.byTender[tender.kind] ?? 0) + tender.amount;
+      if (tender.kind !== 'cash') continue;
+      report.cash.refunds += tender.amount;
+      move({ kind: 'cash_refund', amount: tender.amount });
+    }
   } else if (event.type === 'till.cash_moved' && event.payload.sessionId === report.sessionId) {
     const moved = event.payload;
     if (moved.kind === 'no_sale') {

@@ -47,10 +47,9 @@ export async function commitSale(db: StoresideDb, draft: SaleDraft, env: DeviceE
   });
 }
 
-/** The sale and its event as they would follow the chain at `position`. */
-function draftSale({ enrollment, head, hlc, now, receiptCounter }: ChainPosition, draft: SaleDraft, env: DeviceEnv) {
+/** The sale and its event as they would follow the chain at `position`; an exchange names the sale's id before it is drafted. */
+export function draftSale({ enrollment, head, hlc, now, receiptCounter }: ChainPosition, draft: SaleDraft, env: DeviceEnv, saleId = uuidv7(now, env.randomBytes(10))) {
   const counter = receiptCounter + 1;
-  const saleId = uuidv7(now, env.randomBytes(10));
   const { totals, context, staff, store } = draft;
   const payload = completedSalePayload({
     saleId,

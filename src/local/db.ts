@@ -10,6 +10,8 @@ import type { StoredValueRecord } from '../domain/stored-value.ts';
 import type { CustomerRecord } from '../domain/customer.ts';
 import type { AllotmentRecord, ConflictRecord, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
 import type { LocalSale } from './local-sale.ts';
+import type { SaleRecord } from '../domain/sale-record.ts';
+import type { LocalReturn } from './returns.ts';
 
 /** A product as the device stores it: the synced record plus its search words. */
 export type ProductRow = ProductRecord & { words: string[] };
@@ -64,6 +66,10 @@ export class StoresideDb extends Dexie {
   /** the store's customers as the server last had them; this device's unsent ones are folded in on lookup */
   customers!: Table<CustomerRecord, string>;
   sales!: Table<LocalSale, string>;
+  /** the store's sales history as the server applied it (any till's sales, with their returns and voids): for returns, offline */
+  saleRecords!: Table<SaleRecord, string>;
+  /** returns and voids made on this device, by the sale they took back: folded into a sale's record until the server's has them */
+  returns!: Table<LocalReturn, string>;
   /** the event journal: the outbox is the events with seq > ackedSeq */
   journal!: Table<StoreEvent, number>;
 
@@ -85,9 +91,16 @@ export class StoresideDb extends Dexie {
     // v3: store tasks (claimed and finished from any device); allotments of scarce products; parked carts.
     // A sale is found by its event's seq when a lost journal is taken up again (sync/lost-journal.ts).
     this.version(3).stores({ tasks: 'id', allotments: 'id, [deviceId+sku]', parkedCarts: 'id', sales: 'id, receiptNumber, completedAt, *redeemedCoupons, eventSeq' });
-    // v4 (checkout tenders): stored-value accounts, found by number or by the customer whose credit it is;
-    // customers, found by phone or email.
-    this.version(4).stores({ storedValues: 'id, customerId', customers: 'id, phone, email' });
+    // v4 (issue 5): stored-value accounts, found by number or by the customer whose credit it is;
+    // customers, found by phone or email; a sale found by its receipt's token (the QR code); the
+    // store's sales history, found by receipt number, token, time or customer; this till's own returns.
+    this.version(4).stores({
+      storedValues: 'id, customerId',
+      customers: 'id, phone, email',
+      sales: 'id, receiptNumber, completedAt, *redeemedCoupons, eventSeq, receiptToken',
+      saleRecords: 'id, receiptNumber, receiptToken, completedAt, customer.id',
+      returns: 'id, saleId',
+    });
   }
 
   /** The seq of the newest event in the journal (0 before the first), sent with each request. */

@@ -44,29 +44,48 @@ const GENESIS_HEAD = { seq: 0, hash: GENESIS_HASH };
  * worker extended the chain meanwhile, the event is drafted again on the new head.
  */
 export async function appendEvent<T>(db: StoresideDb, env: DeviceEnv, tables: Table[], draft: (at: ChainPosition) => DraftedEvent<T>): Promise<T> {
+  const [result] = await appendEvents(db, env, tables, [draft]);
+  return result as T;
+}
+
+/**
+ * Appends events that stand or fall together (an exchange: its return and its
+ * new sale) in one transaction, each chained to the one before, as
+ * `appendEvent` appends one. Each draft sees the position the previous left.
+ */
+export async function appendEvents(db: StoresideDb, env: DeviceEnv, tables: Table[], drafts: readonly ((at: ChainPosition) => DraftedEvent<unknown>)[]): Promise<unknown[]> {
   for (;;) {
-    const position = await chainPosition(db, env);
-    const drafted = draft(position);
-    const { event } = drafted;
-    // The server refuses a malformed event for good, and it would block this
-    // device's outbox behind it: refuse it here, while the person is still there.
-    const checked = v.safeParse(EventSchema, event);
-    if (!checked.success) throw new Error(describeIssues(checked.issues));
-    const hash = await webSha256Hex(canonicalJson(event));
+    const start = await chainPosition(db, env);
+    let position = start;
+    const drafted: DraftedEvent<unknown>[] = [];
+    let lastHlc = start.hlc;
+    for (const draft of drafts) {
+      const next = draft(position);
+      // The server refuses a malformed event for good, and it would block this
+      // device's outbox behind it: refuse it here, while the person is still there.
+      const checked = v.safeParse(EventSchema, next.event);
+      if (!checked.success) throw new Error(describeIssues(checked.issues));
+      const hash = await webSha256Hex(canonicalJson(next.event));
+      drafted.push(next);
+      lastHlc = position.hlc;
+      position = { ...position, head: { seq: next.event.seq, hash }, hlc: hlcTick(position.hlc, position.now), receiptCounter: next.receiptCounter ?? position.receiptCounter };
+    }
     const committed = await db.transaction('rw', [db.meta, db.journal, ...tables], async () => {
       const head = (await db.getMeta('chainHead')) ?? GENESIS_HEAD;
-      if (head.seq !== event.seq - 1) return false;
-      await db.journal.add(event);
-      await drafted.write();
-      await advanceTillReport(db, event);
+      if (head.seq !== start.head.seq) return false;
+      for (const next of drafted) {
+        await db.journal.add(next.event);
+        await next.write();
+        await advanceTillReport(db, next.event);
+      }
       await db.meta.bulkPut([
-        { key: 'chainHead', value: { seq: event.seq, hash } },
-        { key: 'hlc', value: position.hlc },
-        ...(drafted.receiptCounter === undefined ? [] : [{ key: 'receiptCounter' as const, value: drafted.receiptCounter }]),
+        { key: 'chainHead', value: position.head },
+        { key: 'hlc', value: lastHlc },
+        ...(position.receiptCounter === start.receiptCounter ? [] : [{ key: 'receiptCounter' as const, value: position.receiptCounter }]),
       ]);
       return true;
     });
-    if (committed) return drafted.result;
+    if (committed) return drafted.map((next) => next.result);
   }
 }
 

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { TaskRecordSchema, type TaskRecord } from '../domain/task.ts';
 import { ParkedCartRecordSchema, type ParkedCartRecord } from '../domain/parked-cart.ts';
+import { SaleRecordSchema, type SaleRecord } from '../domain/sale-record.ts';
 import type { Promotion } from '../domain/pricing/promotion.ts';
 import { PRODUCT_NAME_MAX, SKU_MAX, TAX_CATEGORY_MAX } from '../domain/sale.ts';
 import { SyncedPromotionSchema } from './promotions.ts';
@@ -52,6 +53,10 @@ export const StoreRecordSchema = v.object({
   address: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(80))), v.maxLength(4))),
   /** how far its tills may sell offline (domain/offline-policy.ts); DEFAULT_OFFLINE_POLICY where HQ set none */
   offlinePolicy: v.optional(OfflinePolicySchema),
+  /** days after a sale it may be returned without a manager's approval */
+  returnDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650)), 30),
+  /** where a refund goes that the sale's own tenders cannot take back (a sale paid at another till, no receipt) */
+  refundFallback: v.optional(v.picklist(['cash', 'store_credit']), 'cash'),
 });
 
 const text = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));
@@ -95,6 +100,9 @@ export const StaffRecordSchema = v.object({
  *                  HLC is oversold: substitute, backorder or refund.
  *   coupon_reused  two tills took one single-use coupon while apart; the sale
  *                  earlier by HLC keeps it, the later got its discount in error.
+ *   return_duplicate  two tills took back the same units of a sale's line while
+ *                  apart (returns or a void); the one earlier by HLC keeps them,
+ *                  the later refunded them again: collect or write off.
  */
 const conflictFields = {
   id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
@@ -116,6 +124,19 @@ export const ConflictRecordSchema = v.variant('kind', [
     /** what the charged sale took off with the code, in minor units */
     amount: v.pipe(count, v.minValue(0)),
     keptBy: v.object({ saleId: id, receiptNumber: v.string() }),
+  }),
+  v.object({
+    ...conflictFields,
+    kind: v.literal('return_duplicate'),
+    /** the return or void charged, and its receipt number */
+    returnId: id,
+    returnReceipt: v.string(),
+    /** the sale's line (0-based) and its SKU */
+    line: v.pipe(count, v.minValue(0)),
+    sku: id,
+    quantity: v.pipe(count, v.minValue(1)),
+    /** what the charged return refunded for those units, in minor units */
+    amount: v.pipe(count, v.minValue(0)),
   }),
 ]);
 
@@ -154,6 +175,7 @@ export type EntityRecords = {
   parked_cart: ParkedCartRecord;
   stored_value: StoredValueRecord;
   customer: CustomerRecord;
+  sale_record: SaleRecord;
 };
 export type EntityName = keyof EntityRecords;
 
@@ -169,4 +191,5 @@ export const ENTITY_SCHEMAS = {
   parked_cart: ParkedCartRecordSchema,
   stored_value: StoredValueRecordSchema,
   customer: CustomerRecordSchema,
+  sale_record: SaleRecordSchema,
 } as const;

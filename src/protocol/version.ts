@@ -11,12 +11,20 @@
  *       (JOURNAL_HEADER), answered `journal_lost`, and the confirmed loss.
  *       A version-2 device is sent none of what it could not read (conflicts
  *       included, whose shape changed) and may still push payload-version-1 sales.
+ *   4 — a complete checkout (issue 5): sales are payload version 3; refund.completed,
+ *       sale.voided and customer.created events; the slice carries stored-value
+ *       accounts, customers and the store's sale records, and return_duplicate
+ *       conflicts and tasks. A version-3 device is sent none of those, and may
+ *       still push payload-version-2 (and 1) sales.
+ *       Issue 5 (unreleased, so still 3): refund.completed and sale.voided
+ *       events; the slice's sale records (the store's sales history, for returns
+ *       on any till); return_duplicate conflicts and tasks.
  *
  * The server accepts PROTOCOL_VERSION and PROTOCOL_VERSION - 1 and answers 426
  * below that (DESIGN.md "Sync protocol").
  */
-export const PROTOCOL_VERSION = 3;
-export const OLDEST_SUPPORTED_PROTOCOL = 2;
+export const PROTOCOL_VERSION = 4;
+export const OLDEST_SUPPORTED_PROTOCOL = 3;
 export const PROTOCOL_HEADER = 'x-storeside-protocol';
 /**
  * The seq of the newest event in the device's journal, sent with push, pull and
@@ -25,10 +33,19 @@ export const PROTOCOL_HEADER = 'x-storeside-protocol';
  */
 export const JOURNAL_HEADER = 'x-storeside-journal';
 
-/** Entities whose records a version-2 device cannot read: new in 3, or changed shape. */
-const NEW_IN_3 = new Set(['conflict', 'task', 'allotment', 'parked_cart', 'stored_value', 'customer']);
+/** Entities a version-3 device cannot read: new in 4. */
+const NEW_IN_4 = new Set(['stored_value', 'customer', 'sale_record']);
+/** Kinds of conflict and task a version-3 device's schemas refuse: new in 4. */
+const KINDS_NEW_IN_4 = new Set(['return_duplicate']);
 
-/** The slice's entities a device speaking `protocol` can read. */
-export function readsEntity(protocol: number, entity: string): boolean {
-  return protocol >= 3 || !NEW_IN_3.has(entity);
+/**
+ * Whether a device speaking `protocol` can read this row of the slice (its
+ * stored JSON, null for a delete). A row it could not read would stop its
+ * pulls for good, so it is left out; the cursor still moves past it.
+ */
+export function readsRow(protocol: number, entity: string, value: string | null): boolean {
+  if (protocol >= 4) return true;
+  if (NEW_IN_4.has(entity)) return false;
+  if ((entity === 'conflict' || entity === 'task') && value !== null) return !KINDS_NEW_IN_4.has((JSON.parse(value) as { kind?: string }).kind ?? '');
+  return true;
 }

@@ -6,7 +6,7 @@ import { ENTITY_SCHEMAS, type EntityName, type EntityRecords } from '../protocol
 import type { Change } from '../protocol/messages.ts';
 import { isSaleEvent } from '../domain/events.ts';
 
-export const TABLE_OF_ENTITY = { conflict: 'conflicts', product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores', task: 'tasks', allotment: 'allotments', parked_cart: 'parkedCarts', stored_value: 'storedValues', customer: 'customers' } as const satisfies Record<EntityName, string>;
+export const TABLE_OF_ENTITY = { conflict: 'conflicts', product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores', task: 'tasks', allotment: 'allotments', parked_cart: 'parkedCarts', stored_value: 'storedValues', customer: 'customers', sale_record: 'saleRecords' } as const satisfies Record<EntityName, string>;
 
 /** Pulled changes grouped by entity, every record checked against its schema. */
 export type SliceChanges = {
@@ -21,8 +21,8 @@ export type SliceChanges = {
  */
 export function readChanges(changes: readonly Change[]): { ok: true; changes: SliceChanges } | { ok: false; message: string } {
   const read: SliceChanges = {
-    puts: { allotment: [], conflict: [], customer: [], parked_cart: [], product: [], promotion: [], stock: [], staff: [], store: [], stored_value: [], task: [] },
-    deletes: { allotment: [], conflict: [], customer: [], parked_cart: [], product: [], promotion: [], stock: [], staff: [], store: [], stored_value: [], task: [] },
+    puts: { allotment: [], conflict: [], customer: [], parked_cart: [], product: [], promotion: [], sale_record: [], stock: [], staff: [], store: [], stored_value: [], task: [] },
+    deletes: { allotment: [], conflict: [], customer: [], parked_cart: [], product: [], promotion: [], sale_record: [], stock: [], staff: [], store: [], stored_value: [], task: [] },
   };
   for (const change of changes) {
     if (change.op === 'delete') {
@@ -61,6 +61,7 @@ export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChan
   await db.parkedCarts.bulkPut(puts.parked_cart);
   await db.storedValues.bulkPut(puts.stored_value);
   await db.customers.bulkPut(puts.customer);
+  await db.saleRecords.bulkPut(puts.sale_record);
   await db.products.bulkDelete(deletes.product);
   await db.stock.bulkDelete(deletes.stock);
   await db.staff.bulkDelete(deletes.staff);
@@ -72,14 +73,22 @@ export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChan
   await db.parkedCarts.bulkDelete(deletes.parked_cart);
   await db.storedValues.bulkDelete(deletes.stored_value);
   await db.customers.bulkDelete(deletes.customer);
+  await db.saleRecords.bulkDelete(deletes.sale_record);
 }
 
 async function unsentQuantities(db: StoresideDb, countedThroughSeq: number): Promise<Map<string, number>> {
   const acked = Math.max((await db.getMeta('ackedSeq')) ?? 0, countedThroughSeq);
   const quantities = new Map<string, number>();
+  const add = (sku: string, quantity: number) => quantities.set(sku, (quantities.get(sku) ?? 0) + quantity);
+  const voids: string[] = [];
   await db.journal.where('seq').above(acked).each((event) => {
+    // Units an unsent return or void took back are on this shelf but not in the server's count yet.
+    if (event.type === 'refund.completed') for (const line of event.payload.lines) add(line.sku, -line.quantity);
+    if (event.type === 'sale.voided') voids.push(event.payload.voidId);
     if (!isSaleEvent(event)) return;
-    for (const line of event.payload.lines) quantities.set(line.sku, (quantities.get(line.sku) ?? 0) + line.quantity);
+    for (const line of event.payload.lines) add(line.sku, line.quantity);
   });
+  // A void names its sale, not its units: this till's record of the void has them.
+  for (const voided of await db.returns.bulkGet(voids)) for (const line of voided?.lines ?? []) add(line.sku, -line.quantity);
   return quantities;
 }

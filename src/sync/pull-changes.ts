@@ -15,7 +15,7 @@ export async function pullChanges(db: StoresideDb, api: ApiClient): Promise<{ ok
     const page = result.value;
     const read = readChanges(page.changes);
     if (!read.ok) return { ok: false, failure: { kind: 'invalid_response', message: read.message } };
-    await db.transaction('rw', [db.meta, db.journal, db.products, db.stock, db.staff, db.stores, db.promotions, db.conflicts, db.tasks, db.allotments, db.parkedCarts, db.storedValues, db.customers], async () => {
+    await db.transaction('rw', [db.meta, db.journal, db.products, db.stock, db.staff, db.stores, db.promotions, db.conflicts, db.tasks, db.allotments, db.parkedCarts, db.storedValues, db.customers, db.saleRecords, db.returns], async () => {
       // Another context may have pulled meanwhile; never move the cursor backwards.
       if (((await db.getMeta('cursor')) ?? 0) !== cursor) return;
       await applyChanges(db, read.changes, page.ackedThroughSeq);

@@ -78,7 +78,7 @@ describe('a till session', () => {
       const opened = journal.find((event) => event.type === 'till.opened')!;
       return { deviceId: opened.deviceId, sessionId: opened.payload.sessionId! };
     });
-    const answer = await fetch(`${server.url}/api/v1/hq/till-report?device=${deviceId}&session=${sessionId}`, { headers: { 'x-storeside-protocol': '2', authorization: `Bearer ${credentials.hqToken}` } });
+    const answer = await fetch(`${server.url}/api/v1/hq/till-report?device=${deviceId}&session=${sessionId}`, { headers: { 'x-storeside-protocol': '3', authorization: `Bearer ${credentials.hqToken}` } });
     const { report } = (await answer.json()) as { report: TillReport };
     expect(report.sales.count).toBe(1);
     expect(report.float).toBe(12_000);

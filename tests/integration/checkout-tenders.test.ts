@@ -137,8 +137,8 @@ describe('a customer made at a till', () => {
 });
 
 describe('stored value and customers on an older till', () => {
-  it('are not sent to a protocol-2 device, which could not read them', async () => {
-    const old = { 'x-storeside-protocol': '2', authorization: `Bearer ${tillB.token}` };
+  it('are not sent to a protocol-3 device, which could not read them', async () => {
+    const old = { 'x-storeside-protocol': '3', authorization: `Bearer ${tillB.token}` };
     expect(await pulled(tillB, 'stored_value', CARD, old)).toBeUndefined();
     expect(await pulled(tillB, 'customer', `cust-aus-1`, old)).toBeUndefined();
     expect(await pulled(tillB, 'customer', `cust-aus-1`)).toMatchObject({ name: 'Ana Lopez' });

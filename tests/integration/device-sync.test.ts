@@ -364,12 +364,12 @@ describe('device sync against the real server', () => {
 
     // A request naming an old head (this one, or a healthy device's held up on the network) changes nothing.
     const behind = await fetch(`${baseUrl}/api/v1/sync/pull?cursor=0`, {
-      headers: { 'x-storeside-protocol': '2', authorization: `Bearer ${enrollment.token}`, 'x-storeside-journal': '3' },
+      headers: { 'x-storeside-protocol': '3', authorization: `Bearer ${enrollment.token}`, 'x-storeside-journal': '3' },
     });
     expect(behind.status).toBe(409);
     expect(((await behind.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({ code: 'journal_lost', details: { ackedSeq: 6 } });
     const lostAlarms = async () => {
-      const answer = await fetch(`${baseUrl}/api/v1/hq/alarms?store=${enrollment.storeId}`, { headers: { 'x-storeside-protocol': '2', authorization: `Bearer ${hqToken}` } });
+      const answer = await fetch(`${baseUrl}/api/v1/hq/alarms?store=${enrollment.storeId}`, { headers: { 'x-storeside-protocol': '3', authorization: `Bearer ${hqToken}` } });
       return ((await answer.json()) as { alarms: { kind: string; deviceId: string; detail: string }[] }).alarms.filter((alarm) => alarm.kind === 'journal_lost');
     };
     expect(await lostAlarms()).toEqual([]);

@@ -10,14 +10,14 @@ import { readLedger } from './helpers/ledger-db.ts';
 import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
 
 /**
- * A till still running the previous app (protocol 2) against this server, with
- * sales of payload version 1 still queued from before that: its sales are
- * booked, it is sent nothing it cannot read, and a protocol older than that is
- * told to update.
+ * A till still running the previous app (protocol 3) against this server, with
+ * sales of an old payload version still queued (version 1, the oldest the
+ * server reads): its sales are booked, it is sent nothing it cannot read, and a
+ * protocol older than that is told to update.
  */
 
 const AUSTIN = 'store-us-austin';
-const PREVIOUS = { 'x-storeside-protocol': '2' };
+const PREVIOUS = { 'x-storeside-protocol': '3' };
 
 let server: ServerProcess;
 let dataDir: string;
@@ -81,7 +81,7 @@ function v1Sales(client: DeviceClient): StoreEvent[] {
   return events;
 }
 
-describe('a till on protocol 2 with payload version 1 sales queued', () => {
+describe('a till on protocol 3 with payload version 1 sales queued', () => {
   it('has its queued sales booked as they were paid', async () => {
     const client = await enrollDevice(server, { storeId: AUSTIN });
     const events = v1Sales(client);
@@ -96,13 +96,15 @@ describe('a till on protocol 2 with payload version 1 sales queued', () => {
     expect(booked).toEqual(events.map((e) => ({ receipt: (e.payload as SaleCompletedPayloadV1).receiptNumber, total: (e.payload as SaleCompletedPayloadV1).total, discountTotal: 0 })));
   });
 
-  it('is sent no tasks, allotments, parked carts or conflicts, in the snapshot or the pull, which it could not read; a current till is', async () => {
+  it('is sent no sale records, stored-value accounts or customers, in the snapshot or the pull, which it could not read; a current till is', async () => {
     const client = await enrollDevice(server, { storeId: AUSTIN });
     // A parked cart and allotments of a scarce product in the store's slice.
     const chain = new SaleChain(client, slice, 41);
     const staffName = slice.staff[0]!.name;
     const park = chain.append({ type: 'cart.parked', payload: { cartId: uuidv7(Date.now(), new Uint8Array(10).fill(9)), label: 'Later', staffName, lines: [{ sku: slice.products[0]!.sku, quantity: 1 }], coupons: [], staffPurchase: false, taxExemptCertificate: null, managerDiscounts: [] } });
     expect((await client.push([park])).status).toBe(200);
+    // A sale: the store's history gets its record.
+    expect((await client.push([chain.next()])).status).toBe(200);
     const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
     expect((await apiRequest(server.url, '/api/v1/hq/scarce', { method: 'POST', headers: hq, body: JSON.stringify({ store: AUSTIN, sku: slice.products[1]!.sku, scarce: true }) })).status).toBe(200);
 
@@ -114,20 +116,19 @@ describe('a till on protocol 2 with payload version 1 sales queued', () => {
       return { snapshot: new Set(snapshot.body.groups.map((g) => g.entity)), pull: new Set(pull.body.changes.map((c) => c.entity)) };
     };
     const previous = await entities(PREVIOUS);
-    for (const unreadable of ['parked_cart', 'allotment', 'task', 'conflict'] as const) {
+    for (const unreadable of ['sale_record', 'stored_value', 'customer'] as const) {
       expect(previous.snapshot.has(unreadable), unreadable).toBe(false);
       expect(previous.pull.has(unreadable), unreadable).toBe(false);
     }
-    expect(previous.snapshot.has('promotion')).toBe(true);
-    expect(previous.snapshot.has('product')).toBe(true);
+    for (const readable of ['promotion', 'product', 'parked_cart', 'allotment'] as const) expect(previous.snapshot.has(readable), readable).toBe(true);
     const current = await entities(PROTOCOL_HEADERS);
-    expect(current.snapshot.has('parked_cart')).toBe(true);
+    for (const entity of ['parked_cart', 'sale_record', 'stored_value', 'customer'] as const) expect(current.snapshot.has(entity), entity).toBe(true);
     expect(current.pull.has('allotment')).toBe(true);
   });
 
   it('is told to update (426) when it speaks a protocol older than the previous one', async () => {
     const client = await enrollDevice(server, { storeId: AUSTIN });
-    const answer = await apiRequest<{ error: { code: string; message: string } }>(server.url, '/api/v1/sync/pull?cursor=0', { headers: { 'x-storeside-protocol': '1', authorization: `Bearer ${client.token}` } });
+    const answer = await apiRequest<{ error: { code: string; message: string } }>(server.url, '/api/v1/sync/pull?cursor=0', { headers: { 'x-storeside-protocol': '2', authorization: `Bearer ${client.token}` } });
     expect(answer.status).toBe(426);
     expect(answer.body.error).toMatchObject({ code: 'unsupported_protocol', message: expect.stringMatching(/Reload the app/) });
   });

@@ -216,6 +216,7 @@ export async function deviceSlice(db: StoresideDb): Promise<Slice> {
   for (const task of await db.tasks.toArray()) add('task', task.id, task);
   for (const allotment of await db.allotments.toArray()) add('allotment', allotment.id, allotment);
   for (const cart of await db.parkedCarts.toArray()) add('parked_cart', cart.id, cart);
+  for (const record of await db.saleRecords.toArray()) add('sale_record', record.id, record);
   return slice;
 }
 

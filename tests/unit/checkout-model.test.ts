@@ -21,6 +21,8 @@ const store: StoreRecord = {
   timezone: 'America/Chicago',
   receiptPrefix: 'TST',
   cashCoin: 1,
+  returnDays: 30,
+  refundFallback: 'cash',
   taxConfig: {
     version: 1,
     mode: 'exclusive',

@@ -67,7 +67,7 @@ describe('a till session’s report', () => {
     expect(x.byTender).toEqual({ cash: takings });
     // Bread is zero-rated: the sales' tax breakdowns carry no row for it.
     expect(x.byTaxRate).toEqual([{ jurisdiction: 'tx', label: 'Texas 6.25 %', rate: 62_500, base: 1_299 * 2, tax: first.tax }]);
-    expect(x.cash).toEqual({ paidIn: 2_000, paidOut: 650, drops: 10_000, noSales: 1, expected: 15_000 + takings + 2_000 - 650 - 10_000 });
+    expect(x.cash).toEqual({ paidIn: 2_000, paidOut: 650, drops: 10_000, refunds: 0, noSales: 1, expected: 15_000 + takings + 2_000 - 650 - 10_000 });
     expect(x.close).toBeNull();
 
     // Closed with a blind count two dollars short; a sale after the close belongs to no session.
@@ -118,6 +118,98 @@ describe('a till session’s report', () => {
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('counts returns and voids apart from sales, by tender, and takes the cash they paid back out of the drawer', () => {
+    const till = journal();
+    till.add({ type: 'till.opened', payload: { sessionId: SESSION, staffName: 'Ana', float: 10_000, count: {} } });
+    const sale = till.sell([2, 1]);
+    const kept = till.sell([1, 0]);
+    till.add({
+      type: 'refund.completed',
+      payload: {
+        returnId: uuidv7(AT, new Uint8Array(10).fill(91)),
+        receiptNumber: 'R-90',
+        currency: 'USD',
+        sale: { saleId: sale.saleId, receiptNumber: sale.receiptNumber, returnedBefore: [0, 0] },
+        lines: [{ line: 0, sku: 'MUG', name: 'Mug', quantity: 1, amount: 1_380, tax: 81 }],
+        taxBreakdown: [{ jurisdiction: 'tx', label: 'Texas 6.25 %', rate: 62_500, tax: 81 }],
+        tax: 81,
+        total: 1_380,
+        tenders: [{ kind: 'store_credit', amount: 380, accountId: 'SC-1' }, { kind: 'cash', amount: 1_000 }],
+        cashRounding: 0,
+        reason: 'too small',
+        approvedBy: null,
+        completedAt: AT,
+      },
+    });
+    till.add({
+      type: 'sale.voided',
+      payload: { voidId: uuidv7(AT, new Uint8Array(10).fill(92)), sale: { saleId: kept.saleId, receiptNumber: kept.receiptNumber }, tenders: [{ kind: 'cash', amount: kept.total }], total: kept.total, reason: 'rang twice', approvedBy: 'mgr-1', completedAt: AT },
+    });
+    const report = tillReport(till.events);
+    expect(report.sales.count).toBe(2);
+    expect(report.sales.total).toBe(sale.total + kept.total);
+    expect(report.returns).toEqual({ count: 1, total: 1_380, tax: 81, cashRounding: 0, byTender: { store_credit: 380, cash: 1_000 } });
+    expect(report.voids).toEqual({ count: 1, total: kept.total, byTender: { cash: kept.total } });
+    expect(report.cash.refunds).toBe(1_000 + kept.total);
+    expect(report.cash.expected).toBe(10_000 + sale.total + kept.total - 1_000 - kept.total);
+  });
+
+  it('takes exactly the cash every return and void paid back out of the expected drawer, whatever they were', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.constantFrom('keep', 'return-cash', 'return-credit', 'void')), { minLength: 1, maxLength: 15 }),
+        (sales) => {
+          const till = journal();
+          till.add({ type: 'till.opened', payload: { sessionId: SESSION, staffName: 'Ana', float: 5_000, count: {} } });
+          let cashBack = 0;
+          let returned = 0;
+          let voided = 0;
+          let taken = 0;
+          for (const [mugs, bread, what] of sales) {
+            const sale = till.sell([mugs, bread]);
+            taken += sale.total;
+            if (what === 'void') {
+              till.add({ type: 'sale.voided', payload: { voidId: uuidv7(AT, new Uint8Array(10).fill(5)), sale: { saleId: sale.saleId, receiptNumber: sale.receiptNumber }, tenders: [{ kind: 'cash', amount: sale.total }], total: sale.total, reason: 'void', approvedBy: 'mgr', completedAt: AT } });
+              cashBack += sale.total;
+              voided += sale.total;
+            } else if (what !== 'keep') {
+              const line = sale.lines[0]!;
+              const tender = what === 'return-cash' ? { kind: 'cash' as const, amount: line.paid } : { kind: 'store_credit' as const, amount: line.paid, accountId: 'SC-1' };
+              till.add({
+                type: 'refund.completed',
+                payload: {
+                  returnId: uuidv7(AT, new Uint8Array(10).fill(6)),
+                  receiptNumber: 'R',
+                  currency: 'USD',
+                  sale: { saleId: sale.saleId, receiptNumber: sale.receiptNumber, returnedBefore: sale.lines.map(() => 0) },
+                  lines: [{ line: 0, sku: line.sku, name: line.name, quantity: line.quantity, amount: line.paid, tax: line.tax }],
+                  taxBreakdown: [],
+                  tax: line.tax,
+                  total: line.paid,
+                  tenders: [tender],
+                  cashRounding: 0,
+                  reason: 'return',
+                  approvedBy: null,
+                  completedAt: AT,
+                },
+              });
+              if (what === 'return-cash') cashBack += line.paid;
+              returned += line.paid;
+            }
+          }
+          const report = tillReport(till.events);
+          expect(report.sales.total).toBe(taken);
+          expect(report.returns.total).toBe(returned);
+          expect(report.voids.total).toBe(voided);
+          expect(Object.values(report.returns.byTender).reduce((a, b) => a + b, 0)).toBe(returned);
+          expect(report.cash.refunds).toBe(cashBack);
+          expect(report.cash.expected).toBe(5_000 + taken - cashBack);
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 

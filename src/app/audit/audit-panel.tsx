@@ -13,6 +13,8 @@ const KIND_LABELS: Record<AuditKind, string> = {
   price_override: 'Price override',
   offline_limit_override: 'Offline limit override',
   no_sale: 'No-sale drawer opening',
+  refund_approved: 'Refund approved',
+  post_void: 'Post-void',
 };
 
 type Listed = { entries: AuditEntry[]; names: Map<string, string> };

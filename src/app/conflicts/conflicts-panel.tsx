@@ -32,6 +32,13 @@ export function ConflictsPanel({ db, store, onClose }: { db: StoresideDb; store:
                     </strong>{' '}
                     on sale {conflict.receiptNumber}
                   </>
+                ) : conflict.kind === 'return_duplicate' ? (
+                  <>
+                    <strong>
+                      Returned twice: {conflict.quantity} × {conflict.sku}
+                    </strong>{' '}
+                    of sale {conflict.receiptNumber}, refunded <Money amount={conflict.amount} store={store} /> again on {conflict.returnReceipt}
+                  </>
                 ) : (
                   <>
                     <strong>Coupon {conflict.code} used twice:</strong> sale {conflict.receiptNumber} got <Money amount={conflict.amount} store={store} /> off; sale{' '}

@@ -16,7 +16,7 @@ const ACTION_TODO_LABELS: Record<TaskAction, string> = {
   substitute: 'offer a substitute',
   backorder: 'backorder',
   refund: 'refund',
-  write_off: 'write the discount off',
+  write_off: 'write it off',
   collect: 'collect it from the customer',
 };
 

@@ -110,6 +110,29 @@ function ReportView({ report, store, title }: { report: TillReport; store: Store
             </dd>
           </Fragment>
         ))}
+        {([
+          ['returns', report.returns],
+          ['voids', report.voids],
+        ] as const).map(([what, totals]) =>
+          totals.count > 0 ? (
+            <Fragment key={what}>
+              <dt>
+                {totals.count} {what}
+              </dt>
+              <dd data-testid={`till-${what}`}>
+                <Money amount={-totals.total} store={store} />
+              </dd>
+              {Object.entries(totals.byTender).map(([kind, amount]) => (
+                <Fragment key={kind}>
+                  <dt class="muted">{kind.replace('_', ' ')} back</dt>
+                  <dd class="muted">
+                    <Money amount={-amount} store={store} />
+                  </dd>
+                </Fragment>
+              ))}
+            </Fragment>
+          ) : null,
+        )}
         <dt class="muted">Paid in / out / dropped</dt>
         <dd class="muted">
           <Money amount={report.cash.paidIn} store={store} /> / <Money amount={report.cash.paidOut} store={store} /> / <Money amount={report.cash.drops} store={store} />

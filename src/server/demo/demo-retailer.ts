@@ -99,6 +99,8 @@ export function generateDemoRetailer(options: { seed: number; productCount: numb
         receiptPrefix: spec.receiptPrefix,
         // Dollars, euros and pounds all have a coin for the smallest unit.
         cashCoin: 1,
+        returnDays: 30,
+        refundFallback: 'cash',
         // A copy, so a caller that edits its retailer cannot change the next one generated.
         taxConfig: structuredClone(spec.taxConfig),
       },

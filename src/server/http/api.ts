@@ -23,7 +23,7 @@ import {
   type PullResponse,
   type PushResponse,
 } from '../../protocol/messages.ts';
-import { PROTOCOL_VERSION, readsEntity } from '../../protocol/version.ts';
+import { PROTOCOL_VERSION, readsRow } from '../../protocol/version.ts';
 import { PromotionSchema } from '../../protocol/promotions.ts';
 import { hashSecret, newDeviceToken, normalizeEnrollmentCode } from '../auth/secrets.ts';
 import { authenticate, authenticateHq, checkJournal, checkProtocol } from './authenticate.ts';
@@ -147,7 +147,7 @@ const pull: Handler = async (request, url, { store, now }) => {
   const page = rows.slice(0, limit);
   const answer: PullResponse = {
     // Rows an older device cannot read are left out; the cursor still moves past them.
-    changes: page.filter((row) => readsEntity(device.protocol, row.entity)).map((row) => (row.deleted ? { entity: row.entity, key: row.key, op: 'delete' } : { entity: row.entity, key: row.key, op: 'put', value: JSON.parse(row.value!) })),
+    changes: page.filter((row) => readsRow(device.protocol, row.entity, row.deleted ? null : row.value!)).map((row) => (row.deleted ? { entity: row.entity, key: row.key, op: 'delete' } : { entity: row.entity, key: row.key, op: 'put', value: JSON.parse(row.value!) })),
     cursor: page.at(-1)?.version ?? cursor,
     hasMore: rows.length > limit,
     ackedThroughSeq,
@@ -204,7 +204,7 @@ const snapshot: Handler = async (request, url, { store }) => {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const next = rows.length > limit && last ? Buffer.from(JSON.stringify({ cursor, entity: last.entity, key: last.key })).toString('base64url') : null;
-  const readable = page.filter((row) => readsEntity(device.protocol, row.entity));
+  const readable = page.filter((row) => readsRow(device.protocol, row.entity, row.deleted ? null : row.value!));
   return { status: 200, json: `{"cursor":${cursor},"next":${JSON.stringify(next)},"groups":[${groupByEntity(readable)}]}` };
 };
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
-import type { EventType, StoreEvent } from '../../domain/events.ts';
+import type { StoreEvent } from '../../domain/events.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { receiptModel } from '../../domain/receipt.ts';
 import { currentSale } from '../../domain/sale.ts';
@@ -38,7 +38,7 @@ export async function handleReceiptPage(request: IncomingMessage, response: Serv
     return;
   }
   try {
-    const found = await store.digitalReceipt(token.output, Object.keys(FOLLOW_UPS));
+    const found = await store.digitalReceipt(token.output);
     if (!found || found.sale.type !== 'sale.completed') {
       send(404, receiptNotFoundHtml());
       return;
@@ -46,7 +46,7 @@ export async function handleReceiptPage(request: IncomingMessage, response: Serv
     // The page does not show its own link, nor who served: origin and servedBy stay empty.
     const receipt = receiptModel(currentSale(found.sale), found.store, { servedBy: null, origin: '' });
     // The map pairs each type with its own event's line; TypeScript cannot follow that pairing through a lookup, hence the cast.
-    const followUps = found.followUps.flatMap((event) => FOLLOW_UPS[event.type]?.(event as never, found.store) ?? []);
+    const followUps = found.followUps.flatMap((event) => followUpLine(event, found.store));
     send(200, receiptPageHtml(receipt, followUps));
   } catch (error) {
     console.error(`unexpected error answering the digital receipt ${token.output.slice(0, 4)}…:`, error);
@@ -55,11 +55,15 @@ export async function handleReceiptPage(request: IncomingMessage, response: Serv
 }
 
 /**
- * How the receipt page names each type of event that names this sale after it
- * was made (`payload.saleId`). No event type of this release does; the returns
- * work adds its post-void and refund (sale.voided, refund.completed) here, e.g.
- * 'refund.completed': (event, store) => ({ label: 'Returned', at: …, amount: -event.payload.total }).
- * A type without an entry is not the customer's business and is left out.
+ * How the receipt page names what happened to the sale after it was made: a
+ * return (some lines back) or a manager's post-void, with the money given back.
  */
-type FollowUpLine<T extends EventType> = (event: Extract<StoreEvent, { type: T }>, store: StoreRecord) => ReceiptFollowUp;
-const FOLLOW_UPS: { [T in EventType]?: FollowUpLine<T> } = {};
+function followUpLine(event: StoreEvent, store: StoreRecord): ReceiptFollowUp[] {
+  const at = (ms: number) => new Intl.DateTimeFormat(store.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: store.timezone }).format(ms);
+  if (event.type === 'refund.completed') {
+    const units = event.payload.lines.reduce((sum, line) => sum + line.quantity, 0);
+    return [{ label: `Returned ${units} item${units === 1 ? '' : 's'} (${event.payload.receiptNumber})`, at: at(event.payload.completedAt), amount: -event.payload.total }];
+  }
+  if (event.type === 'sale.voided') return [{ label: 'Sale voided', at: at(event.payload.completedAt), amount: -event.payload.total }];
+  return [];
+}

@@ -7,6 +7,7 @@ import { grantAllotments } from '../conflicts/escrow.ts';
 import { applyCartEvent } from './parked-carts.ts';
 import { applyCustomerEvent } from './customers.ts';
 import { applySale, type StockDeltas } from './apply-sale.ts';
+import { applyReturn, applyVoid } from './apply-return.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
 export type IngestOutcome =
@@ -99,11 +100,12 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
 
 /**
  * The device took a quarantined sale's units off its own count when it sold
- * them. A zero movement republishes the server's level for those SKUs, so the
- * device's next pull puts its count back to the truth.
+ * them (and put a quarantined return's back). A zero movement republishes the
+ * server's level for those SKUs, so the device's next pull puts its count back
+ * to the truth.
  */
 function republishStock(event: StoreEvent, stockDeltas: StockDeltas): void {
-  if (!isSaleEvent(event)) return;
+  if (!isSaleEvent(event) && event.type !== 'refund.completed') return;
   for (const line of event.payload.lines) stockDeltas.set(line.sku, stockDeltas.get(line.sku) ?? 0);
 }
 
@@ -124,5 +126,9 @@ function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof ap
     case 'till.closed':
       // The journal is the record: a session's report is computed from its events (domain/till-session.ts).
       return Promise.resolve(null);
+    case 'refund.completed':
+      return applyReturn(tx, event, store, stockDeltas, now);
+    case 'sale.voided':
+      return applyVoid(tx, event, store, stockDeltas, now);
   }
 }

@@ -73,8 +73,30 @@ export type Allotment = { deviceId: string; units: number; asOfSeq: number };
 
 export type CouponHolder = { saleId: string; storeId: string; receiptNumber: string; hlc: string; amount: number };
 
-/** Entities whose synced row is their only record on the server. */
-export type SliceOnlyEntity = 'task' | 'parked_cart' | 'stored_value' | 'customer';
+/**
+ * Entities whose synced row is their only record on the server. A sale record
+ * is the one place the server keeps what each line cost the customer and which
+ * returns took it back (the ledger's `sales` and `returns` keep the money).
+ */
+export type SliceOnlyEntity = 'task' | 'parked_cart' | 'stored_value' | 'customer' | 'sale_record';
+
+/** A return or post-void as the ledger books it. */
+export type ReturnRow = {
+  id: string;
+  eventId: string;
+  kind: 'return' | 'void';
+  storeId: string;
+  deviceId: string;
+  staffId: string | null;
+  approvedBy: string | null;
+  saleId: string | null;
+  receiptNumber: string;
+  total: number;
+  tax: number;
+  reason: string;
+  completedAt: number;
+  hlc: string;
+};
 
 export interface LedgerTx {
   device(deviceId: string): Promise<DeviceState | null>;
@@ -106,6 +128,12 @@ export interface LedgerTx {
   /** Gives a redeemed single-use code to another sale. */
   moveRedemption(code: string, saleId: string, storeId: string): Promise<void>;
   recordVariance(saleId: string, field: string, deviceValue: number, serverValue: number): Promise<void>;
+  /** Books a return or void with the tenders it paid back; false (nothing written) when its id is already booked. */
+  insertReturn(row: ReturnRow, tenders: readonly { kind: string; amount: number }[]): Promise<boolean>;
+  /** The role of a member of a store's staff; null for someone not on its roster. */
+  staffRole(storeId: string, staffId: string): Promise<'associate' | 'manager' | null>;
+  /** A product's price in a store at its newest price version; null when the store has no such product. */
+  currentPrice(storeId: string, sku: string): Promise<number | null>;
   /**
    * Adds each delta to a store's on-hand counts and publishes the new levels to
    * its devices. Returns the SKUs the store keeps no stock of, which are left alone.

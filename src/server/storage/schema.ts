@@ -4,7 +4,8 @@
  */
 /**
  * 4: sales.receipt_token, the link of the customer's digital receipt (/r/{token});
- *    an index of the events that name an approving manager, for the audit log.
+ *    an index of the events that name an approving manager, for the audit log;
+ *    returns and post-voids (returns, return_tenders).
  */
 export const SCHEMA_VERSION = 4;
 
@@ -188,6 +189,34 @@ CREATE TABLE IF NOT EXISTS coupon_redemptions (
   code TEXT PRIMARY KEY,
   sale_id TEXT NOT NULL,
   store_id TEXT NOT NULL
+);
+
+-- Returns and post-voids (refund.completed, sale.voided): money that went back,
+-- who gave it and who approved it. A return without a receipt names no sale.
+CREATE TABLE IF NOT EXISTS returns (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  staff_id TEXT,
+  approved_by TEXT,
+  sale_id TEXT,
+  receipt_number TEXT NOT NULL,
+  total BIGINT NOT NULL,
+  tax BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  completed_at BIGINT NOT NULL,
+  hlc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS returns_by_sale ON returns (sale_id);
+
+CREATE TABLE IF NOT EXISTS return_tenders (
+  return_id TEXT NOT NULL REFERENCES returns(id),
+  tender_no INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  amount BIGINT NOT NULL,
+  PRIMARY KEY (return_id, tender_no)
 );
 
 CREATE TABLE IF NOT EXISTS tenders (

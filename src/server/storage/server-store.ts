@@ -123,11 +123,11 @@ export interface ServerStore {
   tillSessionEvents(deviceId: string, sessionId: string): Promise<StoreEvent[] | null>;
   /**
    * The sale whose digital receipt has this token, as its applied event, with
-   * the store's current record and every later applied event of the store of
-   * `followUpTypes` that names the sale (`payload.saleId`), in HLC order: the
-   * returns and voids the receipt page lists. Null for a token no booked sale has.
+   * the store's current record and the returns and post-voids of the sale
+   * (refund.completed, sale.voided), in HLC order: what the receipt page lists
+   * under it. Null for a token no booked sale has.
    */
-  digitalReceipt(token: string, followUpTypes: readonly string[]): Promise<DigitalReceipt | null>;
+  digitalReceipt(token: string): Promise<DigitalReceipt | null>;
   /**
    * A store's applied events that may hold sensitive actions (src/domain/audit.ts):
    * of the audited types, naming an approving manager, with `fromHlc` ≤ hlc <

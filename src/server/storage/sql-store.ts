@@ -2,7 +2,7 @@ import type { StoreEvent } from '../../domain/events.ts';
 import { createPromotionBook, type Promotion, type PromotionBook, type TaxConfig } from '../../domain/pricing/index.ts';
 import { GENESIS_HASH } from '../../domain/events.ts';
 import { AUDITED_EVENT_TYPES } from '../../domain/audit.ts';
-import type { AllotmentRecord, EntityName, ProductRecord, StoreRecord } from '../../protocol/entities.ts';
+import type { AllotmentRecord, EntityName, ProductRecord, StaffRecord, StoreRecord } from '../../protocol/entities.ts';
 import { ingestPush } from '../ledger/ingest-push.ts';
 import { settleLostJournal } from '../ledger/lost-journal.ts';
 import { grantAllotments } from '../conflicts/escrow.ts';
@@ -356,6 +356,27 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
         serverValue,
       ]);
     },
+    async insertReturn(row, tenders) {
+      const booked = await tx.run(
+        `INSERT INTO returns (id, event_id, kind, store_id, device_id, staff_id, approved_by, sale_id, receipt_number, total, tax, reason, completed_at, hlc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        [row.id, row.eventId, row.kind, row.storeId, row.deviceId, row.staffId, row.approvedBy, row.saleId, row.receiptNumber, row.total, row.tax, row.reason, row.completedAt, row.hlc],
+      );
+      if (booked.changes === 0) return false;
+      await tx.run(
+        `INSERT INTO return_tenders (return_id, tender_no, kind, amount) VALUES ${placeholders(tenders.length, 4)}`,
+        tenders.flatMap((tender, index) => [row.id, index + 1, tender.kind, tender.amount]),
+      );
+      return true;
+    },
+    async staffRole(storeId, staffId) {
+      const row = await tx.get<{ value: string }>(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'staff' AND key = ? AND deleted = 0`, [storeId, staffId]);
+      return row ? (JSON.parse(row.value) as StaffRecord).role : null;
+    },
+    async currentPrice(storeId, sku) {
+      const row = await tx.get<{ price: number }>(`SELECT price FROM prices WHERE store_id = ? AND sku = ? ORDER BY version DESC LIMIT 1`, [storeId, sku]);
+      return row ? Number(row.price) : null;
+    },
     async adjustStock(storeId, deltas) {
       const unknown: string[] = [];
       const onHand = new Map<string, number>();
@@ -392,7 +413,8 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     },
     async recordConflict(storeId, conflict) {
       const record = JSON.stringify(conflict);
-      const [subject, quantity] = conflict.kind === 'oversell' ? [conflict.sku, conflict.quantity] : [conflict.code, 1];
+      const [subject, quantity] =
+        conflict.kind === 'oversell' ? [conflict.sku, conflict.quantity] : conflict.kind === 'return_duplicate' ? [`${conflict.saleId}/${conflict.line}`, conflict.quantity] : [conflict.code, 1];
       await tx.run(`INSERT INTO conflicts (id, store_id, kind, sale_id, subject, quantity, record) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
         conflict.id,
         storeId,
@@ -700,29 +722,21 @@ export function createSqlStore(db: SqlDriver): ServerStore {
       return rows.map((row) => JSON.parse(row.body) as StoreEvent);
     },
 
-    async digitalReceipt(token, followUpTypes) {
-      const row = await db.get<{ id: string; store_id: string; body: string; record: string }>(
-        `SELECT s.id, s.store_id, e.body, st.record FROM sales s
+    async digitalReceipt(token) {
+      const row = await db.get<{ id: string; body: string; record: string }>(
+        `SELECT s.id, e.body, st.record FROM sales s
          JOIN events e ON e.id = s.event_id AND e.status = 'applied'
          JOIN stores st ON st.id = s.store_id
          WHERE s.receipt_token = ?`,
         [token],
       );
       if (!row) return null;
-      // Events are stored as canonical JSON, so a sale id in a payload reads exactly "saleId":"<id>": LIKE narrows
-      // to those (portable SQL, no JSON functions), and the parse below keeps only payloads that name it.
-      const candidates =
-        followUpTypes.length === 0
-          ? []
-          : await db.all<{ body: string }>(
-              // Not bounded below by the sale's HLC: a till whose clock runs behind may refund it with an earlier one.
-              `SELECT body FROM events WHERE store_id = ? AND status = 'applied' AND type IN (${followUpTypes.map(() => '?').join(', ')}) AND body LIKE ? ORDER BY hlc`,
-              [row.store_id, ...followUpTypes, `%"saleId":"${row.id}"%`],
-            );
-      const followUps = candidates
-        .map((candidate) => JSON.parse(candidate.body) as StoreEvent)
-        .filter((event) => (event.payload as { saleId?: unknown }).saleId === row.id);
-      return { store: JSON.parse(row.record) as StoreRecord, sale: JSON.parse(row.body) as StoreEvent, followUps };
+      // Returns and post-voids of the sale, from any till, found through the ledger's index of them.
+      const followUps = await db.all<{ body: string }>(
+        `SELECT e.body FROM returns r JOIN events e ON e.id = r.event_id AND e.status = 'applied' WHERE r.sale_id = ? ORDER BY r.hlc`,
+        [row.id],
+      );
+      return { store: JSON.parse(row.record) as StoreRecord, sale: JSON.parse(row.body) as StoreEvent, followUps: followUps.map((event) => JSON.parse(event.body) as StoreEvent) };
     },
 
     async auditEvents(storeId, range, limit) {

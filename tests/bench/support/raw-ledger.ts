@@ -1,10 +1,13 @@
 import Database from 'better-sqlite3';
 import { sha256Hex } from '../../../src/server/sha256.ts';
 import { eventHash, type StoreEvent } from '../../../src/domain/events.ts';
+import { currentSale } from '../../../src/domain/sale.ts';
+import { saleRecordOf } from '../../../src/domain/sale-record.ts';
 
 /**
  * The limit for push ingest: the rows the ledger writes for a batch of
- * `sale.completed` events (src/server/storage/sql-store.ts), written with
+ * `sale.completed` events (src/server/storage/sql-store.ts), the sale's record
+ * in the store's synced history included, written with
  * prepared better-sqlite3 statements in one transaction per batch, on a
  * database seeded exactly like the server's, with the driver's pragmas. Every
  * value (hash, JSON body, new stock levels, sync versions) is computed before
@@ -23,6 +26,7 @@ type Prepared = {
   tenders: unknown[][];
   stockUpdates: unknown[][];
   syncRows: unknown[][];
+  saleRecords: unknown[][];
   device: unknown[];
   syncVersion: string;
 };
@@ -51,6 +55,7 @@ export function openRawLedger(file: string): RawLedger {
       `INSERT INTO sync_rows (store_id, entity, key, version, deleted, value) VALUES (?, 'stock', ?, ?, 0, ?)
        ON CONFLICT (store_id, entity, key) DO UPDATE SET version = excluded.version, deleted = 0, value = excluded.value`,
     ),
+    saleRecord: db.prepare(`INSERT INTO sync_rows (store_id, entity, key, version, deleted, value) VALUES (?, 'sale_record', ?, ?, 0, ?)`),
     device: db.prepare(`UPDATE devices SET acked_seq = ?, head_hash = ?, last_push_at = ? WHERE id = ?`),
     version: db.prepare(`INSERT INTO meta (key, value) VALUES ('sync_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
   };
@@ -64,7 +69,7 @@ export function openRawLedger(file: string): RawLedger {
 
   function prepare(batch: readonly StoreEvent[]): Prepared {
     const now = Date.now();
-    const p: Prepared = { events: [], sales: [], lines: [], tenders: [], stockUpdates: [], syncRows: [], device: [], syncVersion: '' };
+    const p: Prepared = { events: [], sales: [], lines: [], tenders: [], stockUpdates: [], syncRows: [], saleRecords: [], device: [], syncVersion: '' };
     let hash = '';
     for (const event of batch) {
       if (event.v !== 3) throw new Error('the benchmark builds payload version 3 events');
@@ -93,6 +98,7 @@ export function openRawLedger(file: string): RawLedger {
         p.lines.push([sale.saleId, i + 1, event.storeId, event.hlc, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.discount, line.tax]),
       );
       sale.tenders.forEach((tender, i) => p.tenders.push([sale.saleId, i + 1, tender.kind, tender.amount, tender.kind === 'cash' ? tender.tendered : tender.amount, tender.kind === 'cash' ? tender.change : 0]));
+      p.saleRecords.push([event.storeId, sale.saleId, ++version, JSON.stringify(saleRecordOf(currentSale(event), { deviceId: event.deviceId, hlc: event.hlc }))]);
       for (const line of sale.lines) {
         const level = stock.get(line.sku)!;
         level.onHand -= line.quantity;
@@ -110,6 +116,7 @@ export function openRawLedger(file: string): RawLedger {
     for (const params of p.sales) sql.sale.run(...params);
     for (const params of p.lines) sql.line.run(...params);
     for (const params of p.tenders) sql.tender.run(...params);
+    for (const params of p.saleRecords) sql.saleRecord.run(...params);
     for (let i = 0; i < p.stockUpdates.length; i++) {
       sql.stock.run(...p.stockUpdates[i]!);
       sql.syncRow.run(...p.syncRows[i]!);

@@ -1,0 +1,376 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cartLineFor } from '../../src/domain/cart-line.ts';
+import type { StoreEvent } from '../../src/domain/events.ts';
+import { returnableSale, returnedUnits, RETURN_CLAIM_RULE, type SaleRecord } from '../../src/domain/sale-record.ts';
+import { exchangeTenders, refundTenders, returnFigures, type RefundCompletedPayload } from '../../src/domain/sale-return.ts';
+import { voidTenders, type SaleVoidedPayload } from '../../src/domain/sale-void.ts';
+import { tillReport, type TillReport } from '../../src/domain/till-session.ts';
+import type { TaskRecord } from '../../src/domain/task.ts';
+import { uuidv7 } from '../../src/domain/uuid7.ts';
+import type { ConflictRecord } from '../../src/protocol/entities.ts';
+import type { PullResponse, PushResponse } from '../../src/protocol/messages.ts';
+import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, salePayload, type DeviceClient, type ErrorAnswer, type StoreSliceSnapshot } from './helpers/device-client.ts';
+import { readLedger, stockLevels } from './helpers/ledger-db.ts';
+import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+
+/**
+ * Returns and post-voids on the real server: checked against the sale as the
+ * store's history records it, stock back, the sale's record synced to every
+ * till, and the same units returned on two tills while apart settled by HLC.
+ */
+
+const AUSTIN = 'store-us-austin';
+
+let server: ServerProcess;
+let dataDir: string;
+let slice: StoreSliceSnapshot;
+/** The store has eight enrollment codes: four tills, each with its one journal, serve every test. */
+type Till = { client: DeviceClient; chain: SaleChain };
+let tills: Till[];
+
+beforeAll(async () => {
+  dataDir = makeDataDir('returns');
+  server = await startServer({ dataDir, demoProducts: 40 });
+  const clients = [];
+  for (let i = 0; i < 4; i++) clients.push(await enrollDevice(server, { storeId: AUSTIN }));
+  slice = await clients[0]!.readSnapshot();
+  tills = clients.map((client, i) => ({ client, chain: new SaleChain(client, slice, 40 + i) }));
+});
+
+afterAll(async () => {
+  await server?.stop();
+  removeDataDir(dataDir);
+});
+
+async function pulled<T>(client: DeviceClient, entity: string): Promise<T[]> {
+  const answer = await client.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000');
+  expect(answer.status).toBe(200);
+  return answer.body.changes.flatMap((change) => (change.entity === entity && change.op === 'put' ? [change.value as T] : []));
+}
+const saleRecord = async (client: DeviceClient, saleId: string) => (await pulled<SaleRecord>(client, 'sale_record')).find((record) => record.id === saleId)!;
+const results = (answer: { body: PushResponse | ErrorAnswer }) => (answer.body as PushResponse).results;
+
+/** Two products the store stocks, with their units on hand. */
+function stocked(count: number) {
+  const levels = stockLevels(dataDir, AUSTIN);
+  return slice.products.filter((product) => (levels.get(product.sku) ?? 0) >= 5).slice(0, count);
+}
+
+/** A return of `requests` of a sale, as the till would write it from the record it has. */
+function returnOf(record: SaleRecord, requests: { line: number; quantity: number }[], options: { returnedBefore?: number[]; at?: number; approvedBy?: string | null } = {}): RefundCompletedPayload {
+  const returnedBefore = options.returnedBefore ?? returnedUnits(record, record.returns);
+  const figures = returnFigures(returnableSale(record), returnedBefore, requests);
+  if ('error' in figures) throw new Error(figures.error);
+  const { tenders, cashRounding } = refundTenders(figures.total, record.tenders, record.returns.flatMap((claim) => claim.tenders), { kind: 'cash' });
+  return {
+    returnId: uuidv7(options.at ?? Date.now(), randomBytes(10)),
+    receiptNumber: `RET-${randomBytes(3).toString('hex').toUpperCase()}`,
+    currency: record.currency,
+    sale: { saleId: record.id, receiptNumber: record.receiptNumber, returnedBefore },
+    ...figures,
+    tenders,
+    cashRounding,
+    reason: 'did not fit',
+    approvedBy: options.approvedBy ?? null,
+    completedAt: options.at ?? Date.now(),
+  };
+}
+
+describe('a return with the receipt', () => {
+  it('is applied: stock comes back and the sale’s record, synced to every till, shows what is left', async () => {
+    const [mug, lamp] = stocked(2);
+    const [{ client: till, chain }, { client: other, chain: otherChain }] = [tills[0]!, tills[1]!];
+    const sale = chain.next({ lines: [cartLineFor(mug!, 2), cartLineFor(lamp!, 1)] });
+    expect(results(await till.push([sale]))).toMatchObject([{ status: 'applied' }]);
+    const before = stockLevels(dataDir, AUSTIN);
+
+    // Another till of the store finds the sale in the store's history and returns one mug.
+    const record = await saleRecord(other, salePayload(sale).saleId);
+    expect(record).toMatchObject({ receiptNumber: salePayload(sale).receiptNumber, receiptToken: salePayload(sale).receiptToken, returns: [] });
+    const refund = returnOf(record, [{ line: 0, quantity: 1 }]);
+    const event = otherChain.append({ type: 'refund.completed', payload: refund });
+    expect(results(await other.push([event]))).toMatchObject([{ status: 'applied' }]);
+
+    expect(stockLevels(dataDir, AUSTIN).get(mug!.sku)).toBe(before.get(mug!.sku)! + 1);
+    const after = await saleRecord(till, record.id);
+    expect(returnedUnits(after, after.returns)).toEqual([1, 0]);
+    expect(after.returns).toEqual([expect.objectContaining({ id: refund.returnId, kind: 'return', receiptNumber: refund.receiptNumber, deviceId: other.deviceId, charged: [] })]);
+    const booked = readLedger(dataDir, (db) => db.prepare(`SELECT kind, sale_id, total, staff_id, approved_by FROM returns WHERE id = ?`).get(refund.returnId));
+    expect(booked).toEqual({ kind: 'return', sale_id: record.id, total: refund.total, staff_id: slice.staff[0]!.id, approved_by: null });
+
+    // The last mug and the lamp: everything paid comes back, to the cent.
+    const rest = returnOf(after, [{ line: 0, quantity: 1 }, { line: 1, quantity: 1 }]);
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: rest })]))).toMatchObject([{ status: 'applied' }]);
+    expect(refund.total + rest.total).toBe(salePayload(sale).total);
+  });
+
+  it('of more than is left is rejected with the reason, and the stock stays as it was', async () => {
+    const [mug] = stocked(1);
+    const { client: till, chain } = tills[0]!;
+    const sale = chain.next({ lines: [cartLineFor(mug!, 2)] });
+    await till.push([sale]);
+    const record = await saleRecord(till, salePayload(sale).saleId);
+    const before = stockLevels(dataDir, AUSTIN).get(mug!.sku);
+
+    const three = { ...returnOf(record, [{ line: 0, quantity: 2 }]) };
+    three.lines = [{ ...three.lines[0]!, quantity: 3 }];
+    const answer = await till.push([chain.append({ type: 'refund.completed', payload: three })]);
+    expect(results(answer)).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/line 1 \(.+\) has 2 of 2 left to return, not 3/) }]);
+    // A till that says it knew of one returned already cannot return two more.
+    const known = returnOf(record, [{ line: 0, quantity: 1 }], { returnedBefore: [1] });
+    known.lines = [{ ...known.lines[0]!, quantity: 2 }];
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: known })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/has 1 of 2 left to return, not 2/) }]);
+    // Refunding more than the allocation gives is refused too.
+    const greedy = returnOf(record, [{ line: 0, quantity: 1 }]);
+    const inflated = { ...greedy, lines: [{ ...greedy.lines[0]!, amount: greedy.total + 500 }], total: greedy.total + 500, tenders: [{ kind: 'cash' as const, amount: greedy.total + 500 }] };
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: inflated })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/the sale's allocation gives/) }]);
+    expect(stockLevels(dataDir, AUSTIN).get(mug!.sku)).toBe(before);
+    expect(returnedUnits(await saleRecord(till, record.id), (await saleRecord(till, record.id)).returns)).toEqual([0]);
+  });
+
+  it('of a sale the store does not have, or past the return window without a manager, is rejected', async () => {
+    const [mug] = stocked(1);
+    const { client: till, chain } = tills[0]!;
+    const sale = chain.next({ lines: [cartLineFor(mug!, 1)] });
+    await till.push([sale]);
+    const record = await saleRecord(till, salePayload(sale).saleId);
+
+    const misnamed = { ...returnOf(record, [{ line: 0, quantity: 1 }]), sale: { saleId: record.id, receiptNumber: 'AUS-0000-999999', returnedBefore: [0] } };
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: misnamed })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/is receipt .*, not AUS-0000-999999/) }]);
+    const stranger = returnOf({ ...record, id: uuidv7(Date.now(), randomBytes(10)) }, [{ line: 0, quantity: 1 }]);
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: stranger })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/has no sale .* to return/) }]);
+
+    const late = Date.now() + 31 * 86_400_000;
+    const unapproved = returnOf(record, [{ line: 0, quantity: 1 }], { at: late });
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: unapproved }, { at: late })]))).toMatchObject([
+      { status: 'rejected', reason: expect.stringMatching(/past the store's 30-day return window and no manager approved/) },
+    ]);
+    const manager = slice.staff.find((member) => member.role === 'manager')!;
+    const approved = returnOf(record, [{ line: 0, quantity: 1 }], { at: late + 1, approvedBy: manager.id });
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: approved }, { at: late + 1 })]))).toMatchObject([{ status: 'applied' }]);
+    expect(readLedger(dataDir, (db) => db.prepare(`SELECT approved_by FROM returns WHERE id = ?`).get(approved.returnId))).toEqual({ approved_by: manager.id });
+  });
+});
+
+describe('a return without a receipt', () => {
+  it('needs a manager (400 naming the field otherwise) and refunds no more than today’s price', async () => {
+    const [mug] = stocked(1);
+    const { client: till, chain } = tills[0]!;
+    const manager = slice.staff.find((member) => member.role === 'manager')!;
+    const line = { line: null, sku: mug!.sku, name: mug!.name, quantity: 1, amount: mug!.price, tax: 0 };
+    const payload: RefundCompletedPayload = {
+      returnId: uuidv7(Date.now(), randomBytes(10)),
+      receiptNumber: 'RET-NR-1',
+      currency: slice.store.currency,
+      sale: null,
+      lines: [line],
+      taxBreakdown: [],
+      tax: 0,
+      total: mug!.price,
+      tenders: [{ kind: 'cash', amount: mug!.price }],
+      cashRounding: 0,
+      reason: 'gift, no receipt',
+      approvedBy: null,
+      completedAt: Date.now(),
+    };
+    const unapproved = await till.push([chain.fork().append({ type: 'refund.completed', payload })]);
+    expect(unapproved.status).toBe(400);
+    expect((unapproved.body as ErrorAnswer).error).toMatchObject({ code: 'invalid_body', message: expect.stringMatching(/needs a manager/) });
+
+    const dear = { ...payload, approvedBy: manager.id, lines: [{ ...line, amount: mug!.price + 1 }], total: mug!.price + 1, tenders: [{ kind: 'cash' as const, amount: mug!.price + 1 }] };
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: dear })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/more than today's price/) }]);
+    const before = stockLevels(dataDir, AUSTIN).get(mug!.sku)!;
+    const fair = { ...payload, returnId: uuidv7(Date.now(), randomBytes(10)), approvedBy: manager.id };
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: fair })]))).toMatchObject([{ status: 'applied' }]);
+    expect(stockLevels(dataDir, AUSTIN).get(mug!.sku)).toBe(before + 1);
+  });
+});
+
+describe('the same unit returned on two tills while they were apart', () => {
+  /** A one-unit sale, and a return of that unit made offline on each of two other tills, the first earlier by HLC. */
+  async function twoReturns() {
+    const [mug] = stocked(1);
+    const [seller, early, late] = [tills[0]!, tills[1]!, tills[2]!];
+    const sale = seller.chain.next({ lines: [cartLineFor(mug!, 1)] });
+    expect(results(await seller.client.push([sale]))).toMatchObject([{ status: 'applied' }]);
+    const record = await saleRecord(seller.client, salePayload(sale).saleId);
+    const base = Date.now() + 60_000;
+    const earlyReturn = returnOf(record, [{ line: 0, quantity: 1 }], { at: base });
+    const lateReturn = returnOf(record, [{ line: 0, quantity: 1 }], { at: base + 60_000 });
+    return {
+      record,
+      early: { client: early.client, payload: earlyReturn, event: early.chain.append({ type: 'refund.completed', payload: earlyReturn }, { at: base }) },
+      late: { client: late.client, payload: lateReturn, event: late.chain.append({ type: 'refund.completed', payload: lateReturn }, { at: base + 60_000 }) },
+    };
+  }
+
+  const outcome = async (client: DeviceClient, saleId: string) => {
+    const conflicts = (await pulled<ConflictRecord>(client, 'conflict')).filter((conflict) => conflict.saleId === saleId);
+    const tasks = (await pulled<TaskRecord>(client, 'task')).filter((task) => conflicts.some((conflict) => conflict.taskId === task.id));
+    return { conflicts, tasks };
+  };
+
+  it('charges the later return by HLC with a conflict and a task, whichever push arrives first', async () => {
+    for (const order of ['late first', 'early first'] as const) {
+      const { record, early, late } = await twoReturns();
+      const pushes = order === 'late first' ? [late, early] : [early, late];
+      // Both tills thought the unit was still there: both returns are applied (the customer has the money).
+      for (const { client, event } of pushes) expect(results(await client.push([event]))).toMatchObject([{ status: 'applied' }]);
+
+      const { conflicts, tasks } = await outcome(early.client, record.id);
+      expect(conflicts, order).toEqual([
+        expect.objectContaining({
+          kind: 'return_duplicate',
+          rule: RETURN_CLAIM_RULE,
+          saleId: record.id,
+          receiptNumber: record.receiptNumber,
+          returnId: late.payload.returnId,
+          returnReceipt: late.payload.receiptNumber,
+          line: 0,
+          sku: record.lines[0]!.sku,
+          quantity: 1,
+          amount: late.payload.total,
+          hlc: late.event.hlc,
+        }),
+      ]);
+      expect(tasks, order).toEqual([expect.objectContaining({ id: conflicts[0]!.taskId, kind: 'return_duplicate', conflictId: conflicts[0]!.id, actions: ['collect', 'write_off'], steps: [] })]);
+      const settled = await saleRecord(late.client, record.id);
+      expect(settled.returns.map((claim) => [claim.id, claim.charged])).toEqual([
+        [early.payload.returnId, []],
+        [late.payload.returnId, [{ line: 0, quantity: 1 }]],
+      ]);
+    }
+  });
+});
+
+describe('an exchange', () => {
+  it('books the new sale and the return together, the return only against a sale that took its value', async () => {
+    const [mug, lamp] = stocked(2);
+    const { client: till, chain } = tills[2]!;
+    const original = chain.next({ lines: [cartLineFor(mug!, 2)] });
+    expect(results(await till.push([original]))).toMatchObject([{ status: 'applied' }]);
+    const record = await saleRecord(till, salePayload(original).saleId);
+    const before = stockLevels(dataDir, AUSTIN);
+
+    // One mug comes back; a lamp goes out; the customer pays the balance in cash.
+    const returned = returnOf(record, [{ line: 0, quantity: 1 }]);
+    let settled: Exclude<ReturnType<typeof exchangeTenders>, { error: string }> | null = null;
+    const newSale = chain.next({
+      lines: [cartLineFor(lamp!, 1)],
+      tamper: (payload) => {
+        const tenders = exchangeTenders(
+          { returnTotal: returned.total, newSaleTotal: payload.total, cashTendered: payload.total, returnId: returned.returnId, saleId: payload.saleId },
+          { paidWith: record.tenders, refundedBefore: [], fallback: { kind: 'cash' } },
+        );
+        if ('error' in tenders) throw new Error(tenders.error);
+        settled = tenders;
+        return { ...payload, tenders: tenders.sale.tenders, cashRounding: tenders.sale.cashRounding };
+      },
+    });
+    const refund = { ...returned, tenders: settled!.refund.tenders, cashRounding: settled!.refund.cashRounding };
+    const exchanged = await till.push([newSale, chain.append({ type: 'refund.completed', payload: refund })]);
+    expect(results(exchanged)).toMatchObject([{ status: 'applied' }, { status: 'applied' }]);
+    expect(refund.tenders).toEqual([{ kind: 'exchange', amount: returned.total, saleId: salePayload(newSale).saleId }]);
+    const after = stockLevels(dataDir, AUSTIN);
+    expect(after.get(mug!.sku)).toBe(before.get(mug!.sku)! + 1);
+    expect(after.get(lamp!.sku)).toBe(before.get(lamp!.sku)! - 1);
+
+    // A return that says it carried its value into a sale that took nothing from it is refused.
+    const stray = returnOf(await saleRecord(till, record.id), [{ line: 0, quantity: 1 }]);
+    const unbacked = { ...stray, tenders: [{ kind: 'exchange' as const, amount: stray.total, saleId: salePayload(original).saleId }] };
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: unbacked })]))).toMatchObject([
+      { status: 'rejected', reason: expect.stringMatching(/is not booked in store .* with this return's value/) },
+    ]);
+  });
+});
+
+describe('a post-void', () => {
+  it('pays back the sale’s tenders, puts every unit back, and leaves the sale in the ledger', async () => {
+    const [mug, lamp] = stocked(2);
+    const { client: till, chain } = tills[3]!;
+    const sale = chain.next({ lines: [cartLineFor(mug!, 2), cartLineFor(lamp!, 1)] });
+    await till.push([sale]);
+    const before = stockLevels(dataDir, AUSTIN);
+    const record = await saleRecord(till, salePayload(sale).saleId);
+    const manager = slice.staff.find((member) => member.role === 'manager')!;
+    const tenders = voidTenders(record.tenders);
+    if ('error' in tenders) throw new Error(tenders.error);
+    const payload: SaleVoidedPayload = {
+      voidId: uuidv7(Date.now(), randomBytes(10)),
+      sale: { saleId: record.id, receiptNumber: record.receiptNumber },
+      tenders,
+      total: salePayload(sale).total,
+      reason: 'rang up twice',
+      approvedBy: manager.id,
+      completedAt: Date.now(),
+    };
+    // Money back on anything but the sale's own tenders is refused.
+    const elsewhere = { ...payload, voidId: uuidv7(Date.now(), randomBytes(10)), tenders: [{ kind: 'store_credit' as const, amount: payload.total, accountId: 'SC-9' }] };
+    expect(results(await till.push([chain.append({ type: 'sale.voided', payload: elsewhere })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/pays back the sale’s own tenders/) }]);
+    // Only a manager of the store can approve it.
+    const associate = slice.staff.find((member) => member.role === 'associate')!;
+    const byAssociate = { ...payload, voidId: uuidv7(Date.now(), randomBytes(10)), approvedBy: associate.id };
+    expect(results(await till.push([chain.append({ type: 'sale.voided', payload: byAssociate })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/is not a manager of store/) }]);
+    expect(results(await till.push([chain.append({ type: 'sale.voided', payload })]))).toMatchObject([{ status: 'applied' }]);
+
+    const after = stockLevels(dataDir, AUSTIN);
+    expect(after.get(mug!.sku)).toBe(before.get(mug!.sku)! + 2);
+    expect(after.get(lamp!.sku)).toBe(before.get(lamp!.sku)! + 1);
+    const voided = await saleRecord(till, record.id);
+    expect(voided.returns).toEqual([expect.objectContaining({ id: payload.voidId, kind: 'void', charged: [] })]);
+    expect(returnedUnits(voided, voided.returns)).toEqual([2, 1]);
+    expect(readLedger(dataDir, (db) => db.prepare(`SELECT COUNT(*) AS n FROM sales WHERE id = ?`).get(record.id))).toEqual({ n: 1 });
+    expect(readLedger(dataDir, (db) => db.prepare(`SELECT kind, approved_by, staff_id FROM returns WHERE id = ?`).get(payload.voidId))).toEqual({ kind: 'void', approved_by: manager.id, staff_id: slice.staff[0]!.id });
+
+    // A return of the voided sale's units made later elsewhere is the conflict, charged to the return.
+    const { client: other, chain: otherChain } = tills[1]!;
+    const later = Date.now() + 600_000;
+    const stale = returnOf(record, [{ line: 1, quantity: 1 }], { at: later });
+    expect(results(await other.push([otherChain.append({ type: 'refund.completed', payload: stale }, { at: later })]))).toMatchObject([{ status: 'applied' }]);
+    const conflicts = (await pulled<ConflictRecord>(other, 'conflict')).filter((conflict) => conflict.saleId === record.id);
+    expect(conflicts).toEqual([expect.objectContaining({ kind: 'return_duplicate', returnId: stale.returnId, line: 1, quantity: 1 })]);
+  });
+
+  it('needs the approving manager: a void without approvedBy is refused as bad input', async () => {
+    const { client: till, chain } = tills[0]!;
+    const payload = { voidId: uuidv7(Date.now(), randomBytes(10)), sale: { saleId: uuidv7(Date.now(), randomBytes(10)), receiptNumber: 'X' }, tenders: [{ kind: 'cash', amount: 100 }], total: 100, reason: 'x', completedAt: Date.now() };
+    const answer = await till.push([chain.fork().append({ type: 'sale.voided', payload } as unknown as Parameters<SaleChain['append']>[0])]);
+    expect(answer.status).toBe(400);
+    expect((answer.body as ErrorAnswer).error).toMatchObject({ code: 'invalid_body', message: expect.stringMatching(/approvedBy/) });
+  });
+});
+
+describe('the till report at HQ', () => {
+  it('counts returns and voids as the till does', async () => {
+    const [mug] = stocked(1);
+    const { client: till, chain } = tills[0]!;
+    const sessionId = uuidv7(Date.now(), randomBytes(10));
+    const staffName = slice.staff[0]!.name;
+    const openedAt = chain.events.length;
+    chain.append({ type: 'till.opened', payload: { sessionId, staffName, float: 10_000, count: {} } });
+    const sale = chain.next({ lines: [cartLineFor(mug!, 3)] });
+    const voidable = chain.next({ lines: [cartLineFor(mug!, 1)] });
+    expect((await till.push(chain.events.slice(openedAt))).status).toBe(200);
+    const record = await saleRecord(till, salePayload(sale).saleId);
+    chain.append({ type: 'refund.completed', payload: returnOf(record, [{ line: 0, quantity: 2 }]) });
+    const voidRecord = await saleRecord(till, salePayload(voidable).saleId);
+    const tenders = voidTenders(voidRecord.tenders) as Exclude<ReturnType<typeof voidTenders>, { error: string }>;
+    chain.append({
+      type: 'sale.voided',
+      payload: { voidId: uuidv7(Date.now(), randomBytes(10)), sale: { saleId: voidRecord.id, receiptNumber: voidRecord.receiptNumber }, tenders, total: salePayload(voidable).total, reason: 'test', approvedBy: slice.staff.find((member) => member.role === 'manager')!.id, completedAt: Date.now() },
+    });
+    const pushed = await till.push(chain.events.slice(-2));
+    expect(results(pushed)).toMatchObject([{ status: 'applied' }, { status: 'applied' }]);
+
+    const answer = await apiRequest<{ report: TillReport }>(server.url, `/api/v1/hq/till-report?device=${till.deviceId}&session=${sessionId}`, {
+      headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` },
+    });
+    expect(answer.status).toBe(200);
+    const own = tillReport(chain.events.slice(openedAt) as StoreEvent[]);
+    expect(answer.body.report).toEqual(own);
+    expect(own.returns.count).toBe(1);
+    expect(own.voids).toEqual({ count: 1, total: salePayload(voidable).total, byTender: { cash: salePayload(voidable).total } });
+    expect(own.cash.expected).toBe(10_000 + salePayload(sale).total + salePayload(voidable).total - own.cash.refunds);
+  });
+});

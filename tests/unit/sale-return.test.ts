@@ -1,0 +1,280 @@
+import fc from 'fast-check';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { cartLineFor } from '../../src/domain/cart-line.ts';
+import { createPromotionBook, priceSale, type TaxConfig } from '../../src/domain/pricing/index.ts';
+import { completedSalePayload } from '../../src/domain/sale.ts';
+import { returnableSale, saleRecordOf, withClaim, type ReturnClaim, type SaleRecord } from '../../src/domain/sale-record.ts';
+import { exchangeBalance, lowestRecentPrice, RefundCompletedPayloadSchema, refundTenders, returnFigures, returnProblem, withinReturnWindow, type RefundCompletedPayload, type RefundTender } from '../../src/domain/sale-return.ts';
+import { voidProblem, voidTenders } from '../../src/domain/sale-void.ts';
+import { readReceiptReference } from '../../src/domain/receipt-lookup.ts';
+import type { TenderRecord } from '../../src/domain/tender.ts';
+import { uuidv7 } from '../../src/domain/uuid7.ts';
+
+const AT = Date.UTC(2026, 10, 21, 9, 0, 0);
+const TAX: TaxConfig = {
+  version: 1,
+  mode: 'exclusive',
+  rounding: 'half-up',
+  level: 'line',
+  categories: { standard: { label: 'Standard' }, food: { label: 'Food' } },
+  jurisdictions: [
+    { id: 'tx', label: 'Texas', rates: { standard: 62_500, food: 0 } },
+    { id: 'austin', label: 'Austin', rates: { standard: 20_000, food: 0 } },
+  ],
+};
+const PRODUCTS = [
+  { sku: 'MUG', name: 'Mug', price: 1_299, taxCategory: 'standard', category: 'home', priceVersion: 1 },
+  { sku: 'BREAD', name: 'Bread', price: 449, taxCategory: 'food', category: 'bakery', priceVersion: 1 },
+  { sku: 'LAMP', name: 'Lamp', price: 3_333, taxCategory: 'standard', category: 'home', priceVersion: 1 },
+];
+const CARD: TenderRecord = { kind: 'card', amount: 0, brand: 'Visa', last4: '4242', approvalCode: 'A1', terminalRef: 'T-1', offline: false };
+
+/** A sale of the given units of each product, with a 10 % manager discount on the basket so every line carries an allocated discount. */
+function saleOf(quantities: readonly number[], tenders?: (total: number) => TenderRecord[]): SaleRecord {
+  const lines = PRODUCTS.flatMap((product, i) => ((quantities[i] ?? 0) > 0 ? [cartLineFor(product, quantities[i]!)] : []));
+  const manualDiscounts = [{ id: 'm1', scope: 'basket' as const, percent: 10, reason: 'loyal', approvedBy: 'mgr' }];
+  const totals = priceSale(lines, createPromotionBook([], 'store-1'), TAX, { at: AT, manualDiscounts });
+  const paid = tenders?.(totals.total) ?? [{ kind: 'cash', amount: totals.total, tendered: totals.total, change: 0 }];
+  const payload = completedSalePayload({
+    saleId: uuidv7(AT, new Uint8Array(10).fill(3)),
+    receiptNumber: 'AUS-0001-000001',
+    currency: 'USD',
+    totals,
+    pricing: { at: AT, staffPurchase: false, manualDiscounts },
+    tenders: paid,
+    cashRounding: 0,
+    customer: null,
+    receiptToken: 'ab'.repeat(16),
+    overrides: [],
+    completedAt: AT,
+  });
+  return saleRecordOf(payload, { deviceId: 'till-1', hlc: '000000000000001-000000-till-1' });
+}
+
+const quantitiesArb = fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 3, maxLength: 3 }).filter((q) => q.some((n) => n > 0));
+
+describe('returns of one sale in any number of steps', () => {
+  it('never give back more than was paid for a line, and give back exactly what was paid once everything is returned', () => {
+    fc.assert(
+      fc.property(quantitiesArb, fc.array(fc.tuple(fc.nat(2), fc.integer({ min: 1, max: 4 })), { maxLength: 30 }), (quantities, steps) => {
+        const sale = saleOf(quantities);
+        const returned = sale.lines.map(() => 0);
+        const refunded = sale.lines.map(() => 0);
+        const refund = (line: number, quantity: number) => {
+          const figures = returnFigures(returnableSale(sale), returned, [{ line, quantity }]);
+          if ('error' in figures) throw new Error(figures.error);
+          // What the till writes, the server's check accepts.
+          const payload: RefundCompletedPayload = {
+            returnId: uuidv7(AT, new Uint8Array(10)),
+            receiptNumber: 'R-1',
+            currency: 'USD',
+            sale: { saleId: sale.id, receiptNumber: sale.receiptNumber, returnedBefore: [...returned] },
+            ...figures,
+            tenders: [{ kind: 'cash', amount: figures.total }],
+            cashRounding: 0,
+            reason: 'changed mind',
+            approvedBy: null,
+            completedAt: AT,
+          };
+          expect(v.safeParse(RefundCompletedPayloadSchema, payload).success).toBe(true);
+          expect(returnProblem(payload, returnableSale(sale))).toBeNull();
+          returned[line]! += quantity;
+          refunded[line]! += figures.total;
+        };
+        for (const [pick, wanted] of steps) {
+          const line = pick % sale.lines.length;
+          const left = sale.lines[line]!.quantity - returned[line]!;
+          if (left === 0) {
+            expect(returnFigures(returnableSale(sale), returned, [{ line, quantity: 1 }])).toEqual({ error: expect.stringMatching(/has 0 of \d+ left to return/) });
+            continue;
+          }
+          refund(line, Math.min(left, wanted));
+          expect(refunded[line]).toBeLessThanOrEqual(sale.lines[line]!.paid);
+        }
+        // The rest of every line, in one last return.
+        for (const [line, original] of sale.lines.entries()) if (original.quantity > returned[line]!) refund(line, original.quantity - returned[line]!);
+        expect(refunded).toEqual(sale.lines.map((line) => line.paid));
+        expect(refunded.reduce((a, b) => a + b, 0)).toBe(sale.total);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('are refused by the server’s check when the amounts are not the allocation’s, or the line is not the sale’s', () => {
+    const sale = saleOf([2, 1, 0]);
+    const figures = returnFigures(returnableSale(sale), [0, 0], [{ line: 0, quantity: 1 }]);
+    if ('error' in figures) throw new Error(figures.error);
+    const payload: RefundCompletedPayload = {
+      returnId: uuidv7(AT, new Uint8Array(10)),
+      receiptNumber: 'R-1',
+      currency: 'USD',
+      sale: { saleId: sale.id, receiptNumber: sale.receiptNumber, returnedBefore: [0, 0] },
+      ...figures,
+      tenders: [{ kind: 'cash', amount: figures.total }],
+      cashRounding: 0,
+      reason: 'damaged',
+      approvedBy: null,
+      completedAt: AT,
+    };
+    const inflated = { ...payload, lines: [{ ...payload.lines[0]!, amount: payload.lines[0]!.amount + 1 }], total: payload.total + 1, tenders: [{ kind: 'cash' as const, amount: payload.total + 1 }] };
+    expect(returnProblem(inflated, returnableSale(sale))).toMatch(/the sale's allocation gives/);
+    expect(returnProblem({ ...payload, lines: [{ ...payload.lines[0]!, sku: 'LAMP' }] }, returnableSale(sale))).toMatch(/line 1 of the sale is MUG, not LAMP/);
+    expect(returnProblem({ ...payload, sale: { ...payload.sale!, returnedBefore: [2, 0] } }, returnableSale(sale))).toMatch(/has 0 of 2 left to return/);
+  });
+
+  it('without a receipt need a manager, and the lines and tenders must add up', () => {
+    const base = {
+      returnId: uuidv7(AT, new Uint8Array(10)),
+      receiptNumber: 'R-1',
+      currency: 'USD',
+      sale: null,
+      lines: [{ line: null, sku: 'MUG', name: 'Mug', quantity: 1, amount: 1_400, tax: 101 }],
+      taxBreakdown: [],
+      tax: 101,
+      total: 1_400,
+      tenders: [{ kind: 'cash', amount: 1_400 }],
+      cashRounding: 0,
+      reason: 'gift',
+      approvedBy: 'mgr-1',
+      completedAt: AT,
+    };
+    expect(v.safeParse(RefundCompletedPayloadSchema, base).success).toBe(true);
+    const unapproved = v.safeParse(RefundCompletedPayloadSchema, { ...base, approvedBy: null });
+    expect(unapproved.success).toBe(false);
+    expect(unapproved.issues?.[0]?.message).toMatch(/without a receipt needs a manager/);
+    expect(v.safeParse(RefundCompletedPayloadSchema, { ...base, tenders: [{ kind: 'cash', amount: 1_300 }] }).issues?.[0]?.message).toMatch(/tenders add up/);
+    expect(v.safeParse(RefundCompletedPayloadSchema, { ...base, total: 1_500, tenders: [{ kind: 'cash', amount: 1_500 }] }).issues?.[0]?.message).toMatch(/lines add up/);
+  });
+});
+
+describe('where a refund goes', () => {
+  it('back to the card first, up to what it paid across every return, then cash, then the store’s fallback', () => {
+    const paid: TenderRecord[] = [{ ...CARD, amount: 3_000 }, { kind: 'cash', amount: 1_000, tendered: 2_000, change: 1_000 }];
+    const first = refundTenders(2_500, paid, [], { kind: 'cash' });
+    expect(first).toEqual({ tenders: [{ kind: 'card', amount: 2_500, brand: 'Visa', last4: '4242', terminalRef: 'T-1' }], cashRounding: 0 });
+    const second = refundTenders(1_200, paid, first.tenders, { kind: 'cash' });
+    expect(second.tenders).toEqual([{ kind: 'card', amount: 500, brand: 'Visa', last4: '4242', terminalRef: 'T-1' }, { kind: 'cash', amount: 700 }]);
+    const third = refundTenders(800, paid, [...first.tenders, ...second.tenders], { kind: 'store_credit', accountId: 'SC-1' });
+    // The cash left (1,000 − 700) goes back in cash; what is left over, by the store's fallback.
+    expect(third.tenders).toEqual([{ kind: 'store_credit', amount: 500, accountId: 'SC-1' }, { kind: 'cash', amount: 300 }]);
+  });
+
+  it('never gives more back to a tender than it paid, and always gives back the whole refund', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 5_000 }), fc.integer({ min: 0, max: 5_000 }), fc.array(fc.integer({ min: 1, max: 3_000 }), { maxLength: 6 }), (card, cash, refunds) => {
+        const paid: TenderRecord[] = [...(card > 0 ? [{ ...CARD, amount: card }] : []), ...(cash > 0 ? [{ kind: 'cash' as const, amount: cash, tendered: cash, change: 0 }] : [])];
+        const before: RefundTender[] = [];
+        for (const total of refunds) {
+          const { tenders, cashRounding } = refundTenders(total, paid, before, { kind: 'cash' });
+          expect(tenders.reduce((sum, t) => sum + t.amount, 0)).toBe(total + cashRounding);
+          before.push(...tenders);
+          expect(before.filter((t) => t.kind === 'card').reduce((sum, t) => sum + t.amount, 0)).toBeLessThanOrEqual(card);
+        }
+      }),
+    );
+  });
+
+  it('rounds cash to the smallest coin', () => {
+    expect(refundTenders(1_003, [{ kind: 'cash', amount: 2_000, tendered: 2_000, change: 0 }], [], { kind: 'cash' }, 5)).toEqual({ tenders: [{ kind: 'cash', amount: 1_005 }], cashRounding: 2 });
+  });
+
+  it('settles an exchange as one balance', () => {
+    expect(exchangeBalance(3_000, 5_000)).toEqual({ carried: 3_000, customerPays: 2_000, customerGets: 0 });
+    expect(exchangeBalance(5_000, 3_000)).toEqual({ carried: 3_000, customerPays: 0, customerGets: 2_000 });
+  });
+
+  it('a void pays back each of the sale’s tenders what it paid, and nothing else', () => {
+    const paid: TenderRecord[] = [{ ...CARD, amount: 1_000 }, { kind: 'other_till', amount: 300, reference: 'TILL-2' }, { kind: 'cash', amount: 200, tendered: 500, change: 300 }];
+    const back = voidTenders(paid);
+    expect(back).toEqual([{ kind: 'card', amount: 1_000, brand: 'Visa', last4: '4242', terminalRef: 'T-1' }, { kind: 'cash', amount: 300 }, { kind: 'cash', amount: 200 }]);
+    const payload = { voidId: uuidv7(AT, new Uint8Array(10)), sale: { saleId: uuidv7(AT, new Uint8Array(10)), receiptNumber: 'R' }, tenders: back as RefundTender[], total: 1_500, reason: 'wrong card', approvedBy: 'mgr', completedAt: AT };
+    expect(voidProblem(payload, paid)).toBeNull();
+    expect(voidProblem({ ...payload, tenders: [{ kind: 'cash', amount: 1_500 }] }, paid)).toMatch(/pays back the sale’s own tenders/);
+    expect(voidTenders([{ kind: 'exchange', amount: 1, returnId: uuidv7(AT, new Uint8Array(10)) }])).toEqual({ error: expect.stringMatching(/cannot be voided/) });
+  });
+});
+
+describe('a line returned on two tills while they were apart', () => {
+  const claim = (id: string, hlc: string, lines: [number, number][]): ReturnClaim => ({
+    id,
+    kind: 'return',
+    receiptNumber: `R-${id}`,
+    deviceId: 'till',
+    hlc,
+    lines: lines.map(([line, quantity]) => ({ line, quantity, amount: quantity * 100 })),
+    tenders: [],
+    charged: [],
+  });
+
+  it('charges the later return by HLC, whichever arrives first', () => {
+    const sale = saleOf([1, 0, 0]);
+    const early = claim('a', '000000000000005-000000-t1', [[0, 1]]);
+    const late = claim('b', '000000000000009-000000-t2', [[0, 1]]);
+    const lateFirst = withClaim(withClaim(sale, late).record, early);
+    const earlyFirst = withClaim(withClaim(sale, early).record, late);
+    expect(lateFirst.charges).toEqual([{ claimId: 'b', line: 0, quantity: 1, amount: 100, chargedBefore: 0 }]);
+    expect(earlyFirst.charges).toEqual(lateFirst.charges);
+    expect(lateFirst.record).toEqual(earlyFirst.record);
+    // The same claim again changes nothing.
+    expect(withClaim(lateFirst.record, early)).toEqual({ record: lateFirst.record, charges: [] });
+  });
+
+  it('charges the same units to the same claims in any arrival order, and keeps exactly what was sold', () => {
+    const claimsArb = fc.uniqueArray(
+      fc.record({ at: fc.integer({ min: 1, max: 999 }), lines: fc.array(fc.tuple(fc.nat(2), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 3 }) }),
+      { selector: (c) => c.at, minLength: 1, maxLength: 7 },
+    );
+    fc.assert(
+      fc.property(quantitiesArb, claimsArb, fc.nat(), (quantities, drawn, seed) => {
+        const sale = saleOf(quantities);
+        const claims = drawn.map((c, i) => claim(`c${i}`, `${String(c.at).padStart(15, '0')}-000000-t`, uniqueLines(c.lines.map(([line, q]) => [line % sale.lines.length, q]))));
+        const shuffled = [...claims].sort((a, b) => ((hash(a.id, seed) - hash(b.id, seed)) || 0));
+        const inOrder = claims.reduce((record, c) => withClaim(record, c).record, sale);
+        const inShuffle = shuffled.reduce((record, c) => withClaim(record, c).record, sale);
+        expect(inShuffle).toEqual(inOrder);
+        for (const [index, line] of sale.lines.entries()) {
+          const claimed = inOrder.returns.reduce((sum, c) => sum + c.lines.filter((l) => l.line === index).reduce((s, l) => s + l.quantity, 0), 0);
+          const charged = inOrder.returns.reduce((sum, c) => sum + c.charged.filter((l) => l.line === index).reduce((s, l) => s + l.quantity, 0), 0);
+          expect(claimed - charged).toBe(Math.min(claimed, line.quantity));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+function uniqueLines(lines: [number, number][]): [number, number][] {
+  const merged = new Map<number, number>();
+  for (const [line, quantity] of lines) merged.set(line, (merged.get(line) ?? 0) + quantity);
+  return [...merged];
+}
+function hash(text: string, seed: number): number {
+  let h = seed | 0;
+  for (const char of text) h = Math.imul(h ^ char.charCodeAt(0), 2654435761);
+  return h >>> 0;
+}
+
+describe('the return window and the lowest recent price', () => {
+  it('counts days from the sale', () => {
+    expect(withinReturnWindow(AT, AT + 30 * 86_400_000, 30)).toBe(true);
+    expect(withinReturnWindow(AT, AT + 30 * 86_400_000 + 1, 30)).toBe(false);
+  });
+  it('is the lowest the product sold for in the window, never above today’s price', () => {
+    const now = AT + 40 * 86_400_000;
+    expect(lowestRecentPrice(1_299, [{ unitPrice: 999, completedAt: AT }, { unitPrice: 1_099, completedAt: now - 86_400_000 }], now, 30)).toBe(1_099);
+    expect(lowestRecentPrice(899, [{ unitPrice: 1_099, completedAt: now }], now, 30)).toBe(899);
+  });
+});
+
+describe('a scanned or typed receipt reference', () => {
+  it('reads the QR code’s address, a bare token, or a receipt number', () => {
+    const token = '0123456789abcdef0123456789ABCDEF';
+    expect(readReceiptReference(`https://shop.example/r/${token}`)).toEqual({ kind: 'token', token: token.toLowerCase() });
+    expect(readReceiptReference(`/r/${token}?utm=qr`)).toEqual({ kind: 'token', token: token.toLowerCase() });
+    expect(readReceiptReference(` ${token} `)).toEqual({ kind: 'token', token: token.toLowerCase() });
+    expect(readReceiptReference('AUS-8F3A-000042')).toEqual({ kind: 'number', receiptNumber: 'AUS-8F3A-000042' });
+    expect(readReceiptReference('https://shop.example/r/short')).toBeNull();
+    expect(readReceiptReference('   ')).toBeNull();
+  });
+});

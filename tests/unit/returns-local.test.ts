@@ -116,7 +116,7 @@ describe('a return on this till', () => {
     // The server has neither yet: its count is 5.
     const read = readChanges([{ entity: 'stock', key: 'MUG', op: 'put', value: { sku: 'MUG', onHand: 5, aisle: '1', bin: 'A' } }]);
     if (!read.ok) throw new Error(read.message);
-    await db.transaction('rw', [db.meta, db.journal, db.stock, db.returns, db.products, db.staff, db.stores, db.promotions, db.conflicts, db.tasks, db.allotments, db.parkedCarts, db.saleRecords], () => applyChanges(db, read.changes));
+    await db.transaction('rw', [db.meta, db.journal, db.stock, db.returns, db.products, db.staff, db.stores, db.promotions, db.conflicts, db.tasks, db.allotments, db.parkedCarts, db.saleRecords, db.storedValues, db.customers], () => applyChanges(db, read.changes));
     expect((await db.stock.get('MUG'))?.onHand).toBe(5 + 2 + 3);
   });
 });

@@ -35,7 +35,7 @@ describe('the audit of a manager’s approval', () => {
     await till.enroll(austin.enrollmentCodes.tablet[0]!);
     await till.signIn(manager.name, manager.pin);
 
-    await page.getByRole('button', { name: 'Till' }).click();
+    await page.getByRole('button', { name: 'Till', exact: true }).click();
     const panel = page.getByRole('dialog', { name: 'Till' });
     await panel.getByLabel('$20.00 ×').fill('5');
     await panel.getByRole('button', { name: 'Open the till with $100.00' }).click();

@@ -33,7 +33,7 @@ describe('a till session', () => {
     await till.enroll(austin.enrollmentCodes.tablet[0]!);
     await till.signIn(associate.name, associate.pin);
 
-    await page.getByRole('button', { name: 'Till' }).click();
+    await page.getByRole('button', { name: 'Till', exact: true }).click();
     const panel = page.getByRole('dialog', { name: 'Till' });
     await panel.getByLabel('$20.00 ×').fill('5');
     await panel.getByLabel('$1.00 ×').fill('20');
@@ -44,10 +44,12 @@ describe('a till session', () => {
     await till.page.keyboard.type('SKU-00001');
     await till.page.keyboard.press('Enter');
     await page.getByRole('list', { name: 'Search results' }).getByRole('button').first().click();
+    // The total is read once the cart is priced: before that it shows nothing to pay.
+    await expect.poll(() => till.totalText()).not.toMatch(/^\$0\.00$|^$/);
     const total = await till.totalText();
     await till.payCashAndComplete('');
 
-    await page.getByRole('button', { name: 'Till' }).click();
+    await page.getByRole('button', { name: 'Till', exact: true }).click();
     await expect.poll(() => panel.getByTestId('till-takings').textContent()).toBe(total);
     await panel.getByLabel('Cash in or out').selectOption('drop');
     await panel.getByLabel('Amount').fill('50');

@@ -2,6 +2,8 @@ import type { ChainHead, StoreEvent } from '../../../src/domain/events.ts';
 import { currentSale } from '../../../src/domain/sale.ts';
 import { StoresideDb } from '../../../src/local/db.ts';
 import { redeemedCouponsOf, type LocalSale } from '../../../src/local/local-sale.ts';
+import { findSales } from '../../../src/local/find-sale.ts';
+import { saleRecordOf } from '../../../src/domain/sale-record.ts';
 import { tillSessionReport } from '../../../src/local/till-report-projection.ts';
 
 /**
@@ -55,12 +57,15 @@ const bench = {
   },
 
   /**
-   * `count` journaled sales in the till's sales table, made from `template`
+   * A fresh database holding `count` journaled sales in the till's sales table (and as the store's synced history), made from `template`
    * (a real sale) with their own ids, receipt numbers and tokens, in chunks.
    * Not timed. Returns the scanned codes to look up: receipt numbers and
    * digital-receipt links, spread over the whole range.
    */
   async loadSales(template: LocalSale, count: number, lookups: number): Promise<{ codes: string[]; held: number }> {
+    db.close();
+    await db.delete();
+    db = new StoresideDb('storeside-checkout-bench');
     const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
     const saleAt = (i: number): LocalSale => ({
       ...template,
@@ -71,15 +76,29 @@ const bench = {
       eventSeq: i,
       completedAt: template.completedAt - (count - i) * 1_000,
     });
+    // The till's own sales, and the store's history the server sent back (any till's, this one's included).
     for (let from = 1; from <= count; from += 5_000) {
       const chunk = Array.from({ length: Math.min(5_000, count - from + 1) }, (_, k) => saleAt(from + k));
       await db.sales.bulkPut(chunk);
+      await db.saleRecords.bulkPut(chunk.map((sale) => saleRecordOf(sale, { deviceId: 'bench-till', hlc: `${String(sale.completedAt).padStart(15, '0')}-000000-bench-till` })));
     }
     const codes = Array.from({ length: lookups }, (_, k) => {
       const sale = saleAt(1 + Math.floor(((k + 0.5) * count) / lookups));
       return k % 2 === 0 ? sale.receiptNumber : `${location.origin}/r/${sale.receiptToken}`;
     });
     return { codes, held: await db.sales.count() };
+  },
+
+  /** The till's own lookup of each scanned code (receipt number or link), as the returns screen runs it, milliseconds each. */
+  async receiptLookupTimes(codes: string[]): Promise<number[]> {
+    const ms: number[] = [];
+    for (const code of codes) {
+      const start = performance.now();
+      const found = await findSales(db, 'bench-till', { kind: 'reference', text: code });
+      ms.push(performance.now() - start);
+      if ('error' in found || found.length !== 1) throw new Error(`the lookup of ${code} found ${JSON.stringify(found).slice(0, 200)}`);
+    }
+    return ms;
   },
 
   /** The limit beside the lookup: raw IDBIndex.get of each code's receipt number on the same table, milliseconds each. */

@@ -27,15 +27,17 @@ export async function findSales(db: StoresideDb, deviceId: string, query: SaleQu
   if (query.kind === 'reference') {
     const reference = readReceiptReference(query.text);
     if (!reference) return { error: 'That is not a receipt number or a receipt’s code.' };
-    if (reference.kind === 'token') {
-      records = await db.saleRecords.where('receiptToken').equals(reference.token).toArray();
-      own = await db.sales.where('receiptToken').equals(reference.token).toArray();
-    } else {
+    // A scan is answered while the customer waits: one read transaction, both tables asked at once.
+    return db.transaction('r', db.saleRecords, db.sales, db.returns, async () => {
       // Typed by hand, a receipt number may come in lower case; the prefix is upper case.
-      const numbers = [...new Set([reference.receiptNumber, reference.receiptNumber.toUpperCase()])];
-      records = await db.saleRecords.where('receiptNumber').anyOf(numbers).toArray();
-      own = await db.sales.where('receiptNumber').anyOf(numbers).toArray();
-    }
+      const numbers = reference.kind === 'number' ? [...new Set([reference.receiptNumber, reference.receiptNumber.toUpperCase()])] : [];
+      const [found, mine] = await Promise.all(
+        reference.kind === 'token'
+          ? [db.saleRecords.where('receiptToken').equals(reference.token).toArray(), db.sales.where('receiptToken').equals(reference.token).toArray()]
+          : [db.saleRecords.where('receiptNumber').anyOf(numbers).toArray(), db.sales.where('receiptNumber').anyOf(numbers).toArray()],
+      );
+      return withOwnSales(db, deviceId, found, mine);
+    });
   } else if (query.kind === 'day') {
     const matches = (sale: { total: Minor }) => query.total === null || sale.total === query.total;
     records = await db.saleRecords.where('completedAt').between(query.from, query.to, true, false).filter(matches).limit(LIMIT).toArray();
@@ -50,6 +52,11 @@ export async function findSales(db: StoresideDb, deviceId: string, query: SaleQu
     records = [...byNumber, ...byName];
     own = await db.sales.orderBy('completedAt').reverse().filter((sale) => named(sale.customer)).limit(LIMIT).toArray();
   }
+  return withOwnSales(db, deviceId, records, own);
+}
+
+/** The store's records found, with this till's own sales they lack and the returns made here folded in, newest first. */
+async function withOwnSales(db: StoresideDb, deviceId: string, records: SaleRecord[], own: LocalSale[]): Promise<SaleRecord[]> {
   const byId = new Map(records.map((record) => [record.id, record]));
   // This till's sale stands in until the server's record of it arrives.
   for (const sale of own) if (!byId.has(sale.saleId)) byId.set(sale.saleId, ownSaleRecord(sale, deviceId));

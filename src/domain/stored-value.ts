@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { Minor } from './money.ts';
+import { noCardNumber } from './tender.ts';
 
 /**
  * Gift cards and store credit: stored-value accounts of one store, synced
@@ -8,10 +9,9 @@ import type { Minor } from './money.ts';
  * applies the sale. A balance the server finds overdrawn (two tills spent the
  * same card while apart) is recorded for HQ, never refused: the goods are gone.
  */
-const NO_LONG_DIGIT_RUN = /^(?![^]*\d{13})/;
 export const StoredValueRecordSchema = v.object({
-  /** the account's number as printed on the card or credit slip; never a run of 13 or more digits */
-  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[A-Za-z0-9\-_/.:]+$/), v.regex(NO_LONG_DIGIT_RUN)),
+  /** the account's number as printed on the card or credit slip; never anything that reads as a card number */
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[A-Za-z0-9\-_/.:]+$/), noCardNumber('the account number')),
   kind: v.picklist(['gift_card', 'store_credit']),
   /** the gift card's last four digits, as the receipt shows them; null for store credit */
   last4: v.nullable(v.pipe(v.string(), v.regex(/^\d{4}$/))),

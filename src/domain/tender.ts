@@ -1,24 +1,35 @@
 import * as v from 'valibot';
 import type { Minor } from './money.ts';
+import { cardNumbersIn } from './card-number.ts';
 
 /**
  * How a sale was paid, tender by tender (payload version 3). `amount` is the
  * part of the sale each tender paid; only cash is handed over in excess and
  * gives change. A card is a reference from the payment terminal: brand, last
  * four digits, approval code and the terminal's reference — never the card
- * number, and no field here can hold one (a run of 13 or more digits is
- * refused, see `noCardNumber`).
+ * number, and no field here can hold one (`noCardNumber`).
  */
 const amount = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
-const NO_LONG_DIGIT_RUN = /^(?![^]*\d{13})/;
-/** A reference that cannot smuggle a card number: letters, digits, "-", at most 12 digits in a row. */
+
+/**
+ * Refuses text that could hold a card number: a bare run of 13 or more digits,
+ * or one that reads as a card number however its digits are grouped
+ * ("4111-1111-1111-1111", "4111.1111…": card-number.ts).
+ */
+export const noCardNumber = (what: string) =>
+  v.check(
+    (text: string) => !/\d{13}/.test(text) && cardNumbersIn(text.replace(/[_/.:]/g, '-')).length === 0,
+    `${what} could hold a card number; record the terminal's reference, never the card's number`,
+  );
+
+/** A reference that cannot smuggle a card number: letters, digits and - _ / . : */
 export const reference = (what: string, max: number) =>
   v.pipe(
     v.string(),
     v.minLength(1, `${what} is empty`),
     v.maxLength(max, `${what} is longer than ${max}`),
     v.regex(/^[A-Za-z0-9\-_/.:]+$/, `${what} is letters, digits and - _ / . :`),
-    v.regex(NO_LONG_DIGIT_RUN, `${what} holds a run of 13 or more digits, which could be a card number`),
+    noCardNumber(what),
   );
 export const last4 = v.pipe(v.string(), v.regex(/^\d{4}$/, 'last four digits are four digits'));
 

@@ -1,39 +1,9 @@
-/**
- * Finds what looks like a payment card number (PAN) in stored data, as a DLP
- * scan does: a run of 13–19 digits, possibly grouped by spaces or dashes as
- * printed on a card, that passes the Luhn check and starts like a card of a
- * real scheme. The scheme prefix keeps ids and clocks out: a 13-digit
- * millisecond timestamp or the 15-digit wall clock of an HLC passes Luhn one
- * time in ten, but starts with 1 or 0, which no scheme issues.
- */
-const CANDIDATE = /(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])/g;
-/** Visa 4; Mastercard 51–55, 2221–2720; Amex 34, 37; Discover 6011, 64–65; JCB 35; Diners 30, 36, 38; UnionPay 62. */
-const SCHEME = /^(4|5[1-5]|2(2[2-9][1-9]|[3-6]\d\d|7[01]\d|720)|3[47]|6011|6[45]|35|3[068]|62)/;
-
-export function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let digit = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
-
-/** Card-number-like runs in a text, as found (with their grouping). */
-export function cardNumbersIn(text: string): string[] {
-  return [...text.matchAll(CANDIDATE)].map((match) => match[0]).filter((found) => {
-    const digits = found.replace(/[ -]/g, '');
-    return digits.length >= 13 && digits.length <= 19 && SCHEME.test(digits) && luhnValid(digits);
-  });
-}
+import { cardNumbersIn } from '../../src/domain/card-number.ts';
 
 /**
- * Every card-number-like run in a value and all it holds (strings, numbers,
- * keys), with the path where it was found.
+ * Every card-number-like run (src/domain/card-number.ts) in a value and all it
+ * holds (strings, numbers, keys), with the path where it was found: what the
+ * payment-rule tests scan the till's database and the synced events with.
  */
 export function cardNumbersInValue(value: unknown, path = '$'): { path: string; found: string }[] {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return cardNumbersIn(String(value)).map((found) => ({ path, found }));

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cardNumbersIn, cardNumbersInValue, luhnValid } from '../support/card-numbers.ts';
+import { cardNumbersIn, luhnValid } from '../../src/domain/card-number.ts';
+import { cardNumbersInValue } from '../support/card-numbers.ts';
 
 /** A Luhn-valid number: `body` with its check digit. */
 function withCheckDigit(body: string): string {

@@ -109,7 +109,11 @@ describe('a card tender', () => {
 
   it('keeps the terminal’s reference, and refuses any field that could hold a card number', () => {
     expect(problems(card)).toEqual([]);
-    expect(problems({ ...card, terminalRef: '4111111111111111' })).toEqual(["the terminal's reference holds a run of 13 or more digits, which could be a card number"]);
+    expect(problems({ ...card, terminalRef: '4111111111111111' })).toEqual(["the terminal's reference could hold a card number; record the terminal's reference, never the card's number"]);
+    // Grouped as printed on the card, or with other separators.
+    expect(problems({ ...card, terminalRef: '4111-1111-1111-1111' }).length).toBe(1);
+    expect(problems({ ...card, terminalRef: '4111.1111.1111.1111' }).length).toBe(1);
+    expect(problems({ ...card, terminalRef: 'T1-20261122-000042' })).toEqual([]);
     expect(problems({ ...card, last4: '41111' })).toEqual(['last four digits are four digits']);
     expect(problems({ ...card, pan: '4111111111111111' }).length).toBe(1);
   });

@@ -91,4 +91,66 @@ export class Till {
     // Every row of the cart's table but its header row.
     await expect.poll(async () => Math.max(0, (await this.page.getByRole('region', { name: 'Cart' }).getByRole('row').count()) - 1)).toBe(count);
   }
+
+  /** Opens the till's drawer from the Till button: `count` is pieces by the label of their denomination ('$20.00 ×': '5'). */
+  async openTill(count: Record<string, string>, button: string) {
+    await this.page.getByRole('button', { name: 'Till', exact: true }).click();
+    const panel = this.page.getByRole('dialog', { name: 'Till' });
+    for (const [label, pieces] of Object.entries(count)) await panel.getByLabel(label, { exact: true }).fill(pieces);
+    await panel.getByRole('button', { name: button }).click();
+    await panel.getByLabel('X report').waitFor();
+    await panel.getByRole('button', { name: 'Done' }).click();
+    await panel.waitFor({ state: 'detached' });
+  }
+
+  /**
+   * Completes a sale (payments taken or not, cash typed first if any) and reads
+   * the receipt before starting the next: its number, its total and the digital
+   * receipt's link (what the QR code on the paper holds).
+   */
+  async completeSaleWithReceipt(cash: string): Promise<{ receiptNumber: string; digitalReceipt: string; total: string }> {
+    await this.page.getByLabel('Cash received').fill(cash);
+    await this.page.getByRole('button', { name: /^Complete (cash )?sale$/ }).click();
+    const receipt = this.page.getByRole('dialog', { name: 'Sale complete' });
+    await receipt.waitFor();
+    const receiptNumber = (await receipt.getByTestId('receipt-number').textContent()) ?? '';
+    const total = (await receipt.getByTestId('receipt-total').textContent()) ?? '';
+    const digitalReceipt = (await receipt.getByRole('link', { name: 'Digital receipt' }).getAttribute('href')) ?? '';
+    await receipt.getByRole('button', { name: 'New sale' }).click();
+    await receipt.waitFor({ state: 'detached' });
+    return { receiptNumber, digitalReceipt, total };
+  }
+
+  /** Parks the cart under a label; the till is empty after. */
+  async parkSale(label: string) {
+    await this.page.getByLabel('Label for the parked sale').fill(label);
+    await this.page.getByRole('button', { name: 'Park sale' }).click();
+    await this.expectLineCount(0);
+  }
+
+  /** Resumes the cart parked under `label` (on any till of the store) once it has reached this till. */
+  async resumeParked(label: string, timeout = 20_000) {
+    const parked = this.page.getByRole('button', { name: /^Parked sales \(/ });
+    await expect.poll(() => parked.textContent(), { timeout }).not.toBe('Parked sales (0)');
+    await parked.click();
+    const dialog = this.page.getByRole('dialog', { name: 'Parked sales' });
+    await dialog.getByRole('listitem').filter({ hasText: label }).getByRole('button', { name: 'Resume' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  }
+
+  /** Opens "Return / exchange" from the top bar; the dialog it shows. */
+  async openReturns() {
+    await this.page.getByRole('button', { name: 'Return / exchange' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Return / exchange' });
+    await dialog.waitFor();
+    return dialog;
+  }
+}
+
+/** Minor units of an amount as the till shows it in dollars, e.g. "$1,234.56" or "-$3.00" → 123456, -300. */
+export function minorOf(text: string): number {
+  const match = /(-)?[^\d-]*([\d,]+)(?:\.(\d{2}))?/.exec(text.trim().replace(/\u2212/g, '-'));
+  if (!match) throw new Error(`not an amount: ${JSON.stringify(text)}`);
+  const minor = Number(match[2]!.replace(/,/g, '')) * 100 + Number(match[3] ?? 0);
+  return match[1] ? -minor : minor;
 }

@@ -178,8 +178,13 @@ describe('a return without a receipt', () => {
     expect(unapproved.status).toBe(400);
     expect((unapproved.body as ErrorAnswer).error).toMatchObject({ code: 'invalid_body', message: expect.stringMatching(/needs a manager/) });
 
-    const dear = { ...payload, approvedBy: manager.id, lines: [{ ...line, amount: mug!.price + 1 }], total: mug!.price + 1, tenders: [{ kind: 'cash' as const, amount: mug!.price + 1 }] };
-    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: dear })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/more than today's price/) }]);
+    // Today the mug costs its price plus the store's sales tax: twice that is refused, whatever the till calls tax.
+    const dearAmount = mug!.price * 2;
+    const dear = { ...payload, approvedBy: manager.id, lines: [{ ...line, amount: dearAmount, tax: dearAmount - mug!.price }], tax: dearAmount - mug!.price, total: dearAmount, taxBreakdown: [], tenders: [{ kind: 'cash' as const, amount: dearAmount }] };
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: dear })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/more than the \d+ they cost today/) }]);
+    // Nor can it go back to a card: a return without a receipt has none to refund to.
+    const toCard = { ...payload, approvedBy: manager.id, tenders: [{ kind: 'card' as const, amount: mug!.price, brand: 'Visa', last4: '4242', terminalRef: 'T-FORGED-1' }] };
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: toCard })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/card T-FORGED-1, which did not pay for the sale/) }]);
     const before = stockLevels(dataDir, AUSTIN).get(mug!.sku)!;
     const fair = { ...payload, returnId: uuidv7(Date.now(), randomBytes(10)), approvedBy: manager.id };
     expect(results(await till.push([chain.append({ type: 'refund.completed', payload: fair })]))).toMatchObject([{ status: 'applied' }]);
@@ -282,6 +287,23 @@ describe('an exchange', () => {
     expect(results(await till.push([chain.append({ type: 'refund.completed', payload: unbacked })]))).toMatchObject([
       { status: 'rejected', reason: expect.stringMatching(/is not booked in store .* with this return's value/) },
     ]);
+    // A refused exchange return leaves a sale paid by nothing: HQ hears of it.
+    const alarms = await apiRequest<{ alarms: { kind: string; detail: string }[] }>(server.url, `/api/v1/hq/alarms?store=${AUSTIN}`, { headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` } });
+    expect(alarms.body.alarms).toContainEqual(expect.objectContaining({ kind: 'exchange_unbacked', detail: expect.stringContaining(`return ${unbacked.returnId} was refused`) }));
+  });
+
+  it('of a sale paid by card gives no cash back, nor more to the card than it paid', async () => {
+    const [mug] = stocked(1);
+    const { client: till, chain } = tills[2]!;
+    const card = { kind: 'card' as const, brand: 'Visa', last4: '4242', approvalCode: 'A1', terminalRef: `T-${randomBytes(3).toString('hex')}`, offline: false };
+    const sale = chain.next({ lines: [cartLineFor(mug!, 2)], tamper: (payload) => ({ ...payload, tenders: [{ ...card, amount: payload.total }], cashRounding: 0 }) });
+    expect(results(await till.push([sale]))).toMatchObject([{ status: 'applied' }]);
+    const record = await saleRecord(till, salePayload(sale).saleId);
+    const planned = returnOf(record, [{ line: 0, quantity: 1 }]);
+    expect(planned.tenders).toEqual([{ kind: 'card', amount: planned.total, brand: 'Visa', last4: '4242', terminalRef: card.terminalRef }]);
+    const inCash = { ...planned, tenders: [{ kind: 'cash' as const, amount: planned.total }] };
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: inCash })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/back in cash or new store credit, but the sale took only 0/) }]);
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: planned })]))).toMatchObject([{ status: 'applied' }]);
   });
 });
 

@@ -4,6 +4,8 @@ import { returnableSale, type ReturnClaim, type SaleRecord } from '../../domain/
 import { returnProblem, withinReturnWindow } from '../../domain/sale-return.ts';
 import { voidProblem } from '../../domain/sale-void.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
+import { createPromotionBook, priceSale } from '../../domain/pricing/index.ts';
+import { refundTenderProblem } from '../../domain/refund-check.ts';
 import { settleReturnClaim } from '../conflicts/return-claims.ts';
 import type { StockDeltas } from './apply-sale.ts';
 import type { LedgerTx } from './ledger-tx.ts';
@@ -21,6 +23,17 @@ type VoidEvent = Extract<StoreEvent, { type: 'sale.voided' }>;
  * rejection reason, or null.
  */
 export async function applyReturn(tx: LedgerTx, event: RefundEvent, store: StoreRecord, stockDeltas: StockDeltas, now: number): Promise<string | null> {
+  const reason = await bookReturn(tx, event, store, stockDeltas, now);
+  const carried = event.payload.tenders.find((tender) => tender.kind === 'exchange');
+  if (reason && carried) {
+    // The exchange's new sale is booked already, paid by this return's value: its goods left the store unpaid.
+    const detail = `return ${event.payload.returnId} was refused (${reason}), so exchange sale ${carried.saleId} is paid ${carried.amount} by a return that is not booked`;
+    await tx.raiseAlarm({ kind: 'exchange_unbacked', storeId: store.id, deviceId: event.deviceId, seq: event.seq, detail, at: now });
+  }
+  return reason;
+}
+
+async function bookReturn(tx: LedgerTx, event: RefundEvent, store: StoreRecord, stockDeltas: StockDeltas, now: number): Promise<string | null> {
   const refund = event.payload;
   if (refund.currency !== store.currency) return `return is in ${refund.currency} but store ${store.id} sells in ${store.currency}`;
   if (refund.approvedBy !== null) {
@@ -41,12 +54,18 @@ export async function applyReturn(tx: LedgerTx, event: RefundEvent, store: Store
     claim = { record, claim: { id: refund.returnId, kind: 'return', receiptNumber: refund.receiptNumber, deviceId: event.deviceId, hlc: event.hlc, lines, tenders: refund.tenders, charged: [] } };
   } else {
     for (const [index, line] of refund.lines.entries()) {
-      const price = await tx.currentPrice(store.id, line.sku);
-      if (price === null) return `return line ${index + 1}: store ${store.id} has no product ${line.sku}`;
-      // Without a receipt a unit is refunded at most at today's price (before tax).
-      if (line.amount - line.tax > price * line.quantity) return `return line ${index + 1} refunds ${line.amount - line.tax} before tax for ${line.quantity} × ${line.sku}, more than today's price ${price} each`;
+      const product = await tx.currentPrice(store.id, line.sku);
+      if (product === null) return `return line ${index + 1}: store ${store.id} has no product ${line.sku}`;
+      // Without a receipt a unit is refunded at most what it costs today, tax included, priced by the
+      // store's own rules: the till's split into amount and tax is not taken on trust.
+      const today = priceSale([{ sku: line.sku, name: line.name, quantity: line.quantity, unitPrice: product.price, priceVersion: product.version, category: product.category, taxCategory: product.taxCategory }], createPromotionBook([], store.id), store.taxConfig, { at: refund.completedAt });
+      const paid = today.lines[0]!.paid;
+      if (line.amount > paid) return `return line ${index + 1} refunds ${line.amount} for ${line.quantity} × ${line.sku}, more than the ${paid} they cost today`;
+      if (line.tax < 0 || line.tax > line.amount) return `return line ${index + 1} gives back ${line.tax} tax on a refund of ${line.amount}`;
     }
   }
+  const tendersWrong = refundTenderProblem(refund.tenders, refund.cashRounding, claim ? claim.record.tenders : null, store.cashCoin);
+  if (tendersWrong) return tendersWrong;
   for (const tender of refund.tenders) {
     if (tender.kind !== 'exchange') continue;
     // The exchange's new sale comes first in the till's journal and names this return for the same value.

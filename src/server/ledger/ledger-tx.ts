@@ -132,8 +132,8 @@ export interface LedgerTx {
   insertReturn(row: ReturnRow, tenders: readonly { kind: string; amount: number }[]): Promise<boolean>;
   /** The role of a member of a store's staff; null for someone not on its roster. */
   staffRole(storeId: string, staffId: string): Promise<'associate' | 'manager' | null>;
-  /** A product's price in a store at its newest price version; null when the store has no such product. */
-  currentPrice(storeId: string, sku: string): Promise<number | null>;
+  /** A product's price (and what it prices with) in a store at its newest price version; null when the store has no such product. */
+  currentPrice(storeId: string, sku: string): Promise<(CatalogueEntry & { version: number }) | null>;
   /**
    * Adds each delta to a store's on-hand counts and publishes the new levels to
    * its devices. Returns the SKUs the store keeps no stock of, which are left alone.

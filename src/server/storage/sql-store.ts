@@ -374,8 +374,11 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
       return row ? (JSON.parse(row.value) as StaffRecord).role : null;
     },
     async currentPrice(storeId, sku) {
-      const row = await tx.get<{ price: number }>(`SELECT price FROM prices WHERE store_id = ? AND sku = ? ORDER BY version DESC LIMIT 1`, [storeId, sku]);
-      return row ? Number(row.price) : null;
+      const row = await tx.get<{ price: number; version: number; category: string; tax_category: string }>(
+        `SELECT price, version, category, tax_category FROM prices WHERE store_id = ? AND sku = ? ORDER BY version DESC LIMIT 1`,
+        [storeId, sku],
+      );
+      return row ? { price: Number(row.price), version: Number(row.version), category: row.category, taxCategory: row.tax_category } : null;
     },
     async adjustStock(storeId, deltas) {
       const unknown: string[] = [];

@@ -382,8 +382,11 @@ describe('the till report at HQ', () => {
       type: 'sale.voided',
       payload: { voidId: uuidv7(Date.now(), randomBytes(10)), sale: { saleId: voidRecord.id, receiptNumber: voidRecord.receiptNumber }, tenders, total: salePayload(voidable).total, reason: 'test', approvedBy: slice.staff.find((member) => member.role === 'manager')!.id, completedAt: Date.now() },
     });
-    const pushed = await till.push(chain.events.slice(-2));
-    expect(results(pushed)).toMatchObject([{ status: 'applied' }, { status: 'applied' }]);
+    // A refund the ledger refuses (its approver is not a manager) still paid cash out of the drawer: both reports count it.
+    const associate = slice.staff.find((member) => member.role === 'associate')!;
+    chain.append({ type: 'refund.completed', payload: returnOf(record, [{ line: 0, quantity: 1 }], { returnedBefore: [2], approvedBy: associate.id }) });
+    const pushed = await till.push(chain.events.slice(-3));
+    expect(results(pushed)).toMatchObject([{ status: 'applied' }, { status: 'applied' }, { status: 'rejected', reason: expect.stringMatching(/is not a manager/) }]);
 
     const answer = await apiRequest<{ report: TillReport }>(server.url, `/api/v1/hq/till-report?device=${till.deviceId}&session=${sessionId}`, {
       headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` },
@@ -391,7 +394,7 @@ describe('the till report at HQ', () => {
     expect(answer.status).toBe(200);
     const own = tillReport(chain.events.slice(openedAt) as StoreEvent[]);
     expect(answer.body.report).toEqual(own);
-    expect(own.returns.count).toBe(1);
+    expect(own.returns.count).toBe(2);
     expect(own.voids).toEqual({ count: 1, total: salePayload(voidable).total, byTender: { cash: salePayload(voidable).total } });
     expect(own.cash.expected).toBe(10_000 + salePayload(sale).total + salePayload(voidable).total - own.cash.refunds);
   });

@@ -116,7 +116,7 @@ export interface ServerStore {
   /** Where the server's re-pricing of a store's sales differs from the till's. */
   variances(storeId: string): Promise<Variance[]>;
   /**
-   * The events a device's till session is made of, as the server applied them:
+   * The events a device's till session is made of, as the till journaled them (applied or quarantined):
    * from its till.opened through its till.closed (or the newest event), in seq
    * order. Null when the device never opened that session.
    */

@@ -714,12 +714,14 @@ export function createSqlStore(db: SqlDriver): ServerStore {
 
     async tillSessionEvents(deviceId, sessionId) {
       // A device opens a few sessions a day: read its openings to find this one's seq.
-      const openings = await db.all<{ seq: number; body: string }>(`SELECT seq, body FROM events WHERE device_id = ? AND type = 'till.opened' AND status = 'applied' ORDER BY seq`, [deviceId]);
+      // Every event the till journaled, quarantined ones too: the drawer's cash moved whether or not the ledger
+      // could book the event (a refund approved by someone no longer a manager), and the till's own report counts it.
+      const openings = await db.all<{ seq: number; body: string }>(`SELECT seq, body FROM events WHERE device_id = ? AND type = 'till.opened' ORDER BY seq`, [deviceId]);
       const opened = openings.find((row) => (JSON.parse(row.body) as Extract<StoreEvent, { type: 'till.opened' }>).payload.sessionId === sessionId);
       if (!opened) return null;
       const next = openings.find((row) => Number(row.seq) > Number(opened.seq));
       const rows = await db.all<{ body: string }>(
-        `SELECT body FROM events WHERE device_id = ? AND seq >= ? AND seq < ? AND status = 'applied' ORDER BY seq`,
+        `SELECT body FROM events WHERE device_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
         [deviceId, opened.seq, next ? next.seq : Number.MAX_SAFE_INTEGER],
       );
       return rows.map((row) => JSON.parse(row.body) as StoreEvent);

@@ -96,7 +96,7 @@ function Checkout({ db, pricing, session, sync }: Omit<Props, 'route'>) {
         staff: () => session.staff.value!,
         onSaleCommitted: sync.eventCommitted,
         terminal: paymentTerminal,
-        connectivity: { online: sync.online, lastSyncAt: sync.lastSyncAt, now: sync.now },
+        connectivity: { online: sync.reachedServer, lastSyncAt: sync.lastSyncAt, now: sync.now },
       }),
     [db, pricing, store, session, sync],
   );

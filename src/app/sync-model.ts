@@ -40,6 +40,12 @@ export function createSyncModel(db: StoresideDb, api: ApiClient) {
   });
 
   const online = computed(() => browserOnline.value && status.value?.reachable !== false);
+  /**
+   * The server answered the last round: what the offline policy goes by. Stricter than `online`, which
+   * shows the till hopeful before its first round; a sale in that moment after a reload is held to the
+   * offline limits rather than let past them.
+   */
+  const reachedServer = computed(() => browserOnline.value && status.value?.reachable === true);
   const setOnline = () => (browserOnline.value = navigator.onLine);
   const subscription = liveQuery(() => outboxState(db)).subscribe({
     next: (state) => {
@@ -54,6 +60,7 @@ export function createSyncModel(db: StoresideDb, api: ApiClient) {
     oldestPendingAt,
     now,
     online,
+    reachedServer,
     status,
     lastSyncAt,
     start() {

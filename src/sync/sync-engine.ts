@@ -1,5 +1,5 @@
 import type { StoresideDb } from '../local/db.ts';
-import type { ApiClient } from './api-client.ts';
+import type { ApiClient, ApiFailure } from './api-client.ts';
 import { syncOnce, type SyncRound } from './sync-once.ts';
 
 export type SyncStatus = {
@@ -85,7 +85,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
     } else {
       failures += 1;
       const backoff = Math.min(maxBackoffMs, baseBackoffMs * 2 ** (failures - 1)) * (0.5 + random() / 2);
-      const reachable = round.failure.kind === 'offline' ? false : round.failure.kind === 'local' ? status.reachable : true;
+      const reachable = reachableAfter(round.failure, status.reachable);
       publish({ running: false, reachable, lastError: round.failure.message });
       arm(backoff);
     }
@@ -157,3 +157,24 @@ export function createSyncEngine(options: SyncEngineOptions) {
 }
 
 export type SyncEngine = ReturnType<typeof createSyncEngine>;
+
+/**
+ * Whether a failed round still shows the server reachable. Only an answer from
+ * the server itself counts: a 5xx (its own failure, or a proxy's 502/503/504
+ * for a server behind it that is down) and an answer that is not the
+ * protocol (a captive portal's page) leave the till as good as offline, and
+ * the offline policy must apply. A failure on the device says nothing new.
+ */
+export function reachableAfter(failure: ApiFailure, before: boolean | null): boolean | null {
+  switch (failure.kind) {
+    case 'local':
+      return before;
+    case 'http':
+      return failure.status < 500;
+    case 'offline':
+    case 'invalid_response':
+      return false;
+    case 'journal_diverged':
+      return true;
+  }
+}

@@ -5,6 +5,7 @@ import { MAX_LINE_QUANTITY } from './cart-line.ts';
 import { PRODUCT_NAME_MAX, RECEIPT_NUMBER_MAX, SKU_MAX } from './sale.ts';
 import { last4, reference, type TenderRecord } from './tender.ts';
 import { roundToCoin, settleTenders } from './split-tender.ts';
+import { typedText } from './typed-text.ts';
 
 /**
  * Returns (issue 5): units of a sale brought back, refunded by what the
@@ -73,7 +74,7 @@ export const RefundCompletedPayloadSchema = v.pipe(
     tenders: v.pipe(v.array(RefundTenderSchema), v.minLength(1, 'a refund goes back by at least one tender'), v.maxLength(10)),
     /** what rounding the cash part to the store's smallest coin added (or took) */
     cashRounding: v.pipe(minor, v.minValue(-1000), v.maxValue(1000)),
-    reason: shortText(200),
+    reason: typedText('the reason', 200),
     /** the manager who approved a return without a receipt or past the return window */
     approvedBy: v.nullable(shortText(64)),
     completedAt: v.pipe(v.number(), v.safeInteger()),

@@ -4,6 +4,7 @@ import { sumMinor } from './money.ts';
 import { RECEIPT_NUMBER_MAX } from './sale.ts';
 import { RefundTenderSchema, type RefundTender } from './sale-return.ts';
 import type { TenderRecord } from './tender.ts';
+import { typedText } from './typed-text.ts';
 
 /**
  * Post-void (issue 5): a manager cancels a completed sale after the fact. The
@@ -22,7 +23,7 @@ export const SaleVoidedPayloadSchema = v.pipe(
     /** paid back: the sale's tenders, amount for amount (`voidTenders`) */
     tenders: v.pipe(v.array(RefundTenderSchema), v.minLength(1), v.maxLength(20)),
     total: v.pipe(v.number(), v.safeInteger(), v.minValue(0)),
-    reason: shortText(200),
+    reason: typedText('the reason', 200),
     /** the manager who approved the void with their PIN at the till */
     approvedBy: shortText(64),
     completedAt: v.pipe(v.number(), v.safeInteger()),

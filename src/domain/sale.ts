@@ -3,6 +3,7 @@ import { pricedLine, type SaleTotals } from './pricing/price-sale.ts';
 import { MAX_LINE_QUANTITY } from './cart-line.ts';
 import type { Minor } from './money.ts';
 import { CashTenderSchema, TenderRecordSchema, type TenderRecord } from './tender.ts';
+import { typedText } from './typed-text.ts';
 
 /** Serial numbers as manufacturers print them; never a long run of digits, which could be a card number. */
 const SERIAL_PATTERN = /^(?![^]*\d{13})[A-Za-z0-9][A-Za-z0-9\-/]*$/;
@@ -49,7 +50,7 @@ const DiscountSourceSchema = v.variant('type', [
     kind: shortText(32),
     coupon: v.optional(shortText(64)),
   }),
-  v.strictObject({ type: v.literal('manual'), manualId: shortText(64), reason: shortText(200), approvedBy: shortText(64) }),
+  v.strictObject({ type: v.literal('manual'), manualId: shortText(64), reason: typedText('the reason', 200), approvedBy: shortText(64) }),
 ]);
 
 /** A discount line of the receipt, naming the promotion or manager that gave it. */
@@ -68,7 +69,7 @@ export const ManualDiscountSchema = v.pipe(
       ),
     ),
     amount: v.optional(nonNegativeMinor),
-    reason: shortText(200),
+    reason: typedText('the reason', 200),
     approvedBy: shortText(64),
   }),
   v.check((discount) => (discount.percent === undefined) !== (discount.amount === undefined), 'a manager discount gives either a percent or an amount'),
@@ -125,7 +126,7 @@ export const SaleCompletedPayloadV2Schema = v.strictObject({
 export const SaleLineV3Schema = v.strictObject({
   ...SaleLineSchema.entries,
   serial: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(SERIAL_PATTERN, 'a serial number is letters, digits, "-" and "/"'))),
-  note: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+  note: v.optional(typedText('the note', 200)),
 });
 
 /** An override a manager approved at the till that is not a discount: selling past the offline policy's limits. */

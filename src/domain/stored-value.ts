@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { Minor } from './money.ts';
-import { noCardNumber } from './tender.ts';
+import { noCardNumber } from './typed-text.ts';
 
 /**
  * Gift cards and store credit: stored-value accounts of one store, synced

@@ -1,26 +1,15 @@
 import * as v from 'valibot';
 import type { Minor } from './money.ts';
-import { cardNumbersIn } from './card-number.ts';
+import { noCardNumber } from './typed-text.ts';
 
 /**
  * How a sale was paid, tender by tender (payload version 3). `amount` is the
  * part of the sale each tender paid; only cash is handed over in excess and
  * gives change. A card is a reference from the payment terminal: brand, last
  * four digits, approval code and the terminal's reference — never the card
- * number, and no field here can hold one (`noCardNumber`).
+ * number, and no field here can hold one (typed-text.ts).
  */
 const amount = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
-
-/**
- * Refuses text that could hold a card number: a bare run of 13 or more digits,
- * or one that reads as a card number however its digits are grouped
- * ("4111-1111-1111-1111", "4111.1111…": card-number.ts).
- */
-export const noCardNumber = (what: string) =>
-  v.check(
-    (text: string) => !/\d{13}/.test(text) && cardNumbersIn(text.replace(/[_/.:]/g, '-')).length === 0,
-    `${what} could hold a card number; record the terminal's reference, never the card's number`,
-  );
 
 /** A reference that cannot smuggle a card number: letters, digits and - _ / . : */
 export const reference = (what: string, max: number) =>

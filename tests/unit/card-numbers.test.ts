@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import * as v from 'valibot';
+import { typedText } from '../../src/domain/typed-text.ts';
 import { describe, expect, it } from 'vitest';
 import { cardNumbersIn, luhnValid } from '../../src/domain/card-number.ts';
 import { cardNumbersInValue } from '../support/card-numbers.ts';
@@ -40,5 +42,20 @@ describe('the card-number scan the payment-rule tests use', () => {
         expect(cardNumbersIn(before + pan + after)).toContain(pan);
       }),
     );
+  });
+});
+
+describe('text typed at the till that the journal keeps', () => {
+  const note = typedText('the note', 200);
+  const problems = (text: string) => v.safeParse(note, text).issues?.map((issue) => issue.message) ?? [];
+
+  it('refuses a card number in a note, a reason or a label, grouped however it was typed', () => {
+    for (const text of ['customer card 4111111111111111', 'pan 4111 1111 1111 1111', 'ref 5555-5555-5555-4444', 'x 4111.1111.1111.1111', 'order 1234567890123']) {
+      expect(problems(text), text).toEqual(["the note could hold a card number; record the terminal's reference, never the card's number"]);
+    }
+  });
+
+  it('keeps what associates write: sizes, phone numbers, order numbers', () => {
+    for (const text of ['gift wrap, size 42', 'call 512 555 0101', 'order AUS-8F3A-000042', 'back in 2 weeks']) expect(problems(text), text).toEqual([]);
   });
 });

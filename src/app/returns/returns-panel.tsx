@@ -222,6 +222,9 @@ function SaleReturn({
       if ('error' in outcome) return onError(outcome.error);
       onError(null);
       onDone({ kind: 'void', voided: outcome, record });
+    } catch (error) {
+      // Not saved (storage full, a reason the journal refuses): say so, as a refund does.
+      onError(error instanceof Error ? error.message : String(error));
     } finally {
       setBusy(false);
     }

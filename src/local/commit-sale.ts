@@ -9,6 +9,7 @@ import type { StoreRecord } from '../protocol/entities.ts';
 import type { StoresideDb } from './db.ts';
 import { appendEvent, type ChainPosition, type DeviceEnv } from './journal.ts';
 import { redeemedCouponsOf, type LocalSale } from './local-sale.ts';
+import { dropOpenCharges } from './open-charges.ts';
 
 export type SaleDraft = {
   totals: SaleTotals;
@@ -39,6 +40,8 @@ export async function commitSale(db: StoresideDb, draft: SaleDraft, env: DeviceE
       result: { sale, event },
       write: async () => {
         await db.sales.add(sale);
+        // The card payments it took are no longer open charges: in this transaction, so never both or neither.
+        await dropOpenCharges(db, sale.tenders.flatMap((tender) => (tender.kind === 'card' ? [tender.terminalRef] : [])));
         for (const line of sale.lines) {
           await db.stock.where('sku').equals(line.sku).modify((level) => void (level.onHand -= line.quantity));
         }

@@ -6,6 +6,7 @@ import type { Promotion } from '../domain/pricing/index.ts';
 import type { TaskRecord } from '../domain/task.ts';
 import type { ParkedCartRecord } from '../domain/parked-cart.ts';
 import type { TillReport } from '../domain/till-session.ts';
+import type { TenderRecord } from '../domain/tender.ts';
 import type { StoredValueRecord } from '../domain/stored-value.ts';
 import type { CustomerRecord } from '../domain/customer.ts';
 import type { AllotmentRecord, ConflictRecord, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
@@ -39,6 +40,8 @@ export type MetaValues = {
   journalLoss: JournalResume & { noticedAt: number };
   /** the newest till session's report as of journal seq `throughSeq`, kept with each append (local/till-session.ts) */
   tillReport: { report: TillReport | null; throughSeq: number };
+  /** card payments the terminal approved for a sale not completed yet (open-charges.ts) */
+  openCharges: Extract<TenderRecord, { kind: 'card' }>[];
   /** when a sync round last reached the server: the offline policy counts the hours since */
   lastSyncAt: number;
 };

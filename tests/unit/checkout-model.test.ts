@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { signal } from '@preact/signals';
 import { createCheckoutModel } from '../../src/app/checkout/checkout-model.ts';
 import { simulatedTerminal, type PaymentTerminal } from '../../src/devices/payment-terminal.ts';
+import { openCharges } from '../../src/local/open-charges.ts';
 import type { StoredValueRecord } from '../../src/domain/stored-value.ts';
 import { PRICE_OVERRIDE, priceOverrideAmount } from '../../src/domain/price-override.ts';
 import type { PricingClient } from '../../src/app/pricing-client.ts';
@@ -339,6 +340,45 @@ describe('split tender at the till', () => {
     await model.removeTender(model.tenders.value[0]!.id);
     expect(calls).toEqual(['charge 100', 'reverse']);
     expect(model.tenders.value).toEqual([]);
+  });
+
+  it('keeps a charged card through a reload: the restarted checkout has it on the sale, and Complete or a reversal closes it', async () => {
+    const first = await till('open-charges', 0);
+    await first.model.scanOrSearch(first.products[1]!.barcode); // 11.37
+    await first.model.takeCard(500);
+    const [charged] = first.model.tenders.value;
+    expect(await openCharges(first.db)).toEqual([charged!.record]);
+
+    // The tablet reloads before Complete: the cart is gone, the charge is not.
+    const restarted = createCheckoutModel({
+      db: first.db,
+      pricing: slowPricing(0),
+      store,
+      staff: () => ({ id: 'staff-1', name: 'Ana', role: 'associate' }),
+      onSaleCommitted: () => {},
+      terminal: simulatedTerminal(),
+      connectivity: { online: signal(true), lastSyncAt: signal(null), now: signal(NOW) },
+    });
+    await vi.waitFor(() => expect(restarted.tenders.value.map((tender) => tender.record)).toEqual([charged!.record]));
+    expect(restarted.notice.value?.text).toMatch(/A card payment charged before the app restarted is on this sale/);
+    await restarted.voidSale();
+    expect(restarted.notice.value?.text).toMatch(/remove that payment first/);
+    await restarted.scanOrSearch(first.products[1]!.barcode);
+    await restarted.completeCashSale();
+    const [sale] = await first.db.sales.toArray();
+    expect(sale?.tenders[0]).toEqual(charged!.record);
+    expect(await openCharges(first.db)).toEqual([]);
+  });
+
+  it('voids the sale being rung up: the cart and its payments go, and nothing is journaled', async () => {
+    const { db, model, products } = await till('void-before-complete', 0);
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.takeOtherTill('TILL-2-0001', 100);
+    await model.voidSale();
+    expect(model.lines.value).toEqual([]);
+    expect(model.tenders.value).toEqual([]);
+    expect(model.notice.value?.text).toBe('Sale voided. Nothing was charged.');
+    expect(await db.journal.count()).toBe(0);
   });
 
   it('keys a card from the terminal slip, and refuses a card number in any field of it', async () => {

@@ -15,6 +15,7 @@ import { isValidGtin } from '../../domain/barcode.ts';
 import { parseMoneyInput, type Minor } from '../../domain/money.ts';
 import { productByBarcode, searchProducts } from '../../local/catalog.ts';
 import { commitSale } from '../../local/commit-sale.ts';
+import { dropOpenCharges, keepOpenCharge, openCharges } from '../../local/open-charges.ts';
 import { browserEnv } from '../../local/journal.ts';
 import type { ProductRow, StoresideDb } from '../../local/db.ts';
 import type { LocalSale } from '../../local/local-sale.ts';
@@ -118,6 +119,17 @@ export function createCheckoutModel(deps: {
   /** the offline limits Complete found and no manager has overridden yet: the screen asks for one */
   const limitsReached = signal<LimitReached[]>([]);
   let tenderCount = 0;
+  // Card payments charged before the app restarted, their sale never completed: back on the sale being rung up.
+  void openCharges(db).then((charged) => {
+    if (charged.length === 0) return;
+    batch(() => {
+      tenders.value = [...charged.map((record) => ({ id: `tender-${++tenderCount}`, record, viaTerminal: true })), ...tenders.value];
+      notice.value = {
+        tone: 'info',
+        text: `${charged.length === 1 ? 'A card payment' : `${charged.length} card payments`} charged before the app restarted ${charged.length === 1 ? 'is' : 'are'} on this sale: ring the goods up again and complete it, or remove the payment to reverse it on the terminal.`,
+      };
+    });
+  });
 
   /**
    * A scanner types the digits a few milliseconds before its Enter. Once the
@@ -501,7 +513,10 @@ export function createCheckoutModel(deps: {
           notice.value = { tone: 'error', text: `The terminal did not take the card: ${answer.reason}.` };
           return;
         }
-        takeTender(cardTender(charge, answer), true);
+        const record = cardTender(charge, answer);
+        // The customer is charged now: kept at once, so a reload before Complete cannot lose the charge.
+        if (record.kind === 'card') await keepOpenCharge(db, record);
+        takeTender(record, true);
       }),
 
     /** A card payment keyed from the terminal's slip (the terminal is not connected): its reference, never the card number. */
@@ -559,6 +574,7 @@ export function createCheckoutModel(deps: {
             notice.value = { tone: 'error', text: `The terminal did not reverse the card payment (${reversal.reason}); it stays on the sale: complete the sale with it, or refund the card afterwards.` };
             return;
           }
+          await dropOpenCharges(db, [tender.record.terminalRef]);
         }
         batch(() => {
           tenders.value = tenders.value.filter((tender) => tender.id !== id);
@@ -769,6 +785,25 @@ export function createCheckoutModel(deps: {
       cartChange(() => {
         managerDiscounts.value = managerDiscounts.value.filter((discount) => discount.id !== id);
         return setLines(cart);
+      }),
+
+    /**
+     * Voids the sale being rung up, before it is completed: the cart and all
+     * about it go, and nothing is journaled (nothing was sold). Refused while a
+     * card charged on the terminal is on it: removing it reverses the charge.
+     */
+    voidSale: () =>
+      cartChange(() => {
+        if (cart.length === 0 && tenders.value.length === 0) return;
+        if (tenders.value.some((tender) => tender.viaTerminal)) {
+          notice.value = { tone: 'error', text: 'A card was charged for this sale: remove that payment first, which reverses it on the terminal.' };
+          return;
+        }
+        batch(() => {
+          clearSale();
+          notice.value = { tone: 'info', text: 'Sale voided. Nothing was charged.' };
+        });
+        return setLines([]);
       }),
 
     /** Parks the cart under `label` for any till of the store to resume, and starts an empty one. */

@@ -36,6 +36,11 @@ export function ParkedSales({ model, deviceId }: { model: CheckoutModel; deviceI
           <button type="submit">Park sale</button>
         </form>
       )}
+      {hasCart && (
+        <button type="button" class="link" onClick={() => confirm('Void this sale? Its items are taken off and nothing is charged.') && void model.voidSale()}>
+          Void sale
+        </button>
+      )}
       <button type="button" class="link" onClick={() => setShowing(true)}>
         Parked sales ({waiting.length})
       </button>

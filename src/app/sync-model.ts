@@ -80,7 +80,9 @@ export function createSyncModel(db: StoresideDb, api: ApiClient) {
     request: () => engine.request(),
     /** After a commit: send now if we can, and let the service worker send later if we can't. */
     eventCommitted() {
-      engine.request();
+      // Offline, a round would only read the outbox to fail at fetch, on the main thread, while the
+      // receipt is drawn; the 'online' event and the engine's timer send it when the network is back.
+      if (navigator.onLine) engine.request();
       void navigator.serviceWorker?.ready
         .then((registration) => (registration as SyncManagerRegistration).sync?.register('outbox'))
         .catch((error) => console.warn('background sync unavailable', error));

@@ -368,7 +368,10 @@ export function createCheckoutModel(deps: {
         staff: deps.staff(),
         store,
       };
+      const committing = performance.now();
       const { sale } = await commitSale(db, draft, browserEnv);
+      // User Timing, like pricing's: read by `npm run bench`, visible in DevTools.
+      performance.measure('storeside:commit-sale', { start: committing, end: performance.now() });
       batch(() => {
         receipt.value = sale;
         clearSale();

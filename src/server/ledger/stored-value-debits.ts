@@ -1,4 +1,5 @@
-import { debit } from '../../domain/stored-value.ts';
+import { credit, debit, type StoredValueRecord } from '../../domain/stored-value.ts';
+import type { RefundTender } from '../../domain/sale-return.ts';
 import type { SaleCompletedPayload } from '../../domain/sale.ts';
 import { formatMoney } from '../../domain/money.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
@@ -29,5 +30,42 @@ export async function debitStoredValue(tx: LedgerTx, sale: SaleCompletedPayload,
         `sale ${sale.receiptNumber} spent ${money(tender.amount)} of ${account.id}${tender.offline ? ' offline' : ''}, ${money(after.overdrawnBy)} more than it held; balance now ${money(after.balance)}`,
       );
     }
+  }
+}
+
+/**
+ * Pays a return's or void's gift card and store credit tenders back onto
+ * their accounts, in the push's transaction, and publishes the new balances
+ * to the store's tills. A store credit account the refund names that the
+ * store does not have yet is the credit slip the till just issued
+ * (`refundFallback: 'store_credit'`, or "to store credit" at the returns
+ * panel): it is created here, of the store's currency, held by the original
+ * sale's customer where the return names a sale with one (else by whoever
+ * holds the slip), its balance the credit. A gift card the store does not
+ * have, or an account of the other kind, is an alarm for HQ: the money went
+ * back at the till and cannot be refused now.
+ */
+export async function creditStoredValue(
+  tx: LedgerTx,
+  refund: { what: string; tenders: readonly RefundTender[]; customerId: string | null },
+  store: StoreRecord,
+  origin: { deviceId: string; seq: number },
+  now: number,
+): Promise<void> {
+  const money = (amount: number) => formatMoney(amount, store.currency, store.locale);
+  for (const tender of refund.tenders) {
+    if (tender.kind !== 'gift_card' && tender.kind !== 'store_credit') continue;
+    const account = await tx.sliceRecord(store.id, 'stored_value', tender.accountId);
+    if (!account && tender.kind === 'store_credit') {
+      const opened: StoredValueRecord = { id: tender.accountId, kind: 'store_credit', last4: null, customerId: refund.customerId, currency: store.currency, balance: tender.amount };
+      await tx.saveSliceRecord(store.id, 'stored_value', opened.id, opened);
+      continue;
+    }
+    if (!account || account.kind !== tender.kind) {
+      const detail = `${refund.what} paid ${money(tender.amount)} back to ${tender.kind.replace('_', ' ')} ${tender.accountId}, which store ${store.id} does not have; nothing was credited`;
+      await tx.raiseAlarm({ kind: 'stored_value_unknown', storeId: store.id, deviceId: origin.deviceId, seq: origin.seq, detail, at: now });
+      continue;
+    }
+    await tx.saveSliceRecord(store.id, 'stored_value', account.id, { ...account, balance: credit(account.balance, tender.amount) });
   }
 }

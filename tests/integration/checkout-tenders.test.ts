@@ -54,7 +54,7 @@ async function pulled<T>(device: DeviceClient, entity: string, key: string, head
 }
 
 /** A sale of at least 70.00 paid with `nonCash`, and cash (handed over in round notes) for the rest. */
-function saleOf(chain: SaleChain, nonCash: (total: number) => TenderRecord[]) {
+function saleOf(chain: SaleChain, nonCash: (total: number) => TenderRecord[], more: Partial<Pick<SaleCompletedPayload, 'customer'>> = {}) {
   const product = chain.slice.products.find((candidate) => candidate.price >= 100)!;
   const lines = [cartLineFor(product, Math.ceil(7_000 / product.price))];
   return chain.next({
@@ -63,7 +63,7 @@ function saleOf(chain: SaleChain, nonCash: (total: number) => TenderRecord[]) {
       const taken = nonCash(payload.total);
       const rest = payload.total - taken.reduce((sum, tender) => sum + tender.amount, 0);
       const cash: TenderRecord[] = rest > 0 ? [{ kind: 'cash', amount: rest, tendered: Math.ceil(rest / 500) * 500, change: Math.ceil(rest / 500) * 500 - rest }] : [];
-      return { ...payload, tenders: [...taken, ...cash] };
+      return { ...payload, ...more, tenders: [...taken, ...cash] };
     },
   });
 }
@@ -179,5 +179,25 @@ describe('a store’s offline policy set at HQ', () => {
     }
     expect((await post({ store: AUSTIN, version: version - 1, offlinePolicy: policy })).status).toBe(409);
     expect(await read()).toEqual({ version, store });
+  });
+});
+
+describe('store credit spent for another customer', () => {
+  const SAM = { id: 'cust-aus-2', name: 'Sam Weber' }; // holds SC-AUS-2002: 30.00
+  const kinds = async (kind: string) => (await alarms()).filter((alarm) => alarm.kind === kind);
+
+  it('is kept and debited (the till completed it), and HQ is told whose credit paid for whom', async () => {
+    const nobody = saleOf(chainA, () => [{ kind: 'store_credit', amount: 1_000, accountId: 'SC-AUS-2002', offline: false }]);
+    expect(((await tillA.push([nobody])).body as PushResponse).results[0]?.status).toBe('applied');
+    expect((await pulled<StoredValueRecord>(tillB, 'stored_value', 'SC-AUS-2002'))?.balance).toBe(2_000);
+    expect(await kinds('stored_value_wrong_customer')).toEqual([
+      expect.objectContaining({ detail: `sale ${(nobody.payload as SaleCompletedPayload).receiptNumber} for no customer spent $10.00 of store credit SC-AUS-2002, which belongs to customer ${SAM.id}` }),
+    ]);
+
+    // Sam's own sale spends it without an alarm.
+    const owned = saleOf(chainA, () => [{ kind: 'store_credit', amount: 1_000, accountId: 'SC-AUS-2002', offline: false }], { customer: SAM });
+    expect(((await tillA.push([owned])).body as PushResponse).results[0]?.status).toBe('applied');
+    expect((await pulled<StoredValueRecord>(tillB, 'stored_value', 'SC-AUS-2002'))?.balance).toBe(1_000);
+    expect(await kinds('stored_value_wrong_customer')).toHaveLength(1);
   });
 });

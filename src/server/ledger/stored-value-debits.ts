@@ -10,7 +10,8 @@ import type { LedgerTx } from './ledger-tx.ts';
  * publishes their new balances to the store's tills. The sale already
  * happened: an account the store does not know, or one the sale overdraws
  * (two tills spent it while apart, or a till offline past its last synced
- * balance), is an alarm for HQ, never a refusal.
+ * balance), or store credit of another customer than the sale's, is an alarm
+ * for HQ, never a refusal.
  */
 export async function debitStoredValue(tx: LedgerTx, sale: SaleCompletedPayload, store: StoreRecord, origin: { deviceId: string; seq: number }, now: number): Promise<void> {
   const money = (amount: number) => formatMoney(amount, store.currency, store.locale);
@@ -21,6 +22,15 @@ export async function debitStoredValue(tx: LedgerTx, sale: SaleCompletedPayload,
     if (!account || account.kind !== tender.kind) {
       await alarm('stored_value_unknown', `sale ${sale.receiptNumber} spent ${money(tender.amount)} of ${tender.kind.replace('_', ' ')} ${tender.accountId}, which store ${store.id} does not have; nothing was debited`);
       continue;
+    }
+    // Kept and alarmed, not quarantined: the till refuses another customer's credit at checkout
+    // (checkout-model.ts takeStoreCredit), so a sale that gets here was completed by a faulty or
+    // tampered till, and a sale committed on a device is never lost (DESIGN.md). The debit still
+    // happens, so the balance shows the money really spent; HQ settles it with the customer.
+    // An account held by no customer is a bearer credit slip: whoever holds it may spend it.
+    if (tender.kind === 'store_credit' && account.customerId !== null && account.customerId !== (sale.customer?.id ?? null)) {
+      const buyer = sale.customer ? `customer ${sale.customer.id}` : 'no customer';
+      await alarm('stored_value_wrong_customer', `sale ${sale.receiptNumber} for ${buyer} spent ${money(tender.amount)} of store credit ${account.id}, which belongs to customer ${account.customerId}`);
     }
     const after = debit(account.balance, tender.amount);
     await tx.saveSliceRecord(store.id, 'stored_value', account.id, { ...account, balance: after.balance });

@@ -201,3 +201,40 @@ describe('store credit spent for another customer', () => {
     expect(await kinds('stored_value_wrong_customer')).toHaveLength(1);
   });
 });
+
+describe('an approval at the till by someone who is not a manager of the store', () => {
+  const notByManager = async () => (await alarms()).filter((alarm) => alarm.kind === 'approval_not_by_manager');
+  const staffOf = (role: string) => chainB.slice.staff.find((member) => member.role === role)!;
+
+  it('keeps the sale or drawer event, and HQ is told the event, the approver and what was approved', async () => {
+    const associate = staffOf('associate');
+    const manager = staffOf('manager');
+    const sale = chainB.next({
+      tamper: (payload) => ({
+        ...payload,
+        pricing: {
+          ...payload.pricing,
+          manualDiscounts: [
+            { id: 'md-assoc', scope: 'basket', amount: 100, reason: 'scuffed box', approvedBy: associate.id },
+            { id: 'md-mgr', scope: 0, percent: 5, reason: 'loyal customer', approvedBy: manager.id },
+          ],
+        },
+        overrides: [{ kind: 'offline_limit', limit: 'card total offline 512.00 of 500.00', approvedBy: 'made-up-7' }],
+      }),
+    });
+    const sessionId = '01937a2e-2222-7000-8000-000000000001';
+    const noSale = chainB.append({ type: 'till.cash_moved', payload: { sessionId, staffName: associate.name, kind: 'no_sale', reason: 'change for the float', approvedBy: associate.id } });
+    const approvedNoSale = chainB.append({ type: 'till.cash_moved', payload: { sessionId, staffName: associate.name, kind: 'no_sale', reason: 'coin jam', approvedBy: manager.id } });
+    const answer = await tillB.push([sale, noSale, approvedNoSale]);
+    expect((answer.body as PushResponse).results.map((result) => result.status)).toEqual(['applied', 'applied', 'applied']);
+
+    const details = (await notByManager()).map((alarm) => alarm.detail);
+    // One alarm each for the associate's discount, the made-up approver's override and the associate's no-sale; none for the manager's.
+    expect(details).toHaveLength(3);
+    expect(details).toEqual(expect.arrayContaining([
+      expect.stringMatching(new RegExp(`^sale\\.completed event ${sale.id}: manual discount md-assoc \\(amount 100 on the basket: scuffed box\\) was approved by ${associate.id}, but approver ${associate.id} is not a manager of store ${AUSTIN}$`)),
+      expect.stringMatching(new RegExp(`^sale\\.completed event ${sale.id}: offline limit override \\(card total offline 512\\.00 of 500\\.00\\) was approved by made-up-7, but approver made-up-7 is not on store ${AUSTIN}'s staff$`)),
+      expect.stringMatching(new RegExp(`^till\\.cash_moved event ${noSale.id}: no sale \\(drawer opened: change for the float\\) was approved by ${associate.id}, but .* not a manager`)),
+    ]));
+  });
+});

@@ -6,7 +6,8 @@ import { noCardNumber } from './typed-text.ts';
  * Gift cards and store credit: stored-value accounts of one store, synced
  * down with its slice. The balance is the server's: a sale's gift card or
  * store credit tender spends it on the till, and the server debits it when it
- * applies the sale. A balance the server finds overdrawn (two tills spent the
+ * applies the sale; a return's or void's tender credits it back, and a refund
+ * to a new credit slip opens its account. A balance the server finds overdrawn (two tills spent the
  * same card while apart) is recorded for HQ, never refused: the goods are gone.
  */
 export const StoredValueRecordSchema = v.object({
@@ -27,11 +28,17 @@ export type StoredValueRecord = v.InferOutput<typeof StoredValueRecordSchema>;
 
 /**
  * What a till may take from an account now: the balance as last synced less
- * what this till has spent from it in sales the server has not acknowledged
- * (their debit is not in the synced balance yet). Never below zero.
+ * what this till has spent from it in sales the server has not acknowledged,
+ * plus what this till's unacknowledged returns and voids paid back onto it
+ * (neither is in the synced balance yet). Never below zero.
  */
-export function spendableBalance(syncedBalance: Minor, unsentSpent: Minor): Minor {
-  return Math.max(0, syncedBalance - unsentSpent);
+export function spendableBalance(syncedBalance: Minor, unsentSpent: Minor, unsentCredited: Minor = 0): Minor {
+  return Math.max(0, syncedBalance + unsentCredited - unsentSpent);
+}
+
+/** The balance after a return or void pays `amount` back onto the account. */
+export function credit(balance: Minor, amount: Minor): Minor {
+  return balance + amount;
 }
 
 /** The balance after the server debits `amount`, and how much of `amount` the account did not hold (0 when it held it all). */

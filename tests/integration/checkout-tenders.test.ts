@@ -54,7 +54,7 @@ async function pulled<T>(device: DeviceClient, entity: string, key: string, head
 }
 
 /** A sale of at least 70.00 paid with `nonCash`, and cash (handed over in round notes) for the rest. */
-function saleOf(chain: SaleChain, nonCash: (total: number) => TenderRecord[]) {
+function saleOf(chain: SaleChain, nonCash: (total: number) => TenderRecord[], more: Partial<Pick<SaleCompletedPayload, 'customer'>> = {}) {
   const product = chain.slice.products.find((candidate) => candidate.price >= 100)!;
   const lines = [cartLineFor(product, Math.ceil(7_000 / product.price))];
   return chain.next({
@@ -63,7 +63,7 @@ function saleOf(chain: SaleChain, nonCash: (total: number) => TenderRecord[]) {
       const taken = nonCash(payload.total);
       const rest = payload.total - taken.reduce((sum, tender) => sum + tender.amount, 0);
       const cash: TenderRecord[] = rest > 0 ? [{ kind: 'cash', amount: rest, tendered: Math.ceil(rest / 500) * 500, change: Math.ceil(rest / 500) * 500 - rest }] : [];
-      return { ...payload, tenders: [...taken, ...cash] };
+      return { ...payload, ...more, tenders: [...taken, ...cash] };
     },
   });
 }
@@ -179,5 +179,62 @@ describe('a store’s offline policy set at HQ', () => {
     }
     expect((await post({ store: AUSTIN, version: version - 1, offlinePolicy: policy })).status).toBe(409);
     expect(await read()).toEqual({ version, store });
+  });
+});
+
+describe('store credit spent for another customer', () => {
+  const SAM = { id: 'cust-aus-2', name: 'Sam Weber' }; // holds SC-AUS-2002: 30.00
+  const kinds = async (kind: string) => (await alarms()).filter((alarm) => alarm.kind === kind);
+
+  it('is kept and debited (the till completed it), and HQ is told whose credit paid for whom', async () => {
+    const nobody = saleOf(chainA, () => [{ kind: 'store_credit', amount: 1_000, accountId: 'SC-AUS-2002', offline: false }]);
+    expect(((await tillA.push([nobody])).body as PushResponse).results[0]?.status).toBe('applied');
+    expect((await pulled<StoredValueRecord>(tillB, 'stored_value', 'SC-AUS-2002'))?.balance).toBe(2_000);
+    expect(await kinds('stored_value_wrong_customer')).toEqual([
+      expect.objectContaining({ detail: `sale ${(nobody.payload as SaleCompletedPayload).receiptNumber} for no customer spent $10.00 of store credit SC-AUS-2002, which belongs to customer ${SAM.id}` }),
+    ]);
+
+    // Sam's own sale spends it without an alarm.
+    const owned = saleOf(chainA, () => [{ kind: 'store_credit', amount: 1_000, accountId: 'SC-AUS-2002', offline: false }], { customer: SAM });
+    expect(((await tillA.push([owned])).body as PushResponse).results[0]?.status).toBe('applied');
+    expect((await pulled<StoredValueRecord>(tillB, 'stored_value', 'SC-AUS-2002'))?.balance).toBe(1_000);
+    expect(await kinds('stored_value_wrong_customer')).toHaveLength(1);
+  });
+});
+
+describe('an approval at the till by someone who is not a manager of the store', () => {
+  const notByManager = async () => (await alarms()).filter((alarm) => alarm.kind === 'approval_not_by_manager');
+  const staffOf = (role: string) => chainB.slice.staff.find((member) => member.role === role)!;
+
+  it('keeps the sale or drawer event, and HQ is told the event, the approver and what was approved', async () => {
+    const associate = staffOf('associate');
+    const manager = staffOf('manager');
+    const sale = chainB.next({
+      tamper: (payload) => ({
+        ...payload,
+        pricing: {
+          ...payload.pricing,
+          manualDiscounts: [
+            { id: 'md-assoc', scope: 'basket', amount: 100, reason: 'scuffed box', approvedBy: associate.id },
+            { id: 'md-mgr', scope: 0, percent: 5, reason: 'loyal customer', approvedBy: manager.id },
+          ],
+        },
+        overrides: [{ kind: 'offline_limit', limit: 'card total offline 512.00 of 500.00', approvedBy: 'made-up-7' }],
+      }),
+    });
+    const sessionId = '01937a2e-2222-7000-8000-000000000001';
+    const noSale = chainB.append({ type: 'till.cash_moved', payload: { sessionId, staffName: associate.name, kind: 'no_sale', reason: 'change for the float', approvedBy: associate.id } });
+    const approvedNoSale = chainB.append({ type: 'till.cash_moved', payload: { sessionId, staffName: associate.name, kind: 'no_sale', reason: 'coin jam', approvedBy: manager.id } });
+    const answer = await tillB.push([sale, noSale, approvedNoSale]);
+    expect((answer.body as PushResponse).results.map((result) => result.status)).toEqual(['applied', 'applied', 'applied']);
+
+    const details = (await notByManager()).map((alarm) => alarm.detail);
+    // One alarm each for the associate's discount, the made-up approver's override and the associate's no-sale; none for the manager's.
+    expect(details).toHaveLength(3);
+    expect(details).toEqual(expect.arrayContaining([
+      expect.stringMatching(new RegExp(`^sale\\.completed event ${sale.id}: manual discount md-assoc \\(amount 100 on the basket: scuffed box\\) was approved by ${associate.id}, but approver ${associate.id} is not a manager of store ${AUSTIN}$`)),
+      expect.stringMatching(new RegExp(`^sale\\.completed event ${sale.id}: offline limit override \\(card total offline 512\\.00 of 500\\.00\\) was approved by made-up-7, but approver made-up-7 is not on store ${AUSTIN}'s staff$`)),
+      expect.stringMatching(new RegExp(`^till\\.cash_moved event ${noSale.id}: no sale \\(drawer opened: change for the float\\) was approved by ${associate.id}, but .* not a manager`)),
+    ]));
   });
 });

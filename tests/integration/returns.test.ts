@@ -7,6 +7,7 @@ import { exchangeTenders, refundTenders, returnFigures, type RefundCompletedPayl
 import { voidTenders, type SaleVoidedPayload } from '../../src/domain/sale-void.ts';
 import { tillReport, type TillReport } from '../../src/domain/till-session.ts';
 import type { TaskRecord } from '../../src/domain/task.ts';
+import type { StoredValueRecord } from '../../src/domain/stored-value.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 import type { ConflictRecord } from '../../src/protocol/entities.ts';
 import type { PullResponse, PushResponse } from '../../src/protocol/messages.ts';
@@ -397,5 +398,108 @@ describe('the till report at HQ', () => {
     expect(own.returns.count).toBe(2);
     expect(own.voids).toEqual({ count: 1, total: salePayload(voidable).total, byTender: { cash: salePayload(voidable).total } });
     expect(own.cash.expected).toBe(10_000 + salePayload(sale).total + salePayload(voidable).total - own.cash.refunds);
+  });
+});
+
+describe('money paid back to a gift card or store credit', () => {
+  const ANA = { id: 'cust-aus-1', name: 'Ana Lopez' }; // the demo's Austin customer with 15.00 of store credit, SC-AUS-2001
+  /** The account as the store's tills last pulled it. */
+  async function account(client: DeviceClient, id: string): Promise<StoredValueRecord | undefined> {
+    return (await pulled<StoredValueRecord>(client, 'stored_value')).filter((record) => record.id === id).at(-1);
+  }
+  /** A product the store stocks that costs more than 11.00 and at most 30.00. */
+  const cheap = () => stocked(40).find((product) => product.price > 1_100 && product.price <= 3_000)!;
+
+  it('a return credits the gift card the sale was paid with, and a void the store credit, each published to every till', async () => {
+    const { client: till, chain } = tills[2]!;
+    const other = tills[3]!.client;
+    const card = 'GC-AUS-1003'; // 100.00
+    const sale = chain.next({
+      lines: [cartLineFor(cheap(), 2)],
+      tamper: (payload) => ({ ...payload, tenders: [{ kind: 'gift_card', amount: payload.total, accountId: card, last4: '1003', offline: false }] }),
+    });
+    expect(results(await till.push([sale]))).toMatchObject([{ status: 'applied' }]);
+    expect((await account(other, card))?.balance).toBe(10_000 - salePayload(sale).total);
+
+    const refund = returnOf(await saleRecord(till, salePayload(sale).saleId), [{ line: 0, quantity: 1 }]);
+    expect(refund.tenders).toEqual([{ kind: 'gift_card', amount: refund.total, accountId: card, last4: '1003' }]);
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: refund })]))).toMatchObject([{ status: 'applied' }]);
+    expect((await account(other, card))?.balance).toBe(10_000 - salePayload(sale).total + refund.total);
+
+    // Ana pays 10.00 of a sale with her store credit; the manager voids the sale and the 10.00 goes back onto it.
+    const credit = 'SC-AUS-2001';
+    const paidWithCredit = chain.next({
+      lines: [cartLineFor(cheap(), 1)],
+      tamper: (payload) => ({
+        ...payload,
+        customer: ANA,
+        tenders: [
+          { kind: 'store_credit', amount: 1_000, accountId: credit, offline: false },
+          { kind: 'cash', amount: payload.total - 1_000, tendered: payload.total - 1_000, change: 0 },
+        ],
+      }),
+    });
+    expect(results(await till.push([paidWithCredit]))).toMatchObject([{ status: 'applied' }]);
+    expect((await account(other, credit))?.balance).toBe(500);
+    const record = await saleRecord(till, salePayload(paidWithCredit).saleId);
+    const tenders = voidTenders(record.tenders) as Exclude<ReturnType<typeof voidTenders>, { error: string }>;
+    const manager = slice.staff.find((member) => member.role === 'manager')!;
+    const voided: SaleVoidedPayload = { voidId: uuidv7(Date.now(), randomBytes(10)), sale: { saleId: record.id, receiptNumber: record.receiptNumber }, tenders, total: record.total, reason: 'rang up twice', approvedBy: manager.id, completedAt: Date.now() };
+    expect(results(await till.push([chain.append({ type: 'sale.voided', payload: voided })]))).toMatchObject([{ status: 'applied' }]);
+    expect((await account(other, credit))?.balance).toBe(1_500);
+  });
+
+  it('a refund to a new credit slip opens its account on the server: the sale’s customer’s, the store’s currency, holding the credit', async () => {
+    const { client: till, chain } = tills[2]!;
+    const other = tills[3]!.client;
+    const sale = chain.next({ lines: [cartLineFor(cheap(), 2)], tamper: (payload) => ({ ...payload, customer: ANA }) });
+    expect(results(await till.push([sale]))).toMatchObject([{ status: 'applied' }]);
+    const record = await saleRecord(till, salePayload(sale).saleId);
+    // "To store credit" at the returns panel: the refund goes onto a slip the till numbered (returns-panel.tsx newCreditAccount).
+    const slip = `SC-${randomBytes(12).toString('hex').replace(/\d/g, 'K').toUpperCase()}`;
+    const refund = { ...returnOf(record, [{ line: 0, quantity: 1 }]) };
+    refund.tenders = refundTenders(refund.total, [], [], { kind: 'store_credit', accountId: slip }).tenders;
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: refund })]))).toMatchObject([{ status: 'applied' }]);
+    expect(await account(other, slip)).toEqual({ id: slip, kind: 'store_credit', last4: null, customerId: ANA.id, currency: 'USD', balance: refund.total });
+
+    // The slip is spent like any store credit: debited when its sale is booked.
+    const spend = chain.next({
+      lines: [cartLineFor(cheap(), 1)],
+      tamper: (payload) => ({
+        ...payload,
+        customer: ANA,
+        tenders: [
+          { kind: 'store_credit', amount: Math.min(payload.total, refund.total), accountId: slip, offline: false },
+          ...(payload.total > refund.total ? [{ kind: 'cash' as const, amount: payload.total - refund.total, tendered: payload.total - refund.total, change: 0 }] : []),
+        ],
+      }),
+    });
+    expect(results(await till.push([spend]))).toMatchObject([{ status: 'applied' }]);
+    expect((await account(other, slip))?.balance).toBe(refund.total - Math.min(salePayload(spend).total, refund.total));
+  });
+
+  it('a return without a receipt to a new credit slip opens it for no customer', async () => {
+    const { client: till, chain } = tills[2]!;
+    const [mug] = stocked(1);
+    const manager = slice.staff.find((member) => member.role === 'manager')!;
+    const slip = 'SC-NORECEIPTSLIP';
+    const line = { line: null, sku: mug!.sku, name: mug!.name, quantity: 1, amount: mug!.price, tax: 0 };
+    const payload: RefundCompletedPayload = {
+      returnId: uuidv7(Date.now(), randomBytes(10)),
+      receiptNumber: `RET-${randomBytes(3).toString('hex').toUpperCase()}`,
+      currency: 'USD',
+      sale: null,
+      lines: [line],
+      taxBreakdown: [],
+      tax: 0,
+      total: mug!.price,
+      tenders: [{ kind: 'store_credit', amount: mug!.price, accountId: slip }],
+      cashRounding: 0,
+      reason: 'gift, no receipt',
+      approvedBy: manager.id,
+      completedAt: Date.now(),
+    };
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload })]))).toMatchObject([{ status: 'applied' }]);
+    expect(await account(tills[3]!.client, slip)).toMatchObject({ kind: 'store_credit', customerId: null, balance: mug!.price });
   });
 });

@@ -403,6 +403,14 @@ describe('split tender at the till', () => {
     expect(sale?.tenders.at(-1)).toEqual({ kind: 'cash', amount: 330, tendered: 330, change: 0 });
   });
 
+  it('pays from a credit slip held by no customer (a refund without one) whoever the sale is for: the slip is the bearer’s', async () => {
+    const { db, model, products } = await till('split-bearer-slip', 0);
+    await db.storedValues.bulkPut([{ ...credit, id: 'SC-BEARERSLIP', customerId: null }]);
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.takeStoreCredit('SC-BEARERSLIP', 100);
+    expect(model.tenders.value.map(({ record }) => [record.kind, record.amount])).toEqual([['store_credit', 100]]);
+  });
+
   it('pays from the attached customer’s store credit, names the customer, and takes the credit off when the customer changes', async () => {
     const { db, model, products } = await till('split-credit', 0);
     await db.storedValues.bulkPut([credit]);

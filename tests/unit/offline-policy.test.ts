@@ -82,6 +82,13 @@ describe('stored value', () => {
     }));
   });
 
+  it('what the till’s unsent returns and voids paid back onto an account is spendable at once, never below zero (property)', () => {
+    fc.assert(fc.property(fc.integer({ min: -1e6, max: 1e6 }), fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 0, max: 1e6 }), (balance, spent, credited) => {
+      const spendable = spendableBalance(balance, spent, credited);
+      return spendable === Math.max(0, balance + credited - spent) && spendable >= spendableBalance(balance, spent);
+    }));
+  });
+
   it('a debit records by how much it overdrew the account, counting only what it held', () => {
     expect(debit(500, 300)).toEqual({ balance: 200, overdrawnBy: 0 });
     expect(debit(500, 800)).toEqual({ balance: -300, overdrawnBy: 300 });

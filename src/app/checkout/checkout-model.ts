@@ -548,7 +548,8 @@ export function createCheckoutModel(deps: {
     takeStoreCredit: (accountId: string, amount: Minor | null) =>
       serially(async () => {
         const found = await storedValueAccount(db, accountId);
-        if (!found || found.account.kind !== 'store_credit' || found.account.customerId !== customer.value?.id) {
+        // A credit slip held by no customer (a refund without a customer) is the bearer's: the server agrees (ledger/stored-value-debits.ts).
+        if (!found || found.account.kind !== 'store_credit' || (found.account.customerId !== null && found.account.customerId !== customer.value?.id)) {
           notice.value = { tone: 'error', text: 'Attach the customer whose store credit pays this sale.' };
           return;
         }

@@ -187,10 +187,12 @@ function SaleReturn({
   const [approving, setApproving] = useState<'return' | 'void' | 'exchange' | null>(null);
   const [exchanging, setExchanging] = useState<Approval | null | false>(false);
   const [busy, setBusy] = useState(false);
+  // One slip number per return: the one shown before the refund is the one the receipt and the server get.
+  const [creditAccount] = useState(newCreditAccount);
   const inWindow = withinReturnWindow(record.completedAt, Date.now(), store.returnDays);
   const requests = quantities.flatMap((quantity, line) => (quantity > 0 ? [{ line, quantity }] : []));
   const figures = requests.length > 0 ? returnFigures(returnableSale(record), returned, requests) : null;
-  const fallback: RefundFallback = toCredit ? { kind: 'store_credit', accountId: newCreditAccount() } : { kind: 'cash' };
+  const fallback: RefundFallback = toCredit ? { kind: 'store_credit', accountId: creditAccount } : { kind: 'cash' };
   const plan = figures && !('error' in figures) ? refundTenders(figures.total, record.tenders, refundedTenders(record.returns), fallback, store.cashCoin) : null;
 
   const refund = async (approval: Approval | null) => {
@@ -361,6 +363,7 @@ function NoReceiptReturn({ db, store, staff, onDone, onError }: { db: StoresideD
   const [reason, setReason] = useState('');
   const [toCredit, setToCredit] = useState(store.refundFallback === 'store_credit');
   const [approving, setApproving] = useState(false);
+  const [creditAccount] = useState(newCreditAccount);
 
   const figuresFor = (chosen: { product: ProductRecord; price: Minor }) => {
     const totals = priceSale([cartLineFor({ ...chosen.product, price: chosen.price }, quantity)], createPromotionBook([], store.id), store.taxConfig, { at: Date.now() });
@@ -369,7 +372,7 @@ function NoReceiptReturn({ db, store, staff, onDone, onError }: { db: StoresideD
     return 'error' in figures ? figures : { ...figures, lines: figures.lines.map((returned) => ({ ...returned, line: null })) };
   };
   const figures = item ? figuresFor(item) : null;
-  const plan = figures && !('error' in figures) ? refundTenders(figures.total, [], [], toCredit ? { kind: 'store_credit', accountId: newCreditAccount() } : { kind: 'cash' }, store.cashCoin) : null;
+  const plan = figures && !('error' in figures) ? refundTenders(figures.total, [], [], toCredit ? { kind: 'store_credit', accountId: creditAccount } : { kind: 'cash' }, store.cashCoin) : null;
 
   const refund = async (approval: Approval) => {
     if (!figures || 'error' in figures || !plan) return;
@@ -448,6 +451,17 @@ function NoReceiptReturn({ db, store, staff, onDone, onError }: { db: StoresideD
   );
 }
 
+/** The customer spends a refund's store credit by its slip number, at any till of the store: the receipt says so. */
+function CreditSlipNote({ tenders }: { tenders: readonly RefundCompletedPayload['tenders'][number][] }) {
+  const slips = tenders.flatMap((tender) => (tender.kind === 'store_credit' ? [tender.accountId] : []));
+  if (slips.length === 0) return null;
+  return (
+    <p class="notice" data-testid="credit-slip">
+      Store credit slip {slips.join(', ')}: give this number at checkout to spend the credit.
+    </p>
+  );
+}
+
 function RefundReceipt({ done, store }: { done: Done; store: StoreRecord }) {
   if (done.kind === 'void') {
     return (
@@ -516,6 +530,7 @@ function RefundReceipt({ done, store }: { done: Done; store: StoreRecord }) {
             </>
           )}
         </dl>
+        <CreditSlipNote tenders={refund.tenders} />
       </div>
     );
   }
@@ -553,6 +568,7 @@ function RefundReceipt({ done, store }: { done: Done; store: StoreRecord }) {
           <Money amount={refund.total + refund.cashRounding} store={store} />
         </dd>
       </dl>
+      <CreditSlipNote tenders={refund.tenders} />
     </div>
   );
 }

@@ -9,6 +9,8 @@ import { refundTenderProblem } from '../../domain/refund-check.ts';
 import { settleReturnClaim } from '../conflicts/return-claims.ts';
 import type { StockDeltas } from './apply-sale.ts';
 import type { LedgerTx } from './ledger-tx.ts';
+import { creditStoredValue } from './stored-value-debits.ts';
+import { approverProblem } from './approvals.ts';
 
 type RefundEvent = Extract<StoreEvent, { type: 'refund.completed' }>;
 type VoidEvent = Extract<StoreEvent, { type: 'sale.voided' }>;
@@ -19,8 +21,9 @@ type VoidEvent = Extract<StoreEvent, { type: 'sale.voided' }>;
  * allocation for the units it knew were left; within the return window or
  * approved by a manager), or, without a receipt, against today's price. Units
  * another till took back meanwhile make a conflict, not a rejection
- * (conflicts/return-claims.ts). Returned units go back into stock. Returns a
- * rejection reason, or null.
+ * (conflicts/return-claims.ts). Returned units go back into stock, and money
+ * refunded to a gift card or store credit back onto it (a new credit slip's
+ * account is opened). Returns a rejection reason, or null.
  */
 export async function applyReturn(tx: LedgerTx, event: RefundEvent, store: StoreRecord, stockDeltas: StockDeltas, now: number): Promise<string | null> {
   const reason = await bookReturn(tx, event, store, stockDeltas, now);
@@ -95,6 +98,8 @@ async function bookReturn(tx: LedgerTx, event: RefundEvent, store: StoreRecord, 
   );
   if (!booked) return `return ${refund.returnId} is already booked by another event`;
   if (claim) await settleReturnClaim(tx, store.id, claim.record, claim.claim, now);
+  const credited = { what: `return ${refund.receiptNumber}`, tenders: refund.tenders, customerId: claim?.record.customer?.id ?? null };
+  await creditStoredValue(tx, credited, store, { deviceId: event.deviceId, seq: event.seq }, now);
   for (const line of refund.lines) stockDeltas.set(line.sku, (stockDeltas.get(line.sku) ?? 0) + line.quantity);
   return null;
 }
@@ -103,7 +108,7 @@ async function bookReturn(tx: LedgerTx, event: RefundEvent, store: StoreRecord, 
  * Books a post-void: a manager took back a whole sale of this store, paying
  * back each of its tenders. Never deletes the sale: the void is booked beside
  * it, every unit goes back into stock, and the sale's record says it was
- * voided. Units another till returned meanwhile are settled by HLC like two
+ * voided; gift card and store credit it was paid with are credited back. Units another till returned meanwhile are settled by HLC like two
  * returns of one line. Returns a rejection reason, or null.
  */
 export async function applyVoid(tx: LedgerTx, event: VoidEvent, store: StoreRecord, stockDeltas: StockDeltas, now: number): Promise<string | null> {
@@ -137,13 +142,8 @@ export async function applyVoid(tx: LedgerTx, event: VoidEvent, store: StoreReco
   if (!booked) return `void ${voided.voidId} is already booked by another event`;
   const lines = record.lines.map((line, index) => ({ line: index, quantity: line.quantity, amount: line.paid }));
   await settleReturnClaim(tx, store.id, record, { id: voided.voidId, kind: 'void', receiptNumber: record.receiptNumber, deviceId: event.deviceId, hlc: event.hlc, lines, tenders: voided.tenders, charged: [] }, now);
+  const credited = { what: `void of sale ${record.receiptNumber}`, tenders: voided.tenders, customerId: record.customer?.id ?? null };
+  await creditStoredValue(tx, credited, store, { deviceId: event.deviceId, seq: event.seq }, now);
   for (const line of record.lines) stockDeltas.set(line.sku, (stockDeltas.get(line.sku) ?? 0) + line.quantity);
   return null;
-}
-
-/** An approval counts only from a manager of the store: the audit names who let the money go. */
-async function approverProblem(tx: LedgerTx, storeId: string, approvedBy: string): Promise<string | null> {
-  const role = await tx.staffRole(storeId, approvedBy);
-  if (role === 'manager') return null;
-  return role === null ? `approver ${approvedBy} is not on store ${storeId}'s staff` : `approver ${approvedBy} is not a manager of store ${storeId}`;
 }

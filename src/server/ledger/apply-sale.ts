@@ -6,6 +6,7 @@ import { tenderProblem } from '../../domain/split-tender.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { settleCouponRedemption } from '../conflicts/coupon-reuse.ts';
 import { debitStoredValue } from './stored-value-debits.ts';
+import { alarmUnmanagedApprovals, saleApprovals } from './approvals.ts';
 import { saleRecordOf } from '../../domain/sale-record.ts';
 import type { LedgerTx } from './ledger-tx.ts';
 
@@ -143,6 +144,7 @@ export async function applySale(tx: LedgerTx, event: SaleEvent, store: StoreReco
     await settleCouponRedemption(tx, normaliseCouponCode(code), redemption, now);
   }
   await debitStoredValue(tx, sale, store, { deviceId: event.deviceId, seq: event.seq }, now);
+  await alarmUnmanagedApprovals(tx, event, saleApprovals(sale), now);
   // The store's history: any till of the store finds the sale there to return or void it, offline.
   await tx.saveSliceRecord(store.id, 'sale_record', sale.saleId, saleRecordOf(sale, { deviceId: event.deviceId, hlc: event.hlc }));
   for (const line of sale.lines) stockDeltas.set(line.sku, (stockDeltas.get(line.sku) ?? 0) - line.quantity);

@@ -9,6 +9,7 @@ import { applyCustomerEvent } from './customers.ts';
 import { applySale, type StockDeltas } from './apply-sale.ts';
 import { applyReturn, applyVoid } from './apply-return.ts';
 import type { LedgerTx } from './ledger-tx.ts';
+import { alarmUnmanagedApprovals } from './approvals.ts';
 
 export type IngestOutcome =
   | { kind: 'acked'; ackedThroughSeq: number; results: PushResult[] }
@@ -121,8 +122,11 @@ function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof ap
       return applyCartEvent(tx, event);
     case 'customer.created':
       return applyCustomerEvent(tx, event);
-    case 'till.opened':
     case 'till.cash_moved':
+      // The drawer was opened already: an approver who is not a manager is HQ's to hear of, not a refusal.
+      if (event.payload.kind === 'no_sale') return alarmUnmanagedApprovals(tx, event, [{ what: `no sale (drawer opened: ${event.payload.reason})`, approvedBy: event.payload.approvedBy }], now).then(() => null);
+      return Promise.resolve(null);
+    case 'till.opened':
     case 'till.closed':
       // The journal is the record: a session's report is computed from its events (domain/till-session.ts).
       return Promise.resolve(null);

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { compareHlc } from './hlc.ts';
-import { scaleRounded, type Minor } from './money.ts';
+import { scaleRounded, sumMinor, type Minor } from './money.ts';
 import type { SaleCompletedPayload } from './sale.ts';
-import { RefundTenderSchema, type RefundTender, type ReturnableSale } from './sale-return.ts';
+import { RefundTenderSchema, type RefundedBefore, type ReturnableSale } from './sale-return.ts';
 import { TenderRecordSchema } from './tender.ts';
 
 /**
@@ -86,8 +86,16 @@ export function returnedUnits(record: Pick<SaleRecord, 'lines'>, claims: readonl
   return units;
 }
 
-/** Every tender money went back on for the sale. */
-export const refundedTenders = (claims: readonly Pick<ReturnClaim, 'tenders'>[]): RefundTender[] => claims.flatMap((claim) => claim.tenders);
+/**
+ * Every tender money went back on for the sale, and what rounding cash to the
+ * coin added to those refunds in all: a claim's tenders add up to what it
+ * refunded for its lines plus its cash rounding.
+ */
+export function refundedTenders(claims: readonly Pick<ReturnClaim, 'tenders' | 'lines'>[]): RefundedBefore {
+  const tenders = claims.flatMap((claim) => claim.tenders);
+  const cashRounding = sumMinor(tenders.map((tender) => tender.amount)) - sumMinor(claims.flatMap((claim) => claim.lines.map((line) => line.amount)));
+  return { tenders, cashRounding };
+}
 
 export const isVoided = (record: Pick<SaleRecord, 'returns'>): boolean => record.returns.some((claim) => claim.kind === 'void');
 

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import type { StoreEvent } from '../../src/domain/events.ts';
-import { returnableSale, returnedUnits, RETURN_CLAIM_RULE, type SaleRecord } from '../../src/domain/sale-record.ts';
-import { exchangeTenders, refundTenders, returnFigures, type RefundCompletedPayload } from '../../src/domain/sale-return.ts';
+import { refundedTenders, returnableSale, returnedUnits, RETURN_CLAIM_RULE, type SaleRecord } from '../../src/domain/sale-record.ts';
+import { exchangeTenders, NOTHING_REFUNDED, refundTenders, returnFigures, type RefundCompletedPayload } from '../../src/domain/sale-return.ts';
 import { voidTenders, type SaleVoidedPayload } from '../../src/domain/sale-void.ts';
 import { tillReport, type TillReport } from '../../src/domain/till-session.ts';
 import type { TaskRecord } from '../../src/domain/task.ts';
@@ -62,7 +62,7 @@ function returnOf(record: SaleRecord, requests: { line: number; quantity: number
   const returnedBefore = options.returnedBefore ?? returnedUnits(record, record.returns);
   const figures = returnFigures(returnableSale(record), returnedBefore, requests);
   if ('error' in figures) throw new Error(figures.error);
-  const { tenders, cashRounding } = refundTenders(figures.total, record.tenders, record.returns.flatMap((claim) => claim.tenders), { kind: 'cash' });
+  const { tenders, cashRounding } = refundTenders(figures.total, record.tenders, refundedTenders(record.returns), { kind: 'cash' });
   return {
     returnId: uuidv7(options.at ?? Date.now(), randomBytes(10)),
     receiptNumber: `RET-${randomBytes(3).toString('hex').toUpperCase()}`,
@@ -261,7 +261,7 @@ describe('an exchange', () => {
       tamper: (payload) => {
         const tenders = exchangeTenders(
           { returnTotal: returned.total, newSaleTotal: payload.total, cashTendered: payload.total, returnId: returned.returnId, saleId: payload.saleId },
-          { paidWith: record.tenders, refundedBefore: [], fallback: { kind: 'cash' } },
+          { paidWith: record.tenders, refundedBefore: NOTHING_REFUNDED, fallback: { kind: 'cash' } },
         );
         if ('error' in tenders) throw new Error(tenders.error);
         settled = tenders;

@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import { createPromotionBook, priceSale, type TaxConfig } from '../../src/domain/pricing/index.ts';
 import { completedSalePayload } from '../../src/domain/sale.ts';
-import { returnableSale, saleRecordOf, withClaim, type ReturnClaim, type SaleRecord } from '../../src/domain/sale-record.ts';
-import { exchangeBalance, lowestRecentPrice, RefundCompletedPayloadSchema, refundTenders, returnFigures, returnProblem, withinReturnWindow, type RefundCompletedPayload, type RefundTender } from '../../src/domain/sale-return.ts';
+import { refundedTenders, returnableSale, saleRecordOf, withClaim, type ReturnClaim, type SaleRecord } from '../../src/domain/sale-record.ts';
+import { exchangeBalance, lowestRecentPrice, NOTHING_REFUNDED, RefundCompletedPayloadSchema, refundTenders, returnFigures, returnProblem, withinReturnWindow, type RefundCompletedPayload, type RefundTender } from '../../src/domain/sale-return.ts';
 import { voidProblem, voidTenders } from '../../src/domain/sale-void.ts';
 import { readReceiptReference } from '../../src/domain/receipt-lookup.ts';
 import type { TenderRecord } from '../../src/domain/tender.ts';
+import { roundToCoin } from '../../src/domain/split-tender.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 
 const AT = Date.UTC(2026, 10, 21, 9, 0, 0);
@@ -151,11 +152,11 @@ describe('returns of one sale in any number of steps', () => {
 describe('where a refund goes', () => {
   it('back to the card first, up to what it paid across every return, then cash, then the store’s fallback', () => {
     const paid: TenderRecord[] = [{ ...CARD, amount: 3_000 }, { kind: 'cash', amount: 1_000, tendered: 2_000, change: 1_000 }];
-    const first = refundTenders(2_500, paid, [], { kind: 'cash' });
+    const first = refundTenders(2_500, paid, NOTHING_REFUNDED, { kind: 'cash' });
     expect(first).toEqual({ tenders: [{ kind: 'card', amount: 2_500, brand: 'Visa', last4: '4242', terminalRef: 'T-1' }], cashRounding: 0 });
-    const second = refundTenders(1_200, paid, first.tenders, { kind: 'cash' });
+    const second = refundTenders(1_200, paid, { tenders: first.tenders, cashRounding: 0 }, { kind: 'cash' });
     expect(second.tenders).toEqual([{ kind: 'card', amount: 500, brand: 'Visa', last4: '4242', terminalRef: 'T-1' }, { kind: 'cash', amount: 700 }]);
-    const third = refundTenders(800, paid, [...first.tenders, ...second.tenders], { kind: 'store_credit', accountId: 'SC-1' });
+    const third = refundTenders(800, paid, { tenders: [...first.tenders, ...second.tenders], cashRounding: 0 }, { kind: 'store_credit', accountId: 'SC-1' });
     // The cash left (1,000 − 700) goes back in cash; what is left over, by the store's fallback.
     expect(third.tenders).toEqual([{ kind: 'store_credit', amount: 500, accountId: 'SC-1' }, { kind: 'cash', amount: 300 }]);
   });
@@ -166,7 +167,7 @@ describe('where a refund goes', () => {
         const paid: TenderRecord[] = [...(card > 0 ? [{ ...CARD, amount: card }] : []), ...(cash > 0 ? [{ kind: 'cash' as const, amount: cash, tendered: cash, change: 0 }] : [])];
         const before: RefundTender[] = [];
         for (const total of refunds) {
-          const { tenders, cashRounding } = refundTenders(total, paid, before, { kind: 'cash' });
+          const { tenders, cashRounding } = refundTenders(total, paid, { tenders: before, cashRounding: 0 }, { kind: 'cash' });
           expect(tenders.reduce((sum, t) => sum + t.amount, 0)).toBe(total + cashRounding);
           before.push(...tenders);
           expect(before.filter((t) => t.kind === 'card').reduce((sum, t) => sum + t.amount, 0)).toBeLessThanOrEqual(card);
@@ -176,7 +177,65 @@ describe('where a refund goes', () => {
   });
 
   it('rounds cash to the smallest coin', () => {
-    expect(refundTenders(1_003, [{ kind: 'cash', amount: 2_000, tendered: 2_000, change: 0 }], [], { kind: 'cash' }, 5)).toEqual({ tenders: [{ kind: 'cash', amount: 1_005 }], cashRounding: 2 });
+    expect(refundTenders(1_003, [{ kind: 'cash', amount: 2_000, tendered: 2_000, change: 0 }], NOTHING_REFUNDED, { kind: 'cash' }, 5)).toEqual({ tenders: [{ kind: 'cash', amount: 1_005 }], cashRounding: 2 });
+  });
+
+  it('rounds cash over partial returns cumulatively: returning the units one at a time hands back the cash the sale took, not more', () => {
+    // Three units at 1.03 paid 3.10 in cash with a 5-cent coin (3.09 rounded).
+    const paid: TenderRecord[] = [{ kind: 'cash', amount: 310, tendered: 310, change: 0 }];
+    const claims: Pick<ReturnClaim, 'tenders' | 'lines'>[] = [];
+    const cashBack: number[] = [];
+    for (let unit = 0; unit < 3; unit += 1) {
+      const { tenders, cashRounding } = refundTenders(103, paid, refundedTenders(claims), { kind: 'cash' }, 5);
+      expect(tenders.reduce((sum, t) => sum + t.amount, 0)).toBe(103 + cashRounding);
+      cashBack.push(tenders.find((t) => t.kind === 'cash')?.amount ?? 0);
+      claims.push({ tenders, lines: [{ line: 0, quantity: 1, amount: 103 }] });
+    }
+    expect(cashBack).toEqual([105, 100, 105]);
+  });
+
+  it('partial returns that take everything back refund exactly the cash the sale took, never more at any step, and no other tender more than it paid', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 5, 10),
+        fc.integer({ min: 0, max: 4_000 }),
+        fc.integer({ min: 0, max: 4_000 }),
+        fc.integer({ min: 1, max: 6_000 }),
+        fc.array(fc.integer({ min: 1, max: 1_000 }), { minLength: 1, maxLength: 12 }),
+        (coin, card, giftCard, cashExact, weights) => {
+          const cashPaid = roundToCoin(cashExact, coin);
+          fc.pre(cashPaid > 0);
+          const total = card + giftCard + cashExact;
+          const paid: TenderRecord[] = [
+            ...(card > 0 ? [{ ...CARD, amount: card }] : []),
+            ...(giftCard > 0 ? [{ kind: 'gift_card' as const, amount: giftCard, accountId: 'GC-1', last4: '0001' }] : []),
+            { kind: 'cash', amount: cashPaid, tendered: cashPaid, change: 0 },
+          ];
+          // The sale's total split into partial returns, each at least a cent, the last taking the rest.
+          const weightSum = weights.reduce((sum, w) => sum + w, 0);
+          const parts: number[] = [];
+          let given = 0;
+          let weightBefore = 0;
+          for (const weight of weights) {
+            weightBefore += weight;
+            const upTo = Math.floor((total * weightBefore) / weightSum);
+            if (upTo > given) parts.push(upTo - given);
+            given = Math.max(given, upTo);
+          }
+          const claims: Pick<ReturnClaim, 'tenders' | 'lines'>[] = [];
+          const back = (kind: RefundTender['kind']) => claims.flatMap((claim) => claim.tenders).filter((t) => t.kind === kind).reduce((sum, t) => sum + t.amount, 0);
+          for (const part of parts) {
+            const { tenders, cashRounding } = refundTenders(part, paid, refundedTenders(claims), { kind: 'cash' }, coin);
+            expect(tenders.reduce((sum, t) => sum + t.amount, 0)).toBe(part + cashRounding);
+            claims.push({ tenders, lines: [{ line: 0, quantity: 1, amount: part }] });
+            expect(back('cash')).toBeLessThanOrEqual(cashPaid);
+            expect(back('card')).toBeLessThanOrEqual(card);
+            expect(back('gift_card')).toBeLessThanOrEqual(giftCard);
+          }
+          expect(back('cash')).toBe(cashPaid);
+        },
+      ),
+    );
   });
 
   it('settles an exchange as one balance', () => {

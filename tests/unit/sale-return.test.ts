@@ -208,7 +208,7 @@ describe('where a refund goes', () => {
           const total = card + giftCard + cashExact;
           const paid: TenderRecord[] = [
             ...(card > 0 ? [{ ...CARD, amount: card }] : []),
-            ...(giftCard > 0 ? [{ kind: 'gift_card' as const, amount: giftCard, accountId: 'GC-1', last4: '0001' }] : []),
+            ...(giftCard > 0 ? [{ kind: 'gift_card' as const, amount: giftCard, accountId: 'GC-1', last4: '0001', offline: false }] : []),
             { kind: 'cash', amount: cashPaid, tendered: cashPaid, change: 0 },
           ];
           // The sale's total split into partial returns, each at least a cent, the last taking the rest.

@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import { createPromotionBook, priceSale, type TaxConfig } from '../../src/domain/pricing/index.ts';
 import { completedSalePayload } from '../../src/domain/sale.ts';
-import { refundedTenders, returnableSale, saleRecordOf, withClaim, type ReturnClaim, type SaleRecord } from '../../src/domain/sale-record.ts';
+import { refundedTenders, returnableSale, returnCharges, saleRecordOf, withClaim, type ReturnClaim, type SaleRecord } from '../../src/domain/sale-record.ts';
 import { exchangeBalance, lowestRecentPrice, NOTHING_REFUNDED, RefundCompletedPayloadSchema, refundTenders, returnFigures, returnProblem, withinReturnWindow, type RefundCompletedPayload, type RefundTender } from '../../src/domain/sale-return.ts';
 import { voidProblem, voidTenders } from '../../src/domain/sale-void.ts';
 import { readReceiptReference } from '../../src/domain/receipt-lookup.ts';
 import type { TenderRecord } from '../../src/domain/tender.ts';
 import { roundToCoin } from '../../src/domain/split-tender.ts';
+import { scaleRounded } from '../../src/domain/money.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 
 const AT = Date.UTC(2026, 10, 21, 9, 0, 0);
@@ -272,11 +273,75 @@ describe('a line returned on two tills while they were apart', () => {
     const late = claim('b', '000000000000009-000000-t2', [[0, 1]]);
     const lateFirst = withClaim(withClaim(sale, late).record, early);
     const earlyFirst = withClaim(withClaim(sale, early).record, late);
-    expect(lateFirst.charges).toEqual([{ claimId: 'b', line: 0, quantity: 1, amount: 100, chargedBefore: 0 }]);
+    expect(lateFirst.charges).toEqual([{ claimId: 'b', line: 0, quantity: 1, amount: sale.lines[0]!.paid }]);
     expect(earlyFirst.charges).toEqual(lateFirst.charges);
     expect(lateFirst.record).toEqual(earlyFirst.record);
     // The same claim again changes nothing.
     expect(withClaim(lateFirst.record, early)).toEqual({ record: lateFirst.record, charges: [] });
+  });
+
+  /** The conflicts a server holds after the claims arrive in this order: each new or changed charge written over its (claim, line). */
+  const conflictsAfter = (sale: SaleRecord, arrivals: readonly ReturnClaim[]) => {
+    const conflicts = new Map<string, { quantity: number; amount: number }>();
+    let record = sale;
+    for (const arrival of arrivals) {
+      const settled = withClaim(record, arrival);
+      for (const charge of settled.charges) conflicts.set(`${charge.claimId}/${charge.line}`, { quantity: charge.quantity, amount: charge.amount });
+      record = settled.record;
+    }
+    return { record, conflicts: new Map([...conflicts].sort(([a], [b]) => (a < b ? -1 : 1))) };
+  };
+
+  it('charges the same conflicts whatever order the pushes arrive in, never more than was paid for the units over', () => {
+    // Two units paid 3.33; X and Y each returned one (1.67), B both (3.33), in that HLC order.
+    const sale = saleOf([2, 0, 0]);
+    const line = { ...sale.lines[0]!, paid: 333 };
+    const record = { ...sale, lines: [line] };
+    const x = { ...claim('x', '000000000000001-000000-t1', [[0, 1]]), lines: [{ line: 0, quantity: 1, amount: 167 }] };
+    const y = { ...claim('y', '000000000000002-000000-t2', [[0, 1]]), lines: [{ line: 0, quantity: 1, amount: 167 }] };
+    const b = { ...claim('b', '000000000000003-000000-t3', [[0, 2]]), lines: [{ line: 0, quantity: 2, amount: 333 }] };
+    const expected = new Map([['b/0', { quantity: 2, amount: 333 }]]);
+    for (const order of [[b, x, y], [x, y, b], [y, b, x], [b, y, x]]) expect(conflictsAfter(record, order).conflicts, order.map((c) => c.id).join('')).toEqual(expected);
+  });
+
+  it('in every arrival order, the conflicts (ids, units, amounts) are the same, only grow, and add up to what was paid for the units over', () => {
+    const claimsArb = fc.uniqueArray(
+      fc.record({ at: fc.integer({ min: 1, max: 999 }), lines: fc.array(fc.tuple(fc.nat(2), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 3 }) }),
+      { selector: (c) => c.at, minLength: 1, maxLength: 5 },
+    );
+    fc.assert(
+      fc.property(quantitiesArb, fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 3, maxLength: 3 }), claimsArb, (quantities, paid, drawn) => {
+        const sold = saleOf(quantities);
+        const sale = { ...sold, lines: sold.lines.map((line, i) => ({ ...line, paid: paid[i]! })) };
+        const claims = drawn.map((c, i) => claim(`c${i}`, `${String(c.at).padStart(15, '0')}-000000-t`, uniqueLines(c.lines.map(([line, q]) => [line % sale.lines.length, q]))));
+        const first = conflictsAfter(sale, claims);
+        for (const order of permutations(claims)) {
+          const { record, conflicts } = conflictsAfter(sale, order);
+          expect(conflicts).toEqual(first.conflicts);
+          expect(record).toEqual(first.record);
+          // Every charge an earlier arrival wrote is still there, for as many units or more: nothing is left to withdraw.
+          let known = sale;
+          let before = new Map<string, number>();
+          for (const arrival of order) {
+            known = withClaim(known, arrival).record;
+            const now = new Map(returnCharges(known, known.returns).map((c) => [`${c.claimId}/${c.line}`, c.quantity]));
+            for (const [id, quantity] of before) expect(now.get(id) ?? 0).toBeGreaterThanOrEqual(quantity);
+            before = now;
+          }
+        }
+        for (const [index, line] of sale.lines.entries()) {
+          const claimed = claims.reduce((sum, c) => sum + c.lines.filter((l) => l.line === index).reduce((s, l) => s + l.quantity, 0), 0);
+          const over = Math.max(0, claimed - line.quantity);
+          const charged = [...first.conflicts].filter(([id]) => id.endsWith(`/${index}`)).map(([, c]) => c);
+          expect(charged.reduce((sum, c) => sum + c.quantity, 0)).toBe(over);
+          const total = charged.reduce((sum, c) => sum + c.amount, 0);
+          expect(total).toBe(scaleRounded(line.paid, over, line.quantity, 'half-up'));
+          // Taken back at most twice over, a line is charged at most what was paid for it.
+          if (over <= line.quantity) expect(total).toBeLessThanOrEqual(line.paid);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('charges the same units to the same claims in any arrival order, and keeps exactly what was sold', () => {
@@ -303,6 +368,10 @@ describe('a line returned on two tills while they were apart', () => {
   });
 });
 
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
 function uniqueLines(lines: [number, number][]): [number, number][] {
   const merged = new Map<number, number>();
   for (const [line, quantity] of lines) merged.set(line, (merged.get(line) ?? 0) + quantity);

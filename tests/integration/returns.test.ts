@@ -242,6 +242,37 @@ describe('the same unit returned on two tills while they were apart', () => {
       ]);
     }
   });
+
+  it('charges three returns of a two-unit line the same conflict and task in either push order, never more than the line paid', async () => {
+    const outcomes: unknown[] = [];
+    for (const order of ['B, X, Y', 'X, Y, B'] as const) {
+      const [mug] = stocked(1);
+      const seller = tills[0]!;
+      const sale = seller.chain.next({ lines: [cartLineFor(mug!, 2)] });
+      expect(results(await seller.client.push([sale]))).toMatchObject([{ status: 'applied' }]);
+      const record = await saleRecord(seller.client, salePayload(sale).saleId);
+      // X and Y each return one unit, B both, each offline and in that HLC order.
+      const base = Date.now() + 60_000;
+      const made = [
+        { till: tills[1]!, requests: [{ line: 0, quantity: 1 }], at: base },
+        { till: tills[2]!, requests: [{ line: 0, quantity: 1 }], at: base + 60_000 },
+        { till: tills[3]!, requests: [{ line: 0, quantity: 2 }], at: base + 120_000 },
+      ].map(({ till, requests, at }) => {
+        const payload = returnOf(record, requests, { at });
+        return { client: till.client, payload, event: till.chain.append({ type: 'refund.completed', payload }, { at }) };
+      });
+      const [x, y, b] = made as [(typeof made)[number], (typeof made)[number], (typeof made)[number]];
+      for (const { client, event } of order === 'B, X, Y' ? [b, x, y] : [x, y, b]) expect(results(await client.push([event]))).toMatchObject([{ status: 'applied' }]);
+
+      const { conflicts, tasks } = await outcome(x.client, record.id);
+      expect(conflicts, order).toEqual([expect.objectContaining({ kind: 'return_duplicate', returnId: b.payload.returnId, line: 0, quantity: 2, amount: record.lines[0]!.paid, hlc: b.event.hlc })]);
+      expect(tasks, order).toEqual([expect.objectContaining({ id: conflicts[0]!.taskId, conflictId: conflicts[0]!.id, steps: [] })]);
+      const settled = await saleRecord(x.client, record.id);
+      expect(settled.returns.map((claim) => claim.charged), order).toEqual([[], [], [{ line: 0, quantity: 2 }]]);
+      outcomes.push({ conflict: conflicts[0]!.id.replace(b.payload.returnId, 'B'), tasks: tasks.length });
+    }
+    expect(outcomes[1]).toEqual(outcomes[0]);
+  });
 });
 
 describe('an exchange', () => {

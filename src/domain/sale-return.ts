@@ -232,7 +232,8 @@ export function refundTenders(
   if (cash > 0) {
     const exactBefore = cashBefore - refundedBefore.cashRounding;
     const cumulative = roundToCoin(exactBefore + cash, coin) - cashBefore;
-    cashRounded = Math.min(Math.max(0, cumulative), cashRoom + rest);
+    // Never more than the sale's cash left; cash the fallback gives beyond it is not the sale's, and stays rounded to the coin.
+    cashRounded = rest > 0 ? Math.max(0, cumulative) : Math.min(Math.max(0, cumulative), cashRoom);
   }
   if (cashRounded > 0) tenders.push({ kind: 'cash', amount: cashRounded });
   return { tenders, cashRounding: cashRounded - cash };

@@ -195,6 +195,14 @@ describe('where a refund goes', () => {
     expect(cashBack).toEqual([105, 100, 105]);
   });
 
+  it('rounds the fallback’s cash to the coin when the sale took no cash (paid at another till)', () => {
+    const paid: TenderRecord[] = [{ kind: 'other_till', amount: 206, reference: 'TILL-2' }];
+    const first = refundTenders(103, paid, NOTHING_REFUNDED, { kind: 'cash' }, 5);
+    expect(first).toEqual({ tenders: [{ kind: 'cash', amount: 105 }], cashRounding: 2 });
+    const second = refundTenders(103, paid, refundedTenders([{ tenders: first.tenders, lines: [{ line: 0, quantity: 1, amount: 103 }] }]), { kind: 'cash' }, 5);
+    expect(second).toEqual({ tenders: [{ kind: 'cash', amount: 100 }], cashRounding: -3 });
+  });
+
   it('partial returns that take everything back refund exactly the cash the sale took, never more at any step, and no other tender more than it paid', () => {
     fc.assert(
       fc.property(

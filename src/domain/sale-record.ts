@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { compareHlc } from './hlc.ts';
-import { scaleRounded, type Minor } from './money.ts';
+import { scaleRounded, sumMinor, type Minor } from './money.ts';
 import type { SaleCompletedPayload } from './sale.ts';
-import { RefundTenderSchema, type RefundTender, type ReturnableSale } from './sale-return.ts';
+import { RefundTenderSchema, type RefundedBefore, type ReturnableSale } from './sale-return.ts';
 import { TenderRecordSchema } from './tender.ts';
 
 /**
@@ -86,60 +86,94 @@ export function returnedUnits(record: Pick<SaleRecord, 'lines'>, claims: readonl
   return units;
 }
 
-/** Every tender money went back on for the sale. */
-export const refundedTenders = (claims: readonly Pick<ReturnClaim, 'tenders'>[]): RefundTender[] => claims.flatMap((claim) => claim.tenders);
+/**
+ * Every tender money went back on for the sale, and what rounding cash to the
+ * coin added to those refunds in all: a claim's tenders add up to what it
+ * refunded for its lines plus its cash rounding.
+ */
+export function refundedTenders(claims: readonly Pick<ReturnClaim, 'tenders' | 'lines'>[]): RefundedBefore {
+  const tenders = claims.flatMap((claim) => claim.tenders);
+  const cashRounding = sumMinor(tenders.map((tender) => tender.amount)) - sumMinor(claims.flatMap((claim) => claim.lines.map((line) => line.amount)));
+  return { tenders, cashRounding };
+}
 
 export const isVoided = (record: Pick<SaleRecord, 'returns'>): boolean => record.returns.some((claim) => claim.kind === 'void');
 
 export const RETURN_CLAIM_RULE = 'the return made first keeps the units and a later one that took them back again is charged, ordered by the tills’ hybrid logical clocks';
 
-export type NewCharge = { claimId: string; line: number; quantity: number; amount: Minor; chargedBefore: number };
+/** Units of one line of the sale that one claim took back after earlier claims (by HLC) had, and what was paid for them. */
+export type ReturnCharge = { claimId: string; line: number; quantity: number; amount: Minor };
 
 const byHlc = (a: ReturnClaim, b: ReturnClaim) => compareHlc(a.hlc, b.hlc) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Every charge a set of claims makes (DESIGN.md "Conflicts": deterministic
+ * whatever the arrival order), worked out from scratch: a pure function of
+ * the set, never of the order it was learnt in. For each line, the units
+ * taken back beyond what was sold are the last ones by HLC: walking the
+ * claims from the latest back, each is charged its units until the excess is
+ * used up. The money is what the sale paid for those units, shared
+ * cumulatively over them in HLC order (`cumulativeShare` in pricing/refund.ts),
+ * so a line's charges add up exactly to what was paid for its excess units —
+ * all of the line's money, never more, when it was taken back twice over.
+ *
+ * A new claim only adds units to the sequence, so the excess grows by what it
+ * adds and every unit charged before stays charged: a (claim, line) charged
+ * once stays charged, for as many units or more. Its amount can move by the
+ * cents of the shared rounding when an earlier claim is charged too.
+ */
+export function returnCharges(record: Pick<SaleRecord, 'lines'>, claims: readonly ReturnClaim[]): ReturnCharge[] {
+  const ordered = [...claims].sort(byHlc);
+  const charges: ReturnCharge[] = [];
+  for (const [index, line] of record.lines.entries()) {
+    const claimed = ordered.map((claim) => sumLine(claim.lines, index));
+    let excess = claimed.reduce((sum, units) => sum + units, 0) - line.quantity;
+    const chargedUnits = ordered.map(() => 0);
+    for (let i = ordered.length - 1; i >= 0 && excess > 0; i -= 1) {
+      chargedUnits[i] = Math.min(excess, claimed[i]!);
+      excess -= chargedUnits[i]!;
+    }
+    let unitsBefore = 0;
+    for (const [i, claim] of ordered.entries()) {
+      const quantity = chargedUnits[i]!;
+      if (quantity === 0) continue;
+      const amount = scaleRounded(line.paid, unitsBefore + quantity, line.quantity, 'half-up') - scaleRounded(line.paid, unitsBefore, line.quantity, 'half-up');
+      charges.push({ claimId: claim.id, line: index, quantity, amount });
+      unitsBefore += quantity;
+    }
+  }
+  return charges.sort((a, b) => (a.claimId < b.claimId ? -1 : a.claimId > b.claimId ? 1 : a.line - b.line));
+}
 
 /**
  * A line cannot be returned twice (DESIGN.md "Conflicts"): tills apart from
  * each other can each return the same units. Every return stands as the
  * customer was refunded; units of a line taken back beyond what was sold are
- * charged to the latest claims by HLC — whatever order they arrive in — each
- * charge a conflict with a task. Charges made stay made; only units newly over
- * are charged, to the latest claims with units not yet charged, which keeps the
- * charged units the last ones by HLC in any arrival order.
+ * charged to the latest claims by HLC (`returnCharges`), each (claim, line)
+ * charged a conflict with a task.
  *
- * Returns the record with the claim added (unchanged when it is there already)
- * and the charges it newly made.
+ * Returns the record with the claim added and every claim's `charged` worked
+ * out again (unchanged when the claim is there already), and the charges that
+ * are new or changed by it: the conflicts to write or update in place.
  */
-export function withClaim(record: SaleRecord, claim: ReturnClaim): { record: SaleRecord; charges: NewCharge[] } {
+export function withClaim(record: SaleRecord, claim: ReturnClaim): { record: SaleRecord; charges: ReturnCharge[] } {
   if (record.returns.some((known) => known.id === claim.id)) return { record, charges: [] };
-  const returns = [...record.returns, { ...claim, charged: [] }].sort(byHlc);
-  const charges: NewCharge[] = [];
-  const touched = new Set(claim.lines.map((line) => line.line));
-  for (const index of [...touched].sort((a, b) => a - b)) {
-    const sold = record.lines[index]?.quantity ?? 0;
-    const claimed = returns.reduce((sum, known) => sum + sumLine(known.lines, index), 0);
-    const charged = returns.reduce((sum, known) => sum + sumLine(known.charged, index), 0);
-    let uncharged = claimed - sold - charged;
-    for (let i = returns.length - 1; i >= 0 && uncharged > 0; i -= 1) {
-      const known = returns[i]!;
-      const chargedBefore = sumLine(known.charged, index);
-      const quantity = Math.min(uncharged, sumLine(known.lines, index) - chargedBefore);
-      if (quantity <= 0) continue;
-      const taken = known.lines.find((line) => line.line === index)!;
-      charges.push({ claimId: known.id, line: index, quantity, amount: scaleRounded(taken.amount, quantity, taken.quantity, 'half-up'), chargedBefore });
-      returns[i] = { ...known, charged: addLine(known.charged, index, quantity) };
-      uncharged -= quantity;
-    }
-  }
-  return { record: { ...record, returns }, charges };
+  const before = new Map(returnCharges(record, record.returns).map((charge) => [`${charge.claimId}/${charge.line}`, charge]));
+  const claims = [...record.returns, claim].sort(byHlc);
+  const charges = returnCharges(record, claims);
+  const returns = claims.map((known) => ({
+    ...known,
+    charged: charges.filter((charge) => charge.claimId === known.id).map(({ line, quantity }) => ({ line, quantity })).sort((a, b) => a.line - b.line),
+  }));
+  const changed = charges.filter((charge) => {
+    const was = before.get(`${charge.claimId}/${charge.line}`);
+    return !was || was.quantity !== charge.quantity || was.amount !== charge.amount;
+  });
+  return { record: { ...record, returns }, charges: changed };
 }
 
 function sumLine(lines: readonly { line: number; quantity: number }[], index: number): number {
   let sum = 0;
   for (const line of lines) if (line.line === index) sum += line.quantity;
   return sum;
-}
-
-function addLine(lines: readonly { line: number; quantity: number }[], index: number, quantity: number) {
-  const others = lines.filter((line) => line.line !== index);
-  return [...others, { line: index, quantity: sumLine(lines, index) + quantity }].sort((a, b) => a.line - b.line);
 }

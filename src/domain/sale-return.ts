@@ -167,24 +167,42 @@ const tenderKey = (tender: TenderRecord | RefundTender): string | null => {
 };
 
 /**
+ * What the sale's earlier refunds gave back: every tender, and what rounding
+ * cash to the coin added to them in all (`cashRounding` summed), so the exact
+ * cash they refunded is the cash tenders' sum less it.
+ */
+export type RefundedBefore = { tenders: readonly RefundTender[]; cashRounding: Minor };
+
+export const NOTHING_REFUNDED: RefundedBefore = { tenders: [], cashRounding: 0 };
+
+/**
  * Refund to the original tenders, as far as they go: cards, gift cards and
  * store credit first (each up to what it paid less what was refunded to it
  * before), then cash, then the store's fallback for the rest (a sale paid at
  * another till, or a return without a receipt). Cash is rounded to the
  * smallest coin; what that adds or takes is the refund's cash rounding.
+ *
+ * Cash is rounded cumulatively over the sale's refunds, as `refundFor` shares a
+ * line's money over its units: this refund's cash is the exact cash refunded
+ * so far, this one included, rounded, less the cash handed back before. What
+ * rounding adds to one refund comes off a later one, so partial returns that
+ * together take everything back hand back exactly the cash the sale took
+ * (3 × 1.03 paid 3.10 with a 5 coin: 1.05 + 1.00 + 1.05, not 3 × 1.05), and
+ * never more than it took less what went back before.
  */
 export function refundTenders(
   total: Minor,
   paidWith: readonly TenderRecord[],
-  refundedBefore: readonly RefundTender[],
+  refundedBefore: RefundedBefore,
   fallback: RefundFallback,
   coin = 1,
 ): { tenders: RefundTender[]; cashRounding: Minor } {
   const refunded = new Map<string, Minor>();
-  for (const tender of refundedBefore) {
+  for (const tender of refundedBefore.tenders) {
     const key = tenderKey(tender);
     if (key) refunded.set(key, (refunded.get(key) ?? 0) + tender.amount);
   }
+  const cashBefore = refunded.get('cash') ?? 0;
   const tenders: RefundTender[] = [];
   let rest = total;
   const take = (tender: TenderRecord, make: (amount: Minor) => RefundTender) => {
@@ -201,18 +219,23 @@ export function refundTenders(
     else if (tender.kind === 'gift_card') take(tender, (part) => ({ kind: 'gift_card', amount: part, accountId: tender.accountId, last4: tender.last4 }));
     else if (tender.kind === 'store_credit') take(tender, (part) => ({ kind: 'store_credit', amount: part, accountId: tender.accountId }));
   }
-  let cash = 0;
   const cashPaid = sumMinor(paidWith.filter((tender) => tender.kind === 'cash').map((tender) => tender.amount));
-  if (cashPaid > 0) {
-    cash = Math.min(rest, Math.max(0, cashPaid - (refunded.get('cash') ?? 0)));
-    rest -= cash;
-  }
+  const cashRoom = Math.max(0, cashPaid - cashBefore);
+  const fromSaleCash = Math.min(rest, cashRoom);
+  rest -= fromSaleCash;
   if (rest > 0 && fallback.kind === 'store_credit') {
     tenders.push({ kind: 'store_credit', amount: rest, accountId: fallback.accountId });
     rest = 0;
   }
-  cash += rest;
-  const cashRounded = roundToCoin(cash, coin);
+  // Exact cash of this refund: the sale's cash part, and the fallback's cash for what nothing else takes.
+  const cash = fromSaleCash + rest;
+  let cashRounded = 0;
+  if (cash > 0) {
+    const exactBefore = cashBefore - refundedBefore.cashRounding;
+    const cumulative = roundToCoin(exactBefore + cash, coin) - cashBefore;
+    // Never more than the sale's cash left; cash the fallback gives beyond it is not the sale's, and stays rounded to the coin.
+    cashRounded = rest > 0 ? Math.max(0, cumulative) : Math.min(Math.max(0, cumulative), cashRoom);
+  }
   if (cashRounded > 0) tenders.push({ kind: 'cash', amount: cashRounded });
   return { tenders, cashRounding: cashRounded - cash };
 }
@@ -237,7 +260,7 @@ export function exchangeBalance(returnTotal: Minor, newSaleTotal: Minor): { carr
  */
 export function exchangeTenders(
   exchange: { returnTotal: Minor; newSaleTotal: Minor; cashTendered: Minor; returnId: string; saleId: string },
-  original: { paidWith: readonly TenderRecord[]; refundedBefore: readonly RefundTender[]; fallback: RefundFallback },
+  original: { paidWith: readonly TenderRecord[]; refundedBefore: RefundedBefore; fallback: RefundFallback },
   coin = 1,
 ): { sale: { tenders: TenderRecord[]; cashRounding: Minor; change: Minor }; refund: { tenders: RefundTender[]; cashRounding: Minor } } | { error: string } {
   const { carried, customerPays, customerGets } = exchangeBalance(exchange.returnTotal, exchange.newSaleTotal);

@@ -135,7 +135,7 @@ export const ConflictRecordSchema = v.variant('kind', [
     line: v.pipe(count, v.minValue(0)),
     sku: id,
     quantity: v.pipe(count, v.minValue(1)),
-    /** what the charged return refunded for those units, in minor units */
+    /** what the sale paid for those units (the line's paid amount shared over its charged units in HLC order, so a line's charges add up exactly), in minor units */
     amount: v.pipe(count, v.minValue(0)),
   }),
 ]);

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import type { StoreEvent } from '../../src/domain/events.ts';
-import { returnableSale, returnedUnits, RETURN_CLAIM_RULE, type SaleRecord } from '../../src/domain/sale-record.ts';
-import { exchangeTenders, refundTenders, returnFigures, type RefundCompletedPayload } from '../../src/domain/sale-return.ts';
+import { refundedTenders, returnableSale, returnedUnits, RETURN_CLAIM_RULE, type SaleRecord } from '../../src/domain/sale-record.ts';
+import { exchangeTenders, NOTHING_REFUNDED, refundTenders, returnFigures, type RefundCompletedPayload } from '../../src/domain/sale-return.ts';
 import { voidTenders, type SaleVoidedPayload } from '../../src/domain/sale-void.ts';
 import { tillReport, type TillReport } from '../../src/domain/till-session.ts';
 import type { TaskRecord } from '../../src/domain/task.ts';
@@ -63,7 +63,7 @@ function returnOf(record: SaleRecord, requests: { line: number; quantity: number
   const returnedBefore = options.returnedBefore ?? returnedUnits(record, record.returns);
   const figures = returnFigures(returnableSale(record), returnedBefore, requests);
   if ('error' in figures) throw new Error(figures.error);
-  const { tenders, cashRounding } = refundTenders(figures.total, record.tenders, record.returns.flatMap((claim) => claim.tenders), { kind: 'cash' });
+  const { tenders, cashRounding } = refundTenders(figures.total, record.tenders, refundedTenders(record.returns), { kind: 'cash' });
   return {
     returnId: uuidv7(options.at ?? Date.now(), randomBytes(10)),
     receiptNumber: `RET-${randomBytes(3).toString('hex').toUpperCase()}`,
@@ -248,6 +248,37 @@ describe('the same unit returned on two tills while they were apart', () => {
       ]);
     }
   });
+
+  it('charges three returns of a two-unit line the same conflict and task in either push order, never more than the line paid', async () => {
+    const outcomes: unknown[] = [];
+    for (const order of ['B, X, Y', 'X, Y, B'] as const) {
+      const [mug] = stocked(1);
+      const seller = tills[0]!;
+      const sale = seller.chain.next({ lines: [cartLineFor(mug!, 2)] });
+      expect(results(await seller.client.push([sale]))).toMatchObject([{ status: 'applied' }]);
+      const record = await saleRecord(seller.client, salePayload(sale).saleId);
+      // X and Y each return one unit, B both, each offline and in that HLC order.
+      const base = Date.now() + 60_000;
+      const made = [
+        { till: tills[1]!, requests: [{ line: 0, quantity: 1 }], at: base },
+        { till: tills[2]!, requests: [{ line: 0, quantity: 1 }], at: base + 60_000 },
+        { till: tills[3]!, requests: [{ line: 0, quantity: 2 }], at: base + 120_000 },
+      ].map(({ till, requests, at }) => {
+        const payload = returnOf(record, requests, { at });
+        return { client: till.client, payload, event: till.chain.append({ type: 'refund.completed', payload }, { at }) };
+      });
+      const [x, y, b] = made as [(typeof made)[number], (typeof made)[number], (typeof made)[number]];
+      for (const { client, event } of order === 'B, X, Y' ? [b, x, y] : [x, y, b]) expect(results(await client.push([event]))).toMatchObject([{ status: 'applied' }]);
+
+      const { conflicts, tasks } = await outcome(x.client, record.id);
+      expect(conflicts, order).toEqual([expect.objectContaining({ kind: 'return_duplicate', returnId: b.payload.returnId, line: 0, quantity: 2, amount: record.lines[0]!.paid, hlc: b.event.hlc })]);
+      expect(tasks, order).toEqual([expect.objectContaining({ id: conflicts[0]!.taskId, conflictId: conflicts[0]!.id, steps: [] })]);
+      const settled = await saleRecord(x.client, record.id);
+      expect(settled.returns.map((claim) => claim.charged), order).toEqual([[], [], [{ line: 0, quantity: 2 }]]);
+      outcomes.push({ conflict: conflicts[0]!.id.replace(b.payload.returnId, 'B'), tasks: tasks.length });
+    }
+    expect(outcomes[1]).toEqual(outcomes[0]);
+  });
 });
 
 describe('an exchange', () => {
@@ -267,7 +298,7 @@ describe('an exchange', () => {
       tamper: (payload) => {
         const tenders = exchangeTenders(
           { returnTotal: returned.total, newSaleTotal: payload.total, cashTendered: payload.total, returnId: returned.returnId, saleId: payload.saleId },
-          { paidWith: record.tenders, refundedBefore: [], fallback: { kind: 'cash' } },
+          { paidWith: record.tenders, refundedBefore: NOTHING_REFUNDED, fallback: { kind: 'cash' } },
         );
         if ('error' in tenders) throw new Error(tenders.error);
         settled = tenders;
@@ -458,7 +489,7 @@ describe('money paid back to a gift card or store credit', () => {
     // "To store credit" at the returns panel: the refund goes onto a slip the till numbered (returns-panel.tsx newCreditAccount).
     const slip = `SC-${randomBytes(12).toString('hex').replace(/\d/g, 'K').toUpperCase()}`;
     const refund = { ...returnOf(record, [{ line: 0, quantity: 1 }]) };
-    refund.tenders = refundTenders(refund.total, [], [], { kind: 'store_credit', accountId: slip }).tenders;
+    refund.tenders = refundTenders(refund.total, [], NOTHING_REFUNDED, { kind: 'store_credit', accountId: slip }).tenders;
     expect(results(await till.push([chain.append({ type: 'refund.completed', payload: refund })]))).toMatchObject([{ status: 'applied' }]);
     expect(await account(other, slip)).toEqual({ id: slip, kind: 'store_credit', last4: null, customerId: ANA.id, currency: 'USD', balance: refund.total });
 

@@ -4,7 +4,7 @@ import { cartLineFor } from '../../src/domain/cart-line.ts';
 import { createPromotionBook, priceSale, type TaxConfig } from '../../src/domain/pricing/index.ts';
 import { completedSalePayload } from '../../src/domain/sale.ts';
 import { returnableSale, returnedUnits, saleRecordOf, type SaleRecord } from '../../src/domain/sale-record.ts';
-import { refundTenders, returnFigures } from '../../src/domain/sale-return.ts';
+import { NOTHING_REFUNDED, refundTenders, returnFigures } from '../../src/domain/sale-return.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 import { StoresideDb } from '../../src/local/db.ts';
 import { findSales } from '../../src/local/find-sale.ts';
@@ -75,7 +75,7 @@ describe('a return on this till', () => {
     const db = await till('return-flow', [sale]);
     const figures = returnFigures(returnableSale(sale), [0], [{ line: 0, quantity: 1 }]);
     if ('error' in figures) throw new Error(figures.error);
-    const plan = refundTenders(figures.total, sale.tenders, [], { kind: 'cash' });
+    const plan = refundTenders(figures.total, sale.tenders, NOTHING_REFUNDED, { kind: 'cash' });
     const refund = await commitReturn(db, env, { sale: { record: sale, returnedBefore: [0] }, figures, ...plan, reason: 'chipped', approvedBy: null, staff, store: STORE });
 
     expect(refund.tenders).toEqual([{ kind: 'card', amount: figures.total, brand: 'Visa', last4: '4242', terminalRef: 'T-3' }]);
@@ -111,7 +111,7 @@ describe('a return on this till', () => {
     const db = await till('unsent-returns', [returned, voided]);
     const figures = returnFigures(returnableSale(returned), [0], [{ line: 0, quantity: 2 }]);
     if ('error' in figures) throw new Error(figures.error);
-    await commitReturn(db, env, { sale: { record: returned, returnedBefore: [0] }, figures, ...refundTenders(figures.total, returned.tenders, [], { kind: 'cash' }), reason: 'x', approvedBy: null, staff, store: STORE });
+    await commitReturn(db, env, { sale: { record: returned, returnedBefore: [0] }, figures, ...refundTenders(figures.total, returned.tenders, NOTHING_REFUNDED, { kind: 'cash' }), reason: 'x', approvedBy: null, staff, store: STORE });
     expect('error' in (await commitVoid(db, env, { record: voided, reason: 'y', approvedBy: 'mgr-1', staff }))).toBe(false);
     // The server has neither yet: its count is 5.
     const read = readChanges([{ entity: 'stock', key: 'MUG', op: 'put', value: { sku: 'MUG', onHand: 5, aisle: '1', bin: 'A' } }]);

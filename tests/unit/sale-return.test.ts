@@ -4,11 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import { createPromotionBook, priceSale, type TaxConfig } from '../../src/domain/pricing/index.ts';
 import { completedSalePayload } from '../../src/domain/sale.ts';
-import { returnableSale, saleRecordOf, withClaim, type ReturnClaim, type SaleRecord } from '../../src/domain/sale-record.ts';
-import { exchangeBalance, lowestRecentPrice, RefundCompletedPayloadSchema, refundTenders, returnFigures, returnProblem, withinReturnWindow, type RefundCompletedPayload, type RefundTender } from '../../src/domain/sale-return.ts';
+import { refundedTenders, returnableSale, returnCharges, saleRecordOf, withClaim, type ReturnClaim, type SaleRecord } from '../../src/domain/sale-record.ts';
+import { exchangeBalance, lowestRecentPrice, NOTHING_REFUNDED, RefundCompletedPayloadSchema, refundTenders, returnFigures, returnProblem, withinReturnWindow, type RefundCompletedPayload, type RefundTender } from '../../src/domain/sale-return.ts';
 import { voidProblem, voidTenders } from '../../src/domain/sale-void.ts';
 import { readReceiptReference } from '../../src/domain/receipt-lookup.ts';
 import type { TenderRecord } from '../../src/domain/tender.ts';
+import { roundToCoin } from '../../src/domain/split-tender.ts';
+import { scaleRounded } from '../../src/domain/money.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 
 const AT = Date.UTC(2026, 10, 21, 9, 0, 0);
@@ -151,11 +153,11 @@ describe('returns of one sale in any number of steps', () => {
 describe('where a refund goes', () => {
   it('back to the card first, up to what it paid across every return, then cash, then the store’s fallback', () => {
     const paid: TenderRecord[] = [{ ...CARD, amount: 3_000 }, { kind: 'cash', amount: 1_000, tendered: 2_000, change: 1_000 }];
-    const first = refundTenders(2_500, paid, [], { kind: 'cash' });
+    const first = refundTenders(2_500, paid, NOTHING_REFUNDED, { kind: 'cash' });
     expect(first).toEqual({ tenders: [{ kind: 'card', amount: 2_500, brand: 'Visa', last4: '4242', terminalRef: 'T-1' }], cashRounding: 0 });
-    const second = refundTenders(1_200, paid, first.tenders, { kind: 'cash' });
+    const second = refundTenders(1_200, paid, { tenders: first.tenders, cashRounding: 0 }, { kind: 'cash' });
     expect(second.tenders).toEqual([{ kind: 'card', amount: 500, brand: 'Visa', last4: '4242', terminalRef: 'T-1' }, { kind: 'cash', amount: 700 }]);
-    const third = refundTenders(800, paid, [...first.tenders, ...second.tenders], { kind: 'store_credit', accountId: 'SC-1' });
+    const third = refundTenders(800, paid, { tenders: [...first.tenders, ...second.tenders], cashRounding: 0 }, { kind: 'store_credit', accountId: 'SC-1' });
     // The cash left (1,000 − 700) goes back in cash; what is left over, by the store's fallback.
     expect(third.tenders).toEqual([{ kind: 'store_credit', amount: 500, accountId: 'SC-1' }, { kind: 'cash', amount: 300 }]);
   });
@@ -166,7 +168,7 @@ describe('where a refund goes', () => {
         const paid: TenderRecord[] = [...(card > 0 ? [{ ...CARD, amount: card }] : []), ...(cash > 0 ? [{ kind: 'cash' as const, amount: cash, tendered: cash, change: 0 }] : [])];
         const before: RefundTender[] = [];
         for (const total of refunds) {
-          const { tenders, cashRounding } = refundTenders(total, paid, before, { kind: 'cash' });
+          const { tenders, cashRounding } = refundTenders(total, paid, { tenders: before, cashRounding: 0 }, { kind: 'cash' });
           expect(tenders.reduce((sum, t) => sum + t.amount, 0)).toBe(total + cashRounding);
           before.push(...tenders);
           expect(before.filter((t) => t.kind === 'card').reduce((sum, t) => sum + t.amount, 0)).toBeLessThanOrEqual(card);
@@ -176,7 +178,73 @@ describe('where a refund goes', () => {
   });
 
   it('rounds cash to the smallest coin', () => {
-    expect(refundTenders(1_003, [{ kind: 'cash', amount: 2_000, tendered: 2_000, change: 0 }], [], { kind: 'cash' }, 5)).toEqual({ tenders: [{ kind: 'cash', amount: 1_005 }], cashRounding: 2 });
+    expect(refundTenders(1_003, [{ kind: 'cash', amount: 2_000, tendered: 2_000, change: 0 }], NOTHING_REFUNDED, { kind: 'cash' }, 5)).toEqual({ tenders: [{ kind: 'cash', amount: 1_005 }], cashRounding: 2 });
+  });
+
+  it('rounds cash over partial returns cumulatively: returning the units one at a time hands back the cash the sale took, not more', () => {
+    // Three units at 1.03 paid 3.10 in cash with a 5-cent coin (3.09 rounded).
+    const paid: TenderRecord[] = [{ kind: 'cash', amount: 310, tendered: 310, change: 0 }];
+    const claims: Pick<ReturnClaim, 'tenders' | 'lines'>[] = [];
+    const cashBack: number[] = [];
+    for (let unit = 0; unit < 3; unit += 1) {
+      const { tenders, cashRounding } = refundTenders(103, paid, refundedTenders(claims), { kind: 'cash' }, 5);
+      expect(tenders.reduce((sum, t) => sum + t.amount, 0)).toBe(103 + cashRounding);
+      cashBack.push(tenders.find((t) => t.kind === 'cash')?.amount ?? 0);
+      claims.push({ tenders, lines: [{ line: 0, quantity: 1, amount: 103 }] });
+    }
+    expect(cashBack).toEqual([105, 100, 105]);
+  });
+
+  it('rounds the fallback’s cash to the coin when the sale took no cash (paid at another till)', () => {
+    const paid: TenderRecord[] = [{ kind: 'other_till', amount: 206, reference: 'TILL-2' }];
+    const first = refundTenders(103, paid, NOTHING_REFUNDED, { kind: 'cash' }, 5);
+    expect(first).toEqual({ tenders: [{ kind: 'cash', amount: 105 }], cashRounding: 2 });
+    const second = refundTenders(103, paid, refundedTenders([{ tenders: first.tenders, lines: [{ line: 0, quantity: 1, amount: 103 }] }]), { kind: 'cash' }, 5);
+    expect(second).toEqual({ tenders: [{ kind: 'cash', amount: 100 }], cashRounding: -3 });
+  });
+
+  it('partial returns that take everything back refund exactly the cash the sale took, never more at any step, and no other tender more than it paid', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 5, 10),
+        fc.integer({ min: 0, max: 4_000 }),
+        fc.integer({ min: 0, max: 4_000 }),
+        fc.integer({ min: 1, max: 6_000 }),
+        fc.array(fc.integer({ min: 1, max: 1_000 }), { minLength: 1, maxLength: 12 }),
+        (coin, card, giftCard, cashExact, weights) => {
+          const cashPaid = roundToCoin(cashExact, coin);
+          fc.pre(cashPaid > 0);
+          const total = card + giftCard + cashExact;
+          const paid: TenderRecord[] = [
+            ...(card > 0 ? [{ ...CARD, amount: card }] : []),
+            ...(giftCard > 0 ? [{ kind: 'gift_card' as const, amount: giftCard, accountId: 'GC-1', last4: '0001', offline: false }] : []),
+            { kind: 'cash', amount: cashPaid, tendered: cashPaid, change: 0 },
+          ];
+          // The sale's total split into partial returns, each at least a cent, the last taking the rest.
+          const weightSum = weights.reduce((sum, w) => sum + w, 0);
+          const parts: number[] = [];
+          let given = 0;
+          let weightBefore = 0;
+          for (const weight of weights) {
+            weightBefore += weight;
+            const upTo = Math.floor((total * weightBefore) / weightSum);
+            if (upTo > given) parts.push(upTo - given);
+            given = Math.max(given, upTo);
+          }
+          const claims: Pick<ReturnClaim, 'tenders' | 'lines'>[] = [];
+          const back = (kind: RefundTender['kind']) => claims.flatMap((claim) => claim.tenders).filter((t) => t.kind === kind).reduce((sum, t) => sum + t.amount, 0);
+          for (const part of parts) {
+            const { tenders, cashRounding } = refundTenders(part, paid, refundedTenders(claims), { kind: 'cash' }, coin);
+            expect(tenders.reduce((sum, t) => sum + t.amount, 0)).toBe(part + cashRounding);
+            claims.push({ tenders, lines: [{ line: 0, quantity: 1, amount: part }] });
+            expect(back('cash')).toBeLessThanOrEqual(cashPaid);
+            expect(back('card')).toBeLessThanOrEqual(card);
+            expect(back('gift_card')).toBeLessThanOrEqual(giftCard);
+          }
+          expect(back('cash')).toBe(cashPaid);
+        },
+      ),
+    );
   });
 
   it('settles an exchange as one balance', () => {
@@ -213,11 +281,75 @@ describe('a line returned on two tills while they were apart', () => {
     const late = claim('b', '000000000000009-000000-t2', [[0, 1]]);
     const lateFirst = withClaim(withClaim(sale, late).record, early);
     const earlyFirst = withClaim(withClaim(sale, early).record, late);
-    expect(lateFirst.charges).toEqual([{ claimId: 'b', line: 0, quantity: 1, amount: 100, chargedBefore: 0 }]);
+    expect(lateFirst.charges).toEqual([{ claimId: 'b', line: 0, quantity: 1, amount: sale.lines[0]!.paid }]);
     expect(earlyFirst.charges).toEqual(lateFirst.charges);
     expect(lateFirst.record).toEqual(earlyFirst.record);
     // The same claim again changes nothing.
     expect(withClaim(lateFirst.record, early)).toEqual({ record: lateFirst.record, charges: [] });
+  });
+
+  /** The conflicts a server holds after the claims arrive in this order: each new or changed charge written over its (claim, line). */
+  const conflictsAfter = (sale: SaleRecord, arrivals: readonly ReturnClaim[]) => {
+    const conflicts = new Map<string, { quantity: number; amount: number }>();
+    let record = sale;
+    for (const arrival of arrivals) {
+      const settled = withClaim(record, arrival);
+      for (const charge of settled.charges) conflicts.set(`${charge.claimId}/${charge.line}`, { quantity: charge.quantity, amount: charge.amount });
+      record = settled.record;
+    }
+    return { record, conflicts: new Map([...conflicts].sort(([a], [b]) => (a < b ? -1 : 1))) };
+  };
+
+  it('charges the same conflicts whatever order the pushes arrive in, never more than was paid for the units over', () => {
+    // Two units paid 3.33; X and Y each returned one (1.67), B both (3.33), in that HLC order.
+    const sale = saleOf([2, 0, 0]);
+    const line = { ...sale.lines[0]!, paid: 333 };
+    const record = { ...sale, lines: [line] };
+    const x = { ...claim('x', '000000000000001-000000-t1', [[0, 1]]), lines: [{ line: 0, quantity: 1, amount: 167 }] };
+    const y = { ...claim('y', '000000000000002-000000-t2', [[0, 1]]), lines: [{ line: 0, quantity: 1, amount: 167 }] };
+    const b = { ...claim('b', '000000000000003-000000-t3', [[0, 2]]), lines: [{ line: 0, quantity: 2, amount: 333 }] };
+    const expected = new Map([['b/0', { quantity: 2, amount: 333 }]]);
+    for (const order of [[b, x, y], [x, y, b], [y, b, x], [b, y, x]]) expect(conflictsAfter(record, order).conflicts, order.map((c) => c.id).join('')).toEqual(expected);
+  });
+
+  it('in every arrival order, the conflicts (ids, units, amounts) are the same, only grow, and add up to what was paid for the units over', () => {
+    const claimsArb = fc.uniqueArray(
+      fc.record({ at: fc.integer({ min: 1, max: 999 }), lines: fc.array(fc.tuple(fc.nat(2), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 3 }) }),
+      { selector: (c) => c.at, minLength: 1, maxLength: 5 },
+    );
+    fc.assert(
+      fc.property(quantitiesArb, fc.array(fc.integer({ min: 0, max: 3_000 }), { minLength: 3, maxLength: 3 }), claimsArb, (quantities, paid, drawn) => {
+        const sold = saleOf(quantities);
+        const sale = { ...sold, lines: sold.lines.map((line, i) => ({ ...line, paid: paid[i]! })) };
+        const claims = drawn.map((c, i) => claim(`c${i}`, `${String(c.at).padStart(15, '0')}-000000-t`, uniqueLines(c.lines.map(([line, q]) => [line % sale.lines.length, q]))));
+        const first = conflictsAfter(sale, claims);
+        for (const order of permutations(claims)) {
+          const { record, conflicts } = conflictsAfter(sale, order);
+          expect(conflicts).toEqual(first.conflicts);
+          expect(record).toEqual(first.record);
+          // Every charge an earlier arrival wrote is still there, for as many units or more: nothing is left to withdraw.
+          let known = sale;
+          let before = new Map<string, number>();
+          for (const arrival of order) {
+            known = withClaim(known, arrival).record;
+            const now = new Map(returnCharges(known, known.returns).map((c) => [`${c.claimId}/${c.line}`, c.quantity]));
+            for (const [id, quantity] of before) expect(now.get(id) ?? 0).toBeGreaterThanOrEqual(quantity);
+            before = now;
+          }
+        }
+        for (const [index, line] of sale.lines.entries()) {
+          const claimed = claims.reduce((sum, c) => sum + c.lines.filter((l) => l.line === index).reduce((s, l) => s + l.quantity, 0), 0);
+          const over = Math.max(0, claimed - line.quantity);
+          const charged = [...first.conflicts].filter(([id]) => id.endsWith(`/${index}`)).map(([, c]) => c);
+          expect(charged.reduce((sum, c) => sum + c.quantity, 0)).toBe(over);
+          const total = charged.reduce((sum, c) => sum + c.amount, 0);
+          expect(total).toBe(scaleRounded(line.paid, over, line.quantity, 'half-up'));
+          // Taken back at most twice over, a line is charged at most what was paid for it.
+          if (over <= line.quantity) expect(total).toBeLessThanOrEqual(line.paid);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('charges the same units to the same claims in any arrival order, and keeps exactly what was sold', () => {
@@ -244,6 +376,10 @@ describe('a line returned on two tills while they were apart', () => {
   });
 });
 
+function permutations<T>(items: readonly T[]): T[][] {
+  if (items.length <= 1) return [[...items]];
+  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+}
 function uniqueLines(lines: [number, number][]): [number, number][] {
   const merged = new Map<number, number>();
   for (const [line, quantity] of lines) merged.set(line, (merged.get(line) ?? 0) + quantity);

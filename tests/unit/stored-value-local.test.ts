@@ -4,7 +4,7 @@ import { cartLineFor } from '../../src/domain/cart-line.ts';
 import { createPromotionBook, priceSale, type TaxConfig } from '../../src/domain/pricing/index.ts';
 import { completedSalePayload } from '../../src/domain/sale.ts';
 import { returnableSale, saleRecordOf, type SaleRecord } from '../../src/domain/sale-record.ts';
-import { refundTenders, returnFigures } from '../../src/domain/sale-return.ts';
+import { NOTHING_REFUNDED, refundTenders, returnFigures } from '../../src/domain/sale-return.ts';
 import type { TenderRecord } from '../../src/domain/tender.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 import { StoresideDb } from '../../src/local/db.ts';
@@ -80,7 +80,7 @@ describe('stored value a till paid back and the server has not heard of', () => 
     const figures = returnFigures(returnableSale(sale), [0], [{ line: 0, quantity: 1 }]);
     if ('error' in figures) throw new Error(figures.error);
     // Paid in cash, refunded to store credit by the store's policy: nothing of the sale's own tenders takes it.
-    const plan = refundTenders(figures.total, [], [], { kind: 'store_credit', accountId: 'SC-NEWSLIPABCD' });
+    const plan = refundTenders(figures.total, [], NOTHING_REFUNDED, { kind: 'store_credit', accountId: 'SC-NEWSLIPABCD' });
     await commitReturn(db, env, { sale: { record: sale, returnedBefore: [0] }, figures, ...plan, reason: 'chipped', approvedBy: null, staff: { id: 'staff-1' }, store: STORE });
 
     expect(await db.storedValues.get('SC-NEWSLIPABCD')).toBeUndefined();

@@ -4,7 +4,7 @@ import { cartLineFor } from '../../domain/cart-line.ts';
 import { parseMoneyInput, type Minor } from '../../domain/money.ts';
 import { createPromotionBook, priceSale, type Promotion } from '../../domain/pricing/index.ts';
 import { isVoided, returnableSale, returnedUnits, refundedTenders, type SaleRecord } from '../../domain/sale-record.ts';
-import { refundTenders, returnFigures, withinReturnWindow, type RefundCompletedPayload, type RefundFallback } from '../../domain/sale-return.ts';
+import { NOTHING_REFUNDED, refundTenders, returnFigures, withinReturnWindow, type RefundCompletedPayload, type RefundFallback } from '../../domain/sale-return.ts';
 import type { SaleVoidedPayload } from '../../domain/sale-void.ts';
 import type { StoresideDb } from '../../local/db.ts';
 import { findSales, noReceiptPrice, type SaleQuery } from '../../local/find-sale.ts';
@@ -372,7 +372,7 @@ function NoReceiptReturn({ db, store, staff, onDone, onError }: { db: StoresideD
     return 'error' in figures ? figures : { ...figures, lines: figures.lines.map((returned) => ({ ...returned, line: null })) };
   };
   const figures = item ? figuresFor(item) : null;
-  const plan = figures && !('error' in figures) ? refundTenders(figures.total, [], [], toCredit ? { kind: 'store_credit', accountId: creditAccount } : { kind: 'cash' }, store.cashCoin) : null;
+  const plan = figures && !('error' in figures) ? refundTenders(figures.total, [], NOTHING_REFUNDED, toCredit ? { kind: 'store_credit', accountId: creditAccount } : { kind: 'cash' }, store.cashCoin) : null;
 
   const refund = async (approval: Approval) => {
     if (!figures || 'error' in figures || !plan) return;

@@ -143,7 +143,7 @@ export interface LedgerTx {
   oversoldUnits(storeId: string, sku: string): Promise<number>;
   /** The store's sales of a SKU, latest by HLC first, `limit` at a time from `offset`, with the units already charged as oversold on each. */
   salesOfSku(storeId: string, sku: string, offset: number, limit: number): Promise<{ saleId: string; receiptNumber: string; hlc: string; name: string; quantity: number; oversold: number }[]>;
-  /** Records a settled conflict and publishes it to the store's devices. */
+  /** Records a settled conflict, or updates the one of the same id in place, and publishes it to the store's devices. */
   recordConflict(storeId: string, conflict: ConflictRecord): Promise<void>;
   raiseAlarm(alarm: Alarm): Promise<void>;
   /**

@@ -418,15 +418,20 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
       const record = JSON.stringify(conflict);
       const [subject, quantity] =
         conflict.kind === 'oversell' ? [conflict.sku, conflict.quantity] : conflict.kind === 'return_duplicate' ? [`${conflict.saleId}/${conflict.line}`, conflict.quantity] : [conflict.code, 1];
-      await tx.run(`INSERT INTO conflicts (id, store_id, kind, sale_id, subject, quantity, record) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
-        conflict.id,
-        storeId,
-        conflict.kind,
-        conflict.saleId,
-        subject,
-        quantity,
-        record,
-      ]);
+      // A conflict worked out again (a return charged more units by a late claim) is updated in place under its id.
+      await tx.run(
+        `INSERT INTO conflicts (id, store_id, kind, sale_id, subject, quantity, record) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, record = excluded.record`,
+        [
+          conflict.id,
+          storeId,
+          conflict.kind,
+          conflict.saleId,
+          subject,
+          quantity,
+          record,
+        ],
+      );
       await putSyncRow(tx, versions, storeId, 'conflict', conflict.id, record);
     },
     async raiseAlarm(alarm) {

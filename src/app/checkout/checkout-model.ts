@@ -302,6 +302,8 @@ export function createCheckoutModel(deps: {
 
   /** The offline limits this sale reaches that no manager has overridden. */
   async function unapprovedLimits(taken: readonly TakenTender[]): Promise<LimitReached[]> {
+    // Online no offline limit applies, and reading the outbox to total its tenders is not free.
+    if (connectivity.online.value) return [];
     const unsent = await unsentTenders(db);
     const accounts = await Promise.all(taken.map(({ record }) => (record.kind === 'gift_card' || record.kind === 'store_credit' ? db.storedValues.get(record.accountId) : undefined)));
     const reached = offlineLimitsReached({

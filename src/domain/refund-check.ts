@@ -1,5 +1,5 @@
 import type { Minor } from './money.ts';
-import type { RefundTender } from './sale-return.ts';
+import { tenderKey, type RefundTender } from './sale-return.ts';
 import type { TenderRecord } from './tender.ts';
 
 /**
@@ -24,8 +24,8 @@ export function refundTenderProblem(tenders: readonly RefundTender[], cashRoundi
   const paidTo = new Map<string, Minor>();
   let cashLike = 0;
   for (const tender of paidWith ?? []) {
-    const key = originalKey(tender);
-    if (key) paidTo.set(key, (paidTo.get(key) ?? 0) + tender.amount);
+    const key = tenderKey(tender);
+    if (key && key !== 'cash') paidTo.set(key, (paidTo.get(key) ?? 0) + tender.amount);
     else cashLike += tender.amount;
   }
   const refundedTo = new Map<string, Minor>();
@@ -36,7 +36,7 @@ export function refundTenderProblem(tenders: readonly RefundTender[], cashRoundi
       cashOrFallback += tender.amount - cashRounding;
       continue;
     }
-    const key = originalKey(tender);
+    const key = tenderKey(tender);
     if (key && paidTo.has(key)) {
       refundedTo.set(key, (refundedTo.get(key) ?? 0) + tender.amount);
       continue;
@@ -52,19 +52,6 @@ export function refundTenderProblem(tenders: readonly RefundTender[], cashRoundi
     return `the refund gives ${cashOrFallback} back in cash or new store credit, but the sale took only ${cashLike} in cash or by tenders that cannot be refunded to`;
   }
   return null;
-}
-
-/** The tender a refund can go back to, by what identifies it; null for cash and tenders nothing goes back to. */
-function originalKey(tender: TenderRecord | RefundTender): string | null {
-  switch (tender.kind) {
-    case 'card':
-      return `card ${tender.terminalRef}`;
-    case 'gift_card':
-    case 'store_credit':
-      return `${tender.kind} ${tender.accountId}`;
-    default:
-      return null;
-  }
 }
 
 const describe = (tender: RefundTender) => (tender.kind === 'card' ? `card ${tender.terminalRef}` : tender.kind === 'gift_card' ? `gift card ${tender.accountId}` : tender.kind);

@@ -152,7 +152,7 @@ export function lowestRecentPrice(currentPrice: Minor, sold: readonly { unitPric
 export type RefundFallback = { kind: 'cash' } | { kind: 'store_credit'; accountId: string };
 
 /** A key naming one way money was paid: refunds to it never exceed what it paid. */
-const tenderKey = (tender: TenderRecord | RefundTender): string | null => {
+export const tenderKey = (tender: TenderRecord | RefundTender): string | null => {
   switch (tender.kind) {
     case 'cash':
       return 'cash';

@@ -68,19 +68,8 @@ describe('a till session', () => {
 
     // Synced, HQ's Z report of the session is the till's.
     await expect.poll(() => till.pendingCount(), { timeout: 20_000 }).toBe(0);
-    const { deviceId, sessionId } = await page.evaluate(async () => {
-      const open = indexedDB.open('storeside');
-      const idb = await new Promise<IDBDatabase>((done) => (open.onsuccess = () => done(open.result)));
-      const read = <T,>(store: string) =>
-        new Promise<T[]>((done) => {
-          const request = idb.transaction(store).objectStore(store).getAll();
-          request.onsuccess = () => done(request.result as T[]);
-        });
-      const journal = await read<{ type: string; deviceId: string; payload: { sessionId?: string } }>('journal');
-      const opened = journal.find((event) => event.type === 'till.opened')!;
-      return { deviceId: opened.deviceId, sessionId: opened.payload.sessionId! };
-    });
-    const answer = await fetch(`${server.url}/api/v1/hq/till-report?device=${deviceId}&session=${sessionId}`, { headers: { 'x-storeside-protocol': '3', authorization: `Bearer ${credentials.hqToken}` } });
+    const { deviceId, sessionId } = await till.tillSession();
+    const answer = await fetch(`${server.url}/api/v1/hq/till-report?device=${deviceId}&session=${sessionId}`, { headers: { 'x-storeside-protocol': '4', authorization: `Bearer ${credentials.hqToken}` } });
     const { report } = (await answer.json()) as { report: TillReport };
     expect(report.sales.count).toBe(1);
     expect(report.float).toBe(12_000);

@@ -219,20 +219,7 @@ describe('a whole shift at the till', () => {
 
     // Synced, HQ's Z report of the session is the till's own, figure for figure.
     await expect.poll(() => a.till.pendingCount(), { timeout: 30_000 }).toBe(0);
-    const { deviceId, sessionId, own } = await a.page.evaluate(async () => {
-      const open = indexedDB.open('storeside');
-      const idb = await new Promise<IDBDatabase>((done) => (open.onsuccess = () => done(open.result)));
-      const read = <T,>(store: string) =>
-        new Promise<T[]>((done) => {
-          const request = idb.transaction(store).objectStore(store).getAll();
-          request.onsuccess = () => done(request.result as T[]);
-        });
-      const journal = await read<{ type: string; deviceId: string; payload: { sessionId?: string } }>('journal');
-      const meta = await read<{ key: string; value: { report: unknown } }>('meta');
-      const opened = journal.find((event) => event.type === 'till.opened')!;
-      idb.close();
-      return { deviceId: opened.deviceId, sessionId: opened.payload.sessionId!, own: meta.find((row) => row.key === 'tillReport')!.value.report as TillReport };
-    });
+    const { deviceId, sessionId, report: own } = await a.till.tillSession();
     const answer = await fetch(`${server.url}/api/v1/hq/till-report?device=${encodeURIComponent(deviceId)}&session=${encodeURIComponent(sessionId)}`, {
       headers: { 'x-storeside-protocol': '4', authorization: `Bearer ${credentials.hqToken}` },
     });

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { TillReport } from '../../../src/domain/till-session.ts';
 
 /**
  * The till as an associate uses it, through roles and labels. Tests talk to
@@ -144,6 +145,24 @@ export class Till {
     const dialog = this.page.getByRole('dialog', { name: 'Return / exchange' });
     await dialog.waitFor();
     return dialog;
+  }
+
+  /** The till's newest session as its IndexedDB holds it: the device, the session's id, and the report the till keeps. */
+  async tillSession(): Promise<{ deviceId: string; sessionId: string; report: TillReport }> {
+    return this.page.evaluate(async () => {
+      const open = indexedDB.open('storeside');
+      const idb = await new Promise<IDBDatabase>((done) => (open.onsuccess = () => done(open.result)));
+      const read = <T,>(store: string) =>
+        new Promise<T[]>((done) => {
+          const request = idb.transaction(store).objectStore(store).getAll();
+          request.onsuccess = () => done(request.result as T[]);
+        });
+      const journal = await read<{ type: string; deviceId: string; payload: { sessionId?: string } }>('journal');
+      const meta = await read<{ key: string; value: { report: unknown } }>('meta');
+      idb.close();
+      const opened = journal.findLast((event) => event.type === 'till.opened')!;
+      return { deviceId: opened.deviceId, sessionId: opened.payload.sessionId!, report: meta.find((row) => row.key === 'tillReport')!.value.report as TillReport };
+    });
   }
 }
 

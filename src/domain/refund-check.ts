@@ -16,10 +16,11 @@ import type { TenderRecord } from './tender.ts';
  *     (another till, an exchange) — a card-paid sale gets no cash back;
  *   - cash rounding is less than the smallest coin.
  *
- * `paidWith` is null for a return without a receipt: any cash or store credit,
+ * `sale` is null for a return without a receipt: any cash or store credit,
  * no card or gift card (there is nothing to refund them to).
  */
-export function refundTenderProblem(tenders: readonly RefundTender[], cashRounding: Minor, paidWith: readonly TenderRecord[] | null, coin: number): string | null {
+export function refundTenderProblem(tenders: readonly RefundTender[], cashRounding: Minor, sale: { tenders: readonly TenderRecord[]; cashRounding: Minor } | null, coin: number): string | null {
+  const paidWith = sale?.tenders ?? null;
   if (Math.abs(cashRounding) >= coin && cashRounding !== 0) return `cash rounding of ${cashRounding} is not less than the store's smallest coin (${coin})`;
   const paidTo = new Map<string, Minor>();
   let cashLike = 0;
@@ -28,6 +29,8 @@ export function refundTenderProblem(tenders: readonly RefundTender[], cashRoundi
     if (key && key !== 'cash') paidTo.set(key, (paidTo.get(key) ?? 0) + tender.amount);
     else cashLike += tender.amount;
   }
+  // The sale's cash tenders are rounded to the coin; the refund's cash is compared exact.
+  cashLike -= sale?.cashRounding ?? 0;
   const refundedTo = new Map<string, Minor>();
   let cashOrFallback = 0;
   for (const tender of tenders) {

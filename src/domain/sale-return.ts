@@ -188,7 +188,9 @@ export const NOTHING_REFUNDED: RefundedBefore = { tenders: [], cashRounding: 0 }
  * rounding adds to one refund comes off a later one, so partial returns that
  * together take everything back hand back exactly the cash the sale took
  * (3 × 1.03 paid 3.10 with a 5 coin: 1.05 + 1.00 + 1.05, not 3 × 1.05), and
- * never more than it took less what went back before.
+ * never more than it took less what went back before. `saleCashRounding` is
+ * what rounding the sale's own cash to the coin added: the sale's cash tenders
+ * are rounded, the refund's share of it is exact.
  */
 export function refundTenders(
   total: Minor,
@@ -196,6 +198,7 @@ export function refundTenders(
   refundedBefore: RefundedBefore,
   fallback: RefundFallback,
   coin = 1,
+  saleCashRounding: Minor = 0,
 ): { tenders: RefundTender[]; cashRounding: Minor } {
   const refunded = new Map<string, Minor>();
   for (const tender of refundedBefore.tenders) {
@@ -220,8 +223,11 @@ export function refundTenders(
     else if (tender.kind === 'store_credit') take(tender, (part) => ({ kind: 'store_credit', amount: part, accountId: tender.accountId }));
   }
   const cashPaid = sumMinor(paidWith.filter((tender) => tender.kind === 'cash').map((tender) => tender.amount));
+  const exactBefore = cashBefore - refundedBefore.cashRounding;
+  // Exact against exact: what the sale's cash paid before rounding, less the exact cash refunded before.
+  const exactRoom = Math.max(0, cashPaid - saleCashRounding - exactBefore);
   const cashRoom = Math.max(0, cashPaid - cashBefore);
-  const fromSaleCash = Math.min(rest, cashRoom);
+  const fromSaleCash = Math.min(rest, exactRoom);
   rest -= fromSaleCash;
   if (rest > 0 && fallback.kind === 'store_credit') {
     tenders.push({ kind: 'store_credit', amount: rest, accountId: fallback.accountId });
@@ -231,7 +237,6 @@ export function refundTenders(
   const cash = fromSaleCash + rest;
   let cashRounded = 0;
   if (cash > 0) {
-    const exactBefore = cashBefore - refundedBefore.cashRounding;
     const cumulative = roundToCoin(exactBefore + cash, coin) - cashBefore;
     // Never more than the sale's cash left; cash the fallback gives beyond it is not the sale's, and stays rounded to the coin.
     cashRounded = rest > 0 ? Math.max(0, cumulative) : Math.min(Math.max(0, cumulative), cashRoom);
@@ -260,7 +265,7 @@ export function exchangeBalance(returnTotal: Minor, newSaleTotal: Minor): { carr
  */
 export function exchangeTenders(
   exchange: { returnTotal: Minor; newSaleTotal: Minor; cashTendered: Minor; returnId: string; saleId: string },
-  original: { paidWith: readonly TenderRecord[]; refundedBefore: RefundedBefore; fallback: RefundFallback },
+  original: { paidWith: readonly TenderRecord[]; cashRounding: Minor; refundedBefore: RefundedBefore; fallback: RefundFallback },
   coin = 1,
 ): { sale: { tenders: TenderRecord[]; cashRounding: Minor; change: Minor }; refund: { tenders: RefundTender[]; cashRounding: Minor } } | { error: string } {
   const { carried, customerPays, customerGets } = exchangeBalance(exchange.returnTotal, exchange.newSaleTotal);
@@ -275,7 +280,7 @@ export function exchangeTenders(
     saleRounding = settled.cashRounding;
     change = settled.change;
   }
-  const back = customerGets > 0 ? refundTenders(customerGets, original.paidWith, original.refundedBefore, original.fallback, coin) : { tenders: [], cashRounding: 0 };
+  const back = customerGets > 0 ? refundTenders(customerGets, original.paidWith, original.refundedBefore, original.fallback, coin, original.cashRounding) : { tenders: [], cashRounding: 0 };
   const refund = { tenders: [...(carried > 0 ? [{ kind: 'exchange' as const, amount: carried, saleId: exchange.saleId }] : []), ...back.tenders], cashRounding: back.cashRounding };
   if (refund.tenders.length === 0 || saleTenders.length === 0) return { error: 'an exchange returns something and sells something' };
   return { sale: { tenders: saleTenders, cashRounding: saleRounding, change }, refund };

@@ -41,7 +41,7 @@ export async function commitExchange(db: StoresideDb, env: DeviceEnv, draft: Exc
   const { record } = draft.returned;
   const settled = exchangeTenders(
     { returnTotal: draft.returned.figures.total, newSaleTotal: draft.newSale.totals.total, cashTendered: draft.cashTendered, returnId, saleId },
-    { paidWith: record.tenders, refundedBefore: refundedTenders(record.returns), fallback: draft.fallback },
+    { paidWith: record.tenders, cashRounding: record.cashRounding, refundedBefore: refundedTenders(record.returns), fallback: draft.fallback },
     draft.store.cashCoin,
   );
   if ('error' in settled) return settled;

@@ -63,7 +63,7 @@ function returnOf(record: SaleRecord, requests: { line: number; quantity: number
   const returnedBefore = options.returnedBefore ?? returnedUnits(record, record.returns);
   const figures = returnFigures(returnableSale(record), returnedBefore, requests);
   if ('error' in figures) throw new Error(figures.error);
-  const { tenders, cashRounding } = refundTenders(figures.total, record.tenders, refundedTenders(record.returns), { kind: 'cash' });
+  const { tenders, cashRounding } = refundTenders(figures.total, record.tenders, refundedTenders(record.returns), { kind: 'cash' }, slice.store.cashCoin, record.cashRounding);
   return {
     returnId: uuidv7(options.at ?? Date.now(), randomBytes(10)),
     receiptNumber: `RET-${randomBytes(3).toString('hex').toUpperCase()}`,
@@ -298,7 +298,7 @@ describe('an exchange', () => {
       tamper: (payload) => {
         const tenders = exchangeTenders(
           { returnTotal: returned.total, newSaleTotal: payload.total, cashTendered: payload.total, returnId: returned.returnId, saleId: payload.saleId },
-          { paidWith: record.tenders, refundedBefore: NOTHING_REFUNDED, fallback: { kind: 'cash' } },
+          { paidWith: record.tenders, cashRounding: record.cashRounding, refundedBefore: NOTHING_REFUNDED, fallback: { kind: 'cash' } },
         );
         if ('error' in tenders) throw new Error(tenders.error);
         settled = tenders;

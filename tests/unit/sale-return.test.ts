@@ -10,6 +10,7 @@ import { voidProblem, voidTenders } from '../../src/domain/sale-void.ts';
 import { readReceiptReference } from '../../src/domain/receipt-lookup.ts';
 import type { TenderRecord } from '../../src/domain/tender.ts';
 import { roundToCoin } from '../../src/domain/split-tender.ts';
+import { refundTenderProblem } from '../../src/domain/refund-check.ts';
 import { scaleRounded } from '../../src/domain/money.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 
@@ -203,7 +204,7 @@ describe('where a refund goes', () => {
     expect(second).toEqual({ tenders: [{ kind: 'cash', amount: 100 }], cashRounding: -3 });
   });
 
-  it('partial returns that take everything back refund exactly the cash the sale took, never more at any step, and no other tender more than it paid', () => {
+  it('partial returns that take everything back refund exactly the cash the sale took, never more at any step, no other tender more than it paid, and the server accepts each plan', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(1, 5, 10),
@@ -211,7 +212,8 @@ describe('where a refund goes', () => {
         fc.integer({ min: 0, max: 4_000 }),
         fc.integer({ min: 1, max: 6_000 }),
         fc.array(fc.integer({ min: 1, max: 1_000 }), { minLength: 1, maxLength: 12 }),
-        (coin, card, giftCard, cashExact, weights) => {
+        fc.boolean(),
+        (coin, card, giftCard, cashExact, weights, creditFallback) => {
           const cashPaid = roundToCoin(cashExact, coin);
           fc.pre(cashPaid > 0);
           const total = card + giftCard + cashExact;
@@ -234,8 +236,12 @@ describe('where a refund goes', () => {
           const claims: Pick<ReturnClaim, 'tenders' | 'lines'>[] = [];
           const back = (kind: RefundTender['kind']) => claims.flatMap((claim) => claim.tenders).filter((t) => t.kind === kind).reduce((sum, t) => sum + t.amount, 0);
           for (const part of parts) {
-            const { tenders, cashRounding } = refundTenders(part, paid, refundedTenders(claims), { kind: 'cash' }, coin);
+            const fallback = creditFallback ? ({ kind: 'store_credit', accountId: 'SC-NEW' } as const) : ({ kind: 'cash' } as const);
+            const { tenders, cashRounding } = refundTenders(part, paid, refundedTenders(claims), fallback, coin, cashPaid - cashExact);
             expect(tenders.reduce((sum, t) => sum + t.amount, 0)).toBe(part + cashRounding);
+            // What the sale paid covers every refund: no new credit slip, and the server's check passes the till's plan.
+            expect(tenders.filter((t) => t.kind === 'store_credit')).toEqual([]);
+            expect(refundTenderProblem(tenders, cashRounding, { tenders: paid, cashRounding: cashPaid - cashExact }, coin)).toBeNull();
             claims.push({ tenders, lines: [{ line: 0, quantity: 1, amount: part }] });
             expect(back('cash')).toBeLessThanOrEqual(cashPaid);
             expect(back('card')).toBeLessThanOrEqual(card);

@@ -193,7 +193,7 @@ function SaleReturn({
   const requests = quantities.flatMap((quantity, line) => (quantity > 0 ? [{ line, quantity }] : []));
   const figures = requests.length > 0 ? returnFigures(returnableSale(record), returned, requests) : null;
   const fallback: RefundFallback = toCredit ? { kind: 'store_credit', accountId: creditAccount } : { kind: 'cash' };
-  const plan = figures && !('error' in figures) ? refundTenders(figures.total, record.tenders, refundedTenders(record.returns), fallback, store.cashCoin) : null;
+  const plan = figures && !('error' in figures) ? refundTenders(figures.total, record.tenders, refundedTenders(record.returns), fallback, store.cashCoin, record.cashRounding) : null;
 
   const refund = async (approval: Approval | null) => {
     if (!figures || 'error' in figures || !plan) return;

@@ -67,7 +67,7 @@ async function bookReturn(tx: LedgerTx, event: RefundEvent, store: StoreRecord, 
       if (line.tax < 0 || line.tax > line.amount) return `return line ${index + 1} gives back ${line.tax} tax on a refund of ${line.amount}`;
     }
   }
-  const tendersWrong = refundTenderProblem(refund.tenders, refund.cashRounding, claim ? claim.record.tenders : null, store.cashCoin);
+  const tendersWrong = refundTenderProblem(refund.tenders, refund.cashRounding, claim ? claim.record : null, store.cashCoin);
   if (tendersWrong) return tendersWrong;
   for (const tender of refund.tenders) {
     if (tender.kind !== 'exchange') continue;

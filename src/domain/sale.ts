@@ -50,7 +50,7 @@ const DiscountSourceSchema = v.variant('type', [
     kind: shortText(32),
     coupon: v.optional(shortText(64)),
   }),
-  v.strictObject({ type: v.literal('manual'), manualId: shortText(64), reason: typedText('the reason', 200), approvedBy: shortText(64) }),
+  v.strictObject({ type: v.literal('manual'), manualId: shortText(64), reason: shortText(200), approvedBy: shortText(64) }),
 ]);
 
 /** A discount line of the receipt, naming the promotion or manager that gave it. */
@@ -69,7 +69,7 @@ export const ManualDiscountSchema = v.pipe(
       ),
     ),
     amount: v.optional(nonNegativeMinor),
-    reason: typedText('the reason', 200),
+    reason: shortText(200),
     approvedBy: shortText(64),
   }),
   v.check((discount) => (discount.percent === undefined) !== (discount.amount === undefined), 'a manager discount gives either a percent or an amount'),

@@ -2,7 +2,6 @@ import * as v from 'valibot';
 import { closeDrawer, expectedCash, type DrawerMovement } from './drawer.ts';
 import type { Minor } from './money.ts';
 import type { StoreEvent } from './events.ts';
-import { typedText } from './typed-text.ts';
 import { currentSale } from './sale.ts';
 
 
@@ -27,9 +26,9 @@ const CountSchema = v.pipe(
 
 export const TillOpenedPayloadSchema = v.strictObject({ sessionId, staffName, float: v.pipe(minor, v.minValue(0)), count: CountSchema });
 export const TillCashMovedPayloadSchema = v.variant('kind', [
-  v.strictObject({ sessionId, staffName, kind: v.picklist(['paid_in', 'paid_out', 'drop']), amount: positive, reason: typedText('the reason', 200) }),
+  v.strictObject({ sessionId, staffName, kind: v.picklist(['paid_in', 'paid_out', 'drop']), amount: positive, reason: v.pipe(v.string(), v.minLength(1), v.maxLength(200)) }),
   // Opening the drawer without a sale needs a manager.
-  v.strictObject({ sessionId, staffName, kind: v.literal('no_sale'), reason: typedText('the reason', 200), approvedBy: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
+  v.strictObject({ sessionId, staffName, kind: v.literal('no_sale'), reason: v.pipe(v.string(), v.minLength(1), v.maxLength(200)), approvedBy: v.pipe(v.string(), v.minLength(1), v.maxLength(64)) }),
 ]);
 export const TillClosedPayloadSchema = v.strictObject({ sessionId, staffName, counted: v.pipe(minor, v.minValue(0)), count: CountSchema });
 

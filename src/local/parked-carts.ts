@@ -2,6 +2,7 @@ import type { CartLine } from '../domain/cart-line.ts';
 import type { StoreEvent } from '../domain/events.ts';
 import { resumedBy, withResume, type ParkedCartRecord, type ParkedDiscount } from '../domain/parked-cart.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
+import { cardNumberProblem } from '../domain/typed-text.ts';
 import type { StoresideDb } from './db.ts';
 import { appendStaffEvent, type DeviceEnv } from './journal.ts';
 
@@ -46,6 +47,8 @@ export async function cartsWaiting(db: StoresideDb): Promise<ParkedCartRecord[]>
 
 /** Parks a cart: a journal event, so it survives a reload and reaches the store's other tills. Returns its id. */
 export async function parkCart(db: StoresideDb, env: DeviceEnv, staff: Staff, cart: CartToPark): Promise<string> {
+  const cardNumber = cardNumberProblem('The label', cart.label);
+  if (cardNumber) throw new Error(cardNumber);
   const cartId = uuidv7(env.now(), env.randomBytes(10));
   await appendStaffEvent(db, env, staff, {
     type: 'cart.parked',

@@ -1,6 +1,7 @@
 import { countValue, type DenominationCount } from '../domain/drawer.ts';
 import type { TillCashMovedPayload, TillReport } from '../domain/till-session.ts';
 import { tillSessionReport } from './till-report-projection.ts';
+import { cardNumberProblem } from '../domain/typed-text.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import type { StoresideDb } from './db.ts';
 import { appendStaffEvent, type DeviceEnv } from './journal.ts';
@@ -25,6 +26,8 @@ export type CashMovement = TillCashMovedPayload extends infer P ? (P extends unk
 export async function moveCash(db: StoresideDb, env: DeviceEnv, staff: Staff, movement: CashMovement): Promise<{ error: string } | null> {
   const current = await tillSessionReport(db);
   if (!current || current.close) return { error: 'Open the till first.' };
+  const cardNumber = cardNumberProblem('The reason', movement.reason);
+  if (cardNumber) return { error: cardNumber };
   await appendStaffEvent(db, env, staff, { type: 'till.cash_moved', payload: { ...movement, sessionId: current.sessionId, staffName: staff.name } as TillCashMovedPayload });
   return null;
 }

@@ -256,6 +256,9 @@ describe('the checkout cart', () => {
     expect(model.notice.value?.text).toMatch(/more than 0 and at most 100/);
     await model.addManagerDiscount({ sku: 'SKU-2', percent: 20, reason: '  ', approvedBy: manager });
     expect(model.notice.value?.text).toMatch(/Say why/);
+    await model.addManagerDiscount({ sku: 'SKU-2', percent: 20, reason: 'paid with 4111 1111 1111 1111', approvedBy: manager });
+    expect(model.notice.value?.text).toMatch(/The reason could hold a card number/);
+    expect(model.managerDiscounts.value).toEqual([]);
     await model.addManagerDiscount({ sku: 'SKU-2', percent: 20, reason: 'damaged box', approvedBy: manager });
     expect(model.totals.value?.discounts).toEqual([expect.objectContaining({ label: 'Manager discount: damaged box', amount: 210 })]);
 

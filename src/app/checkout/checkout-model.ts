@@ -15,6 +15,7 @@ import { isValidGtin } from '../../domain/barcode.ts';
 import { parseMoneyInput, type Minor } from '../../domain/money.ts';
 import { productByBarcode, searchProducts } from '../../local/catalog.ts';
 import { commitSale } from '../../local/commit-sale.ts';
+import { cardNumberProblem } from '../../domain/typed-text.ts';
 import { dropOpenCharges, keepOpenCharge, openCharges } from '../../local/open-charges.ts';
 import { browserEnv } from '../../local/journal.ts';
 import type { ProductRow, StoresideDb } from '../../local/db.ts';
@@ -776,6 +777,11 @@ export function createCheckoutModel(deps: {
         }
         if (amount !== undefined && !(Number.isSafeInteger(amount) && amount > 0)) {
           notice.value = { tone: 'error', text: 'An amount off must be more than nothing.' };
+          return;
+        }
+        const cardNumber = cardNumberProblem('The reason', discount.reason);
+        if (cardNumber) {
+          notice.value = { tone: 'error', text: `${cardNumber}.` };
           return;
         }
         if (!discount.reason.trim()) {

@@ -507,6 +507,13 @@ describe('money paid back to a gift card or store credit', () => {
     });
     expect(results(await till.push([spend]))).toMatchObject([{ status: 'applied' }]);
     expect((await account(other, slip))?.balance).toBe(refund.total - Math.min(salePayload(spend).total, refund.total));
+
+    // A "new" slip must be new: a refund cannot move money onto an account someone holds already.
+    const onto = { ...returnOf(await saleRecord(till, record.id), [{ line: 0, quantity: 1 }]) };
+    onto.tenders = refundTenders(onto.total, [], NOTHING_REFUNDED, { kind: 'store_credit', accountId: 'SC-AUS-2002' }).tenders;
+    expect(results(await till.push([chain.append({ type: 'refund.completed', payload: onto })]))).toMatchObject([
+      { status: 'rejected', reason: "the refund's new store credit names account SC-AUS-2002, which exists already" },
+    ]);
   });
 
   it('a return without a receipt to a new credit slip opens it for no customer', async () => {

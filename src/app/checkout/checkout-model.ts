@@ -520,9 +520,15 @@ export function createCheckoutModel(deps: {
           return;
         }
         const record = cardTender(charge, answer);
-        // The customer is charged now: kept at once, so a reload before Complete cannot lose the charge.
-        if (record.kind === 'card') await keepOpenCharge(db, record);
+        // The customer is charged now: on the sale first, whatever else fails, and kept at once so a reload
+        // before Complete cannot lose the charge.
         takeTender(record, true);
+        if (record.kind !== 'card') return;
+        try {
+          await keepOpenCharge(db, record);
+        } catch (error) {
+          notice.value = { tone: 'error', text: `The card payment is on the sale, but this till could not keep a note of it (${(error as Error).message}): complete the sale now, a reload would lose it.` };
+        }
       }),
 
     /** A card payment keyed from the terminal's slip (the terminal is not connected): its reference, never the card number. */

@@ -69,6 +69,13 @@ async function bookReturn(tx: LedgerTx, event: RefundEvent, store: StoreRecord, 
   }
   const tendersWrong = refundTenderProblem(refund.tenders, refund.cashRounding, claim ? claim.record : null, store.cashCoin);
   if (tendersWrong) return tendersWrong;
+  // Store credit the sale was not paid with is the store's fallback: always a new slip, never money moved
+  // onto an account someone already holds.
+  const paidAccounts = new Set((claim?.record.tenders ?? []).flatMap((tender) => (tender.kind === 'store_credit' ? [tender.accountId] : [])));
+  for (const tender of refund.tenders) {
+    if (tender.kind !== 'store_credit' || paidAccounts.has(tender.accountId)) continue;
+    if (await tx.sliceRecord(store.id, 'stored_value', tender.accountId)) return `the refund's new store credit names account ${tender.accountId}, which exists already`;
+  }
   for (const tender of refund.tenders) {
     if (tender.kind !== 'exchange') continue;
     // The exchange's new sale comes first in the till's journal and names this return for the same value.

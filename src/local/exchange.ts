@@ -11,6 +11,7 @@ import { appendEvents, type DeviceEnv } from './journal.ts';
 import type { LocalSale } from './local-sale.ts';
 import { draftReturn, type ReturnDraft } from './returns.ts';
 import { ownAllotments, unitsLeft } from './allotments.ts';
+import { moveStock } from './stock-moves.ts';
 
 export type ExchangeDraft = {
   /** what comes back: the original sale, the units the till knew were returned already, and the return's figures */
@@ -65,7 +66,7 @@ export async function commitExchange(db: StoresideDb, env: DeviceEnv, draft: Exc
         result: drafted.sale,
         write: async () => {
           await db.sales.add(drafted.sale);
-          for (const line of drafted.sale.lines) await db.stock.where('sku').equals(line.sku).modify((level) => void (level.onHand -= line.quantity));
+          await moveStock(db, drafted.sale.lines, -1);
         },
       };
     },

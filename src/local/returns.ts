@@ -9,6 +9,7 @@ import type { StoreRecord } from '../protocol/entities.ts';
 import type { StoresideDb } from './db.ts';
 import { appendEvent, type ChainPosition, type DeviceEnv, type DraftedEvent } from './journal.ts';
 import type { LocalSale } from './local-sale.ts';
+import { moveStock } from './stock-moves.ts';
 
 /** A return or void made on this device, kept by the sale it took back (none without a receipt). */
 export type LocalReturn = {
@@ -101,7 +102,7 @@ export function draftReturn(db: StoresideDb, env: DeviceEnv, { enrollment, head,
     result: payload,
     write: async () => {
       await db.returns.add(mine);
-      for (const line of payload.lines) await db.stock.where('sku').equals(line.sku).modify((level) => void (level.onHand += line.quantity));
+      await moveStock(db, payload.lines, 1);
     },
   };
 }
@@ -147,7 +148,7 @@ export async function commitVoid(
       result: payload,
       write: async () => {
         await db.returns.add(mine);
-        for (const line of record.lines) await db.stock.where('sku').equals(line.sku).modify((level) => void (level.onHand += line.quantity));
+        await moveStock(db, record.lines, 1);
       },
     };
   });

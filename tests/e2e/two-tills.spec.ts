@@ -147,9 +147,9 @@ describe('two tills of one store', () => {
     const task = taskPanel.getByRole('listitem').filter({ hasText: laterReceipt });
     await expect.poll(() => task.textContent()).toContain(`${level.onHand} × ${product.name} (${level.sku}) sold on ${laterReceipt} was not in stock`);
     await task.getByRole('button', { name: 'Claim' }).click();
-    await expect.poll(() => task.textContent()).toContain('Claimed by you.');
+    await expect.poll(() => task.textContent(), { timeout: 10_000 }).toContain('Claimed by you.');
     await task.getByRole('button', { name: 'Substitute given' }).click();
-    await expect.poll(() => taskPanel.textContent()).toContain(`substitute given by ${associate.name}`);
+    await expect.poll(() => taskPanel.textContent(), { timeout: 10_000 }).toContain(`substitute given by ${associate.name}`);
     await expect.poll(() => second.pendingCount(), { timeout: 30_000 }).toBe(0);
 
     // The manager's till hears of it through the change stream: no conflict is left open.

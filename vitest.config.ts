@@ -8,5 +8,8 @@ export default defineConfig({
     // e2e and integration tests start their own servers on free ports; two cores.
     fileParallelism: true,
     maxWorkers: 2,
+    // expect.poll waits for what a till shows eventually (a bootstrap, a sync, a liveQuery); with the
+    // simulation running beside the browser tests on two cores, a second was too short to see it.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

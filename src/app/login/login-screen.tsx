@@ -1,6 +1,7 @@
 import { PRESSURE_RATIO } from '../../local/storage-pressure.ts';
 import { useState } from 'preact/hooks';
 import type { SessionModel } from '../session-model.ts';
+import { focusOnMount } from '../components/focus-on-mount.ts';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'clear', '0', 'back'] as const;
 
@@ -51,7 +52,7 @@ export function LoginScreen({ session }: { session: SessionModel }) {
         value={pin}
         maxLength={8}
         onInput={(event) => setPin(event.currentTarget.value.replace(/\D/g, ''))}
-        autoFocus
+        ref={focusOnMount}
       />
       <div class="pin-pad">
         {KEYS.map((key) => (

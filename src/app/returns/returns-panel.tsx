@@ -18,6 +18,7 @@ import type { CartLine } from '../../domain/cart-line.ts';
 import type { ProductRecord, StoreRecord } from '../../protocol/entities.ts';
 import { ManagerApproval, type Approval } from '../approval/manager-approval.tsx';
 import { Money } from '../components/money.tsx';
+import { focusOnMount } from '../components/focus-on-mount.ts';
 
 type Props = { db: StoresideDb; store: StoreRecord; staff: { id: string; name: string }; deviceId: string; onEvent: () => void; onClose: () => void };
 
@@ -96,7 +97,7 @@ function FindSale({ currency, onSearch }: { currency: string; onSearch: (query: 
       >
         <label for="receipt-lookup">Scan the receipt, or type its number</label>
         {/* A scanner types the code and presses Enter. */}
-        <input id="receipt-lookup" class="scan-field" autoFocus autoComplete="off" value={reference} onInput={(event) => setReference(event.currentTarget.value)} />
+        <input id="receipt-lookup" class="scan-field" ref={focusOnMount} autoComplete="off" value={reference} onInput={(event) => setReference(event.currentTarget.value)} />
       </form>
       <form
         class="find-row"
@@ -393,7 +394,7 @@ function NoReceiptReturn({ db, store, staff, onDone, onError }: { db: StoresideD
         }}
       >
         <label for="no-receipt-item">Item coming back (scan or type)</label>
-        <input id="no-receipt-item" class="scan-field" autoFocus autoComplete="off" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
+        <input id="no-receipt-item" class="scan-field" ref={focusOnMount} autoComplete="off" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
       </form>
       {!item && results.length > 0 && (
         <ul class="search-results" aria-label="Items found">
@@ -652,7 +653,7 @@ function ExchangeCart({
         }}
       >
         <label for="exchange-item">New item (scan or type)</label>
-        <input id="exchange-item" class="scan-field" autoFocus autoComplete="off" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
+        <input id="exchange-item" class="scan-field" ref={focusOnMount} autoComplete="off" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
       </form>
       {results.length > 0 && (
         <ul class="search-results" aria-label="Items found">

@@ -7,6 +7,7 @@ import { ownAllotments } from '../local/allotments.ts';
 import { CheckoutScreen } from './checkout/checkout-screen.tsx';
 import { createCheckoutModel } from './checkout/checkout-model.ts';
 import { simulatedTerminal } from '../devices/payment-terminal.ts';
+import { browserEnv } from '../local/journal.ts';
 import { SyncIndicator } from './components/sync-indicator.tsx';
 import { LazyView } from './components/lazy-view.tsx';
 import type { PricingClient } from './pricing-client.ts';
@@ -97,6 +98,7 @@ function Checkout({ db, pricing, session, sync }: Omit<Props, 'route'>) {
         onSaleCommitted: sync.eventCommitted,
         terminal: paymentTerminal,
         connectivity: { online: sync.reachedServer, lastSyncAt: sync.lastSyncAt, now: sync.now },
+        env: browserEnv,
       }),
     [db, pricing, store, session, sync],
   );

@@ -10,6 +10,7 @@ import type { PricingClient } from '../../src/app/pricing-client.ts';
 import { withCheckDigit } from '../../src/domain/barcode.ts';
 import { createPricingApi } from '../../src/workers/pricing-api.ts';
 import { searchWords, StoresideDb } from '../../src/local/db.ts';
+import { browserEnv } from '../../src/local/journal.ts';
 import { ownAllotments } from '../../src/local/allotments.ts';
 import { cartsWaiting } from '../../src/local/parked-carts.ts';
 import type { ProductRecord, StoreRecord } from '../../src/protocol/entities.ts';
@@ -77,6 +78,7 @@ async function till(name: string, delayMs: number, options: { online?: boolean; 
     onSaleCommitted: () => {},
     terminal: options.terminal ?? simulatedTerminal(options.declineAbove === undefined ? {} : { declineAbove: options.declineAbove }),
     connectivity,
+    env: browserEnv,
   });
   return { db, model, products, connectivity };
 }
@@ -361,6 +363,7 @@ describe('split tender at the till', () => {
       onSaleCommitted: () => {},
       terminal: simulatedTerminal(),
       connectivity: { online: signal(true), lastSyncAt: signal(null), now: signal(NOW) },
+      env: browserEnv,
     });
     await vi.waitFor(() => expect(restarted.tenders.value.map((tender) => tender.record)).toEqual([charged!.record]));
     expect(restarted.notice.value?.text).toMatch(/A card payment charged before the app restarted is on this sale/);

@@ -41,7 +41,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
         {staff && phase === 'checkout' && <TasksButton db={db} staff={staff} onStepTaken={sync.eventCommitted} />}
         {staff && store && phase === 'checkout' && <TillButton db={db} store={store} staff={staff} onEvent={sync.eventCommitted} />}
         {staff && store && phase === 'checkout' && session.enrollment.value && (
-          <ReturnsButton db={db} store={store} staff={staff} deviceId={session.enrollment.value.deviceId} onEvent={sync.eventCommitted} />
+          <ReturnsButton db={db} store={store} staff={staff} pricing={pricing} deviceId={session.enrollment.value.deviceId} onEvent={sync.eventCommitted} />
         )}
         {staff?.role === 'manager' && store && <ConflictsButton db={db} store={store} />}
         {staff?.role === 'manager' && store && <AuditButton db={db} store={store} />}
@@ -150,7 +150,7 @@ function TillButton({ db, store, staff, onEvent }: { db: StoresideDb; store: Sto
 }
 
 /** Returns, exchanges' return side and post-voids, from the checkout. */
-function ReturnsButton({ db, store, staff, deviceId, onEvent }: { db: StoresideDb; store: StoreRecord; staff: { id: string; name: string }; deviceId: string; onEvent: () => void }) {
+function ReturnsButton({ db, store, staff, pricing, deviceId, onEvent }: { db: StoresideDb; store: StoreRecord; staff: { id: string; name: string }; pricing: PricingClient; deviceId: string; onEvent: () => void }) {
   const [showing, setShowing] = useState(false);
   return (
     <>
@@ -160,7 +160,7 @@ function ReturnsButton({ db, store, staff, deviceId, onEvent }: { db: StoresideD
       {showing && (
         <LazyView
           load={loadReturnsPanel}
-          render={({ ReturnsPanel }) => <ReturnsPanel db={db} store={store} staff={staff} deviceId={deviceId} onEvent={onEvent} onClose={() => setShowing(false)} />}
+          render={({ ReturnsPanel }) => <ReturnsPanel db={db} store={store} staff={staff} env={browserEnv} pricing={pricing} deviceId={deviceId} onEvent={onEvent} onClose={() => setShowing(false)} />}
         />
       )}
     </>

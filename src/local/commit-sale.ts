@@ -33,7 +33,7 @@ export type SaleDraft = {
  * sale exists and will be sent, or nothing happened.
  */
 export async function commitSale(db: StoresideDb, draft: SaleDraft, env: DeviceEnv): Promise<{ sale: LocalSale; event: StoreEvent }> {
-  return appendEvent(db, env, [db.sales, db.stock], (position) => {
+  return appendEvent(db, env, [db.sales, db.stock, db.cartDrafts], (position) => {
     const { sale, event, counter } = draftSale(position, draft, env);
     return {
       event,
@@ -44,6 +44,8 @@ export async function commitSale(db: StoresideDb, draft: SaleDraft, env: DeviceE
         // The card payments it took are no longer open charges: in this transaction, so never both or neither.
         await dropOpenCharges(db, sale.tenders.flatMap((tender) => (tender.kind === 'card' ? [tender.terminalRef] : [])));
         await moveStock(db, sale.lines, -1);
+        // The cart in progress is a sale now: a reload after this must not bring it back to be rung up twice.
+        await db.cartDrafts.delete(draft.staff.id);
       },
     };
   });

@@ -13,6 +13,7 @@ import type { AllotmentRecord, ConflictRecord, ProductRecord, StaffRecord, Stock
 import type { LocalSale } from './local-sale.ts';
 import type { SaleRecord } from '../domain/sale-record.ts';
 import type { LocalReturn } from './returns.ts';
+import type { CartDraft } from './cart-draft.ts';
 
 /** A product as the device stores it: the synced record plus its search words. */
 export type ProductRow = ProductRecord & { words: string[] };
@@ -75,6 +76,8 @@ export class StoresideDb extends Dexie {
   returns!: Table<LocalReturn, string>;
   /** the event journal: the outbox is the events with seq > ackedSeq */
   journal!: Table<StoreEvent, number>;
+  /** each staff member's cart in progress on this device, kept as it changes (cart-draft.ts); never synced */
+  cartDrafts!: Table<CartDraft, string>;
 
   constructor(name = DB_NAME) {
     // Strict durability: a committed sale has reached the disk, not just the OS cache.
@@ -104,6 +107,8 @@ export class StoresideDb extends Dexie {
       saleRecords: 'id, receiptNumber, receiptToken, completedAt, customer.id',
       returns: 'id, saleId',
     });
+    // v5 (issue 11): the cart being rung up survives a reload, by staff member.
+    this.version(5).stores({ cartDrafts: 'staffId' });
   }
 
   /** The seq of the newest event in the journal (0 before the first), sent with each request. */

@@ -1,10 +1,10 @@
 import type { CartLine } from '../domain/cart-line.ts';
-import type { StoreEvent } from '../domain/events.ts';
+import { nextEvent, type StoreEvent } from '../domain/events.ts';
 import { resumedBy, withResume, type ParkedCartRecord, type ParkedDiscount } from '../domain/parked-cart.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import { cardNumberProblem } from '../domain/typed-text.ts';
 import type { StoresideDb } from './db.ts';
-import { appendStaffEvent, type DeviceEnv } from './journal.ts';
+import { appendEvent, appendStaffEvent, type DeviceEnv } from './journal.ts';
 
 export type CartToPark = {
   label: string;
@@ -45,24 +45,38 @@ export async function cartsWaiting(db: StoresideDb): Promise<ParkedCartRecord[]>
   return (await parkedCarts(db)).filter((cart) => resumedBy(cart) === null);
 }
 
-/** Parks a cart: a journal event, so it survives a reload and reaches the store's other tills. Returns its id. */
+/**
+ * Parks a cart: a journal event, so it survives a reload and reaches the
+ * store's other tills. The staff member's cart in progress (cart-draft.ts) goes
+ * in the same transaction: parked, it is rung up from the parked list, never
+ * also from a reload. Returns its id.
+ */
 export async function parkCart(db: StoresideDb, env: DeviceEnv, staff: Staff, cart: CartToPark): Promise<string> {
   const cardNumber = cardNumberProblem('The label', cart.label);
   if (cardNumber) throw new Error(cardNumber);
   const cartId = uuidv7(env.now(), env.randomBytes(10));
-  await appendStaffEvent(db, env, staff, {
-    type: 'cart.parked',
-    payload: {
-      cartId,
-      label: cart.label.trim(),
-      staffName: staff.name,
-      lines: cart.lines.map(({ sku, quantity }) => ({ sku, quantity })),
-      coupons: [...cart.coupons],
-      staffPurchase: cart.staffPurchase,
-      taxExemptCertificate: cart.taxExemptCertificate,
-      managerDiscounts: cart.managerDiscounts.map((discount) => ({ ...discount, approvedBy: { ...discount.approvedBy } })),
-    },
-  });
+  await appendEvent(db, env, [db.cartDrafts], ({ enrollment, head, hlc, now }) => ({
+    event: nextEvent(head, {
+      id: uuidv7(now, env.randomBytes(10)),
+      deviceId: enrollment.deviceId,
+      storeId: enrollment.storeId,
+      staffId: staff.id,
+      hlc,
+      type: 'cart.parked',
+      payload: {
+        cartId,
+        label: cart.label.trim(),
+        staffName: staff.name,
+        lines: cart.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+        coupons: [...cart.coupons],
+        staffPurchase: cart.staffPurchase,
+        taxExemptCertificate: cart.taxExemptCertificate,
+        managerDiscounts: cart.managerDiscounts.map((discount) => ({ ...discount, approvedBy: { ...discount.approvedBy } })),
+      },
+    }),
+    result: undefined,
+    write: () => db.cartDrafts.delete(staff.id),
+  }));
   return cartId;
 }
 

@@ -83,6 +83,20 @@ async function till(name: string, delayMs: number, options: { online?: boolean; 
   return { db, model, products, connectivity };
 }
 
+/** The same till's checkout after a reload or a browser restart: a new model on the device's database. */
+function restart(db: StoresideDb, staff: { id: string; name: string } = { id: 'staff-1', name: 'Ana' }, terminal: PaymentTerminal = simulatedTerminal()) {
+  return createCheckoutModel({
+    db,
+    pricing: slowPricing(0),
+    store,
+    staff: () => ({ ...staff, role: 'associate' }),
+    onSaleCommitted: () => {},
+    terminal,
+    connectivity: { online: signal(true), lastSyncAt: signal(null), now: signal(NOW) },
+    env: browserEnv,
+  });
+}
+
 const NOW = Date.UTC(2026, 10, 22, 12);
 const HOUR = 3_600_000;
 
@@ -347,25 +361,19 @@ describe('split tender at the till', () => {
     expect(model.tenders.value).toEqual([]);
   });
 
-  it('keeps a charged card through a reload: the restarted checkout has it on the sale, and Complete or a reversal closes it', async () => {
+  it('keeps a card charged before a restart on the sale when the app stopped before its cart was kept, and Complete or a reversal closes it', async () => {
     const first = await till('open-charges', 0);
     await first.model.scanOrSearch(first.products[1]!.barcode); // 11.37
     await first.model.takeCard(500);
     const [charged] = first.model.tenders.value;
     expect(await openCharges(first.db)).toEqual([charged!.record]);
+    await first.model.kept();
+    // The app stopped between the charge and keeping the cart: the terminal's approval is all there is.
+    await first.db.cartDrafts.clear();
 
-    // The tablet reloads before Complete: the cart is gone, the charge is not.
-    const restarted = createCheckoutModel({
-      db: first.db,
-      pricing: slowPricing(0),
-      store,
-      staff: () => ({ id: 'staff-1', name: 'Ana', role: 'associate' }),
-      onSaleCommitted: () => {},
-      terminal: simulatedTerminal(),
-      connectivity: { online: signal(true), lastSyncAt: signal(null), now: signal(NOW) },
-      env: browserEnv,
-    });
-    await vi.waitFor(() => expect(restarted.tenders.value.map((tender) => tender.record)).toEqual([charged!.record]));
+    const restarted = restart(first.db);
+    await restarted.kept();
+    expect(restarted.tenders.value.map((tender) => tender.record)).toEqual([charged!.record]);
     expect(restarted.notice.value?.text).toMatch(/A card payment charged before the app restarted is on this sale/);
     await restarted.voidSale();
     expect(restarted.notice.value?.text).toMatch(/remove that payment first/);
@@ -560,5 +568,85 @@ describe('the offline policy at the till', () => {
     await model.takeCard(null);
     await model.completeCashSale();
     expect((await db.sales.toArray())[0]?.tenders[0]).toMatchObject({ kind: 'card', offline: false, amount: 1_137 });
+  });
+});
+
+describe('the cart in progress', () => {
+  const giftCard: StoredValueRecord = { id: 'GC-TST-2002', kind: 'gift_card', last4: '2002', customerId: null, currency: 'USD', balance: 300 };
+
+  it('comes back after a reload for the same associate as it was: lines, quantities, notes, coupons, customer, discounts and payments taken', async () => {
+    const { db, model, products } = await till('draft-reload', 0);
+    await db.storedValues.bulkPut([giftCard]);
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.scanOrSearch(products[1]!.barcode);
+    await model.changeQuantity(products[0]!.sku, 2);
+    model.setLineDetail(products[1]!.sku, { note: 'gift wrap' });
+    await model.addCoupon('NOSUCHCODE');
+    model.attachCustomer({ id: 'customer-1', name: 'Ines' });
+    await model.addManagerDiscount({ sku: products[1]!.sku, percent: 10, reason: 'scuffed box', approvedBy: { id: 'manager-1', name: 'Max' } });
+    await model.setStaffPurchase(true);
+    await model.takeGiftCard('GC-TST-2002', 200);
+    await model.takeOtherTill('TILL-2-0009', 100);
+    const before = { lines: model.lines.value, total: model.totals.value?.total, tenders: model.tenders.value.map((tender) => tender.record) };
+    await model.kept();
+
+    const reloaded = restart(db);
+    await reloaded.kept();
+    expect(reloaded.lines.value).toEqual(before.lines);
+    expect(reloaded.lines.value.map((line) => line.quantity)).toEqual([3, 1]);
+    expect(reloaded.totals.value?.total).toBe(before.total);
+    expect(reloaded.lineDetails.value.get(products[1]!.sku)).toEqual({ note: 'gift wrap' });
+    expect(reloaded.coupons.value).toEqual(['NOSUCHCODE']);
+    expect(reloaded.customer.value).toEqual({ id: 'customer-1', name: 'Ines' });
+    expect(reloaded.staffPurchase.value).toBe(true);
+    expect(reloaded.managerDiscounts.value.map(({ id: _id, ...discount }) => discount)).toEqual([{ sku: products[1]!.sku, percent: 10, reason: 'scuffed box', approvedBy: { id: 'manager-1', name: 'Max' } }]);
+    expect(reloaded.tenders.value.map((tender) => tender.record)).toEqual(before.tenders);
+    expect(reloaded.notice.value?.text).toMatch(/The sale you were ringing up is back/);
+    // Nothing of it is a sale until Complete.
+    expect(await db.journal.count()).toBe(0);
+    await reloaded.completeCashSale();
+    expect((await db.sales.toArray()).map((sale) => sale.total)).toEqual([before.total]);
+  });
+
+  it('belongs to the associate who rang it up: another signing in on the same till starts empty, and the first gets theirs back', async () => {
+    const { db, model, products } = await till('draft-per-staff', 0);
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.kept();
+
+    const other = restart(db, { id: 'staff-2', name: 'Bo' });
+    await other.kept();
+    expect(other.lines.value).toEqual([]);
+    await other.scanOrSearch(products[1]!.barcode);
+    await other.kept();
+
+    const back = restart(db);
+    await back.kept();
+    expect(back.lines.value.map((line) => line.sku)).toEqual([products[0]!.sku]);
+  });
+
+  it('is gone once the sale is completed, voided or parked, even when Complete is tapped while the last scan is still being kept', async () => {
+    const { db, model, products } = await till('draft-gone', 0);
+    await model.scanOrSearch(products[0]!.barcode);
+    void model.scanOrSearch(products[1]!.barcode);
+    await model.completeCashSale();
+    await model.kept();
+    expect(await db.sales.count()).toBe(1);
+    expect(await db.cartDrafts.count()).toBe(0);
+    const afterSale = restart(db);
+    await afterSale.kept();
+    expect(afterSale.lines.value).toEqual([]);
+
+    await model.scanOrSearch(products[0]!.barcode);
+    await model.voidSale();
+    await model.kept();
+    expect(await db.cartDrafts.count()).toBe(0);
+
+    await model.scanOrSearch(products[1]!.barcode);
+    await model.park('Mrs Lee');
+    await model.kept();
+    expect(await db.cartDrafts.count()).toBe(0);
+    const reloaded = restart(db);
+    await reloaded.kept();
+    expect(reloaded.lines.value).toEqual([]);
   });
 });

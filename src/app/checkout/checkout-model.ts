@@ -6,6 +6,7 @@ import type { PaymentTerminal } from '../../devices/payment-terminal.ts';
 import { createCustomer } from '../../local/customers.ts';
 import { storedValueAccount, unsentTenders } from '../../local/stored-value.ts';
 import { dropOpenCharges, keepOpenCharge, openCharges } from '../../local/open-charges.ts';
+import { cartDraftOf, chargesOnDrafts, keepCartDraft, type CartDraft } from '../../local/cart-draft.ts';
 import type { DeviceEnv } from '../../local/journal.ts';
 import type { ProductRow, StoresideDb } from '../../local/db.ts';
 import type { LocalSale } from '../../local/local-sale.ts';
@@ -21,6 +22,7 @@ import { createParking } from '../sale/parking.ts';
 import { createPricedCart } from '../sale/priced-cart.ts';
 import { createSerialQueue } from '../sale/serial-queue.ts';
 import { createTenders } from '../sale/tenders.ts';
+import { createDraftKeeper } from '../sale/draft-keeper.ts';
 
 export type { Notice, Connectivity } from '../sale/notice.ts';
 export type { ManagerDiscount } from '../sale/adjustments.ts';
@@ -101,23 +103,88 @@ export function createCheckoutModel(deps: {
   const parking = createParking({ db, env, staff: deps.staff, say });
   const completion = createCompletion({ db, env, store, staff: deps.staff, customer: () => customer.value, cart, tenders, limits, format: money, say });
 
-  // Card payments charged before the app restarted, their sale never completed: back on the sale being rung up.
-  void openCharges(db).then((charged) => {
-    if (charged.length === 0) return;
+  /** Who rings this sale up: the model lives for one signed-in session, and the cart in progress is theirs. */
+  const staffId = deps.staff().id;
+
+  /** The sale as it stands, for the device to keep (cart-draft.ts); null when there is nothing to keep. */
+  function snapshot(): CartDraft | null {
+    const lines = cart.state();
+    if (lines.lines.length === 0 && tenders.taken.value.length === 0) return null;
+    const adjusted = adjustments.state();
+    return {
+      staffId,
+      savedAt: env.now(),
+      lines: [...lines.lines],
+      lineDetails: lines.lineDetails.map(([sku, detail]) => [sku, { ...detail }]),
+      serializedSkus: [...lines.serializedSkus],
+      coupons: [...adjusted.coupons],
+      staffPurchase: adjusted.staffPurchase,
+      taxExemptCertificate: adjusted.taxExemptCertificate,
+      managerDiscounts: adjusted.managerDiscounts.map((discount) => ({ ...discount })),
+      customer: customer.value,
+      tenders: tenders.taken.value.map(({ record, viaTerminal }) => ({ record, viaTerminal })),
+      overrides: limits.recorded(),
+    };
+  }
+  const keeper = createDraftKeeper<CartDraft>(
+    (draft) => keepCartDraft(db, staffId, draft),
+    (error) => say({ tone: 'error', text: `This till could not keep the sale in progress (${(error as Error).message}): complete it now, a reload would lose it.` }),
+  );
+  /** After every change: the device keeps the sale as it now stands, off the scan's path. */
+  const persist = () => keeper.keep(snapshot());
+
+  /**
+   * The sale this associate was ringing up when the app stopped (a reload, a
+   * crash, a browser restart), payments taken included; and card payments the
+   * terminal approved for no sale anyone here has in progress (charged, then
+   * the app stopped before its cart was kept). Runs first in the queue: no
+   * scan lands before the restored cart.
+   */
+  const restored = serially(async () => {
+    const [draft, charged, onDrafts] = await Promise.all([cartDraftOf(db, staffId), openCharges(db), chargesOnDrafts(db)]);
+    const stray = charged.filter((charge) => !onDrafts.has(charge.terminalRef));
+    if (!draft && stray.length === 0) return;
     batch(() => {
-      tenders.restore(charged.map((record) => ({ record, viaTerminal: true })));
-      say({
-        tone: 'info',
-        text: `${charged.length === 1 ? 'A card payment' : `${charged.length} card payments`} charged before the app restarted ${charged.length === 1 ? 'is' : 'are'} on this sale: ring the goods up again and complete it, or remove the payment to reverse it on the terminal.`,
-      });
+      if (draft) {
+        adjustments.restore(draft);
+        customer.value = draft.customer;
+        limits.restore(draft.overrides);
+        tenders.restore(draft.tenders);
+      }
+      tenders.restore(stray.map((record) => ({ record, viaTerminal: true })));
+      say(
+        stray.length > 0
+          ? {
+              tone: 'info',
+              text: `${stray.length === 1 ? 'A card payment' : `${stray.length} card payments`} charged before the app restarted ${stray.length === 1 ? 'is' : 'are'} on this sale: ring the goods up again and complete it, or remove the payment to reverse it on the terminal.`,
+            }
+          : { tone: 'info', text: 'The sale you were ringing up is back, as you left it.' },
+      );
     });
+    if (draft) await cart.restore({ lines: draft.lines, lineDetails: draft.lineDetails, serializedSkus: draft.serializedSkus });
+    persist();
   });
 
   /** A change the associate made to the sale: in turn, and the next customer's first change closes the receipt. */
   function cartChange<T>(change: () => T | Promise<T>): Promise<T> {
-    return serially(() => {
+    return serially(async () => {
       if (receipt.value) receipt.value = null;
-      return change();
+      try {
+        return await change();
+      } finally {
+        persist();
+      }
+    });
+  }
+
+  /** A payment step, in turn with the cart's changes, kept as the cart is. */
+  function paymentStep<T>(step: () => T | Promise<T>): Promise<T> {
+    return serially(async () => {
+      try {
+        return await step();
+      } finally {
+        persist();
+      }
     });
   }
 
@@ -155,7 +222,11 @@ export function createCheckoutModel(deps: {
     limitsReached: limits.limitsReached,
 
     needsSerial: cart.needsSerial,
-    setLineDetail: cart.setLineDetail,
+    /** The serial number or note of one line; blank removes it. */
+    setLineDetail(sku: string, detail: { serial?: string; note?: string }) {
+      cart.setLineDetail(sku, detail);
+      persist();
+    },
     prefetch: cart.prefetch,
     allotmentsChanged: cart.allotmentsChanged,
 
@@ -179,11 +250,11 @@ export function createCheckoutModel(deps: {
         await priced.reprice();
       }),
 
-    takeCard: (amount: Minor | null) => serially(() => tenders.takeCard(amount)),
-    takeCardSlip: (slip: { amount: Minor | null; brand: string; last4: string; approvalCode: string; terminalRef: string }) => serially(() => tenders.takeCardSlip(slip)),
+    takeCard: (amount: Minor | null) => paymentStep(() => tenders.takeCard(amount)),
+    takeCardSlip: (slip: { amount: Minor | null; brand: string; last4: string; approvalCode: string; terminalRef: string }) => paymentStep(() => tenders.takeCardSlip(slip)),
     /** Pays `amount` (null: as much as the card holds, up to what is left) from a gift card by its number. */
     takeGiftCard: (number: string, amount: Minor | null) =>
-      serially(async () => {
+      paymentStep(async () => {
         const found = await storedValueAccount(db, number);
         if (!found || found.account.kind !== 'gift_card') {
           say({ tone: 'error', text: `No gift card ${number.trim()} is known at this store${connectivity.online.value ? '' : ' (as last synced)'}.` });
@@ -193,7 +264,7 @@ export function createCheckoutModel(deps: {
       }),
     /** Pays from the attached customer's store credit account. */
     takeStoreCredit: (accountId: string, amount: Minor | null) =>
-      serially(async () => {
+      paymentStep(async () => {
         const found = await storedValueAccount(db, accountId);
         // A credit slip held by no customer (a refund without a customer) is the bearer's: the server agrees (ledger/stored-value-debits.ts).
         if (!found || found.account.kind !== 'store_credit' || (found.account.customerId !== null && found.account.customerId !== customer.value?.id)) {
@@ -202,14 +273,18 @@ export function createCheckoutModel(deps: {
         }
         await tenders.takeStoredValue(found, amount);
       }),
-    takeOtherTill: (reference: string, amount: Minor | null) => serially(() => tenders.takeOtherTill(reference, amount)),
-    removeTender: (id: string) => serially(() => tenders.remove(id)),
-    overrideLimits: limits.override,
+    takeOtherTill: (reference: string, amount: Minor | null) => paymentStep(() => tenders.takeOtherTill(reference, amount)),
+    removeTender: (id: string) => paymentStep(() => tenders.remove(id)),
+    overrideLimits(approvedBy: { id: string; name: string }) {
+      limits.override(approvedBy);
+      persist();
+    },
 
     /** Names the customer on the sale; null takes them off. */
     attachCustomer(next: { id: string; name: string } | null) {
       customer.value = next;
       tenders.customerChanged();
+      persist();
     },
 
     /**
@@ -246,13 +321,19 @@ export function createCheckoutModel(deps: {
           // Every change tapped before Complete has run, pricing included; the totals must be this cart's.
           const sale = await priced.settled();
           if (!sale) return;
+          // The sale's own transaction deletes the kept cart; no older snapshot may land after it.
+          keeper.pause();
           const kept = await completion.complete(sale);
-          if (!kept) return;
+          if (!kept) {
+            keeper.resume(snapshot());
+            return;
+          }
           batch(() => {
             receipt.value = kept;
             clearSale();
             say(null);
           });
+          keeper.resume(null);
           void priced.set([]);
           deps.onSaleCommitted();
         });
@@ -322,6 +403,12 @@ export function createCheckoutModel(deps: {
       receipt.value = null;
     },
 
+    /** Settles once the sale restored after a restart is back and every change so far is kept on the device. */
+    async kept(): Promise<void> {
+      await restored;
+      await serially(() => undefined);
+      await keeper.settled();
+    },
   };
   return model;
 }

@@ -115,6 +115,23 @@ describe('the checkout cart', () => {
     expect(sale?.total).toBe(199 + 1_050 + 16 + 87);
   });
 
+  it('warns at the scan when the till counts none left (or fewer than the cart holds), and sells it all the same', async () => {
+    const { db, model, products } = await till('checkout-out-of-stock', 0);
+    await db.stock.bulkPut([
+      { sku: products[0]!.sku, onHand: 0, aisle: 'A1', bin: 'B1' },
+      { sku: products[1]!.sku, onHand: 1, aisle: 'A1', bin: 'B2' },
+    ]);
+    await model.scanOrSearch(products[0]!.barcode);
+    expect(model.notice.value).toEqual({ tone: 'warning', text: expect.stringMatching(/^0 in stock at this store: Product 1/) });
+    await model.scanOrSearch(products[1]!.barcode);
+    expect(model.notice.value?.tone).not.toBe('warning');
+    await model.scanOrSearch(products[1]!.barcode);
+    expect(model.notice.value).toEqual({ tone: 'warning', text: expect.stringMatching(/^Only 1 in stock at this store: Product 2/) });
+    expect(model.lines.value.map((line) => line.quantity)).toEqual([1, 2]);
+    await model.completeCashSale();
+    expect(await db.sales.count()).toBe(1);
+  });
+
   it('adds one more of a product each time its barcode is scanned, and says when a check digit is wrong', async () => {
     const { model, products } = await till('checkout-scan', 0);
     await model.scanOrSearch(products[0]!.barcode);

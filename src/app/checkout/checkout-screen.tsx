@@ -35,7 +35,7 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
         <OfflinePolicyLine model={model} />
         <ScanField onSubmit={(text) => void model.scanOrSearch(text)} onInput={model.prefetch} />
         {notice && (
-          <p class={notice.tone === 'error' ? 'notice error' : 'notice'} role="alert">
+          <p class={`notice ${notice.tone}`} role="alert">
             {notice.text}
           </p>
         )}

@@ -36,7 +36,7 @@ export function ExchangeCart({ context, returned, terms, outcome, onCancel }: Pr
         <input id="exchange-item" name="item" class="scan-field" ref={focusOnMount} autoComplete="off" />
       </form>
       {notice && (
-        <p class={notice.tone === 'error' ? 'notice error' : 'notice'} role="alert">
+        <p class={`notice ${notice.tone}`} role="alert">
           {notice.text}
         </p>
       )}

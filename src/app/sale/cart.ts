@@ -4,7 +4,7 @@ import { cartLineFor, MAX_LINE_QUANTITY, type CartLine } from '../../domain/cart
 import type { ProductRow, StoresideDb } from '../../local/db.ts';
 import { productByBarcode, searchProducts } from '../../local/catalog.ts';
 import { unitsLeft } from '../../local/allotments.ts';
-import type { AllotmentRecord } from '../../protocol/entities.ts';
+import type { AllotmentRecord, StockRecord } from '../../protocol/entities.ts';
 import type { Notice } from './notice.ts';
 import type { PricedCart } from './priced-cart.ts';
 
@@ -72,12 +72,27 @@ export function createCart(deps: {
     return lines.some((line) => line.sku === next.sku) ? lines.map((line) => (line.sku === next.sku ? next : line)) : [...lines, next];
   };
 
+  /**
+   * Says at once when the till's count of the product is below what the cart
+   * now holds: the goods sell all the same (the count may be wrong, and the
+   * customer has them in hand), but the associate knows before the customer
+   * leaves, not from a task afterwards.
+   */
+  async function warnIfShort(line: CartLine, level: Promise<StockRecord | undefined>) {
+    const stock = await level;
+    if (stock && line.quantity <= stock.onHand) return;
+    const onHand = Math.max(0, stock?.onHand ?? 0);
+    say({ tone: 'warning', text: `${onHand === 0 ? '0' : `Only ${onHand}`} in stock at this store: ${line.name}. It sells all the same; check the shelf count later.` });
+  }
+
   async function addProduct(product: ProductRow) {
     const existing = priced.current.find((line) => line.sku === product.sku);
     if (product.serialized && existing) {
       say({ tone: 'error', text: `${product.name} has a serial number per unit: sell one per sale, with its serial number.` });
       return;
     }
+    // Read beside the scan, not before it: the count only decides a warning.
+    const level = db.stock.get(product.sku);
     if (product.serialized) serializedSkus.add(product.sku);
     const line = existing ? { ...existing, quantity: Math.min(MAX_LINE_QUANTITY, existing.quantity + 1) } : cartLineFor(product, 1);
     const refusal = await overAllotment(line);
@@ -86,7 +101,9 @@ export function createCart(deps: {
       say(refusal ? { tone: 'error', text: refusal } : null);
     });
     if (refusal) return;
-    return priced.set(withLine(line));
+    const pricing = priced.set(withLine(line));
+    await warnIfShort(line, level);
+    return pricing;
   }
 
   /** Sets a line's quantity; refused past this till's allotment of a scarce product. */
@@ -102,7 +119,9 @@ export function createCart(deps: {
       say({ tone: 'error', text: refusal });
       return;
     }
-    return priced.set(withLine({ ...line, quantity }));
+    const pricing = priced.set(withLine({ ...line, quantity }));
+    if (quantity > line.quantity) await warnIfShort({ ...line, quantity }, db.stock.get(sku));
+    return pricing;
   }
 
   return {

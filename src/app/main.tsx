@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { effect } from '@preact/signals';
 import { StoresideDb } from '../local/db.ts';
 import { createApiClient } from '../sync/api-client.ts';
 import { App, type Route } from './app.tsx';
@@ -17,8 +18,12 @@ const route: Route = location.pathname === '/signage' ? { kind: 'signage', searc
 
 render(<App session={session} sync={sync} db={db} pricing={pricing} route={route} />, document.getElementById('app')!);
 
-// Sync runs from the start: the outbox must drain even if the session screen fails.
-sync.start();
+// Sync starts as soon as the device is known to be enrolled, before any screen: the outbox must drain
+// even if the session screen fails. An unenrolled device has nothing to send and no right to listen.
+void db.getMeta('enrollment').then((enrollment) => enrollment && sync.start(), (error: unknown) => console.error('cannot read the enrollment', error));
+effect(() => {
+  if (session.enrollment.value) sync.start();
+});
 void session.start();
 
 // The service worker is not needed to show the till, so workbox-window loads

@@ -41,12 +41,26 @@ export function createSyncModel(db: StoresideDb, api: ApiClient) {
 
   const online = computed(() => browserOnline.value && status.value?.reachable !== false);
   /**
+   * What the top bar says of the connection. The browser's online flag flips
+   * first; until a round has reached the server again the till is
+   * `connecting`, not online (its offline policy still applies) and not
+   * offline either (the network is back). `unreachable`: the network is up but
+   * the server did not answer as itself (down, a 5xx, a captive portal).
+   */
+  const connection = computed((): 'online' | 'connecting' | 'unreachable' | 'offline' => {
+    if (!browserOnline.value) return 'offline';
+    const reachable = status.value?.reachable ?? null;
+    if (reachable === true) return 'online';
+    return reachable === null || status.value?.running ? 'connecting' : 'unreachable';
+  });
+  /**
    * The server answered the last round: what the offline policy goes by. Stricter than `online`, which
    * shows the till hopeful before its first round; a sale in that moment after a reload is held to the
    * offline limits rather than let past them.
    */
   const reachedServer = computed(() => browserOnline.value && status.value?.reachable === true);
   const setOnline = () => (browserOnline.value = navigator.onLine);
+  let started = false;
   const subscription = liveQuery(() => outboxState(db)).subscribe({
     next: (state) => {
       pending.value = state.count;
@@ -60,16 +74,20 @@ export function createSyncModel(db: StoresideDb, api: ApiClient) {
     oldestPendingAt,
     now,
     online,
+    connection,
     reachedServer,
     status,
     lastSyncAt,
     start() {
+      if (started) return;
+      started = true;
       addEventListener('online', setOnline);
       addEventListener('offline', setOnline);
       clock = setInterval(() => (now.value = Date.now()), 15_000);
       engine.start();
     },
     stop() {
+      started = false;
       removeEventListener('online', setOnline);
       removeEventListener('offline', setOnline);
       clearInterval(clock);

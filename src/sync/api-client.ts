@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ErrorBodySchema, type ErrorCode } from '../protocol/errors.ts';
+import { ERRORS, ErrorBodySchema, type ErrorCode } from '../protocol/errors.ts';
 import { JOURNAL_HEADER, PROTOCOL_VERSION } from '../protocol/version.ts';
 
 /**
@@ -8,13 +8,35 @@ import { JOURNAL_HEADER, PROTOCOL_VERSION } from '../protocol/version.ts';
  * trying again later can help. `http` is an answer from the server.
  */
 export type ApiFailure =
-  | { kind: 'offline'; message: string }
+  /** `cause`: the error fetch threw, kept for the console and support */
+  | { kind: 'offline'; message: string; cause?: unknown }
   | { kind: 'http'; status: number; code: ErrorCode | 'unknown'; message: string; details?: Record<string, unknown> }
   | { kind: 'invalid_response'; message: string }
   /** this device's journal and the server's record of it disagree; retrying cannot mend it */
   | { kind: 'journal_diverged'; message: string }
   /** something on the device failed (storage full, database closed), not the server */
-  | { kind: 'local'; message: string };
+  | { kind: 'local'; message: string; cause?: unknown };
+
+/**
+ * Whether trying the same request again later can succeed. The server says so
+ * for each error code (protocol/errors.ts); a 5xx or 429 without a body of
+ * ours (a proxy's) can; no answer at all, or a page that is not the protocol
+ * (a captive portal's), can once the network is right again. A refusal of
+ * the request itself (a revoked token, an app too old for the server) cannot:
+ * retrying it fast only hammers the server.
+ */
+export function isRetryable(failure: ApiFailure): boolean {
+  switch (failure.kind) {
+    case 'offline':
+    case 'invalid_response':
+    case 'local':
+      return true;
+    case 'journal_diverged':
+      return false;
+    case 'http':
+      return failure.code === 'unknown' ? failure.status >= 500 || failure.status === 429 : ERRORS[failure.code].retryable;
+  }
+}
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; failure: ApiFailure };
 
@@ -64,7 +86,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       try {
         response = await doFetch(new URL(path, options.baseUrl), { headers: { ...baseHeaders(), accept: 'text/event-stream' }, signal, cache: 'no-store' });
       } catch (error) {
-        return { kind: 'offline', message: (error as Error).message };
+        return { kind: 'offline', message: (error as Error).message, cause: error };
       }
       if (!response.ok || !response.body) {
         const body = await response.json().catch(() => null);
@@ -77,7 +99,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         await readEvents(response.body, onEvent);
         return { kind: 'offline', message: 'the server closed the stream' };
       } catch (error) {
-        return { kind: 'offline', message: (error as Error).message };
+        return { kind: 'offline', message: (error as Error).message, cause: error };
       }
     },
 
@@ -96,7 +118,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           cache: 'no-store',
         });
       } catch (error) {
-        return { ok: false, failure: { kind: 'offline', message: (error as Error).message } };
+        return { ok: false, failure: { kind: 'offline', message: (error as Error).message, cause: error } };
       }
       let json: unknown;
       try {

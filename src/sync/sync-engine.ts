@@ -1,5 +1,5 @@
 import type { StoresideDb } from '../local/db.ts';
-import type { ApiClient, ApiFailure } from './api-client.ts';
+import { isRetryable, type ApiClient, type ApiFailure } from './api-client.ts';
 import { syncOnce, type SyncRound } from './sync-once.ts';
 
 export type SyncStatus = {
@@ -8,6 +8,8 @@ export type SyncStatus = {
   running: boolean;
   lastSuccessAt: number | null;
   lastError: string | null;
+  /** why the last round failed, kept whole (code, cause) for the words the screen shows and for support */
+  lastFailure: ApiFailure | null;
   nextAttemptAt: number | null;
   /** events the server refused for business reasons; they sit in quarantine at HQ */
   rejectedCount: number;
@@ -38,7 +40,9 @@ export type SyncEngineOptions = {
  * Triggers: a committed sale, the browser coming `online`, a poke on the
  * server's change stream, the timers. A request
  * during a round runs one more round right after it, so nothing waits for the
- * next timer.
+ * next timer. A failure the server says retrying cannot mend (a revoked token,
+ * an app too old for it: `isRetryable`) is tried again only at the poll's pace,
+ * and the change stream is not reopened until a round succeeds.
  */
 export function createSyncEngine(options: SyncEngineOptions) {
   const { db, api, onStatus } = options;
@@ -48,7 +52,7 @@ export function createSyncEngine(options: SyncEngineOptions) {
   const baseBackoffMs = options.baseBackoffMs ?? 1_000;
   const maxBackoffMs = options.maxBackoffMs ?? 60_000;
 
-  let status: SyncStatus = { reachable: null, running: false, lastSuccessAt: null, lastError: null, nextAttemptAt: null, rejectedCount: 0 };
+  let status: SyncStatus = { reachable: null, running: false, lastSuccessAt: null, lastError: null, lastFailure: null, nextAttemptAt: null, rejectedCount: 0 };
   let failures = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let again = false;
@@ -75,19 +79,19 @@ export function createSyncEngine(options: SyncEngineOptions) {
     try {
       round = await syncOnce(db, api, now);
     } catch (error) {
-      round = { ok: false, failure: { kind: 'local', message: (error as Error).message } };
+      round = { ok: false, failure: { kind: 'local', message: (error as Error).message, cause: error } };
     }
     if (round.ok) {
       failures = 0;
-      publish({ running: false, reachable: true, lastSuccessAt: now(), lastError: null, rejectedCount: status.rejectedCount + round.rejected.length });
+      publish({ running: false, reachable: true, lastSuccessAt: now(), lastError: null, lastFailure: null, rejectedCount: status.rejectedCount + round.rejected.length });
       arm(pollMs);
       listen();
     } else {
       failures += 1;
       const backoff = Math.min(maxBackoffMs, baseBackoffMs * 2 ** (failures - 1)) * (0.5 + random() / 2);
       const reachable = reachableAfter(round.failure, status.reachable);
-      publish({ running: false, reachable, lastError: round.failure.message });
-      arm(backoff);
+      publish({ running: false, reachable, lastError: round.failure.message, lastFailure: round.failure });
+      arm(isRetryable(round.failure) ? backoff : Math.max(backoff, pollMs));
     }
   }
 
@@ -125,9 +129,10 @@ export function createSyncEngine(options: SyncEngineOptions) {
         },
         abort.signal,
       )
-      .then(() => {
+      .then((failure) => {
         if (stream === abort) stream = null;
-        if (stopped || abort.signal.aborted) return;
+        // Refused for good (the device's token, the app's version): the next successful round listens again.
+        if (stopped || abort.signal.aborted || !isRetryable(failure)) return;
         streamFailures += 1;
         const delay = Math.min(maxBackoffMs, baseBackoffMs * 2 ** (streamFailures - 1)) * (0.5 + random() / 2);
         streamTimer = setTimeout(listen, delay);

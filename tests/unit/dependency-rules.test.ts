@@ -42,6 +42,7 @@ describe('the dependency rules', () => {
         'browser-uses-no-node-builtins: src/devices/printer.ts → net',
         'domain-imports-only-domain: src/domain/money.ts → src/protocol/wire.ts',
         'local-imports-only-shared-code: src/local/outbox.ts → src/sync/engine.ts',
+        'no-circular: src/domain/events.ts ↔ src/domain/sale.ts',
         'no-circular: src/sync/pull.ts ↔ src/sync/push.ts',
         'not-to-unresolvable: src/devices/scanner.ts → ./missing.ts',
         'nothing-imports-the-ui: src/workers/pricing.worker.ts → src/app/screen.ts',

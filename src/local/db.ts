@@ -12,8 +12,8 @@ import type { CustomerRecord } from '../domain/customer.ts';
 import type { AllotmentRecord, ConflictRecord, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../protocol/entities.ts';
 import type { LocalSale } from './local-sale.ts';
 import type { SaleRecord } from '../domain/sale-record.ts';
-import type { LocalReturn } from './returns.ts';
-import type { CartDraft } from './cart-draft.ts';
+import type { LocalReturn } from './local-return.ts';
+import type { CartDraft } from './cart-draft-record.ts';
 
 /** A product as the device stores it: the synced record plus its search words. */
 export type ProductRow = ProductRecord & { words: string[] };

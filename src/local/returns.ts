@@ -8,20 +8,9 @@ import { uuidv7 } from '../domain/uuid7.ts';
 import type { StoreRecord } from '../protocol/entities.ts';
 import type { StoresideDb } from './db.ts';
 import { appendEvent, type ChainPosition, type DeviceEnv, type DraftedEvent } from './journal.ts';
+import type { LocalReturn } from './local-return.ts';
 import type { LocalSale } from './local-sale.ts';
 import { moveStock } from './stock-moves.ts';
-
-/** A return or void made on this device, kept by the sale it took back (none without a receipt). */
-export type LocalReturn = {
-  id: string;
-  saleId: string | null;
-  kind: 'return' | 'void';
-  receiptNumber: string;
-  lines: { line: number | null; sku: string; quantity: number; amount: Minor }[];
-  tenders: RefundTender[];
-  total: Minor;
-  completedAt: number;
-};
 
 /** A sale of this till as the store's history records it, until the server's record arrives. */
 export function ownSaleRecord(sale: LocalSale, deviceId: string): SaleRecord {

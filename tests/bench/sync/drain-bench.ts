@@ -146,7 +146,7 @@ function timePushes(server: Server): number[] {
 /** The outbox must be empty and the server must hold every sale of the device, applied: a drain that lost sales is no figure. */
 function checkDrain(drain: DrainResult, serverFile: string, deviceId: string) {
   if (drain.sent !== EVENTS || drain.rejected !== 0 || drain.pendingAfter !== 0) {
-    throw new Error(`drain sent ${drain.sent} of ${EVENTS}, ${drain.rejected} rejected, ${drain.pendingAfter} still pending`);
+    throw new Error(`drain sent ${drain.sent} of ${EVENTS}, ${drain.rejected} rejected, ${drain.pendingAfter} still pending; first rejections: ${drain.rejectedReasons.join('; ') || 'none'}`);
   }
   const db = new Database(serverFile, { readonly: true, fileMustExist: true });
   try {

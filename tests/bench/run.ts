@@ -60,6 +60,8 @@ const LOOKUPS = 200;
 const LOOKUPS_PER_SALE = 50;
 const CART_LINES = 50;
 const FRAME_MS = 16;
+/** serial numbers typed so far: each unit sold gets its own */
+let serialsEntered = 0;
 const CATALOG_LABEL = `${CATALOG_PRODUCTS / 1000}k`;
 
 // ---------------------------------------------------------------------------
@@ -245,7 +247,7 @@ async function benchBarcodeLookup(bench: TillBench): Promise<BenchRow[]> {
   const { page, till, oneStore } = bench;
   const associate = oneStore.credentials.staff.find((m) => m.role === 'associate')!;
   await till.signIn(associate.name, associate.pin);
-  const products = sample(sellable(oneStore), LOOKUPS, seededRandom(7));
+  const products = withSerializedProduct(sample(sellable(oneStore), LOOKUPS, seededRandom(7)), oneStore);
 
   progress(`barcode lookup: scanning ${LOOKUPS} products, ${LOOKUPS_PER_SALE} per sale`);
   await page.evaluate(() => performance.clearMeasures('storeside:barcode-lookup'));
@@ -275,7 +277,8 @@ async function benchBarcodeLookup(bench: TillBench): Promise<BenchRow[]> {
 
 async function benchScanToTotal(bench: TillBench): Promise<BenchRow[]> {
   const { page, till, oneStore } = bench;
-  const products = sample(sellable(oneStore), CART_LINES, seededRandom(11));
+  // Each product is scanned twice onto its line; a serialized one is sold one unit per sale (the till refuses a second scan).
+  const products = sample(sellable(oneStore).filter((p) => !p.serialized), CART_LINES, seededRandom(11));
   await page.evaluate(installScanToTotalProbe);
   await page.evaluate(() => performance.clearMeasures('storeside:pricing'));
 
@@ -305,8 +308,25 @@ async function benchScanToTotal(bench: TillBench): Promise<BenchRow[]> {
 const sellable = (oneStore: OneStoreSeed): ProductRecord[] => oneStore.slice.products.filter((p) => p.price > 0);
 
 /**
+ * `products`, with at least one serialized product among them (the last
+ * swapped for one when the draw has none): a store's scans include them (the
+ * demo's earbuds and power banks, 2–3 % of its catalogue), and selling one
+ * takes its serial number, which the bench must do as an associate does. The
+ * full run's draw has some already; a smoke run's few products might not.
+ */
+function withSerializedProduct(products: ProductRecord[], oneStore: OneStoreSeed): ProductRecord[] {
+  if (products.some((p) => p.serialized)) return products;
+  const drawn = new Set(products.map((p) => p.sku));
+  const serialized = sellable(oneStore).find((p) => p.serialized && !drawn.has(p.sku));
+  if (!serialized) throw new Error('the bench store has no serialized product to sell');
+  return [...products.slice(0, -1), serialized];
+}
+
+/**
  * Checks the cart's total against the domain's pricing of what was scanned,
- * then sells it for cash so the next figure starts on an empty cart.
+ * types the serial number of each serialized unit as the associate does (the
+ * till completes no sale without them), then sells it for cash so the next
+ * figure starts on an empty cart.
  */
 async function sellCart({ page, till, oneStore, promotions }: TillBench, basket: { product: ProductRecord; quantity: number }[]) {
   const { store } = oneStore.slice;
@@ -316,7 +336,13 @@ async function sellCart({ page, till, oneStore, promotions }: TillBench, basket:
   await page.getByTestId('total').getByText(expected, { exact: true }).waitFor({ timeout: 10_000 }).catch(async () => {
     throw new Error(`the till shows a total of ${await till.totalText()} for the scanned basket; the domain prices it at ${expected}`);
   });
-  await till.payCashAndComplete('99999');
+  for (const { product } of basket.filter(({ product }) => product.serialized)) {
+    await till.enterSerial(product.sku, `SN-${product.sku}-${++serialsEntered}`);
+  }
+  await till.payCashAndComplete('99999').catch(async (error: unknown) => {
+    // The till says why it did not complete (a missing serial number, an offline limit…) in its notice.
+    throw new Error(`the sale did not complete; the till says: ${await till.noticeText()}`, { cause: error });
+  });
   // A wedge scanner types into whatever has focus: the till must give it back to the scan field.
   const refocused = await page
     .waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Scan or search', undefined, { timeout: 2_000 })

@@ -46,7 +46,7 @@ import { benchSync } from './sync/sync-bench.ts';
 import { benchCheckout } from './checkout/checkout-bench.ts';
 import { firstLoadJs } from './support/first-load-js.ts';
 import { openRawLedger } from './support/raw-ledger.ts';
-import { formatNumber, percentile, printTable, progress, row, writeResults, type BenchRow } from './support/report.ts';
+import { formatNumber, percentile, printFailures, printTable, progress, row, writeResults, type BenchRow, type GroupOutcome } from './support/report.ts';
 import { seededRandom } from '../../src/server/demo/demo-retailer.ts';
 import { batches, sample, saleEvents } from './support/sale-events.ts';
 import { buildOneStoreSeed, enrollDevice, openSeededStore, scratchDir, startServer, withExtraStock, type OneStoreSeed } from './support/server-fixture.ts';
@@ -400,16 +400,70 @@ function groupsToRun(args: readonly string[]): Group[] {
   return args.length > 0 ? (args as Group[]) : (Object.keys(GROUPS) as Group[]);
 }
 
-async function main() {
+/** The group running now, so an error nobody awaited is charged to the group that caused it. */
+let runningGroup: string | null = null;
+/** Errors that escaped every await (a stray promise in a bench), by group: each fails its group. */
+const strayErrors = new Map<string, unknown[]>();
+
+/** What failed, with the causes it wraps: the table shows the message, the JSON keeps the stack. */
+function describeError(error: unknown): { error: string; stack?: string } {
+  if (!(error instanceof Error)) return { error: String(error) };
+  let text = error.message;
+  for (let cause = error.cause; cause !== undefined; cause = cause instanceof Error ? cause.cause : undefined) {
+    text += `\ncaused by: ${cause instanceof Error ? cause.message : String(cause)}`;
+  }
+  return error.stack === undefined ? { error: text } : { error: text, stack: error.stack };
+}
+
+/**
+ * Runs each group on its own: one that throws is recorded as failed, with its
+ * error, and the run goes on, so the other groups' figures are still printed
+ * and written, and the process still exits non-zero.
+ */
+async function runGroup(group: Group, rows: BenchRow[]): Promise<GroupOutcome> {
+  const start = performance.now();
+  const seconds = () => (performance.now() - start) / 1000;
+  runningGroup = group;
+  try {
+    const groupRows = await GROUPS[group]();
+    const stray = strayErrors.get(group);
+    if (stray) throw new Error(`${stray.length} error(s) escaped the group's awaits; the first: ${describeError(stray[0]).error}`);
+    rows.push(...groupRows);
+    return { group, seconds: seconds(), status: 'ok', rows: groupRows.length };
+  } catch (error) {
+    const described = describeError(error);
+    progress(`${group}: FAILED after ${seconds().toFixed(0)} s: ${described.stack ?? described.error}`);
+    return { group, seconds: seconds(), status: 'failed', ...described };
+  } finally {
+    runningGroup = null;
+  }
+}
+
+async function main(): Promise<number> {
+  const groups = groupsToRun(process.argv.slice(2));
+  process.on('unhandledRejection', (reason) => {
+    const group = runningGroup ?? 'runner';
+    progress(`${group}: an error escaped its awaits: ${describeError(reason).error}`);
+    strayErrors.set(group, [...(strayErrors.get(group) ?? []), reason]);
+  });
   const rows: BenchRow[] = [];
-  for (const group of groupsToRun(process.argv.slice(2))) rows.push(...(await GROUPS[group]()));
+  const outcomes: GroupOutcome[] = [];
+  for (const group of groups) outcomes.push(await runGroup(group, rows));
+  const outside = strayErrors.get('runner');
+  if (outside) outcomes.push({ group: 'runner', seconds: 0, status: 'failed', error: `${outside.length} error(s) escaped between groups; the first: ${describeError(outside[0]).error}` });
 
   console.log();
   printTable(rows);
-  const file = writeResults(rows, { node: process.version, platform: `${process.platform} ${process.arch}` });
+  printFailures(outcomes);
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  const file = writeResults(rows, { node: process.version, platform: `${process.platform} ${process.arch}`, failedGroups: failed.map((o) => o.group), groups: outcomes });
   const missed = rows.filter((r) => r.met === false);
   console.log(`\nWrote ${file} and bench-results/latest.json.`);
-  console.log(missed.length === 0 ? 'Every goal is met.' : `Missed: ${missed.map((r) => `${r.name} (${formatNumber(r.value)} ${r.unit}, goal ${r.goal})`).join('; ')}`);
+  if (missed.length > 0) console.log(`Missed: ${missed.map((r) => `${r.name} (${formatNumber(r.value)} ${r.unit}, goal ${r.goal})`).join('; ')}`);
+  else console.log(failed.length === 0 ? 'Every goal is met.' : 'Every goal measured is met; the failed groups measured nothing.');
+  if (failed.length > 0) console.log(`FAILED groups: ${failed.map((o) => o.group).join(', ')}.`);
+  return failed.length > 0 ? 1 : 0;
 }
 
-await main();
+// Exit explicitly: a failed group may leave a socket or stream open that would keep the process (and CI) waiting.
+process.exit(await main());

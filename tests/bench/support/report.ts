@@ -52,6 +52,10 @@ export function formatNumber(value: number): string {
 }
 
 export function printTable(rows: readonly BenchRow[]): void {
+  if (rows.length === 0) {
+    console.log('No figures: no group measured anything.');
+    return;
+  }
   const header = ['figure', 'value', 'unit', 'limit / peer', 'ratio', 'goal', 'met'];
   const cells = rows.map((r) => [
     r.name,
@@ -68,6 +72,22 @@ export function printTable(rows: readonly BenchRow[]): void {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const c of cells) console.log(line(c));
+}
+
+/** How one group of the run ended: its rows are in the table, or it failed with `error` and has none. */
+export type GroupOutcome = { group: string; seconds: number } & ({ status: 'ok'; rows: number } | { status: 'failed'; error: string; stack?: string });
+
+/** Failed groups, after the table: a failure must be as visible as a figure. */
+export function printFailures(outcomes: readonly GroupOutcome[]): void {
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  if (failed.length === 0) return;
+  console.log(`\nFAILED: ${failed.length} of ${outcomes.length} groups measured nothing:`);
+  for (const outcome of failed) {
+    // Playwright's messages carry a call log; the first lines say what failed, the JSON keeps it all.
+    const lines = outcome.error.split('\n');
+    const shown = lines.slice(0, 6).map((line) => `    ${line}`).join('\n');
+    console.log(`  ${outcome.group} (after ${outcome.seconds.toFixed(0)} s):\n${shown}${lines.length > 6 ? `\n    … (${lines.length - 6} more lines in the JSON)` : ''}`);
+  }
 }
 
 /** Writes bench-results/bench-<ISO timestamp>.json and bench-results/latest.json; returns the first path. */

@@ -19,7 +19,13 @@
  *      till and on the server
  *
  * Prints progress on stderr, the table on stdout, and writes
- * bench-results/bench-<timestamp>.json and bench-results/latest.json.
+ * bench-results/bench-<timestamp>.json and bench-results/latest.json. A group
+ * that throws is reported as failed (after the table, and in the JSON), the
+ * others still run, and the exit code is 1.
+ *
+ * `--smoke` runs the same groups at tiny sizes (support/bench-mode.ts): the
+ * same code and checks in a minute or two, for CI (`npm run bench:smoke`, the
+ * last step of `npm test`); its figures go to bench-results/smoke-latest.json.
  */
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';

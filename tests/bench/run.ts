@@ -24,7 +24,7 @@
  * others still run, and the exit code is 1.
  *
  * `--smoke` runs the same groups at tiny sizes (support/bench-mode.ts): the
- * same code and checks in a minute or two, for CI (`npm run bench:smoke`, the
+ * same code and checks in about a minute of CPU, for CI (`npm run bench:smoke`, the
  * last step of `npm test`); its figures go to bench-results/smoke-latest.json.
  */
 import Database from 'better-sqlite3';

@@ -7,21 +7,25 @@ import { newUuid } from '../../../src/server/ids.ts';
 import { sha256Hex } from '../../../src/server/sha256.ts';
 import { launchBenchBrowser } from '../support/browser.ts';
 import { percentile, progress, row, type BenchRow } from '../support/report.ts';
+import type { BenchMode, Sized } from '../support/bench-mode.ts';
 import { batches } from '../support/sale-events.ts';
 import { buildOneStoreSeed, enrollDevice, openSeededStore, scratchDir, startServer, withExtraStock } from '../support/server-fixture.ts';
 import { buildCheckoutPage, openCheckoutPage } from './checkout-page.ts';
 import { shiftJournal } from './shift-journal.ts';
 
-const SHIFT_SALES = 2_000;
-const REPORT_RUNS = 20;
+/**
+ * sales in the shift and timed report runs; sales in the till's history and
+ * receipt codes looked up among them; sales completed (timed) and their
+ * lines; runs of the strict journaling transaction beside them
+ */
+type Sizes = { shiftSales: number; reportRuns: number; historySales: number; lookups: number; completeSales: number; completeLines: number; strictRuns: number };
+const SIZES: Sized<Sizes> = {
+  full: { shiftSales: 2_000, reportRuns: 20, historySales: 100_000, lookups: 200, completeSales: 20, completeLines: 30, strictRuns: 200 },
+  smoke: { shiftSales: 60, reportRuns: 3, historySales: 500, lookups: 10, completeSales: 2, completeLines: 5, strictRuns: 10 },
+};
 const REPORT_GOAL_MS = 200;
-const HISTORY_SALES = 100_000;
-const LOOKUPS = 200;
 const LOOKUP_GOAL_MS = 5;
-const COMPLETE_SALES = 20;
-const COMPLETE_LINES = 30;
 const FRAME_MS = 16;
-const STRICT_RUNS = 200;
 
 /**
  * `npm run bench -- checkout`: the figures of issue 5.
@@ -35,7 +39,7 @@ const STRICT_RUNS = 200;
  *      and cash, in the built app, p95 vs one frame (16 ms), beside the strict IndexedDB
  *      transaction that journals a sale, alone
  */
-export async function benchCheckout(): Promise<BenchRow[]> {
+export async function benchCheckout(mode: BenchMode): Promise<BenchRow[]> {
   const scratch = scratchDir('checkout');
   progress('checkout: building the till benchmark page (production build)');
   await buildCheckoutPage(scratch.file('page'));
@@ -44,7 +48,7 @@ export async function benchCheckout(): Promise<BenchRow[]> {
   const server = await startServer(store, scratch.file('page'));
   const browser = await launchBenchBrowser();
   try {
-    const setup = { store, serverUrl: server.url, oneStore, browser };
+    const setup = { store, serverUrl: server.url, oneStore, browser, size: SIZES[mode] };
     const { rows, template } = await benchZReport(setup);
     rows.push(...(await benchReceiptLookup(setup, template)));
     return [...rows, ...(await benchCompleteToReceipt(setup, template))];
@@ -61,14 +65,16 @@ type Setup = {
   serverUrl: string;
   oneStore: ReturnType<typeof buildOneStoreSeed>;
   browser: Awaited<ReturnType<typeof launchBenchBrowser>>;
+  size: Sizes;
 };
 
-async function benchZReport({ store, serverUrl, oneStore, browser }: Setup): Promise<{ rows: BenchRow[]; template: LocalSale }> {
+async function benchZReport({ store, serverUrl, oneStore, browser, size }: Setup): Promise<{ rows: BenchRow[]; template: LocalSale }> {
+  const { shiftSales, reportRuns } = size;
   const deviceId = newUuid();
   await enrollDevice(store, oneStore.credentials.enrollmentCodes.tablet[0]!, deviceId);
   const member = oneStore.credentials.staff.find((m) => m.role === 'associate')!;
-  progress(`checkout: a ${SHIFT_SALES.toLocaleString()}-sale shift, into the till's IndexedDB and the server's SQLite (not timed)`);
-  const { events, sessionId } = shiftJournal(oneStore.slice, deviceId, { id: member.id, name: member.name }, SHIFT_SALES);
+  progress(`checkout: a ${shiftSales.toLocaleString()}-sale shift, into the till's IndexedDB and the server's SQLite (not timed)`);
+  const { events, sessionId } = shiftJournal(oneStore.slice, deviceId, { id: member.id, name: member.name }, shiftSales);
   for (const batch of batches(events, 200)) {
     const outcome = await store.ingestPush(deviceId, batch, Date.now());
     if (outcome.kind !== 'acked' || outcome.results.some((result) => result.status !== 'applied')) throw new Error(`the shift was not applied: ${JSON.stringify(outcome).slice(0, 500)}`);
@@ -77,16 +83,16 @@ async function benchZReport({ store, serverUrl, oneStore, browser }: Setup): Pro
   const last = events.at(-1)!;
   await till.call('loadJournal', events, { seq: last.seq, hash: eventHash(last, sha256Hex) }, member.name);
 
-  progress(`checkout: the till's report computed from its whole journal, ${REPORT_RUNS} times (timed)`);
-  const recomputed = await till.call('tillReportTimes', REPORT_RUNS, true);
-  progress(`checkout: the till's report as it keeps it with each event, ${REPORT_RUNS} times (timed)`);
-  const device = await till.call('tillReportTimes', REPORT_RUNS, false);
-  if (device.sales !== SHIFT_SALES || recomputed.total !== device.total) throw new Error(`the till's report counts ${device.sales} sales, not ${SHIFT_SALES}, or differs from the journal's`);
+  progress(`checkout: the till's report computed from its whole journal, ${reportRuns} times (timed)`);
+  const recomputed = await till.call('tillReportTimes', reportRuns, true);
+  progress(`checkout: the till's report as it keeps it with each event, ${reportRuns} times (timed)`);
+  const device = await till.call('tillReportTimes', reportRuns, false);
+  if (device.sales !== shiftSales || recomputed.total !== device.total) throw new Error(`the till's report counts ${device.sales} sales, not ${shiftSales}, or differs from the journal's`);
 
-  progress(`checkout: HQ's till-report route for the same session, ${REPORT_RUNS} times (timed)`);
+  progress(`checkout: HQ's till-report route for the same session, ${reportRuns} times (timed)`);
   const serverMs: number[] = [];
   let serverTotal = 0;
-  for (let run = 0; run < REPORT_RUNS; run++) {
+  for (let run = 0; run < reportRuns; run++) {
     const start = performance.now();
     const response = await fetch(`${serverUrl}/api/v1/hq/till-report?device=${deviceId}&session=${sessionId}`, { headers: { authorization: `Bearer ${oneStore.hqToken}`, 'x-storeside-protocol': String(PROTOCOL_VERSION) } });
     const body = (await response.json()) as { report: { sales: { total: number } } };
@@ -97,7 +103,7 @@ async function benchZReport({ store, serverUrl, oneStore, browser }: Setup): Pro
   await till.page.close();
 
   const goal = `p95 ≤ ${REPORT_GOAL_MS} ms`;
-  const details = { sales: SHIFT_SALES, events: events.length, runs: REPORT_RUNS, total: device.total };
+  const details = { sales: shiftSales, events: events.length, runs: reportRuns, total: device.total };
   const deviceP95 = percentile(device.ms, 95);
   progress(`checkout: report p95 kept ${deviceP95.toFixed(1)} ms, from the journal ${percentile(recomputed.ms, 95).toFixed(1)} ms`);
   const serverP95 = percentile(serverMs, 95);
@@ -105,7 +111,7 @@ async function benchZReport({ store, serverUrl, oneStore, browser }: Setup): Pro
   const sale = currentSale(first);
   const template: LocalSale = { ...sale, id: sale.saleId, staffId: member.id, staffName: member.name, eventSeq: first.seq, redeemedCoupons: [] };
   const rows = [
-    row({ name: `Z report over a ${SHIFT_SALES.toLocaleString()}-sale shift, on the till (IndexedDB journal), p95`, value: deviceP95, unit: 'ms', limit: REPORT_GOAL_MS, limitLabel: 'goal', goal, met: deviceP95 <= REPORT_GOAL_MS, details: { ...details, p50: percentile(device.ms, 50) } }),
+    row({ name: `Z report over a ${shiftSales.toLocaleString()}-sale shift, on the till (IndexedDB journal), p95`, value: deviceP95, unit: 'ms', limit: REPORT_GOAL_MS, limitLabel: 'goal', goal, met: deviceP95 <= REPORT_GOAL_MS, details: { ...details, p50: percentile(device.ms, 50) } }),
     row({ name: `  same, computed from the whole journal (a till without its kept report), p95`, value: percentile(recomputed.ms, 95), unit: 'ms', limit: REPORT_GOAL_MS, limitLabel: 'goal', goal: null, met: null, details: { ...details, p50: percentile(recomputed.ms, 50) } }),
     row({ name: `Z report over the same shift, HQ's till-report route (SQLite), p95`, value: serverP95, unit: 'ms', limit: REPORT_GOAL_MS, limitLabel: 'goal', goal, met: serverP95 <= REPORT_GOAL_MS, details: { ...details, p50: percentile(serverMs, 50) } }),
   ];
@@ -113,12 +119,13 @@ async function benchZReport({ store, serverUrl, oneStore, browser }: Setup): Pro
 }
 
 /** b. A scanned receipt code (its number, or its QR link) looked up among 100,000 sales on the till, as the returns screen does, vs raw IDBIndex.get. */
-async function benchReceiptLookup({ serverUrl, browser }: Setup, template: LocalSale): Promise<BenchRow[]> {
+async function benchReceiptLookup({ serverUrl, browser, size }: Setup, template: LocalSale): Promise<BenchRow[]> {
+  const { historySales, lookups } = size;
   const till = await openCheckoutPage(browser.context, serverUrl);
-  progress(`checkout: ${HISTORY_SALES.toLocaleString()} sales into the till's IndexedDB, own and as the store's history (not timed)`);
-  const { codes, held } = await till.call('loadSales', template, HISTORY_SALES, LOOKUPS);
-  if (held !== HISTORY_SALES) throw new Error(`the till holds ${held} sales, not ${HISTORY_SALES}`);
-  progress(`checkout: ${LOOKUPS} scanned receipt codes looked up, the till's way and raw, alternating rounds (timed)`);
+  progress(`checkout: ${historySales.toLocaleString()} sales into the till's IndexedDB, own and as the store's history (not timed)`);
+  const { codes, held } = await till.call('loadSales', template, historySales, lookups);
+  if (held !== historySales) throw new Error(`the till holds ${held} sales, not ${historySales}`);
+  progress(`checkout: ${lookups} scanned receipt codes looked up, the till's way and raw, alternating rounds (timed)`);
   const product: number[] = [];
   const raw: number[] = [];
   for (let round = 0; round < 2; round++) {
@@ -128,9 +135,9 @@ async function benchReceiptLookup({ serverUrl, browser }: Setup, template: Local
   await till.page.close();
   const p95 = percentile(product, 95);
   const rawP95 = percentile(raw, 95);
-  const details = { sales: HISTORY_SALES, lookups: product.length, p50: percentile(product, 50), rawP50: percentile(raw, 50), rawP95 };
+  const details = { sales: historySales, lookups: product.length, p50: percentile(product, 50), rawP50: percentile(raw, 50), rawP95 };
   return [
-    row({ name: `Receipt lookup by scanned code among ${HISTORY_SALES.toLocaleString()} sales (findSales), p95`, value: p95, unit: 'ms', limit: LOOKUP_GOAL_MS, limitLabel: 'goal', goal: `p95 ≤ ${LOOKUP_GOAL_MS} ms`, met: p95 <= LOOKUP_GOAL_MS, details }),
+    row({ name: `Receipt lookup by scanned code among ${historySales.toLocaleString()} sales (findSales), p95`, value: p95, unit: 'ms', limit: LOOKUP_GOAL_MS, limitLabel: 'goal', goal: `p95 ≤ ${LOOKUP_GOAL_MS} ms`, met: p95 <= LOOKUP_GOAL_MS, details }),
     row({ name: '  raw IDBIndex.get of the same codes, p95', value: rawP95, unit: 'ms', limit: p95, limitLabel: 'findSales p95', goal: null, met: null, details }),
   ];
 }
@@ -142,7 +149,8 @@ async function benchReceiptLookup({ serverUrl, browser }: Setup, template: Local
  * IndexedDB transaction that journals a sale, alone (the bench page): the
  * floor under the figure.
  */
-async function benchCompleteToReceipt({ store, serverUrl, oneStore, browser }: Setup, template: LocalSale): Promise<BenchRow[]> {
+async function benchCompleteToReceipt({ store, serverUrl, oneStore, browser, size }: Setup, template: LocalSale): Promise<BenchRow[]> {
+  const { completeSales, completeLines, strictRuns } = size;
   const app = await startServer(store, 'dist');
   const page = await browser.context.newPage();
   try {
@@ -155,13 +163,13 @@ async function benchCompleteToReceipt({ store, serverUrl, oneStore, browser }: S
     await till.signIn(member.name, member.pin);
     await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
     await browser.context.setOffline(true);
-    const products = oneStore.slice.products.filter((product) => product.price > 0 && !product.serialized).slice(0, COMPLETE_LINES);
+    const products = oneStore.slice.products.filter((product) => product.price > 0 && !product.serialized).slice(0, completeLines);
     await page.evaluate(installCompleteProbe);
-    progress(`checkout: ${COMPLETE_SALES} offline sales of ${COMPLETE_LINES} lines, each paid by card, gift card and cash (timed: Complete → receipt)`);
-    for (let sale = 0; sale < COMPLETE_SALES; sale++) {
+    progress(`checkout: ${completeSales} offline sales of ${completeLines} lines, each paid by card, gift card and cash (timed: Complete → receipt)`);
+    for (let sale = 0; sale < completeSales; sale++) {
       for (const product of products) await till.scan(product.barcode);
       // The header row and one per line.
-      await page.getByRole('region', { name: 'Cart' }).getByRole('row').nth(COMPLETE_LINES).waitFor();
+      await page.getByRole('region', { name: 'Cart' }).getByRole('row').nth(completeLines).waitFor();
       await till.takePayment('Card', '1', (dialog) => dialog.getByRole('button', { name: 'Charge on terminal' }).click());
       await till.takePayment('Gift card', '1', async (dialog) => {
         await dialog.getByLabel('Gift card number').fill(giftCard.id);
@@ -170,19 +178,19 @@ async function benchCompleteToReceipt({ store, serverUrl, oneStore, browser }: S
       await till.completeSale('5000');
     }
     const { frame, dom } = await page.evaluate(() => (window as unknown as { __complete: { frame: number[]; dom: number[] } }).__complete);
-    if (frame.length !== COMPLETE_SALES) throw new Error(`expected ${COMPLETE_SALES} Complete → receipt samples, got ${frame.length}`);
+    if (frame.length !== completeSales) throw new Error(`expected ${completeSales} Complete → receipt samples, got ${frame.length}`);
     await browser.context.setOffline(false);
 
-    progress(`checkout: the strict IndexedDB transaction that journals a sale, alone, ${STRICT_RUNS} times (timed)`);
+    progress(`checkout: the strict IndexedDB transaction that journals a sale, alone, ${strictRuns} times (timed)`);
     const bench = await openCheckoutPage(browser.context, serverUrl);
     const event = { seq: 1, type: 'sale.completed', payload: template } as unknown as StoreEvent;
-    const strict = await bench.call('strictJournalTimes', event, template, STRICT_RUNS);
+    const strict = await bench.call('strictJournalTimes', event, template, strictRuns);
     await bench.page.close();
 
     const p95 = percentile(frame, 95);
-    const details = { sales: COMPLETE_SALES, lines: COMPLETE_LINES, tenders: 3, p50: percentile(frame, 50), domP95: percentile(dom, 95), strictP50: percentile(strict, 50), strictP95: percentile(strict, 95) };
+    const details = { sales: completeSales, lines: completeLines, tenders: 3, p50: percentile(frame, 50), domP95: percentile(dom, 95), strictP50: percentile(strict, 50), strictP95: percentile(strict, 95) };
     return [
-      row({ name: `Complete → receipt shown, offline, ${COMPLETE_LINES} lines, 3 tenders, p95`, value: p95, unit: 'ms', limit: FRAME_MS, limitLabel: 'one frame', goal: `≤ ${FRAME_MS} ms`, met: p95 <= FRAME_MS, details }),
+      row({ name: `Complete → receipt shown, offline, ${completeLines} lines, 3 tenders, p95`, value: p95, unit: 'ms', limit: FRAME_MS, limitLabel: 'one frame', goal: `≤ ${FRAME_MS} ms`, met: p95 <= FRAME_MS, details }),
       row({ name: '  strict IndexedDB transaction journaling a sale, alone, p95', value: percentile(strict, 95), unit: 'ms', limit: p95, limitLabel: 'Complete → receipt p95', goal: null, met: null, details }),
     ];
   } finally {

@@ -13,8 +13,8 @@ import { sha256Hex } from '../../../src/server/sha256.ts';
 /**
  * A whole shift of one till as its journal holds it: the session opened with
  * a float, `sales` sales of three lines each paid by card and cash (every
- * tenth also by gift card: three tenders), a paid-out and a drop every few
- * hundred sales, built with the domain's own functions and chained from
+ * tenth also by gift card: three tenders), five paid-outs and drops spread
+ * over the shift, built with the domain's own functions and chained from
  * genesis. The bench loads it into the till's IndexedDB and the server's
  * SQLite, then times the report both compute from it.
  */
@@ -33,6 +33,8 @@ export function shiftJournal(slice: StoreSlice, deviceId: string, staff: { id: s
     events.push(appended.event);
     head = appended.head;
   };
+  // Five cash movements a shift, paid-outs and drops by turns (every 400 sales in the full run's 2,000), so a short smoke shift has them too.
+  const moveEvery = Math.max(1, Math.floor(sales / 5));
   const sessionId = uuidv7(start, bytes(10));
   append(start, { type: 'till.opened', payload: { sessionId, staffName: staff.name, float: 15_000, count: { '5000': 2, '1000': 5 } } });
   for (let i = 1; i <= sales; i++) {
@@ -64,7 +66,7 @@ export function shiftJournal(slice: StoreSlice, deviceId: string, staff: { id: s
       completedAt: now,
     });
     append(now, { type: 'sale.completed', payload });
-    if (i % 400 === 0) append(now + 1, { type: 'till.cash_moved', payload: { sessionId, staffName: staff.name, kind: i % 800 === 0 ? 'drop' : 'paid_out', amount: 2_000, reason: 'bench' } });
+    if (i % moveEvery === 0) append(now + 1, { type: 'till.cash_moved', payload: { sessionId, staffName: staff.name, kind: i % (2 * moveEvery) === 0 ? 'drop' : 'paid_out', amount: 2_000, reason: 'bench' } });
   }
   return { events, sessionId };
 }

@@ -7,12 +7,15 @@ import type { TaxConfig } from '../../../src/domain/pricing/index.ts';
 import { launchBenchBrowser } from '../support/browser.ts';
 import { scratchDir } from '../support/server-fixture.ts';
 import { percentile, progress, row, type BenchRow } from '../support/report.ts';
+import type { BenchMode, Sized } from '../support/bench-mode.ts';
 import type { PricingBenchInput, PricingBenchOutput } from './page.ts';
 import { benchCart, benchPromotions, BENCH_STORE } from './synthetic-promotions.ts';
 
-const CART_LINES = 200;
-const HEADLINE_PROMOTIONS = 1_000;
-const SCALE_COUNTS = [10, 100, 1_000, 10_000];
+/** cart lines, promotions of the headline figure, promotion counts of the scaling rows, timed calls per figure and warm-up calls before them */
+const SIZES: Sized<{ cartLines: number; headlinePromotions: number; scaleCounts: number[]; iterations: number; warmup: number }> = {
+  full: { cartLines: 200, headlinePromotions: 1_000, scaleCounts: [10, 100, 1_000, 10_000], iterations: 200, warmup: 30 },
+  smoke: { cartLines: 20, headlinePromotions: 100, scaleCounts: [10, 100, 1_000], iterations: 10, warmup: 3 },
+};
 const WORKER_GOAL_MS = 2;
 const ROUND_TRIP_GOAL_MS = 1;
 
@@ -36,7 +39,8 @@ const TAX: TaxConfig = {
  * thread, interleaved in one run; then the same cart against 10 … 10,000
  * promotions to show how the cost grows.
  */
-export async function benchPricing(): Promise<BenchRow[]> {
+export async function benchPricing(mode: BenchMode): Promise<BenchRow[]> {
+  const { cartLines, headlinePromotions, scaleCounts, iterations, warmup } = SIZES[mode];
   const scratch = scratchDir('pricing');
   progress('pricing: building the benchmark page (production build)');
   await build({
@@ -54,18 +58,18 @@ export async function benchPricing(): Promise<BenchRow[]> {
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/page.html`);
     await page.waitForFunction(() => document.title === 'ready');
     const input: PricingBenchInput = {
-      cart: benchCart(CART_LINES),
+      cart: benchCart(cartLines),
       taxConfig: TAX,
       storeId: BENCH_STORE,
-      promotions: benchPromotions(Math.max(...SCALE_COUNTS)),
-      headlineCount: HEADLINE_PROMOTIONS,
-      scaleCounts: SCALE_COUNTS,
-      iterations: 200,
-      warmup: 30,
+      promotions: benchPromotions(Math.max(...scaleCounts)),
+      headlineCount: headlinePromotions,
+      scaleCounts,
+      iterations,
+      warmup,
     };
-    progress(`pricing: ${CART_LINES} lines × ${HEADLINE_PROMOTIONS.toLocaleString()} promotions, worker and inline, then ${SCALE_COUNTS.join(' / ')} promotions`);
+    progress(`pricing: ${cartLines} lines × ${headlinePromotions.toLocaleString()} promotions, worker and inline, then ${scaleCounts.join(' / ')} promotions`);
     const output = await page.evaluate((data) => (globalThis as unknown as { pricingBench: (i: PricingBenchInput) => Promise<PricingBenchOutput> }).pricingBench(data), input);
-    return rows(output);
+    return rows(output, cartLines, headlinePromotions);
   } finally {
     await browser.close();
     server.close();
@@ -73,14 +77,14 @@ export async function benchPricing(): Promise<BenchRow[]> {
   }
 }
 
-function rows({ headline, scaling }: PricingBenchOutput): BenchRow[] {
+function rows({ headline, scaling }: PricingBenchOutput, cartLines: number, headlinePromotions: number): BenchRow[] {
   if (!headline.sameTotals) throw new Error('the worker and the page priced the same cart differently');
   const p95 = (samples: number[]) => percentile(samples, 95);
   const details = (samples: number[]) => ({ n: samples.length, p50: percentile(samples, 50), p95: p95(samples), max: Math.max(...samples) });
   const compute = p95(headline.workerCompute);
   const inline = p95(headline.inline);
   const roundTrip = p95(headline.workerRoundTrip);
-  const label = `${CART_LINES} lines × ${HEADLINE_PROMOTIONS.toLocaleString()} promotions`;
+  const label = `${cartLines} lines × ${headlinePromotions.toLocaleString()} promotions`;
   const base = scaling[0]!;
   const baseMs = percentile(base.inline, 50);
   return [
@@ -119,7 +123,7 @@ function rows({ headline, scaling }: PricingBenchOutput): BenchRow[] {
       const timeGrowth = ms / baseMs;
       const applicableGrowth = step.applicable / base.applicable;
       return row({
-        name: `Pricing ${CART_LINES} lines × ${step.promotions.toLocaleString()} promotions (${step.applicable.toLocaleString()} can apply), p50`,
+        name: `Pricing ${cartLines} lines × ${step.promotions.toLocaleString()} promotions (${step.applicable.toLocaleString()} can apply), p50`,
         value: ms,
         unit: 'ms',
         limit: baseMs,

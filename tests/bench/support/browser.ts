@@ -9,16 +9,20 @@ import { CHROMIUM_PATH, launchChromium } from '../../e2e/support/chromium.ts';
  *
  * `launchChromium()` (tests/e2e/support) gives a Browser whose `newContext()` is
  * an off-the-record context: Chromium keeps its IndexedDB in memory, which no
- * till does. So the bench starts it once to check that the binary is there, and
- * then runs the pages in a persistent context on a temporary profile directory,
- * with the same binary and flags.
+ * till does. So the bench starts it once per run to check that the binary is
+ * there, and then runs the pages in persistent contexts on temporary profile
+ * directories, with the same binary and flags.
  */
 export type BenchBrowser = { context: BrowserContext; close: () => Promise<void> };
 
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
+/** The binary's check, made once per run: each launch costs seconds on a busy machine, and a run launches up to eight. */
+let chromiumChecked: Promise<void> | null = null;
+
 export async function launchBenchBrowser(): Promise<BenchBrowser> {
-  await (await launchChromium()).close(); // same checks and clear error as the e2e tests
+  chromiumChecked ??= launchChromium().then((browser) => browser.close()); // same checks and clear error as the e2e tests
+  await chromiumChecked;
   const profile = mkdtempSync(join(tmpdir(), 'storeside-bench-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BenchMode } from './bench-mode.ts';
 
 /**
  * One line of the benchmark's result. Every figure is measured next to its
@@ -51,7 +52,13 @@ export function formatNumber(value: number): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-export function printTable(rows: readonly BenchRow[]): void {
+export function printTable(rows: readonly BenchRow[], mode: BenchMode): void {
+  if (mode === 'smoke') console.log('SMOKE RUN (tiny sizes): these figures mean nothing; goals are shown, in brackets, not judged.\n');
+  if (rows.length === 0) {
+    console.log('No figures: no group measured anything.');
+    return;
+  }
+  const met = (r: BenchRow) => (r.met === null ? '—' : mode === 'smoke' ? `(${r.met ? 'yes' : 'no'})` : r.met ? 'yes' : 'NO');
   const header = ['figure', 'value', 'unit', 'limit / peer', 'ratio', 'goal', 'met'];
   const cells = rows.map((r) => [
     r.name,
@@ -60,7 +67,7 @@ export function printTable(rows: readonly BenchRow[]): void {
     `${formatNumber(r.limit)} (${r.limitLabel})`,
     `${r.ratio.toFixed(2)}×`,
     r.goal ?? '— (reference)',
-    r.met === null ? '—' : r.met ? 'yes' : 'NO',
+    met(r),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const numeric = new Set([1, 4]);
@@ -70,14 +77,34 @@ export function printTable(rows: readonly BenchRow[]): void {
   for (const c of cells) console.log(line(c));
 }
 
-/** Writes bench-results/bench-<ISO timestamp>.json and bench-results/latest.json; returns the first path. */
-export function writeResults(rows: readonly BenchRow[], meta: Record<string, unknown>): string {
+/** How one group of the run ended: its rows are in the table, or it failed with `error` and has none. */
+export type GroupOutcome = { group: string; seconds: number } & ({ status: 'ok'; rows: number } | { status: 'failed'; error: string; stack?: string });
+
+/** Failed groups, after the table: a failure must be as visible as a figure. */
+export function printFailures(outcomes: readonly GroupOutcome[]): void {
+  const failed = outcomes.filter((o) => o.status === 'failed');
+  if (failed.length === 0) return;
+  console.log(`\nFAILED: ${failed.length} of ${outcomes.length} groups measured nothing:`);
+  for (const outcome of failed) {
+    // Playwright's messages carry a call log; the first lines say what failed, the JSON keeps it all.
+    const lines = outcome.error.split('\n');
+    const shown = lines.slice(0, 6).map((line) => `    ${line}`).join('\n');
+    console.log(`  ${outcome.group} (after ${outcome.seconds.toFixed(0)} s):\n${shown}${lines.length > 6 ? `\n    … (${lines.length - 6} more lines in the JSON)` : ''}`);
+  }
+}
+
+/**
+ * Writes bench-results/bench-<ISO timestamp>.json and bench-results/latest.json
+ * for a full run; a smoke run writes bench-results/smoke-latest.json only, so
+ * `npm test` never puts its meaningless figures where the last full run's are
+ * read. Returns the paths written.
+ */
+export function writeResults(rows: readonly BenchRow[], meta: Record<string, unknown>, mode: BenchMode): string[] {
   const dir = 'bench-results';
   mkdirSync(dir, { recursive: true });
   const at = new Date().toISOString();
-  const json = `${JSON.stringify({ at, ...meta, rows }, null, 2)}\n`;
-  const file = join(dir, `bench-${at.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, json);
-  writeFileSync(join(dir, 'latest.json'), json);
-  return file;
+  const json = `${JSON.stringify({ at, mode, ...meta, rows }, null, 2)}\n`;
+  const files = mode === 'smoke' ? [join(dir, 'smoke-latest.json')] : [join(dir, `bench-${at.replace(/[:.]/g, '-')}.json`), join(dir, 'latest.json')];
+  for (const file of files) writeFileSync(file, json);
+  return files;
 }

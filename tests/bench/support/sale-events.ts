@@ -23,7 +23,11 @@ const lineOf = (product: ProductRecord): CartLine => cartLineFor(product, 1);
 /**
  * `count` chained `sale.completed` events of one device, built the way the till
  * builds them (src/local/commit-sale.ts): three lines priced with the store's
- * tax config, one cash tender of exactly the total, HLC and UUIDv7 per event.
+ * tax config, one cash tender of exactly the total, HLC and UUIDv7 per event,
+ * and 128 random bits for the digital receipt's link. The server refuses a
+ * token another sale already holds (one customer must never see another's
+ * receipt), so a counter would collide as soon as a second till's sales reach
+ * the same server.
  */
 export function saleEvents(slice: StoreSlice, deviceId: string, staffId: string, count: number): StoreEvent[] {
   const { store, products } = slice;
@@ -53,7 +57,7 @@ export function saleEvents(slice: StoreSlice, deviceId: string, staffId: string,
         tenders: [{ kind: 'cash', amount: totals.total, tendered: totals.total, change: 0 }],
         cashRounding: 0,
         customer: null,
-        receiptToken: i.toString(16).padStart(32, '0'),
+        receiptToken: randomBytes(16).toString('hex'),
         overrides: [],
         completedAt: now,
       }),

@@ -4,22 +4,26 @@ import { seededRandom } from '../../../src/server/demo/demo-retailer.ts';
 import { newUuid } from '../../../src/server/ids.ts';
 import type { ServerStore } from '../../../src/server/storage/server-store.ts';
 import { formatNumber, progress, row, type BenchRow } from '../support/report.ts';
+import type { BenchMode, Sized } from '../support/bench-mode.ts';
 import { batches, sample, saleEvents } from '../support/sale-events.ts';
 import { buildOneStoreSeed, enrollDevice, openSeededStore, scratchDir, startServer, withExtraStock, type OneStoreSeed } from '../support/server-fixture.ts';
 import { countWireBytes, wireDelta } from '../support/wire-bytes.ts';
 import { openSyncPage } from './sync-page.ts';
 
-const PRODUCTS = 10_000;
-/** a week of a busy store: ~2,300 sales a day, three lines each, and HQ's price changes between them */
-const SALES = 16_000;
-const PRICE_CHANGES = 2_000;
+/**
+ * products of the store; a week of a busy store: ~2,300 sales a day, three
+ * lines each, and HQ's price changes between them; and how many SKUs the
+ * till's copy is compared on, value by value, with the server after the catch-up
+ */
+const SIZES: Sized<{ products: number; sales: number; priceChanges: number; checkedSkus: number }> = {
+  full: { products: 10_000, sales: 16_000, priceChanges: 2_000, checkedSkus: 200 },
+  smoke: { products: 300, sales: 200, priceChanges: 20, checkedSkus: 20 },
+};
 /**
  * The other till pushes every few sales, as a till online does (each push is one
  * transaction, and a SKU sold twice in one push moves its level once).
  */
 const INGEST_BATCH = 20;
-/** devices' checks: this many SKUs compared, value by value, with the server after the catch-up */
-const CHECKED_SKUS = 200;
 
 /**
  * Catch-up after a week offline. A till (the bench page: the app's Dexie
@@ -32,9 +36,10 @@ const CHECKED_SKUS = 200;
  * the same page: a fresh bootstrap of the same slice into a new database,
  * the other way a device can get current.
  */
-export async function benchCatchUp(context: BrowserContext, pageDir: string): Promise<BenchRow[]> {
-  progress(`catch-up: a ${PRODUCTS.toLocaleString()}-product store`);
-  const oneStore = withExtraStock(buildOneStoreSeed(PRODUCTS), 1_000);
+export async function benchCatchUp(context: BrowserContext, pageDir: string, mode: BenchMode): Promise<BenchRow[]> {
+  const size = SIZES[mode];
+  progress(`catch-up: a ${size.products.toLocaleString()}-product store`);
+  const oneStore = withExtraStock(buildOneStoreSeed(size.products), 1_000);
   const scratch = scratchDir('catch-up');
   const store = await openSeededStore(scratch.file('server.db'), oneStore);
   const server = await startServer(store, pageDir);
@@ -47,7 +52,7 @@ export async function benchCatchUp(context: BrowserContext, pageDir: string): Pr
     progress(`catch-up: the till bootstrapped ${booted.products.toLocaleString()} products at cursor ${booted.cursor}; now a week passes on the server`);
 
     const weekStart = await store.currentCursor();
-    await busyWeek(store, oneStore, sellerCode!);
+    await busyWeek(store, oneStore, sellerCode!, size);
     const weekEnd = await store.currentCursor();
     const changes = weekEnd - weekStart;
 
@@ -56,7 +61,7 @@ export async function benchCatchUp(context: BrowserContext, pageDir: string): Pr
     const pulled = await till.call('pull');
     const bytes = wireDelta(before, wire.read());
     if (pulled.cursor !== weekEnd) throw new Error(`the till stopped at cursor ${pulled.cursor}; the server is at ${weekEnd}`);
-    const checked = await checkAgainstServer(till.call, store, oneStore);
+    const checked = await checkAgainstServer(till.call, store, oneStore, size.checkedSkus);
 
     progress('catch-up: a fresh bootstrap of the same slice, for comparison (timed)');
     await till.call('enroll', freshCode!, 'storeside-fresh');
@@ -70,8 +75,8 @@ export async function benchCatchUp(context: BrowserContext, pageDir: string): Pr
     progress(`catch-up: ${formatNumber(pulled.ms)} ms, ${formatNumber(rate)} changes/s, ${formatNumber(bytes.total / 1024)} KB; fresh bootstrap ${formatNumber(fresh.ms)} ms, ${formatNumber(freshBytes.total / 1024)} KB`);
     const details = {
       serverChanges: changes,
-      sales: SALES,
-      priceChanges: PRICE_CHANGES,
+      sales: size.sales,
+      priceChanges: size.priceChanges,
       rowsReceived: pulled.received,
       requests: pulled.requests,
       wire: bytes,
@@ -96,14 +101,14 @@ export async function benchCatchUp(context: BrowserContext, pageDir: string): Pr
  * Another till's sales pushed in batches (the ledger's own ingest, so stock
  * levels move as they do for real), with HQ price changes in between.
  */
-async function busyWeek(store: ServerStore, oneStore: OneStoreSeed, sellerCode: string): Promise<void> {
+async function busyWeek(store: ServerStore, oneStore: OneStoreSeed, sellerCode: string, { sales, priceChanges }: { sales: number; priceChanges: number }): Promise<void> {
   const sellerId = newUuid();
   await enrollDevice(store, sellerCode, sellerId);
   const staffId = oneStore.credentials.staff.find((m) => m.role === 'associate')!.id;
-  progress(`catch-up: building ${SALES.toLocaleString()} sales of another till`);
-  const saleBatches = batches(saleEvents(oneStore.slice, sellerId, staffId, SALES), INGEST_BATCH);
-  const repriced = sample(oneStore.slice.products.filter((p) => p.price > 0), PRICE_CHANGES, seededRandom(5));
-  const pricesPerBatch = Math.ceil(PRICE_CHANGES / saleBatches.length);
+  progress(`catch-up: building ${sales.toLocaleString()} sales of another till`);
+  const saleBatches = batches(saleEvents(oneStore.slice, sellerId, staffId, sales), INGEST_BATCH);
+  const repriced = sample(oneStore.slice.products.filter((p) => p.price > 0), priceChanges, seededRandom(5));
+  const pricesPerBatch = Math.ceil(priceChanges / saleBatches.length);
   const storeId = oneStore.slice.store.id;
   for (const [index, batch] of saleBatches.entries()) {
     const outcome = await store.ingestPush(sellerId, batch, Date.now());
@@ -111,12 +116,12 @@ async function busyWeek(store: ServerStore, oneStore: OneStoreSeed, sellerCode: 
     for (const product of repriced.slice(index * pricesPerBatch, (index + 1) * pricesPerBatch)) {
       if (!(await store.setPrice(storeId, product.sku, product.price + 5))) throw new Error(`cannot reprice ${product.sku}`);
     }
-    if ((index + 1) % 200 === 0) progress(`catch-up: ${((index + 1) * INGEST_BATCH).toLocaleString()} / ${SALES.toLocaleString()} sales on the server`);
+    if ((index + 1) % 200 === 0) progress(`catch-up: ${((index + 1) * INGEST_BATCH).toLocaleString()} / ${sales.toLocaleString()} sales on the server`);
   }
 }
 
 /** The till's stock levels and prices for a sample of SKUs must be the server's, after the catch-up. */
-async function checkAgainstServer(call: Awaited<ReturnType<typeof openSyncPage>>['call'], store: ServerStore, oneStore: OneStoreSeed) {
+async function checkAgainstServer(call: Awaited<ReturnType<typeof openSyncPage>>['call'], store: ServerStore, oneStore: OneStoreSeed, checkedSkus: number) {
   const rows = await store.snapshotRows(oneStore.slice.store.id, null, 1_000_000);
   const serverStock = new Map<string, number>();
   const serverPrice = new Map<string, number>();
@@ -124,7 +129,7 @@ async function checkAgainstServer(call: Awaited<ReturnType<typeof openSyncPage>>
     if (r.entity === 'stock') serverStock.set(r.key, (JSON.parse(r.value!) as StockRecord).onHand);
     if (r.entity === 'product') serverPrice.set(r.key, (JSON.parse(r.value!) as ProductRecord).price);
   }
-  const skus = sample([...serverStock.keys()], CHECKED_SKUS, seededRandom(9));
+  const skus = sample([...serverStock.keys()], checkedSkus, seededRandom(9));
   const [stock, prices] = [await call('stockOf', skus), await call('pricesOf', skus)];
   const wrong = skus.filter((sku, i) => stock[i] !== serverStock.get(sku) || prices[i] !== serverPrice.get(sku));
   if (wrong.length > 0) throw new Error(`after the catch-up the till disagrees with the server on ${wrong.length} of ${skus.length} SKUs, e.g. ${wrong[0]}`);

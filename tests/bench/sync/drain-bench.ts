@@ -4,16 +4,23 @@ import type { BrowserContext } from 'playwright-core';
 import { eventHash, type StoreEvent } from '../../../src/domain/events.ts';
 import { sha256Hex } from '../../../src/server/sha256.ts';
 import { progress, row, type BenchRow } from '../support/report.ts';
+import type { BenchMode, Sized } from '../support/bench-mode.ts';
 import { batches, saleEvents } from '../support/sale-events.ts';
 import { buildOneStoreSeed, openSeededStore, scratchDir, startServer, withExtraStock } from '../support/server-fixture.ts';
 import type { DrainResult, ReplicateResult, SaleDoc } from './page.ts';
 import { startPouchPeer } from './pouch-peer.ts';
 import { openSyncPage } from './sync-page.ts';
 
-const EVENTS = 10_000;
-const PRODUCTS = 2_000;
-/** how many events cross into the page per call while filling (not timed) */
-const FILL_CHUNK = 1_000;
+/**
+ * offline sales each till drains, products of the store, and how many events
+ * cross into the page per call while filling (not timed). The smoke run's
+ * sales still take more than one push (pushOutbox sends 200 a batch) and
+ * more than one PouchDB batch.
+ */
+const SIZES: Sized<{ events: number; products: number; fillChunk: number }> = {
+  full: { events: 10_000, products: 2_000, fillChunk: 1_000 },
+  smoke: { events: 300, products: 200, fillChunk: 100 },
+};
 const GOAL_MS = 3_000;
 const GOAL_SPEEDUP = 3;
 /** PouchDB's default: documents per replication batch */
@@ -39,8 +46,9 @@ type StoresideRun = DrainResult & { serverMs: number; ledger: { applied: number;
  * another till of the store with its own 10,000 sales; the second PouchDB
  * round replicates to a new remote database.
  */
-export async function benchDrain(context: BrowserContext, pageDir: string): Promise<BenchRow[]> {
-  const oneStore = withExtraStock(buildOneStoreSeed(PRODUCTS), 1_000);
+export async function benchDrain(context: BrowserContext, pageDir: string, mode: BenchMode): Promise<BenchRow[]> {
+  const { events: saleCount, products, fillChunk } = SIZES[mode];
+  const oneStore = withExtraStock(buildOneStoreSeed(products), 1_000);
   const scratch = scratchDir('drain');
   const store = await openSeededStore(scratch.file('server.db'), oneStore);
   const server = await startServer(store, pageDir);
@@ -55,24 +63,24 @@ export async function benchDrain(context: BrowserContext, pageDir: string): Prom
     /** One till's offline backlog, filled (not timed), then drained (timed) and checked. */
     const storesideRound = async (code: string): Promise<{ run: StoresideRun; events: StoreEvent[] }> => {
       const enrollment = await device.call('enroll', code);
-      progress(`drain: building ${EVENTS.toLocaleString()} chained sale events of a till; filling its journal in IndexedDB (not timed)`);
-      const events = saleEvents(oneStore.slice, enrollment.deviceId, staffId, EVENTS);
-      for (const chunk of batches(events, FILL_CHUNK)) {
+      progress(`drain: building ${saleCount.toLocaleString()} chained sale events of a till; filling its journal in IndexedDB (not timed)`);
+      const events = saleEvents(oneStore.slice, enrollment.deviceId, staffId, saleCount);
+      for (const chunk of batches(events, fillChunk)) {
         const last = chunk.at(-1)!;
         await device.call('addToJournal', JSON.stringify(chunk), { seq: last.seq, hash: eventHash(last, sha256Hex) });
       }
-      progress(`drain: pushOutbox of ${EVENTS.toLocaleString()} events to the server (timed)`);
+      progress(`drain: pushOutbox of ${saleCount.toLocaleString()} events to the server (timed)`);
       pushTimes.splice(0);
       const drain = await device.call('drain');
       const serverMs = pushTimes.splice(0).reduce((sum, ms) => sum + ms, 0);
-      const ledger = checkDrain(drain, scratch.file('server.db'), enrollment.deviceId);
+      const ledger = checkDrain(drain, saleCount, scratch.file('server.db'), enrollment.deviceId);
       progress(`drain: ${drain.ms.toFixed(0)} ms, of which the server answering pushes ${serverMs.toFixed(0)} ms`);
       return { run: { ...drain, serverMs, ledger }, events };
     };
     const pouchRound = async (database: string): Promise<ReplicateResult> => {
-      progress(`drain: PouchDB.replicate of ${EVENTS.toLocaleString()} documents to the PouchDB server (timed)`);
+      progress(`drain: PouchDB.replicate of ${saleCount.toLocaleString()} documents to the PouchDB server (timed)`);
       const replicate = await peer.call('replicatePouch', `${pouch.url}/${database}`, POUCH_BATCH);
-      checkReplicate(replicate, await pouch.docCount(database));
+      checkReplicate(replicate, saleCount, await pouch.docCount(database));
       progress(`drain: PouchDB ${replicate.ms.toFixed(0)} ms`);
       return replicate;
     };
@@ -81,8 +89,8 @@ export async function benchDrain(context: BrowserContext, pageDir: string): Prom
     progress('drain: filling pouchdb-browser with the same sales, one document each (not timed)');
     await peer.call('resetPouch');
     let docs = 0;
-    for (const chunk of batches(first.events, FILL_CHUNK)) docs = await peer.call('addToPouch', JSON.stringify(chunk.map(saleDoc)));
-    if (docs !== EVENTS) throw new Error(`pouchdb-browser holds ${docs} documents, not ${EVENTS}`);
+    for (const chunk of batches(first.events, fillChunk)) docs = await peer.call('addToPouch', JSON.stringify(chunk.map(saleDoc)));
+    if (docs !== saleCount) throw new Error(`pouchdb-browser holds ${docs} documents, not ${saleCount}`);
     const pouchRuns = [await pouchRound('sales-1'), await pouchRound('sales-2')];
     const storesideRuns = [first.run, (await storesideRound(secondCode!)).run];
     await device.page.close();
@@ -94,14 +102,14 @@ export async function benchDrain(context: BrowserContext, pageDir: string): Prom
     const met = storeside.ms <= GOAL_MS && speedup >= GOAL_SPEEDUP;
     progress(`drain: best of two — Storeside ${storeside.ms.toFixed(0)} ms, PouchDB ${pouchdb.ms.toFixed(0)} ms: ${speedup.toFixed(2)}× faster`);
     const details = {
-      events: EVENTS,
+      events: saleCount,
       speedup,
       storeside: storesideRuns.map(({ requestMs, ...run }) => ({ ...run, requestMsTotal: requestMs.reduce((sum, ms) => sum + ms, 0) })),
       pouchdb: pouchRuns.map((run) => ({ ...run, batchSize: POUCH_BATCH })),
     };
     return [
       row({
-        name: `Drain ${EVENTS.toLocaleString()} offline sales → server (pushOutbox, best of 2)`,
+        name: `Drain ${saleCount.toLocaleString()} offline sales → server (pushOutbox, best of 2)`,
         value: storeside.ms,
         unit: 'ms',
         limit: pouchdb.ms,
@@ -111,7 +119,7 @@ export async function benchDrain(context: BrowserContext, pageDir: string): Prom
         details,
       }),
       row({
-        name: `PouchDB replicate ${EVENTS.toLocaleString()} sale documents → PouchDB server (best of 2)`,
+        name: `PouchDB replicate ${saleCount.toLocaleString()} sale documents → PouchDB server (best of 2)`,
         value: pouchdb.ms,
         unit: 'ms',
         limit: storeside.ms,
@@ -144,9 +152,9 @@ function timePushes(server: Server): number[] {
 }
 
 /** The outbox must be empty and the server must hold every sale of the device, applied: a drain that lost sales is no figure. */
-function checkDrain(drain: DrainResult, serverFile: string, deviceId: string) {
-  if (drain.sent !== EVENTS || drain.rejected !== 0 || drain.pendingAfter !== 0) {
-    throw new Error(`drain sent ${drain.sent} of ${EVENTS}, ${drain.rejected} rejected, ${drain.pendingAfter} still pending`);
+function checkDrain(drain: DrainResult, saleCount: number, serverFile: string, deviceId: string) {
+  if (drain.sent !== saleCount || drain.rejected !== 0 || drain.pendingAfter !== 0) {
+    throw new Error(`drain sent ${drain.sent} of ${saleCount}, ${drain.rejected} rejected, ${drain.pendingAfter} still pending; first rejections: ${drain.rejectedReasons.join('; ') || 'none'}`);
   }
   const db = new Database(serverFile, { readonly: true, fileMustExist: true });
   try {
@@ -156,15 +164,15 @@ function checkDrain(drain: DrainResult, serverFile: string, deviceId: string) {
       sales: count(`SELECT COUNT(*) AS n FROM sales WHERE device_id = ?`),
       variances: count(`SELECT COUNT(*) AS n FROM sale_variances v JOIN sales s ON s.id = v.sale_id WHERE s.device_id = ?`),
     };
-    if (ledger.applied !== EVENTS || ledger.sales !== EVENTS) throw new Error(`after the drain the server holds ${JSON.stringify(ledger)} of this till, not ${EVENTS} applied sales`);
+    if (ledger.applied !== saleCount || ledger.sales !== saleCount) throw new Error(`after the drain the server holds ${JSON.stringify(ledger)} of this till, not ${saleCount} applied sales`);
     return ledger;
   } finally {
     db.close();
   }
 }
 
-function checkReplicate(replicate: ReplicateResult, peerDocs: number) {
-  if (!replicate.ok || replicate.errors > 0 || replicate.docsWritten !== EVENTS || peerDocs !== EVENTS) {
-    throw new Error(`PouchDB replication wrote ${replicate.docsWritten} of ${EVENTS} (${replicate.errors} errors); the server holds ${peerDocs}`);
+function checkReplicate(replicate: ReplicateResult, saleCount: number, peerDocs: number) {
+  if (!replicate.ok || replicate.errors > 0 || replicate.docsWritten !== saleCount || peerDocs !== saleCount) {
+    throw new Error(`PouchDB replication wrote ${replicate.docsWritten} of ${saleCount} (${replicate.errors} errors); the server holds ${peerDocs}`);
   }
 }

@@ -20,7 +20,8 @@ import { createSyncEngine, type SyncEngine } from '../../../src/sync/sync-engine
 /** A sale as PouchDB holds it: one immutable document per sale.completed event. */
 export type SaleDoc = StoreEvent & { _id: string };
 
-export type DrainResult = { ms: number; sent: number; rejected: number; pendingAfter: number; requests: number; requestMs: number[] };
+/** `rejectedReasons`: the server's reasons for the first few rejected events, so a failed check can say why. */
+export type DrainResult = { ms: number; sent: number; rejected: number; rejectedReasons: string[]; pendingAfter: number; requests: number; requestMs: number[] };
 export type ReplicateResult = { ms: number; docsWritten: number; docsRead: number; errors: number; ok: boolean; requests: number };
 export type PullResult = { ms: number; received: number; requests: number; cursor: number };
 export type BootstrapResult = { ms: number; requests: number; cursor: number; products: number; stock: number };
@@ -86,7 +87,8 @@ const bench = {
     const outcome = await pushOutbox(db, api);
     const ms = performance.now() - start;
     if (!outcome.ok) throw new Error(`pushOutbox failed: ${JSON.stringify(outcome.failure)}`);
-    return { ms, sent: outcome.sent, rejected: outcome.rejected.length, pendingAfter: (await outboxState(db)).count, requests, requestMs };
+    const rejectedReasons = outcome.rejected.slice(0, 3).map((result) => `${result.id}: ${result.reason ?? 'no reason given'}`);
+    return { ms, sent: outcome.sent, rejected: outcome.rejected.length, rejectedReasons, pendingAfter: (await outboxState(db)).count, requests, requestMs };
   },
 
   async bootstrap(): Promise<BootstrapResult> {

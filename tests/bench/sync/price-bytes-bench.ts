@@ -1,12 +1,13 @@
 import type { BrowserContext } from 'playwright-core';
 import { PROTOCOL_VERSION } from '../../../src/protocol/version.ts';
 import { percentile, progress, row, type BenchRow } from '../support/report.ts';
+import type { BenchMode, Sized } from '../support/bench-mode.ts';
 import { buildOneStoreSeed, openSeededStore, scratchDir, startServer } from '../support/server-fixture.ts';
 import { countWireBytes, wireDelta, type WireBytes } from '../support/wire-bytes.ts';
 import { openSyncPage } from './sync-page.ts';
 
-const PRODUCTS = 2_000;
-const PRICE_CHANGES = 10;
+/** products of the store, price changes HQ makes (the figure is the worst of them) */
+const SIZES: Sized<{ products: number; priceChanges: number }> = { full: { products: 2_000, priceChanges: 10 }, smoke: { products: 200, priceChanges: 2 } };
 const GOAL_BYTES = 2 * 1024;
 
 /**
@@ -21,8 +22,9 @@ const GOAL_BYTES = 2 * 1024;
  * round it triggers — request and status lines, all headers (Chromium's own
  * included), bodies as sent. TCP/IP framing is not counted.
  */
-export async function benchPriceChangeBytes(context: BrowserContext, pageDir: string): Promise<BenchRow[]> {
-  const oneStore = buildOneStoreSeed(PRODUCTS);
+export async function benchPriceChangeBytes(context: BrowserContext, pageDir: string, mode: BenchMode): Promise<BenchRow[]> {
+  const { products: productCount, priceChanges } = SIZES[mode];
+  const oneStore = buildOneStoreSeed(productCount);
   const { store: storeRecord } = oneStore.slice;
   const scratch = scratchDir('price-bytes');
   const store = await openSeededStore(scratch.file('server.db'), oneStore);
@@ -36,8 +38,8 @@ export async function benchPriceChangeBytes(context: BrowserContext, pageDir: st
     await till.call('bootstrap');
     await till.call('startEngine');
 
-    progress(`price change bytes: HQ changes ${PRICE_CHANGES} prices, one at a time; the till follows each`);
-    const products = oneStore.slice.products.filter((p) => p.price > 0).slice(0, PRICE_CHANGES);
+    progress(`price change bytes: HQ changes ${priceChanges} prices, one at a time; the till follows each`);
+    const products = oneStore.slice.products.filter((p) => p.price > 0).slice(0, priceChanges);
     const samples: (WireBytes & { sku: string; rounds: number })[] = [];
     for (const product of products) {
       const price = product.price + 10;
@@ -55,7 +57,7 @@ export async function benchPriceChangeBytes(context: BrowserContext, pageDir: st
     progress(`price change bytes: ${totals.join(', ')} bytes per price change`);
     return [
       row({
-        name: 'Bytes on the wire to follow one HQ price change (worst of 10)',
+        name: `Bytes on the wire to follow one HQ price change (worst of ${priceChanges})`,
         value: worst,
         unit: 'bytes',
         limit: GOAL_BYTES,

@@ -1,3 +1,4 @@
+import type { BenchMode } from '../support/bench-mode.ts';
 import { launchBenchBrowser } from '../support/browser.ts';
 import { progress, type BenchRow } from '../support/report.ts';
 import { scratchDir } from '../support/server-fixture.ts';
@@ -19,23 +20,23 @@ import { benchPokeToVisible } from './two-tablets-bench.ts';
  *
  * b, c and e run the device's sync code in a page built from tests/bench/sync/page.ts.
  */
-export async function benchSync(): Promise<BenchRow[]> {
-  const rows = await benchPoke();
+export async function benchSync(mode: BenchMode): Promise<BenchRow[]> {
+  const rows = await benchPoke(mode);
   const pageDir = scratchDir('sync-page');
   progress('sync: building the device benchmark page (production build)');
   await buildSyncPage(pageDir.dir);
   try {
     const browser = await launchBenchBrowser();
     try {
-      rows.push(...(await benchDrain(browser.context, pageDir.dir)));
-      rows.push(...(await benchPriceChangeBytes(browser.context, pageDir.dir)));
+      rows.push(...(await benchDrain(browser.context, pageDir.dir, mode)));
+      rows.push(...(await benchPriceChangeBytes(browser.context, pageDir.dir, mode)));
     } finally {
       await browser.close();
     }
-    rows.push(...(await benchPokeToVisible()));
+    rows.push(...(await benchPokeToVisible(mode)));
     const catchUpBrowser = await launchBenchBrowser();
     try {
-      rows.push(...(await benchCatchUp(catchUpBrowser.context, pageDir.dir)));
+      rows.push(...(await benchCatchUp(catchUpBrowser.context, pageDir.dir, mode)));
     } finally {
       await catchUpBrowser.close();
     }

@@ -31,6 +31,23 @@ export class Till {
     await this.page.keyboard.press('Enter');
   }
 
+  /**
+   * A serialized product's unit: its serial number scanned (typed, then Enter)
+   * into the serial field of its line, found by SKU (products of one name,
+   * e.g. the same earbuds in two brands' catalogues, can share a cart).
+   */
+  async enterSerial(sku: string, serial: string) {
+    const line = this.page.getByRole('region', { name: 'Cart' }).getByRole('row').filter({ hasText: sku });
+    const field = line.getByLabel(/^Serial number of /);
+    await field.fill(serial);
+    await field.press('Enter');
+  }
+
+  /** What the till's notices say now (why a scan or a sale was refused), one per line; empty when there is none. */
+  async noticeText(): Promise<string> {
+    return (await this.page.getByRole('alert').allTextContents()).join('\n');
+  }
+
   async totalText(): Promise<string> {
     return (await this.page.getByTestId('total').textContent()) ?? '';
   }

@@ -84,7 +84,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
 }
 
 /** No terminal is wired up yet: the associate drives its simulated twin (devices/payment-terminal.ts). */
-const paymentTerminal = simulatedTerminal();
+const paymentTerminal = simulatedTerminal({ memory: localStorage });
 
 function Checkout({ db, pricing, session, sync }: Omit<Props, 'route'>) {
   const store = session.store.value!;

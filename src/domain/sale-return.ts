@@ -4,7 +4,7 @@ import { refundFor, type RefundableSale, type ReturnRequest } from './pricing/re
 import { MAX_LINE_QUANTITY } from './cart-line.ts';
 import { PRODUCT_NAME_MAX, RECEIPT_NUMBER_MAX, SKU_MAX } from './sale.ts';
 import { last4, reference, type TenderRecord } from './tender.ts';
-import { roundToCoin, settleTenders } from './split-tender.ts';
+import { roundToCoin, settleTenders, type TenderProblem } from './split-tender.ts';
 import { typedText } from './typed-text.ts';
 
 /**
@@ -267,21 +267,21 @@ export function exchangeTenders(
   exchange: { returnTotal: Minor; newSaleTotal: Minor; cashTendered: Minor; returnId: string; saleId: string },
   original: { paidWith: readonly TenderRecord[]; cashRounding: Minor; refundedBefore: RefundedBefore; fallback: RefundFallback },
   coin = 1,
-): { sale: { tenders: TenderRecord[]; cashRounding: Minor; change: Minor }; refund: { tenders: RefundTender[]; cashRounding: Minor } } | { error: string } {
+): { sale: { tenders: TenderRecord[]; cashRounding: Minor; change: Minor }; refund: { tenders: RefundTender[]; cashRounding: Minor } } | { problem: TenderProblem } {
   const { carried, customerPays, customerGets } = exchangeBalance(exchange.returnTotal, exchange.newSaleTotal);
   const saleTenders: TenderRecord[] = carried > 0 ? [{ kind: 'exchange', amount: carried, returnId: exchange.returnId }] : [];
   let saleRounding = 0;
   let change = 0;
   if (customerPays > 0) {
     const settled = settleTenders(exchange.newSaleTotal, [...saleTenders, { kind: 'cash', tendered: exchange.cashTendered }], coin);
-    if ('error' in settled) return settled;
-    if (!settled.settled) return { error: `the customer still owes ${settled.remaining}` };
+    if ('problem' in settled) return settled;
+    if (!settled.settled) return { problem: { code: 'still_owed', remaining: settled.remaining } };
     saleTenders.push({ kind: 'cash', amount: settled.cashAmount, tendered: exchange.cashTendered, change: settled.change });
     saleRounding = settled.cashRounding;
     change = settled.change;
   }
   const back = customerGets > 0 ? refundTenders(customerGets, original.paidWith, original.refundedBefore, original.fallback, coin, original.cashRounding) : { tenders: [], cashRounding: 0 };
   const refund = { tenders: [...(carried > 0 ? [{ kind: 'exchange' as const, amount: carried, saleId: exchange.saleId }] : []), ...back.tenders], cashRounding: back.cashRounding };
-  if (refund.tenders.length === 0 || saleTenders.length === 0) return { error: 'an exchange returns something and sells something' };
+  if (refund.tenders.length === 0 || saleTenders.length === 0) return { problem: { code: 'exchange_one_sided' } };
   return { sale: { tenders: saleTenders, cashRounding: saleRounding, change }, refund };
 }

@@ -34,6 +34,21 @@ export type Settlement = {
   settled: boolean;
 };
 
+/**
+ * Why tenders cannot settle a sale, as a value the screen puts in words
+ * (src/app/words): amounts stay minor units here, the screen writes them in
+ * the store's currency.
+ */
+export type TenderProblem =
+  | { code: 'negative_total' }
+  | { code: 'cash_not_whole' }
+  | { code: 'nothing_paid'; kind: Exclude<TenderKind, 'cash'> }
+  /** a tender other than cash of more than was left to pay: `excess` over it */
+  | { code: 'more_than_left'; kind: Exclude<TenderKind, 'cash'>; excess: Minor }
+  /** an exchange's new goods cost more than the returned and the cash handed over */
+  | { code: 'still_owed'; remaining: Minor }
+  | { code: 'exchange_one_sided' };
+
 /** An amount rounded to the smallest coin `coin` (minor units; 1 where every unit has a coin), ties away from zero. */
 export function roundToCoin(amount: Minor, coin: number): Minor {
   if (!Number.isSafeInteger(coin) || coin < 1) throw new RangeError(`the smallest coin must be a whole number of minor units ≥ 1, got ${coin}`);
@@ -45,18 +60,18 @@ export function roundToCoin(amount: Minor, coin: number): Minor {
  * non-cash tender of more than is left to pay, since only cash gives change.
  * Cash counts last, whatever the order it was taken in: it settles the rest.
  */
-export function settleTenders(total: Minor, tenders: readonly TenderInput[], coin = 1): Settlement | { error: string } {
-  if (total < 0) return { error: 'a sale total cannot be negative; a refund is settled as a return' };
+export function settleTenders(total: Minor, tenders: readonly TenderInput[], coin = 1): Settlement | { problem: TenderProblem } {
+  if (total < 0) return { problem: { code: 'negative_total' } };
   let paidOtherwise = 0;
   let cashTendered = 0;
   for (const tender of tenders) {
     if (tender.kind === 'cash') {
-      if (!Number.isSafeInteger(tender.tendered) || tender.tendered < 0) return { error: 'cash handed over must be a whole, positive amount' };
+      if (!Number.isSafeInteger(tender.tendered) || tender.tendered < 0) return { problem: { code: 'cash_not_whole' } };
       cashTendered += tender.tendered;
       continue;
     }
-    if (!Number.isSafeInteger(tender.amount) || tender.amount <= 0) return { error: `a ${label(tender.kind)} payment must be more than nothing` };
-    if (paidOtherwise + tender.amount > total) return { error: `the ${label(tender.kind)} payment is ${tender.amount - (total - paidOtherwise)} more than is left to pay; only cash gives change` };
+    if (!Number.isSafeInteger(tender.amount) || tender.amount <= 0) return { problem: { code: 'nothing_paid', kind: tender.kind } };
+    if (paidOtherwise + tender.amount > total) return { problem: { code: 'more_than_left', kind: tender.kind, excess: tender.amount - (total - paidOtherwise) } };
     paidOtherwise += tender.amount;
   }
   const rest = total - paidOtherwise;
@@ -71,9 +86,6 @@ export function settleTenders(total: Minor, tenders: readonly TenderInput[], coi
   }
   return { total, paidOtherwise, remaining: 0, cashDue, cashAmount: cashDue, cashRounding: cashDue - rest, change: cashTendered - cashDue, settled: true };
 }
-
-const LABELS: Record<TenderKind, string> = { cash: 'cash', card: 'card', gift_card: 'gift card', store_credit: 'store credit', other_till: 'other till', exchange: 'exchange' };
-const label = (kind: TenderKind) => LABELS[kind];
 
 /**
  * What is wrong with how a recorded sale says it was paid, or null: the

@@ -4,6 +4,7 @@ import { refundedTenders } from '../domain/sale-record.ts';
 import { exchangeTenders, type RefundCompletedPayload, type RefundFallback } from '../domain/sale-return.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import type { Minor } from '../domain/money.ts';
+import type { TenderProblem } from '../domain/split-tender.ts';
 import type { StoreRecord } from '../protocol/entities.ts';
 import { draftSale } from './commit-sale.ts';
 import type { StoresideDb } from './db.ts';
@@ -35,7 +36,10 @@ export type ExchangeDraft = {
  * its value carried by an `exchange` tender naming the sale (and any
  * difference refunded to the original tenders). Both or neither are written.
  */
-export async function commitExchange(db: StoresideDb, env: DeviceEnv, draft: ExchangeDraft): Promise<{ sale: LocalSale; refund: RefundCompletedPayload } | { error: string }> {
+/** Why an exchange cannot be made as it stands: its payments, or a scarce product past this till's allotment. */
+export type ExchangeProblem = TenderProblem | { code: 'over_allotment'; name: string };
+
+export async function commitExchange(db: StoresideDb, env: DeviceEnv, draft: ExchangeDraft): Promise<{ sale: LocalSale; refund: RefundCompletedPayload } | { problem: ExchangeProblem }> {
   const now = env.now();
   const returnId = uuidv7(now, env.randomBytes(10));
   const saleId = uuidv7(now, env.randomBytes(10));
@@ -45,12 +49,12 @@ export async function commitExchange(db: StoresideDb, env: DeviceEnv, draft: Exc
     { paidWith: record.tenders, cashRounding: record.cashRounding, refundedBefore: refundedTenders(record.returns), fallback: draft.fallback },
     draft.store.cashCoin,
   );
-  if ('error' in settled) return settled;
+  if ('problem' in settled) return settled;
   // A scarce product goes out only within this till's allotment, as at the checkout (conflicts/escrow.ts).
   const allotments = await ownAllotments(db);
   for (const line of draft.newSale.totals.lines) {
     const allotment = allotments.get(line.sku);
-    if (allotment && line.quantity > (await unitsLeft(db, allotment))) return { error: `${line.name} is scarce, and this till has sold all it was allotted` };
+    if (allotment && line.quantity > (await unitsLeft(db, allotment))) return { problem: { code: 'over_allotment', name: line.name } };
   }
   const [sale, refund] = await appendEvents(db, env, [db.sales, db.stock, db.returns], [
     (position) => {

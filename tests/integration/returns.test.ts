@@ -292,7 +292,7 @@ describe('an exchange', () => {
 
     // One mug comes back; a lamp goes out; the customer pays the balance in cash.
     const returned = returnOf(record, [{ line: 0, quantity: 1 }]);
-    let settled: Exclude<ReturnType<typeof exchangeTenders>, { error: string }> | null = null;
+    let settled: Exclude<ReturnType<typeof exchangeTenders>, { problem: unknown }> | null = null;
     const newSale = chain.next({
       lines: [cartLineFor(lamp!, 1)],
       tamper: (payload) => {
@@ -300,7 +300,7 @@ describe('an exchange', () => {
           { returnTotal: returned.total, newSaleTotal: payload.total, cashTendered: payload.total, returnId: returned.returnId, saleId: payload.saleId },
           { paidWith: record.tenders, cashRounding: record.cashRounding, refundedBefore: NOTHING_REFUNDED, fallback: { kind: 'cash' } },
         );
-        if ('error' in tenders) throw new Error(tenders.error);
+        if ('problem' in tenders) throw new Error(`the exchange does not settle: ${JSON.stringify(tenders.problem)}`);
         settled = tenders;
         return { ...payload, tenders: tenders.sale.tenders, cashRounding: tenders.sale.cashRounding };
       },

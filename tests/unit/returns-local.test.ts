@@ -145,7 +145,7 @@ describe('an exchange on this till', () => {
     const db = await till('exchange-pays', [sale]);
     await db.stock.put({ sku: 'LAMP', onHand: 4, aisle: '2', bin: 'B' });
     const { done, figures, totals } = await exchange(db, sale, { product: LAMP, quantity: 1 }, 5_000);
-    if ('error' in done) throw new Error(done.error);
+    if ('problem' in done) throw new Error(JSON.stringify(done.problem));
     const balance = totals.total - figures.total;
     expect(done.sale.tenders).toEqual([
       { kind: 'exchange', amount: figures.total, returnId: done.refund.returnId },
@@ -169,7 +169,7 @@ describe('an exchange on this till', () => {
     const db = await till('exchange-gets', [sale]);
     const cheap = { ...MUG, sku: 'MUG', price: 500 };
     const { done, figures, totals } = await exchange(db, sale, { product: cheap, quantity: 1 }, 0);
-    if ('error' in done) throw new Error(done.error);
+    if ('problem' in done) throw new Error(JSON.stringify(done.problem));
     expect(done.sale.tenders).toEqual([{ kind: 'exchange', amount: totals.total, returnId: done.refund.returnId }]);
     expect(done.refund.tenders).toEqual([
       { kind: 'exchange', amount: totals.total, saleId: done.sale.saleId },
@@ -182,15 +182,15 @@ describe('an exchange on this till', () => {
     const db = await till('exchange-scarce', [sale]);
     await db.allotments.put({ id: 'till-a1a1/LAMP', deviceId: 'till-a1a1', sku: 'LAMP', units: 1, asOfSeq: 0, grantedAt: AT });
     const { done } = await exchange(db, sale, { product: LAMP, quantity: 2 }, 10_000);
-    expect(done).toEqual({ error: expect.stringMatching(/Lamp is scarce/) });
+    expect(done).toEqual({ problem: { code: 'over_allotment', name: LAMP.name } });
     expect(await db.journal.count()).toBe(0);
   });
 
   it('writes nothing when the cash handed over does not cover the balance', async () => {
     const sale = otherTillsSale(9, 1);
     const db = await till('exchange-short', [sale]);
-    const { done } = await exchange(db, sale, { product: LAMP, quantity: 1 }, 100);
-    expect(done).toEqual({ error: expect.stringMatching(/still owes/) });
+    const { done, figures, totals } = await exchange(db, sale, { product: LAMP, quantity: 1 }, 100);
+    expect(done).toEqual({ problem: { code: 'still_owed', remaining: totals.total - figures.total - 100 } });
     expect(await db.journal.count()).toBe(0);
   });
 });

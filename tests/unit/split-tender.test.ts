@@ -22,11 +22,9 @@ describe('split tender', () => {
   });
 
   it('refuses a card, gift card or store credit payment of more than is left: only cash gives change', () => {
-    expect(settleTenders(5_000, [{ kind: 'card', amount: 5_001 }])).toEqual({ error: 'the card payment is 1 more than is left to pay; only cash gives change' });
-    expect(settleTenders(5_000, [{ kind: 'store_credit', amount: 3_000 }, { kind: 'gift_card', amount: 2_500 }])).toEqual({
-      error: 'the gift card payment is 500 more than is left to pay; only cash gives change',
-    });
-    expect(settleTenders(5_000, [{ kind: 'card', amount: 0 }])).toEqual({ error: 'a card payment must be more than nothing' });
+    expect(settleTenders(5_000, [{ kind: 'card', amount: 5_001 }])).toEqual({ problem: { code: 'more_than_left', kind: 'card', excess: 1 } });
+    expect(settleTenders(5_000, [{ kind: 'store_credit', amount: 3_000 }, { kind: 'gift_card', amount: 2_500 }])).toEqual({ problem: { code: 'more_than_left', kind: 'gift_card', excess: 500 } });
+    expect(settleTenders(5_000, [{ kind: 'card', amount: 0 }])).toEqual({ problem: { code: 'nothing_paid', kind: 'card' } });
   });
 
   it('rounds the cash part to the smallest coin, like Swiss 5-rappen rounding, and records the difference', () => {
@@ -59,7 +57,7 @@ describe('split tender', () => {
       fc.property(fc.integer({ min: 0, max: 30_000 }), fc.array(tender, { maxLength: 5 }), fc.constantFrom(1, 5, 10, 100), (total, tenders, coin) => {
         const result = settleTenders(total, tenders, coin);
         const otherwise = tenders.reduce((sum, t) => sum + (t.kind === 'cash' ? 0 : t.amount), 0);
-        if ('error' in result) {
+        if ('problem' in result) {
           expect(otherwise).toBeGreaterThan(total);
           return;
         }

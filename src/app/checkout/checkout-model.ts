@@ -1,7 +1,8 @@
 import { batch, computed, signal } from '@preact/signals';
 import type { Promotion } from '../../domain/pricing/index.ts';
 import { DEFAULT_OFFLINE_POLICY } from '../../domain/offline-policy.ts';
-import { formatMoney, type Minor } from '../../domain/money.ts';
+import type { Minor } from '../../domain/money.ts';
+import { storeWords } from '../words/store-words.ts';
 import type { PaymentTerminal } from '../../devices/payment-terminal.ts';
 import { createCustomer } from '../../local/customers.ts';
 import { storedValueAccount, unsentTenders } from '../../local/stored-value.ts';
@@ -58,7 +59,7 @@ export function createCheckoutModel(deps: {
   const { db, pricing, store, terminal, connectivity, env } = deps;
   const notice = signal<Notice | null>(null);
   const say = (next: Notice | null) => (notice.value = next);
-  const money = (amount: Minor) => formatMoney(amount, store.currency, store.locale);
+  const words = storeWords(store);
   const receipt = signal<LocalSale | null>(null);
   const completing = signal(false);
   /** the customer the sale names */
@@ -85,7 +86,7 @@ export function createCheckoutModel(deps: {
     connectivity,
     unsent: () => unsentTenders(db),
     account: (accountId) => db.storedValues.get(accountId),
-    format: money,
+    format: words.money,
     say,
   });
   const tenders = createTenders({
@@ -97,11 +98,11 @@ export function createCheckoutModel(deps: {
     keepCharge: (charge) => keepOpenCharge(db, charge),
     dropCharges: (refs) => dropOpenCharges(db, refs),
     unsentSpend: async (accountId) => (await unsentTenders(db)).storedValue.get(accountId) ?? 0,
-    format: money,
+    words,
     say,
   });
   const parking = createParking({ db, env, staff: deps.staff, say });
-  const completion = createCompletion({ db, env, store, staff: deps.staff, customer: () => customer.value, cart, tenders, limits, format: money, say });
+  const completion = createCompletion({ db, env, store, staff: deps.staff, customer: () => customer.value, cart, tenders, limits, words, say });
 
   /** Who rings this sale up: the model lives for one signed-in session, and the cart in progress is theirs. */
   const staffId = deps.staff().id;

@@ -9,6 +9,8 @@ import { createPricedCart } from '../sale/priced-cart.ts';
 import { createSerialQueue } from '../sale/serial-queue.ts';
 import type { ReturnDone, ReturnsContext } from './returns-model.ts';
 import type { ReturnFigures } from './sale-return-model.ts';
+import { storeWords } from '../words/store-words.ts';
+import { tenderProblemText } from '../words/problem-text.ts';
 
 /**
  * The new side of an exchange: the goods going out, rung up with the
@@ -65,7 +67,7 @@ export function createExchange(
         busy.value = true;
         try {
           const done = await commitExchange(db, env, { returned, newSale: { totals: sale.totals, context: sale.context }, cashTendered: tendered, ...terms, staff, store });
-          if ('error' in done) return outcome.fail(done.error);
+          if ('problem' in done) return outcome.fail(tenderProblemText(done.problem, storeWords(store)));
           outcome.done({ kind: 'exchange', sale: done.sale, refund: done.refund });
         } catch (error) {
           outcome.fail(error instanceof Error ? error.message : String(error));

@@ -11,10 +11,10 @@ import type { Notice } from './notice.ts';
 import type { OfflineLimits } from './offline-limits.ts';
 import type { PricedSale } from './priced-cart.ts';
 import type { Tenders } from './tenders.ts';
+import type { StoreWords } from '../words/store-words.ts';
+import { tenderProblemText } from '../words/problem-text.ts';
 
 type Staff = { id: string; name: string };
-
-const capitalised = (text: string) => text.replace(/^./, (first) => first.toUpperCase());
 
 /**
  * Complete: the last checks on the sale as rung up and paid, then the sale,
@@ -31,7 +31,7 @@ export function createCompletion(deps: {
   cart: Cart;
   tenders: Tenders;
   limits: OfflineLimits;
-  format: (amount: Minor) => string;
+  words: StoreWords;
   say: (notice: Notice | null) => void;
 }) {
   const { db, env, store, cart, tenders, limits, say } = deps;
@@ -41,7 +41,7 @@ export function createCompletion(deps: {
     const typed = tenders.cashTendered.value;
     if (typed !== null) return typed;
     const rest = settleTenders(total, tenders.inputs(null), store.cashCoin);
-    return 'error' in rest || rest.remaining === 0 ? null : rest.cashDue;
+    return 'problem' in rest || rest.remaining === 0 ? null : rest.cashDue;
   }
 
   return {
@@ -49,12 +49,12 @@ export function createCompletion(deps: {
     async complete(priced: PricedSale): Promise<LocalSale | null> {
       const cash = cashFor(priced.totals.total);
       const settlement = settleTenders(priced.totals.total, tenders.inputs(cash), store.cashCoin);
-      if ('error' in settlement) {
-        say({ tone: 'error', text: `${capitalised(settlement.error)}. Remove a payment.` });
+      if ('problem' in settlement) {
+        say({ tone: 'error', text: `${tenderProblemText(settlement.problem, deps.words)} Remove a payment.` });
         return null;
       }
       if (!settlement.settled) {
-        say({ tone: 'error', text: cash === null ? `${deps.format(settlement.remaining)} is still to pay.` : 'The cash taken is less than what is left to pay.' });
+        say({ tone: 'error', text: cash === null ? `${deps.words.money(settlement.remaining)} is still to pay.` : 'The cash taken is less than what is left to pay.' });
         return null;
       }
       const wrongLine = await cart.problem();

@@ -9,6 +9,8 @@ import type { SpendableAccount } from '../../local/stored-value.ts';
 import { describeIssues } from '../../protocol/describe-issues.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import type { Notice } from './notice.ts';
+import type { StoreWords } from '../words/store-words.ts';
+import { tenderProblemText } from '../words/problem-text.ts';
 import type { NonCashTender, OfflineLimits } from './offline-limits.ts';
 
 /** A tender taken before Complete, other than the cash that settles the rest; removable until the sale completes. */
@@ -18,8 +20,6 @@ export type TakenTender = {
   /** charged through the connected terminal, which must reverse it if the payment is removed (a keyed slip is the associate's to void) */
   viaTerminal: boolean;
 };
-
-const capitalised = (text: string) => text.replace(/^./, (first) => first.toUpperCase());
 
 /**
  * The sale's payments: cash typed at the till, and card, gift card, store
@@ -38,7 +38,7 @@ export function createTenders(deps: {
   dropCharges: (terminalRefs: readonly string[]) => Promise<void>;
   /** this till's unsent spend from an account, counted toward its offline room */
   unsentSpend: (accountId: string) => Promise<Minor>;
-  format: (amount: Minor) => string;
+  words: StoreWords;
   say: (notice: Notice | null) => void;
 }) {
   const { store, terminal, limits, say } = deps;
@@ -57,14 +57,14 @@ export function createTenders(deps: {
     const total = deps.total.value;
     if (total === undefined) return null;
     const settled = settleTenders(total, inputs(cashTendered.value), store.cashCoin);
-    return 'error' in settled ? null : settled;
+    return 'problem' in settled ? null : settled;
   });
   /** still to pay after the payments taken, before any cash: what the next tender is offered */
   const remainingDue = computed(() => {
     const total = deps.total.value;
     if (total === undefined) return 0;
     const settled = settleTenders(total, inputs(null), store.cashCoin);
-    return 'error' in settled ? 0 : settled.remaining;
+    return 'problem' in settled ? 0 : settled.remaining;
   });
   const changeDue = computed(() => {
     const settled = settlement.value;
@@ -76,8 +76,8 @@ export function createTenders(deps: {
     const total = deps.total.value;
     if (total === undefined) return false;
     const settled = settleTenders(total, [...inputs(null), { kind, amount }], store.cashCoin);
-    if ('error' in settled) say({ tone: 'error', text: `${capitalised(settled.error)}.` });
-    return !('error' in settled);
+    if ('problem' in settled) say({ tone: 'error', text: tenderProblemText(settled.problem, deps.words) });
+    return !('problem' in settled);
   }
 
   /** Takes a non-cash payment; refused as a notice when it is more than is left. */
@@ -170,7 +170,7 @@ export function createTenders(deps: {
       const offlineRoom = offline ? Math.max(0, (account.offlineLimit ?? limits.policy.storedValuePerCard) - unsentSpend - already) : Infinity;
       const pay = amount ?? Math.min(left, remainingDue.value, offlineRoom > 0 ? offlineRoom : left);
       if (pay > left) {
-        say({ tone: 'error', text: `${what} holds only ${deps.format(left)}${offline ? ' as last synced' : ''}.` });
+        say({ tone: 'error', text: `${what} holds only ${deps.words.money(left)}${offline ? ' as last synced' : ''}.` });
         return;
       }
       const record: NonCashTender =

@@ -46,7 +46,7 @@ export function shiftJournal(slice: StoreSlice, deviceId: string, staff: { id: s
     const cashDue = totals.total - card - gift;
     const tendered = Math.ceil(cashDue / 500) * 500;
     const settlement = settleTenders(totals.total, [{ kind: 'card', amount: card }, ...(gift > 0 ? [{ kind: 'gift_card' as const, amount: gift }] : []), { kind: 'cash', tendered }], store.cashCoin);
-    if ('error' in settlement) throw new Error(settlement.error);
+    if ('problem' in settlement) throw new Error(`the shift's tenders do not settle: ${JSON.stringify(settlement.problem)}`);
     const tenders: TenderRecord[] = [
       { kind: 'card', amount: card, brand: 'Visa', last4: String(1000 + (i % 9000)), approvalCode: `A${i}`, terminalRef: `T1-${i}`, offline: false },
       ...(gift > 0 ? [{ kind: 'gift_card' as const, amount: gift, accountId: `gift-${i}`, last4: '0042', offline: false }] : []),

@@ -1,0 +1,29 @@
+import type { TenderKind } from '../../domain/tender.ts';
+import type { TenderProblem } from '../../domain/split-tender.ts';
+import type { StoreWords } from './store-words.ts';
+import type { ExchangeProblem } from '../../local/exchange.ts';
+
+const TENDER_WORDS: Record<TenderKind, string> = { cash: 'cash', card: 'card', gift_card: 'gift card', store_credit: 'store credit', other_till: 'other till', exchange: 'exchange' };
+
+/** A tender's kind as the associate says it: "gift card". */
+export const tenderWord = (kind: TenderKind) => TENDER_WORDS[kind];
+
+/** Why payments cannot settle a sale (or an exchange be made), in the store's words and currency. */
+export function tenderProblemText(problem: TenderProblem | ExchangeProblem, words: StoreWords): string {
+  switch (problem.code) {
+    case 'over_allotment':
+      return `${problem.name} is scarce, and this till has sold all it was allotted.`;
+    case 'negative_total':
+      return 'A sale total cannot be negative: take goods back as a return.';
+    case 'cash_not_whole':
+      return 'Cash handed over must be a whole, positive amount.';
+    case 'nothing_paid':
+      return `A ${tenderWord(problem.kind)} payment must be more than nothing.`;
+    case 'more_than_left':
+      return `The ${tenderWord(problem.kind)} payment is ${words.money(problem.excess)} more than is left to pay; only cash gives change.`;
+    case 'still_owed':
+      return `The customer still owes ${words.money(problem.remaining)}.`;
+    case 'exchange_one_sided':
+      return 'An exchange returns something and sells something.';
+  }
+}

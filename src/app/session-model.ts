@@ -2,10 +2,11 @@ import { signal } from '@preact/signals';
 import type { Enrollment, StoresideDb } from '../local/db.ts';
 import type { StaffRecord, StoreRecord } from '../protocol/entities.ts';
 import { EnrollResponseSchema } from '../protocol/messages.ts';
-import type { ApiClient, ApiFailure } from '../sync/api-client.ts';
+import type { ApiClient } from '../sync/api-client.ts';
 import type { bootstrap } from '../sync/bootstrap.ts';
 import { relieveStoragePressure } from '../local/storage-pressure.ts';
 import { signOutRefusal } from '../local/sign-out.ts';
+import { exceptionText, failureText } from './words/failure-text.ts';
 
 export type StorageState = { persisted: boolean; usage: number; quota: number };
 
@@ -14,14 +15,6 @@ export type SignedInStaff = { id: string; name: string; role: StaffRecord['role'
 
 const SIGNED_IN_KEY = 'storeside.signedInStaff';
 
-/** User-facing text for a failed request: the one place failures become words. */
-export function describeFailure(failure: ApiFailure): string {
-  if (failure.kind === 'offline') return 'The server cannot be reached. Check the network and try again.';
-  if (failure.kind === 'invalid_response') return `The server answered something this app does not understand (${failure.message}). Reload the app.`;
-  if (failure.kind === 'journal_diverged') return `This device's sales record disagrees with the server's (${failure.message}). Call support before clearing anything.`;
-  if (failure.kind === 'local') return `This device could not store data: ${failure.message}`;
-  return failure.message;
-}
 
 /**
  * Who this device is and who is using it:
@@ -80,12 +73,12 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
       result = await bootstrap(db, api, (rows) => (bootstrapRows.value = rows));
     } catch (failure) {
       // A record the app cannot read, or a full disk: say so and offer a retry.
-      error.value = `The catalogue could not be stored on this device: ${(failure as Error).message}`;
+      error.value = exceptionText(failure, 'The catalogue could not be stored on this device');
       return;
     }
     performance.measure('storeside:bootstrap', 'storeside:bootstrap:start');
     if (!result.ok) {
-      error.value = describeFailure(result.failure);
+      error.value = failureText(result.failure);
       return;
     }
     onCatalogueReady();
@@ -131,7 +124,7 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
       const result = await api.request('POST', '/api/v1/devices/enroll', EnrollResponseSchema, { code: code.trim().toUpperCase() });
       busy.value = false;
       if (!result.ok) {
-        error.value = describeFailure(result.failure);
+        error.value = failureText(result.failure);
         return;
       }
       enrollment.value = result.value;

@@ -9,6 +9,16 @@ import type { Enrollment, StoresideDb } from './db.ts';
 import { webSha256Hex } from './web-sha256.ts';
 import { advanceTillReport } from './till-report-projection.ts';
 
+/**
+ * An event the journal will not take, because the server would refuse it for
+ * good and block this device's outbox behind it (a reason holding a card
+ * number, a field too long): refused here, while the person is still there.
+ * Its message is the schema's, written to be read at the till.
+ */
+export class EventRefused extends Error {
+  override readonly name = 'EventRefused';
+}
+
 /** The device's clock and randomness, passed in so tests can fix them. */
 export type DeviceEnv = { now: () => number; randomBytes: (count: number) => Uint8Array };
 
@@ -64,7 +74,10 @@ export async function appendEvents(db: StoresideDb, env: DeviceEnv, tables: Tabl
       // The server refuses a malformed event for good, and it would block this
       // device's outbox behind it: refuse it here, while the person is still there.
       const checked = v.safeParse(EventSchema, next.event);
-      if (!checked.success) throw new Error(describeIssues(checked.issues));
+      if (!checked.success) {
+        console.warn(`the journal refused a ${next.event.type} event: ${describeIssues(checked.issues)}`);
+        throw new EventRefused(checked.issues.slice(0, 3).map((issue) => issue.message).join('; '));
+      }
       const hash = await webSha256Hex(canonicalJson(next.event));
       drafted.push(next);
       lastHlc = position.hlc;

@@ -4,7 +4,7 @@ import { resumedBy, withResume, type ParkedCartRecord, type ParkedDiscount } fro
 import { uuidv7 } from '../domain/uuid7.ts';
 import { cardNumberProblem } from '../domain/typed-text.ts';
 import type { StoresideDb } from './db.ts';
-import { appendEvent, appendStaffEvent, type DeviceEnv } from './journal.ts';
+import { appendEvent, appendStaffEvent, EventRefused, type DeviceEnv } from './journal.ts';
 
 export type CartToPark = {
   label: string;
@@ -53,7 +53,7 @@ export async function cartsWaiting(db: StoresideDb): Promise<ParkedCartRecord[]>
  */
 export async function parkCart(db: StoresideDb, env: DeviceEnv, staff: Staff, cart: CartToPark): Promise<string> {
   const cardNumber = cardNumberProblem('The label', cart.label);
-  if (cardNumber) throw new Error(cardNumber);
+  if (cardNumber) throw new EventRefused(cardNumber);
   const cartId = uuidv7(env.now(), env.randomBytes(10));
   await appendEvent(db, env, [db.cartDrafts], ({ enrollment, head, hlc, now }) => ({
     event: nextEvent(head, {

@@ -209,7 +209,7 @@ describe('the checkout cart', () => {
     const oddProduct = { ...product(3, 500), taxCategory: 'luxury' };
     await db.products.put({ ...oddProduct, words: searchWords(oddProduct) });
     await model.scanOrSearch(oddProduct.barcode);
-    expect(model.notice.value?.text).toMatch(/cannot be priced: tax category "luxury"/);
+    expect(model.notice.value?.text).toMatch(/cannot be priced: tax category “luxury” of an item is not set up/);
     await model.completeCashSale();
     expect(await db.sales.count()).toBe(0);
   });

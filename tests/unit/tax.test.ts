@@ -356,3 +356,12 @@ describe('cashTender', () => {
     );
   });
 });
+
+describe('a tax category the store does not know, from the pricing worker', () => {
+  it('is known again by its name and message alone, as a structured clone brings it back, with its category', () => {
+    const cloned = Object.assign(new Error('tax category "luxury" is not configured for this store'), { name: 'UnknownTaxCategoryError' });
+    expect(UnknownTaxCategoryError.from(cloned)?.category).toBe('luxury');
+    expect(UnknownTaxCategoryError.from(new Error('tax category "luxury" is not configured for this store'))).toBeNull();
+    expect(UnknownTaxCategoryError.from('not an error')).toBeNull();
+  });
+});

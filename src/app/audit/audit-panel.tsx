@@ -4,6 +4,7 @@ import { auditEntries, type AuditEntry, type AuditKind } from '../../domain/audi
 import type { StoresideDb } from '../../local/db.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { Money } from '../components/money.tsx';
+import { exceptionText } from '../words/failure-text.ts';
 
 /** How many of the newest entries the panel lists: a till's journal holds weeks of them. */
 const SHOWN = 200;
@@ -39,7 +40,7 @@ export function AuditPanel({ db, store, onClose }: { db: StoresideDb; store: Sto
         .each((event) => void entries.push(...auditEntries(event)));
       const names = new Map((await db.staff.toArray()).map((member) => [member.id, member.name]));
       return { entries, names };
-    }).subscribe({ next: setListed, error: (error: Error) => setFailed(`The till's journal could not be read: ${error.message}`) });
+    }).subscribe({ next: setListed, error: (error: unknown) => setFailed(exceptionText(error, 'The till’s journal could not be read')) });
     return () => subscription.unsubscribe();
   }, [db]);
   const time = new Intl.DateTimeFormat(store.locale, { dateStyle: 'short', timeStyle: 'short', timeZone: store.timezone });

@@ -24,6 +24,8 @@ import { createPricedCart } from '../sale/priced-cart.ts';
 import { createSerialQueue } from '../sale/serial-queue.ts';
 import { createTenders } from '../sale/tenders.ts';
 import { createDraftKeeper } from '../sale/draft-keeper.ts';
+import { exceptionText } from '../words/failure-text.ts';
+import { pricingFailureText } from '../words/problem-text.ts';
 
 export type { Notice, Connectivity } from '../sale/notice.ts';
 export type { ManagerDiscount } from '../sale/adjustments.ts';
@@ -78,7 +80,7 @@ export function createCheckoutModel(deps: {
     pricing,
     taxConfig: store.taxConfig,
     context: adjustments.pricingContext,
-    onFailure: (error) => say({ tone: 'error', text: `This cart cannot be priced: ${error.message}. Remove the last item or call a manager.` }),
+    onFailure: (error) => say({ tone: 'error', text: pricingFailureText(error) }),
   });
   const cart = createCart({ db, priced, say, lineRemoved: adjustments.lineRemoved });
   const limits = createOfflineLimits({
@@ -129,7 +131,7 @@ export function createCheckoutModel(deps: {
   }
   const keeper = createDraftKeeper<CartDraft>(
     (draft) => keepCartDraft(db, staffId, draft),
-    (error) => say({ tone: 'error', text: `This till could not keep the sale in progress (${(error as Error).message}): complete it now, a reload would lose it.` }),
+    (error) => say({ tone: 'error', text: `${exceptionText(error, 'This till could not keep the sale in progress')} Complete it now: a reload would lose it.` }),
   );
   /** After every change: the device keeps the sale as it now stands, off the scan's path. */
   const persist = () => keeper.keep(snapshot());

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { exceptionText } from '../words/failure-text.ts';
 
 /**
  * Renders a screen from a module loaded on first use. Screens a till sees once
@@ -14,7 +15,7 @@ export function LazyView<M>({ load, render }: { load: () => Promise<M>; render: 
     let current = true;
     load().then(
       (module) => current && setLoaded({ module }),
-      (error: unknown) => current && setFailure((error as Error).message),
+      (error: unknown) => current && setFailure(exceptionText(error, 'This screen could not be loaded')),
     );
     return () => {
       current = false;
@@ -23,7 +24,7 @@ export function LazyView<M>({ load, render }: { load: () => Promise<M>; render: 
   if (failure) {
     return (
       <p class="error centered" role="alert">
-        This screen could not be loaded ({failure}). Reload the app.
+        {failure} Reload the app.
       </p>
     );
   }

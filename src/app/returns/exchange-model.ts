@@ -10,7 +10,8 @@ import { createSerialQueue } from '../sale/serial-queue.ts';
 import type { ReturnDone, ReturnsContext } from './returns-model.ts';
 import type { ReturnFigures } from './sale-return-model.ts';
 import { storeWords } from '../words/store-words.ts';
-import { tenderProblemText } from '../words/problem-text.ts';
+import { pricingFailureText, tenderProblemText } from '../words/problem-text.ts';
+import { exceptionText } from '../words/failure-text.ts';
 
 /**
  * The new side of an exchange: the goods going out, rung up with the
@@ -33,7 +34,7 @@ export function createExchange(
     pricing,
     taxConfig: store.taxConfig,
     context: async () => ({ at: env.now() }),
-    onFailure: (error) => say({ tone: 'error', text: `The new items cannot be priced: ${error.message}.` }),
+    onFailure: (error) => say({ tone: 'error', text: pricingFailureText(error) }),
   });
   const cart = createCart({ db, priced, say, lineRemoved: () => {} });
   const cashText = signal('');
@@ -70,7 +71,7 @@ export function createExchange(
           if ('problem' in done) return outcome.fail(tenderProblemText(done.problem, storeWords(store)));
           outcome.done({ kind: 'exchange', sale: done.sale, refund: done.refund });
         } catch (error) {
-          outcome.fail(error instanceof Error ? error.message : String(error));
+          outcome.fail(exceptionText(error, 'The exchange was not saved'));
         } finally {
           busy.value = false;
         }

@@ -9,6 +9,7 @@ import { commitReturn } from '../../local/returns.ts';
 import type { ProductRecord } from '../../protocol/entities.ts';
 import type { Approval } from '../approval/manager-approval.tsx';
 import { newCreditAccount, type ReturnDone, type ReturnsContext } from './returns-model.ts';
+import { exceptionText } from '../words/failure-text.ts';
 
 /**
  * A return without a receipt: a manager approves, and each unit is refunded at
@@ -66,7 +67,7 @@ export function createNoReceiptReturn(context: ReturnsContext, outcome: { done: 
         const refund = await commitReturn(db, env, { sale: null, figures: figured, tenders: planned.tenders, cashRounding: planned.cashRounding, reason: reason.value.trim() || 'no receipt', approvedBy: approval.id, staff, store });
         outcome.done({ kind: 'return', refund });
       } catch (error) {
-        outcome.fail(error instanceof Error ? error.message : String(error));
+        outcome.fail(exceptionText(error, 'The refund was not saved'));
       }
     },
   };

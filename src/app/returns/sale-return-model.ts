@@ -4,6 +4,7 @@ import { refundTenders, returnFigures, withinReturnWindow, type RefundFallback }
 import { commitReturn, commitVoid } from '../../local/returns.ts';
 import type { Approval } from '../approval/manager-approval.tsx';
 import { newCreditAccount, type ReturnDone, type ReturnsContext } from './returns-model.ts';
+import { exceptionText } from '../words/failure-text.ts';
 
 /** The returned units' figures, when they can be returned: what an exchange carries over. */
 export type ReturnFigures = Exclude<ReturnType<typeof returnFigures>, { error: string }>;
@@ -35,14 +36,14 @@ export function createSaleReturn(context: ReturnsContext, record: SaleRecord, ou
   });
 
   /** Runs a step that journals, saying why it failed if it did (storage full, a reason the journal refuses). */
-  async function journaling(step: () => Promise<ReturnDone | { error: string }>) {
+  async function journaling(what: string, step: () => Promise<ReturnDone | { error: string }>) {
     busy.value = true;
     try {
       const done = await step();
       if ('error' in done) outcome.fail(done.error);
       else outcome.done(done);
     } catch (error) {
-      outcome.fail(error instanceof Error ? error.message : String(error));
+      outcome.fail(exceptionText(error, what));
     } finally {
       busy.value = false;
     }
@@ -69,7 +70,7 @@ export function createSaleReturn(context: ReturnsContext, record: SaleRecord, ou
       const figured = figures.value;
       const planned = plan.value;
       if (!figured || 'error' in figured || !planned) return Promise.resolve();
-      return journaling(async () => ({
+      return journaling('The refund was not saved', async () => ({
         kind: 'return',
         refund: await commitReturn(db, env, {
           sale: { record, returnedBefore: returned },
@@ -84,7 +85,7 @@ export function createSaleReturn(context: ReturnsContext, record: SaleRecord, ou
       }));
     },
     voidSale(approval: Approval) {
-      return journaling(async () => {
+      return journaling('The void was not saved', async () => {
         const voided = await commitVoid(db, env, { record, reason: reason.value.trim() || 'voided', approvedBy: approval.id, staff });
         return 'error' in voided ? voided : { kind: 'void', voided, record };
       });

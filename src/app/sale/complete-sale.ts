@@ -13,6 +13,7 @@ import type { PricedSale } from './priced-cart.ts';
 import type { Tenders } from './tenders.ts';
 import type { StoreWords } from '../words/store-words.ts';
 import { tenderProblemText } from '../words/problem-text.ts';
+import { exceptionText } from '../words/failure-text.ts';
 
 type Staff = { id: string; name: string };
 
@@ -87,7 +88,7 @@ export function createCompletion(deps: {
         performance.measure('storeside:commit-sale', { start: committing, end: performance.now() });
         return sale;
       } catch (error) {
-        say({ tone: 'error', text: `The sale was not saved: ${(error as Error).message}` });
+        say({ tone: 'error', text: exceptionText(error, 'The sale was not saved') });
         return null;
       }
     },

@@ -5,6 +5,7 @@ import { cartsWaiting, parkCart, resumeCart } from '../../local/parked-carts.ts'
 import type { AdjustmentState } from './adjustments.ts';
 import type { CartState } from './cart.ts';
 import type { Notice } from './notice.ts';
+import { exceptionText } from '../words/failure-text.ts';
 
 type Staff = { id: string; name: string };
 
@@ -30,7 +31,7 @@ export function createParking(deps: { db: StoresideDb; env: DeviceEnv; staff: ()
       try {
         await parkCart(db, env, deps.staff(), { label, lines: cart, ...adjustments });
       } catch (error) {
-        say({ tone: 'error', text: `The sale was not parked: ${(error as Error).message}` });
+        say({ tone: 'error', text: exceptionText(error, 'The sale was not parked') });
         return false;
       }
       say({ tone: 'info', text: `Parked “${label.trim()}”. Any till of this store can resume it.` });

@@ -12,6 +12,7 @@ import type { Notice } from './notice.ts';
 import type { StoreWords } from '../words/store-words.ts';
 import { tenderProblemText } from '../words/problem-text.ts';
 import type { NonCashTender, OfflineLimits } from './offline-limits.ts';
+import { exceptionText } from '../words/failure-text.ts';
 
 /** A tender taken before Complete, other than the cash that settles the rest; removable until the sale completes. */
 export type TakenTender = {
@@ -141,7 +142,7 @@ export function createTenders(deps: {
       try {
         await deps.keepCharge(record);
       } catch (error) {
-        say({ tone: 'error', text: `The card payment is on the sale, but this till could not keep a note of it (${(error as Error).message}): complete the sale now, a reload would lose it.` });
+        say({ tone: 'error', text: `${exceptionText(error, 'The card payment is on the sale, but this till could not keep a note of it')} Complete the sale now: a reload would lose it.` });
       }
     },
 

@@ -5,6 +5,7 @@ import type { StoresideDb } from '../../local/db.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { Money } from '../components/money.tsx';
 import type { PricingClient } from '../pricing-client.ts';
+import { exceptionText } from '../words/failure-text.ts';
 
 /** A grid shows at most this many signs; a category larger than that is cut, and says so. */
 const GRID_LIMIT = 48;
@@ -65,10 +66,10 @@ export function SignageScreen({ db, pricing, store, query }: { db: StoresideDb; 
           setBoard({ signs, truncatedFrom: total > products.length ? total : null, pricedAt: at, categories });
           setError(null);
         } catch (failure) {
-          setError(`These signs cannot be priced: ${(failure as Error).message}`);
+          setError(exceptionText(failure, 'These signs cannot be priced'));
         }
       },
-      error: (failure) => setError(`The catalogue on this device cannot be read: ${(failure as Error).message}`),
+      error: (failure) => setError(exceptionText(failure, 'The catalogue on this device cannot be read')),
     });
     return () => subscription.unsubscribe();
     // Keyed by the query's text: the parent builds a new, equal object on each render.

@@ -4,6 +4,7 @@ import type { TaskAction } from '../../domain/task.ts';
 import type { StoresideDb } from '../../local/db.ts';
 import { browserEnv } from '../../local/journal.ts';
 import { localTasks, takeTaskStep, type TaskMove, type TaskView } from '../../local/store-tasks.ts';
+import { exceptionText } from '../words/failure-text.ts';
 
 export const ACTION_DONE_LABELS: Record<TaskAction, string> = {
   substitute: 'Substitute given',
@@ -40,7 +41,7 @@ export function TasksPanel({ db, staff, onStepTaken, onClose }: Props) {
       await takeTaskStep(db, browserEnv, staff, taskId, move);
       onStepTaken();
     } catch (failure) {
-      setError(`Could not save that: ${(failure as Error).message}`);
+      setError(exceptionText(failure, 'That was not saved'));
     }
   };
   const open = views?.filter((view) => !view.state.done) ?? [];

@@ -2,11 +2,20 @@ import type { TenderKind } from '../../domain/tender.ts';
 import type { TenderProblem } from '../../domain/split-tender.ts';
 import type { StoreWords } from './store-words.ts';
 import type { ExchangeProblem } from '../../local/exchange.ts';
+import { UnknownTaxCategoryError } from '../../domain/pricing/tax.ts';
+import { exceptionText } from './failure-text.ts';
 
 const TENDER_WORDS: Record<TenderKind, string> = { cash: 'cash', card: 'card', gift_card: 'gift card', store_credit: 'store credit', other_till: 'other till', exchange: 'exchange' };
 
 /** A tender's kind as the associate says it: "gift card". */
 export const tenderWord = (kind: TenderKind) => TENDER_WORDS[kind];
+
+/** Why the cart cannot be priced: a product whose tax the store does not know, or (unexpectedly) the engine failed. */
+export function pricingFailureText(error: unknown): string {
+  const unknownTax = UnknownTaxCategoryError.from(error);
+  if (unknownTax) return `This cart cannot be priced: tax category “${unknownTax.category}” of an item is not set up at this store. Remove the last item or call a manager.`;
+  return `${exceptionText(error, 'This cart cannot be priced')} Remove the last item or call a manager.`;
+}
 
 /** Why payments cannot settle a sale (or an exchange be made), in the store's words and currency. */
 export function tenderProblemText(problem: TenderProblem | ExchangeProblem, words: StoreWords): string {

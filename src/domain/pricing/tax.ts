@@ -60,6 +60,18 @@ export class UnknownTaxCategoryError extends Error {
     super(`tax category "${category}" is not configured for this store`);
     this.name = 'UnknownTaxCategoryError';
   }
+
+  /**
+   * The same error again from its name and message, as it arrives from the
+   * pricing worker (a structured clone keeps those two, not the category); null
+   * for any other error.
+   */
+  static from(error: unknown): UnknownTaxCategoryError | null {
+    if (error instanceof UnknownTaxCategoryError) return error;
+    if (!(error instanceof Error) || error.name !== 'UnknownTaxCategoryError') return null;
+    const category = /^tax category "(.*)" is not configured/.exec(error.message)?.[1];
+    return category === undefined ? null : new UnknownTaxCategoryError(category);
+  }
 }
 
 /** "6.25 %", "19 %": a rate as receipts print it. */

@@ -10,8 +10,9 @@ import type { EntityRecords, ProductRecord } from './entities.ts';
  * the simulation's comparison of a till's slice with the server's.
  *
  * The record schemas are keyed the same way in entities.ts, apart from this
- * module so the app's first screen can name entities without pulling in every
- * schema; the `satisfies` below fails to compile unless both have the same keys.
+ * module so that naming entities (the request schemas, the server's version
+ * check) does not pull in every record schema; the `satisfies` below fails to
+ * compile unless both have the same keys.
  *
  *   since    the protocol version whose slice first carried it: a device
  *            speaking an older one is sent none of it
@@ -105,7 +106,11 @@ export function fromDeviceRow<K extends EntityName>(entity: K, row: DeviceRow<K>
   return entry(entity).row?.fromRow(record) ?? record;
 }
 
-/** Whether a device speaking `protocol` can read `entity` at all: one its slice carried. */
+/**
+ * Whether a device speaking `protocol` knows `entity`: false for an entity its
+ * protocol's slice did not carry yet; true for a name the registry does not
+ * know, which is not this check's to refuse (the request schemas do).
+ */
 export function carriesEntity(protocol: number, entity: string): boolean {
   return !Object.hasOwn(SYNCED_ENTITIES, entity) || SYNCED_ENTITIES[entity as EntityName].since <= protocol;
 }

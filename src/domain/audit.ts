@@ -1,4 +1,4 @@
-import type { StoreEvent } from './events.ts';
+import { EVENT_TYPE_NAMES, type EventOf, type EventType, type StoreEvent } from './events.ts';
 import { parseHlc } from './hlc.ts';
 import type { Minor } from './money.ts';
 import { currentSale } from './sale.ts';
@@ -20,9 +20,6 @@ import { PRICE_OVERRIDE } from './price-override.ts';
  * Every event that yields an entry names a manager in `approvedBy`; the server's
  * query relies on that (sql-store.ts auditEvents).
  */
-/** The event types `auditEntries` finds entries in: the server reads only these. */
-export const AUDITED_EVENT_TYPES = ['sale.completed', 'till.cash_moved', 'refund.completed', 'sale.voided'] as const;
-
 export type AuditKind = 'manager_discount' | 'price_override' | 'offline_limit_override' | 'no_sale' | 'refund_approved' | 'post_void';
 
 export type AuditEntry = {
@@ -44,56 +41,70 @@ export type AuditEntry = {
   detail: string;
 };
 
+/** What every entry of an event has: who did it, where and when. */
+type EntryBase = Pick<AuditEntry, 'eventId' | 'deviceId' | 'hlc' | 'at' | 'staffId'>;
+
+/**
+ * The entries each event type yields, or null for a type that never yields one.
+ * Typed over every event type, so a new type does not compile until it says;
+ * the server's query reads only the types with entries (AUDITED_EVENT_TYPES).
+ */
+const AUDITORS: { [T in EventType]: ((event: EventOf<T>, base: EntryBase) => AuditEntry[]) | null } = {
+  'sale.completed': (event, base) => {
+    const sale = currentSale(event);
+    const given = new Map<string, Minor>();
+    for (const discount of sale.discounts) if (discount.source.type === 'manual') given.set(discount.source.manualId, (given.get(discount.source.manualId) ?? 0) + discount.amount);
+    const discounts = sale.pricing.manualDiscounts.map((discount): AuditEntry => {
+      // The amount itself is the entry's `amount`: the words need no currency.
+      const what = discount.percent !== undefined ? `${discount.percent} % off` : 'Amount off';
+      const target = discount.scope === 'basket' ? 'the sale' : (sale.lines[discount.scope]?.name ?? `line ${discount.scope + 1}`);
+      const priceOverride = discount.reason.startsWith(PRICE_OVERRIDE);
+      return {
+        ...base,
+        kind: priceOverride ? 'price_override' : 'manager_discount',
+        approvedBy: discount.approvedBy,
+        // What it actually took off: a percent is an amount only once priced.
+        amount: given.get(discount.id) ?? 0,
+        receiptNumber: sale.receiptNumber,
+        detail: priceOverride ? `${target}: ${discount.reason.slice(PRICE_OVERRIDE.length)}` : `${what} ${target}: ${discount.reason}`,
+      };
+    });
+    const overrides = sale.overrides.map(
+      (override): AuditEntry => ({ ...base, kind: 'offline_limit_override', approvedBy: override.approvedBy, amount: sale.total, receiptNumber: sale.receiptNumber, detail: `Offline limit passed: ${override.limit}` }),
+    );
+    return [...discounts, ...overrides];
+  },
+  'till.cash_moved': (event, base) => {
+    const moved = event.payload;
+    if (moved.kind !== 'no_sale') return [];
+    return [{ ...base, kind: 'no_sale', approvedBy: moved.approvedBy, amount: null, receiptNumber: null, detail: `Drawer opened without a sale: ${moved.reason}` }];
+  },
+  'refund.completed': (event, base) => {
+    const refund = event.payload;
+    if (refund.approvedBy === null) return [];
+    const what = refund.sale ? `Return past the window of ${refund.sale.receiptNumber}` : 'Return without a receipt';
+    return [{ ...base, kind: 'refund_approved', approvedBy: refund.approvedBy, amount: refund.total, receiptNumber: refund.receiptNumber, detail: `${what}: ${refund.reason}` }];
+  },
+  'sale.voided': (event, base) => {
+    const voided = event.payload;
+    return [{ ...base, kind: 'post_void', approvedBy: voided.approvedBy, amount: voided.total, receiptNumber: voided.sale.receiptNumber, detail: `Sale voided: ${voided.reason}` }];
+  },
+  'task.claimed': null,
+  'task.completed': null,
+  // A parked cart's manager discounts are audited once, on the sale that completes it.
+  'cart.parked': null,
+  'cart.resumed': null,
+  'till.opened': null,
+  'till.closed': null,
+  'customer.created': null,
+};
+
+/** The event types `auditEntries` finds entries in: the server reads only these. */
+export const AUDITED_EVENT_TYPES = EVENT_TYPE_NAMES.filter((type) => AUDITORS[type] !== null);
+
 export function auditEntries(event: StoreEvent): AuditEntry[] {
-  const base = { eventId: event.id, deviceId: event.deviceId, hlc: event.hlc, at: parseHlc(event.hlc)?.wallMs ?? 0, staffId: event.staffId ?? null };
-  switch (event.type) {
-    case 'sale.completed': {
-      const sale = currentSale(event);
-      const given = new Map<string, Minor>();
-      for (const discount of sale.discounts) if (discount.source.type === 'manual') given.set(discount.source.manualId, (given.get(discount.source.manualId) ?? 0) + discount.amount);
-      const discounts = sale.pricing.manualDiscounts.map((discount): AuditEntry => {
-        // The amount itself is the entry's `amount`: the words need no currency.
-        const what = discount.percent !== undefined ? `${discount.percent} % off` : 'Amount off';
-        const target = discount.scope === 'basket' ? 'the sale' : (sale.lines[discount.scope]?.name ?? `line ${discount.scope + 1}`);
-        const priceOverride = discount.reason.startsWith(PRICE_OVERRIDE);
-        return {
-          ...base,
-          kind: priceOverride ? 'price_override' : 'manager_discount',
-          approvedBy: discount.approvedBy,
-          // What it actually took off: a percent is an amount only once priced.
-          amount: given.get(discount.id) ?? 0,
-          receiptNumber: sale.receiptNumber,
-          detail: priceOverride ? `${target}: ${discount.reason.slice(PRICE_OVERRIDE.length)}` : `${what} ${target}: ${discount.reason}`,
-        };
-      });
-      const overrides = sale.overrides.map(
-        (override): AuditEntry => ({ ...base, kind: 'offline_limit_override', approvedBy: override.approvedBy, amount: sale.total, receiptNumber: sale.receiptNumber, detail: `Offline limit passed: ${override.limit}` }),
-      );
-      return [...discounts, ...overrides];
-    }
-    case 'till.cash_moved': {
-      const moved = event.payload;
-      if (moved.kind !== 'no_sale') return [];
-      return [{ ...base, kind: 'no_sale', approvedBy: moved.approvedBy, amount: null, receiptNumber: null, detail: `Drawer opened without a sale: ${moved.reason}` }];
-    }
-    case 'refund.completed': {
-      const refund = event.payload;
-      if (refund.approvedBy === null) return [];
-      const what = refund.sale ? `Return past the window of ${refund.sale.receiptNumber}` : 'Return without a receipt';
-      return [{ ...base, kind: 'refund_approved', approvedBy: refund.approvedBy, amount: refund.total, receiptNumber: refund.receiptNumber, detail: `${what}: ${refund.reason}` }];
-    }
-    case 'sale.voided': {
-      const voided = event.payload;
-      return [{ ...base, kind: 'post_void', approvedBy: voided.approvedBy, amount: voided.total, receiptNumber: voided.sale.receiptNumber, detail: `Sale voided: ${voided.reason}` }];
-    }
-    case 'task.claimed':
-    case 'task.completed':
-    case 'cart.parked':
-    case 'cart.resumed':
-    case 'till.opened':
-    case 'till.closed':
-    case 'customer.created':
-      // A parked cart's manager discounts are audited once, on the sale that completes it.
-      return [];
-  }
+  // Each auditor takes only its own type's events, which TypeScript cannot follow through the lookup.
+  const auditor = AUDITORS[event.type] as ((event: StoreEvent, base: EntryBase) => AuditEntry[]) | null;
+  if (!auditor) return [];
+  return auditor(event, { eventId: event.id, deviceId: event.deviceId, hlc: event.hlc, at: parseHlc(event.hlc)?.wallMs ?? 0, staffId: event.staffId ?? null });
 }

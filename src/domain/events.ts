@@ -1,20 +1,13 @@
 import * as v from 'valibot';
 import { canonicalJson } from './canonical-json.ts';
 import { formatHlc, type Hlc } from './hlc.ts';
-import { SaleCompletedPayloadSchema, SaleCompletedPayloadV1Schema, SaleCompletedPayloadV2Schema, type SaleCompletedPayload } from './sale.ts';
-import { CartParkedPayloadSchema, CartResumedPayloadSchema, type CartParkedPayload, type CartResumedPayload } from './parked-cart.ts';
-import {
-  TillCashMovedPayloadSchema,
-  TillClosedPayloadSchema,
-  TillOpenedPayloadSchema,
-  type TillCashMovedPayload,
-  type TillClosedPayload,
-  type TillOpenedPayload,
-} from './till-session.ts';
-import { CustomerCreatedPayloadSchema, type CustomerCreatedPayload } from './customer.ts';
-import { RefundCompletedPayloadSchema, type RefundCompletedPayload } from './sale-return.ts';
-import { SaleVoidedPayloadSchema, type SaleVoidedPayload } from './sale-void.ts';
-import { TaskClaimedPayloadSchema, TaskCompletedPayloadSchema, type TaskClaimedPayload, type TaskCompletedPayload } from './task.ts';
+import { SaleCompletedPayloadSchema, SaleCompletedPayloadV1Schema, SaleCompletedPayloadV2Schema } from './sale.ts';
+import { CartParkedPayloadSchema, CartResumedPayloadSchema } from './parked-cart.ts';
+import { TillCashMovedPayloadSchema, TillClosedPayloadSchema, TillOpenedPayloadSchema } from './till-session.ts';
+import { CustomerCreatedPayloadSchema } from './customer.ts';
+import { RefundCompletedPayloadSchema } from './sale-return.ts';
+import { SaleVoidedPayloadSchema } from './sale-void.ts';
+import { TaskClaimedPayloadSchema, TaskCompletedPayloadSchema } from './task.ts';
 
 /**
  * The journal: every business action is one immutable event (DESIGN.md "The event
@@ -24,7 +17,10 @@ import { TaskClaimedPayloadSchema, TaskCompletedPayloadSchema, type TaskClaimedP
 export const GENESIS_HASH = '0'.repeat(64);
 
 /**
- * The payload version this code writes, per event type. The server also accepts v - 1 (DESIGN.md).
+ * Every event type, declared once: the payload version this code writes, the
+ * payload schema of each version it reads (older ones, for devices still in the
+ * field: DESIGN.md "Sync protocol"), and whether the event must name its staff
+ * member. EventSchema, StoreEvent, NewEvent and PayloadOf derive from it.
  *   sale.completed 1 — walking skeleton: a sale's lines, tax and cash.
  *                  2 — pricing engine: discount lines, per-line net/paid/tax parts, the pricing record.
  *                  3 — complete checkout: split tender, cash rounding, customer, serials and notes,
@@ -35,21 +31,38 @@ export const GENESIS_HASH = '0'.repeat(64);
  *   customer.created 1 — a customer made at the till, offline too (customer.ts).
  *   refund.completed 1 — a return, with or without a receipt (sale-return.ts).
  *   sale.voided 1 — a manager's post-void of a completed sale (sale-void.ts).
+ * Every type but sale.completed must name who did it: a task step who took it,
+ * money going back the associate who gave it (and its payload the manager who
+ * approved, where one had to).
  */
-export const PAYLOAD_VERSION = 3;
-const PAYLOAD_VERSIONS = {
-  'sale.completed': PAYLOAD_VERSION,
-  'task.claimed': 1,
-  'task.completed': 1,
-  'cart.parked': 1,
-  'cart.resumed': 1,
-  'till.opened': 1,
-  'till.cash_moved': 1,
-  'till.closed': 1,
-  'customer.created': 1,
-  'refund.completed': 1,
-  'sale.voided': 1,
-} as const;
+export const EVENT_TYPES = {
+  'sale.completed': { writes: 3, payloads: { 3: SaleCompletedPayloadSchema, 2: SaleCompletedPayloadV2Schema, 1: SaleCompletedPayloadV1Schema }, staffRequired: false },
+  'task.claimed': { writes: 1, payloads: { 1: TaskClaimedPayloadSchema }, staffRequired: true },
+  'task.completed': { writes: 1, payloads: { 1: TaskCompletedPayloadSchema }, staffRequired: true },
+  'cart.parked': { writes: 1, payloads: { 1: CartParkedPayloadSchema }, staffRequired: true },
+  'cart.resumed': { writes: 1, payloads: { 1: CartResumedPayloadSchema }, staffRequired: true },
+  'till.opened': { writes: 1, payloads: { 1: TillOpenedPayloadSchema }, staffRequired: true },
+  'till.cash_moved': { writes: 1, payloads: { 1: TillCashMovedPayloadSchema }, staffRequired: true },
+  'till.closed': { writes: 1, payloads: { 1: TillClosedPayloadSchema }, staffRequired: true },
+  'customer.created': { writes: 1, payloads: { 1: CustomerCreatedPayloadSchema }, staffRequired: true },
+  'refund.completed': { writes: 1, payloads: { 1: RefundCompletedPayloadSchema }, staffRequired: true },
+  'sale.voided': { writes: 1, payloads: { 1: SaleVoidedPayloadSchema }, staffRequired: true },
+} as const satisfies Record<string, EventTypeDefinition>;
+
+type EventTypeDefinition = {
+  /** the payload version this code writes: one of `payloads` */
+  writes: number;
+  /** the payload schema of each version read */
+  payloads: Readonly<Record<number, v.GenericSchema>>;
+  staffRequired: boolean;
+};
+
+type EventTypes = typeof EVENT_TYPES;
+export type EventType = keyof EventTypes;
+export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
+
+/** The version this code writes of `sale.completed`. */
+export const PAYLOAD_VERSION = EVENT_TYPES['sale.completed'].writes;
 
 const envelopeFields = {
   id: v.pipe(v.string(), v.uuid('id must be a UUID')),
@@ -60,30 +73,37 @@ const envelopeFields = {
   hlc: v.pipe(v.string(), v.regex(/^\d{15}-\d{6}-.{1,64}$/, 'hlc must be a hybrid logical clock timestamp')),
   prev: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'prev must be a SHA-256 hex digest')),
 };
+/** The envelope's fields but `staffId`, which is optional or required by type. */
+type Envelope = { [F in Exclude<keyof typeof envelopeFields, 'staffId'>]: v.InferOutput<(typeof envelopeFields)[F]> };
 
-export const EventSchema = v.variant('type', [
-  v.variant('v', [
-    v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), v: v.literal(3), payload: SaleCompletedPayloadSchema }),
-    v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), v: v.literal(2), payload: SaleCompletedPayloadV2Schema }),
-    v.strictObject({ ...envelopeFields, type: v.literal('sale.completed'), v: v.literal(1), payload: SaleCompletedPayloadV1Schema }),
-  ]),
-  // A task step names who took it: the staff id is required.
-  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('task.claimed'), v: v.literal(1), payload: TaskClaimedPayloadSchema }),
-  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('task.completed'), v: v.literal(1), payload: TaskCompletedPayloadSchema }),
-  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('cart.parked'), v: v.literal(1), payload: CartParkedPayloadSchema }),
-  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('cart.resumed'), v: v.literal(1), payload: CartResumedPayloadSchema }),
-  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('till.opened'), v: v.literal(1), payload: TillOpenedPayloadSchema }),
-  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('till.cash_moved'), v: v.literal(1), payload: TillCashMovedPayloadSchema }),
-  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('till.closed'), v: v.literal(1), payload: TillClosedPayloadSchema }),
-  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('customer.created'), v: v.literal(1), payload: CustomerCreatedPayloadSchema }),
-  // Money going back names the associate who gave it (and the payload the manager who approved, where one had to).
-  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('refund.completed'), v: v.literal(1), payload: RefundCompletedPayloadSchema }),
-  v.strictObject({ ...envelopeFields, staffId: envelopeFields.staffId.wrapped, type: v.literal('sale.voided'), v: v.literal(1), payload: SaleVoidedPayloadSchema }),
-]);
+type PayloadVersions<T extends EventType> = EventTypes[T]['payloads'];
+type PayloadAt<T extends EventType, N> = N extends keyof PayloadVersions<T> ? (PayloadVersions<T>[N] extends v.GenericSchema ? v.InferOutput<PayloadVersions<T>[N]> : never) : never;
+type StaffField<T extends EventType> = EventTypes[T]['staffRequired'] extends true ? { staffId: string } : { staffId?: string | undefined };
+type EventAt<T extends EventType, N extends keyof PayloadVersions<T>> = Envelope & StaffField<T> & { type: T; v: N; payload: PayloadAt<T, N> };
 
-export type StoreEvent = v.InferOutput<typeof EventSchema>;
-export type EventType = StoreEvent['type'];
-export type PayloadOf<T extends EventType> = Extract<StoreEvent, { type: T }>['payload'];
+/** An event of one type, at any version read. */
+export type EventOf<T extends EventType> = { [N in keyof PayloadVersions<T>]: EventAt<T, N> }[keyof PayloadVersions<T>];
+export type StoreEvent = { [T in EventType]: EventOf<T> }[EventType];
+export type PayloadOf<T extends EventType> = EventOf<T>['payload'];
+
+/**
+ * One schema per type: a strict object per payload version, newest first (so a
+ * wrong version is told the newest as the first expected), under a variant on
+ * `v` where there are several. Built from EVENT_TYPES in a loop, which valibot
+ * cannot type; its output is StoreEvent, derived from the same map.
+ */
+function eventTypeSchema(type: EventType) {
+  const { payloads, staffRequired } = EVENT_TYPES[type];
+  const staffId = staffRequired ? envelopeFields.staffId.wrapped : envelopeFields.staffId;
+  const versions = Object.entries(payloads)
+    .map(([version, payload]) => ({ version: Number(version), payload }))
+    .sort((a, b) => b.version - a.version)
+    .map(({ version, payload }) => v.strictObject({ ...envelopeFields, staffId, type: v.literal(type), v: v.literal(version), payload }));
+  return versions.length === 1 ? versions[0]! : v.variant('v', versions);
+}
+
+const eventSchema: v.GenericSchema = v.variant('type', EVENT_TYPE_NAMES.map(eventTypeSchema));
+export const EventSchema = eventSchema as v.GenericSchema<unknown, StoreEvent>;
 
 /**
  * SHA-256 of a text as lowercase hex. Passed in, so the domain does no IO: the
@@ -110,21 +130,9 @@ export type NewEvent = {
   storeId: string;
   staffId?: string;
   hlc: Hlc;
-} & (
-  | { type: 'sale.completed'; payload: SaleCompletedPayload }
-  | { type: 'task.claimed'; payload: TaskClaimedPayload }
-  | { type: 'task.completed'; payload: TaskCompletedPayload }
-  | { type: 'cart.parked'; payload: CartParkedPayload }
-  | { type: 'cart.resumed'; payload: CartResumedPayload }
-  | { type: 'till.opened'; payload: TillOpenedPayload }
-  | { type: 'till.cash_moved'; payload: TillCashMovedPayload }
-  | { type: 'till.closed'; payload: TillClosedPayload }
-  | { type: 'customer.created'; payload: CustomerCreatedPayload }
-  | { type: 'refund.completed'; payload: RefundCompletedPayload }
-  | { type: 'sale.voided'; payload: SaleVoidedPayload }
-);
+} & { [T in EventType]: { type: T; payload: PayloadAt<T, EventTypes[T]['writes']> } }[EventType];
 
-export type SaleEvent = Extract<StoreEvent, { type: 'sale.completed' }>;
+export type SaleEvent = EventOf<'sale.completed'>;
 export const isSaleEvent = (event: StoreEvent): event is SaleEvent => event.type === 'sale.completed';
 
 /** The next event of a device's chain: seq after the head's, linked to the head's hash. */
@@ -137,7 +145,7 @@ export function nextEvent(head: ChainHead, fields: NewEvent): StoreEvent {
     ...(fields.staffId === undefined ? {} : { staffId: fields.staffId }),
     type: fields.type,
     hlc: formatHlc(fields.hlc),
-    v: PAYLOAD_VERSIONS[fields.type],
+    v: EVENT_TYPES[fields.type].writes,
     prev: head.hash,
     payload: fields.payload,
   } as StoreEvent;

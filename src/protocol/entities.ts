@@ -1,13 +1,12 @@
 import * as v from 'valibot';
-import { TaskRecordSchema, type TaskRecord } from '../domain/task.ts';
-import { ParkedCartRecordSchema, type ParkedCartRecord } from '../domain/parked-cart.ts';
-import { SaleRecordSchema, type SaleRecord } from '../domain/sale-record.ts';
-import type { Promotion } from '../domain/pricing/promotion.ts';
+import { TaskRecordSchema } from '../domain/task.ts';
+import { ParkedCartRecordSchema } from '../domain/parked-cart.ts';
+import { SaleRecordSchema } from '../domain/sale-record.ts';
 import { PRODUCT_NAME_MAX, SKU_MAX, TAX_CATEGORY_MAX } from '../domain/sale.ts';
 import { SyncedPromotionSchema } from './promotions.ts';
 import { OfflinePolicySchema } from '../domain/offline-policy.ts';
-import { StoredValueRecordSchema, type StoredValueRecord } from '../domain/stored-value.ts';
-import { CustomerRecordSchema, type CustomerRecord } from '../domain/customer.ts';
+import { StoredValueRecordSchema } from '../domain/stored-value.ts';
+import { CustomerRecordSchema } from '../domain/customer.ts';
 
 /**
  * The records of a store's slice that sync down to its devices, keyed by
@@ -163,22 +162,10 @@ export type ProductRecord = v.InferOutput<typeof ProductRecordSchema>;
 export type StockRecord = v.InferOutput<typeof StockRecordSchema>;
 export type StaffRecord = v.InferOutput<typeof StaffRecordSchema>;
 
-export type EntityRecords = {
-  store: StoreRecord;
-  staff: StaffRecord;
-  product: ProductRecord;
-  stock: StockRecord;
-  promotion: Promotion;
-  conflict: ConflictRecord;
-  task: TaskRecord;
-  allotment: AllotmentRecord;
-  parked_cart: ParkedCartRecord;
-  stored_value: StoredValueRecord;
-  customer: CustomerRecord;
-  sale_record: SaleRecord;
-};
-export type EntityName = keyof EntityRecords;
-
+/**
+ * The schema of each entity of the slice, keyed as the registry (entity-registry.ts)
+ * declares them; the registry's `satisfies` checks the two have the same keys.
+ */
 export const ENTITY_SCHEMAS = {
   store: StoreRecordSchema,
   staff: StaffRecordSchema,
@@ -193,3 +180,11 @@ export const ENTITY_SCHEMAS = {
   customer: CustomerRecordSchema,
   sale_record: SaleRecordSchema,
 } as const;
+
+export type EntityRecords = { [K in keyof typeof ENTITY_SCHEMAS]: v.InferOutput<(typeof ENTITY_SCHEMAS)[K]> };
+/** The entities with a schema: the registry's names (entity-registry.ts checks they are the same). */
+type SchemaEntity = keyof typeof ENTITY_SCHEMAS;
+
+const SCHEMA_OF: { [K in SchemaEntity]: v.GenericSchema<unknown, EntityRecords[K]> } = ENTITY_SCHEMAS;
+/** The schema of `entity`'s records, typed for code generic over the entity. */
+export const recordSchema = <K extends SchemaEntity>(entity: K): v.GenericSchema<unknown, EntityRecords[K]> => SCHEMA_OF[entity];

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { EventSchema } from '../domain/events.ts';
-import { ENTITY_NAMES } from './entity-names.ts';
+import { ENTITY_NAMES } from './entity-registry.ts';
 import { PRODUCT_NAME_MAX } from '../domain/sale.ts';
 import { OfflinePolicySchema } from '../domain/offline-policy.ts';
 

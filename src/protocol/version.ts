@@ -1,3 +1,5 @@
+import { carriesEntity } from './entity-registry.ts';
+
 /**
  * The sync protocol's version, sent by every device as `X-Storeside-Protocol`.
  *
@@ -33,8 +35,6 @@ export const PROTOCOL_HEADER = 'x-storeside-protocol';
  */
 export const JOURNAL_HEADER = 'x-storeside-journal';
 
-/** Entities a version-3 device cannot read: new in 4. */
-const NEW_IN_4 = new Set(['stored_value', 'customer', 'sale_record']);
 /** Kinds of conflict and task a version-3 device's schemas refuse: new in 4. */
 const KINDS_NEW_IN_4 = new Set(['return_duplicate']);
 
@@ -44,8 +44,8 @@ const KINDS_NEW_IN_4 = new Set(['return_duplicate']);
  * pulls for good, so it is left out; the cursor still moves past it.
  */
 export function readsRow(protocol: number, entity: string, value: string | null): boolean {
+  if (!carriesEntity(protocol, entity)) return false;
   if (protocol >= 4) return true;
-  if (NEW_IN_4.has(entity)) return false;
   if ((entity === 'conflict' || entity === 'task') && value !== null) return !KINDS_NEW_IN_4.has((JSON.parse(value) as { kind?: string }).kind ?? '');
   return true;
 }

@@ -1,12 +1,11 @@
 import * as v from 'valibot';
+import type { Table } from 'dexie';
 import type { StoresideDb } from '../local/db.ts';
-import { searchWords } from '../local/db.ts';
 import { describeIssues } from '../protocol/describe-issues.ts';
-import { ENTITY_SCHEMAS, type EntityName, type EntityRecords } from '../protocol/entities.ts';
+import { ENTITY_SCHEMAS, type EntityRecords } from '../protocol/entities.ts';
+import { ENTITY_NAMES, toDeviceRow, type EntityName } from '../protocol/entity-registry.ts';
 import type { Change } from '../protocol/messages.ts';
 import { isSaleEvent } from '../domain/events.ts';
-
-export const TABLE_OF_ENTITY = { conflict: 'conflicts', product: 'products', promotion: 'promotions', stock: 'stock', staff: 'staff', store: 'stores', task: 'tasks', allotment: 'allotments', parked_cart: 'parkedCarts', stored_value: 'storedValues', customer: 'customers', sale_record: 'saleRecords' } as const satisfies Record<EntityName, string>;
 
 /** Pulled changes grouped by entity, every record checked against its schema. */
 export type SliceChanges = {
@@ -20,10 +19,7 @@ export type SliceChanges = {
  * updating the app mends it.
  */
 export function readChanges(changes: readonly Change[]): { ok: true; changes: SliceChanges } | { ok: false; message: string } {
-  const read: SliceChanges = {
-    puts: { allotment: [], conflict: [], customer: [], parked_cart: [], product: [], promotion: [], sale_record: [], stock: [], staff: [], store: [], stored_value: [], task: [] },
-    deletes: { allotment: [], conflict: [], customer: [], parked_cart: [], product: [], promotion: [], sale_record: [], stock: [], staff: [], store: [], stored_value: [], task: [] },
-  };
+  const read = emptySliceChanges();
   for (const change of changes) {
     if (change.op === 'delete') {
       read.deletes[change.entity].push(change.key);
@@ -34,6 +30,16 @@ export function readChanges(changes: readonly Change[]): { ok: true; changes: Sl
     (read.puts[change.entity] as unknown[]).push(record.output);
   }
   return { ok: true, changes: read };
+}
+
+function emptySliceChanges(): SliceChanges {
+  const none = () => Object.fromEntries(ENTITY_NAMES.map((entity) => [entity, []])) as Record<EntityName, never[]>;
+  return { puts: none(), deletes: none() };
+}
+
+/** The tables `applyChanges` reads and writes: its caller's transaction must cover them. */
+export function sliceChangeTables(db: StoresideDb): Table[] {
+  return [db.meta, db.journal, db.returns, ...db.syncedTables()];
 }
 
 /**
@@ -48,32 +54,15 @@ export function readChanges(changes: readonly Change[]): { ok: true; changes: Sl
  * from the server, says which, so they are not taken off twice.
  */
 export async function applyChanges(db: StoresideDb, { puts, deletes }: SliceChanges, countedThroughSeq = 0): Promise<void> {
-  await db.products.bulkPut(puts.product.map((p) => ({ ...p, words: searchWords(p) })));
   // Reading the outbox is only needed when the page holds stock levels.
   const unsent = puts.stock.length > 0 ? await unsentQuantities(db, countedThroughSeq) : new Map<string, number>();
-  await db.stock.bulkPut(puts.stock.map((level) => ({ ...level, onHand: level.onHand - (unsent.get(level.sku) ?? 0) })));
-  await db.staff.bulkPut(puts.staff);
-  await db.stores.bulkPut(puts.store);
-  await db.promotions.bulkPut(puts.promotion);
-  await db.conflicts.bulkPut(puts.conflict);
-  await db.tasks.bulkPut(puts.task);
-  await db.allotments.bulkPut(puts.allotment);
-  await db.parkedCarts.bulkPut(puts.parked_cart);
-  await db.storedValues.bulkPut(puts.stored_value);
-  await db.customers.bulkPut(puts.customer);
-  await db.saleRecords.bulkPut(puts.sale_record);
-  await db.products.bulkDelete(deletes.product);
-  await db.stock.bulkDelete(deletes.stock);
-  await db.staff.bulkDelete(deletes.staff);
-  await db.stores.bulkDelete(deletes.store);
-  await db.promotions.bulkDelete(deletes.promotion);
-  await db.conflicts.bulkDelete(deletes.conflict);
-  await db.tasks.bulkDelete(deletes.task);
-  await db.allotments.bulkDelete(deletes.allotment);
-  await db.parkedCarts.bulkDelete(deletes.parked_cart);
-  await db.storedValues.bulkDelete(deletes.stored_value);
-  await db.customers.bulkDelete(deletes.customer);
-  await db.saleRecords.bulkDelete(deletes.sale_record);
+  const stored = { ...puts, stock: puts.stock.map((level) => ({ ...level, onHand: level.onHand - (unsent.get(level.sku) ?? 0) })) };
+  for (const entity of ENTITY_NAMES) await putRecords(db, entity, stored[entity]);
+  for (const entity of ENTITY_NAMES) await db.syncedTable(entity).bulkDelete(deletes[entity]);
+}
+
+async function putRecords<K extends EntityName>(db: StoresideDb, entity: K, records: readonly EntityRecords[K][]): Promise<void> {
+  await db.syncedTable(entity).bulkPut(records.map((record) => toDeviceRow(entity, record)));
 }
 
 async function unsentQuantities(db: StoresideDb, countedThroughSeq: number): Promise<Map<string, number>> {

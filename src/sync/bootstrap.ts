@@ -1,9 +1,9 @@
 import * as v from 'valibot';
-import { searchWords, type BootstrapProgress, type StoresideDb } from '../local/db.ts';
-import { ENTITY_SCHEMAS, type ProductRecord } from '../protocol/entities.ts';
+import type { BootstrapProgress, StoresideDb } from '../local/db.ts';
+import { recordSchema } from '../protocol/entities.ts';
+import { SYNCED_ENTITIES, toDeviceRow, type EntityName } from '../protocol/entity-registry.ts';
 import { SnapshotPageSchema, type SnapshotPage } from '../protocol/messages.ts';
 import type { ApiClient, ApiFailure } from './api-client.ts';
-import { TABLE_OF_ENTITY } from './apply-changes.ts';
 import { pullChanges } from './pull-changes.ts';
 
 export const SNAPSHOT_PAGE_SIZE = 10_000;
@@ -63,25 +63,22 @@ async function catchUp(db: StoresideDb, api: ApiClient, progress: BootstrapProgr
 }
 
 function writePage(idb: IDBDatabase, page: SnapshotPage, progress: BootstrapProgress): Promise<void> {
-  const tables = [...new Set(page.groups.map((group) => TABLE_OF_ENTITY[group.entity]))];
+  const tables = [...new Set(page.groups.map((group) => SYNCED_ENTITIES[group.entity].table))];
   const tx = idb.transaction([...tables, 'meta'], 'readwrite', { durability: 'relaxed' });
   const done = new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
     tx.onabort = () => reject(tx.error ?? new Error('bootstrap page write aborted'));
   });
-  for (const group of page.groups) {
-    const objectStore = tx.objectStore(TABLE_OF_ENTITY[group.entity]);
-    const schema = ENTITY_SCHEMAS[group.entity];
-    for (const row of group.rows) {
-      const record = v.parse(schema, row);
-      objectStore.put(group.entity === 'product' ? { ...record, words: searchWords(record as ProductRecord) } : record);
-    }
-  }
+  for (const group of page.groups) putGroup(tx.objectStore(SYNCED_ENTITIES[group.entity].table), group.entity, group.rows);
   const meta = tx.objectStore('meta');
   meta.put({ key: 'bootstrap', value: progress });
   // The cursor, once written, says every page is in: pulls may start from it.
   if (progress.next === null) meta.put({ key: 'cursor', value: progress.cursor });
   tx.commit();
   return done;
+}
+
+function putGroup<K extends EntityName>(objectStore: IDBObjectStore, entity: K, rows: readonly unknown[]): void {
+  for (const row of rows) objectStore.put(toDeviceRow(entity, v.parse(recordSchema(entity), row)));
 }

@@ -1,7 +1,7 @@
 import type { StoresideDb } from '../local/db.ts';
 import { PullResponseSchema } from '../protocol/messages.ts';
 import type { ApiClient, ApiFailure } from './api-client.ts';
-import { applyChanges, readChanges } from './apply-changes.ts';
+import { applyChanges, readChanges, sliceChangeTables } from './apply-changes.ts';
 
 /** Brings the store's slice up to date from the pull cursor (stock sold on other tills, new prices). */
 export async function pullChanges(db: StoresideDb, api: ApiClient): Promise<{ ok: true; received: number } | { ok: false; failure: ApiFailure }> {
@@ -15,7 +15,7 @@ export async function pullChanges(db: StoresideDb, api: ApiClient): Promise<{ ok
     const page = result.value;
     const read = readChanges(page.changes);
     if (!read.ok) return { ok: false, failure: { kind: 'invalid_response', message: read.message } };
-    await db.transaction('rw', [db.meta, db.journal, db.products, db.stock, db.staff, db.stores, db.promotions, db.conflicts, db.tasks, db.allotments, db.parkedCarts, db.storedValues, db.customers, db.saleRecords, db.returns], async () => {
+    await db.transaction('rw', sliceChangeTables(db), async () => {
       // Another context may have pulled meanwhile; never move the cursor backwards.
       if (((await db.getMeta('cursor')) ?? 0) !== cursor) return;
       await applyChanges(db, read.changes, page.ackedThroughSeq);

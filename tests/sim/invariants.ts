@@ -2,7 +2,8 @@ import * as v from 'valibot';
 import { canonicalJson } from '../../src/domain/canonical-json.ts';
 import { eventHash, GENESIS_HASH, type ChainHead, type StoreEvent } from '../../src/domain/events.ts';
 import type { StoresideDb } from '../../src/local/db.ts';
-import { ENTITY_SCHEMAS, type EntityName } from '../../src/protocol/entities.ts';
+import { ENTITY_SCHEMAS } from '../../src/protocol/entities.ts';
+import { ENTITY_NAMES, fromDeviceRow, keyOf, type EntityName } from '../../src/protocol/entity-registry.ts';
 import { sha256Hex } from '../../src/server/sha256.ts';
 import type { ServerStore } from '../../src/server/storage/server-store.ts';
 import type { SqlDriver } from '../../src/server/storage/sql-driver.ts';
@@ -203,21 +204,21 @@ export async function checkCleanLedger(database: SqlDriver): Promise<void> {
 
 type Slice = Map<string, string>;
 
-/** A store's slice as a till holds it: every record `applyChanges` and `bootstrap` write, keyed `entity/key`. */
+/**
+ * A store's slice as a till holds it: every record `applyChanges` and `bootstrap` write, keyed
+ * `entity/key`, each as the server sent it (without what the till adds, such as a product's search words).
+ */
 export async function deviceSlice(db: StoresideDb): Promise<Slice> {
   const slice: Slice = new Map();
-  const add = (entity: EntityName, key: string, record: unknown) => slice.set(`${entity}/${key}`, canonicalJson(record));
-  for (const { words: _words, ...product } of await db.products.toArray()) add('product', product.sku, product);
-  for (const level of await db.stock.toArray()) add('stock', level.sku, level);
-  for (const member of await db.staff.toArray()) add('staff', member.id, member);
-  for (const store of await db.stores.toArray()) add('store', store.id, store);
-  for (const promotion of await db.promotions.toArray()) add('promotion', promotion.id, promotion);
-  for (const conflict of await db.conflicts.toArray()) add('conflict', conflict.id, conflict);
-  for (const task of await db.tasks.toArray()) add('task', task.id, task);
-  for (const allotment of await db.allotments.toArray()) add('allotment', allotment.id, allotment);
-  for (const cart of await db.parkedCarts.toArray()) add('parked_cart', cart.id, cart);
-  for (const record of await db.saleRecords.toArray()) add('sale_record', record.id, record);
+  for (const entity of ENTITY_NAMES) await addTable(slice, db, entity);
   return slice;
+}
+
+async function addTable<K extends EntityName>(slice: Slice, db: StoresideDb, entity: K): Promise<void> {
+  for (const row of await db.syncedTable(entity).toArray()) {
+    const record = fromDeviceRow(entity, row);
+    slice.set(`${entity}/${keyOf(entity, record)}`, canonicalJson(record));
+  }
 }
 
 /** The same slice as the server holds it, read as a till would read each record. */

@@ -1,6 +1,7 @@
 import type { StockRecord } from '../../src/protocol/entities.ts';
 import { hashSecret } from '../../src/server/auth/secrets.ts';
 import { generateDemoPromotions } from '../../src/server/demo/demo-promotions.ts';
+import { demoStoredValue } from '../../src/server/demo/demo-stored-value.ts';
 import { generateDemoRetailer } from '../../src/server/demo/demo-retailer.ts';
 import type { RetailerSeed } from '../../src/server/storage/server-store.ts';
 import { sha256Hex } from '../../src/server/sha256.ts';
@@ -97,6 +98,8 @@ export function generateScenario(seed: number, options: { targetEvents?: number 
       stock: stock.map((level): StockRecord => ({ ...level, onHand: scarceSkus.includes(level.sku) ? rng.int(0, 4) : rng.int(40, 120) })),
       // PBKDF2 is not what this simulates: a stand-in hash of the right shape.
       staff: staff.map(({ pin, ...member }) => ({ ...member, pinHash: sha256Hex(`${member.id}:${pin}`), pinSalt: '00', pinIterations: 1 })),
+      // The demo's gift cards, store credit and customers: slices carry them, so tills must converge on them too.
+      ...demoStoredValue(store),
     })),
     // A dozen of the demo's promotions per store, every kind among them over the seeds: enough to price
     // with, few enough that loading them is not what each seed spends its time on.

@@ -1,4 +1,4 @@
-import { canonicalEvent, isSaleEvent, type StoreEvent } from '../../domain/events.ts';
+import { canonicalEvent, isSaleEvent, type EventOf, type EventType, type StoreEvent } from '../../domain/events.ts';
 import type { DeviceReport, PushResult } from '../../protocol/messages.ts';
 import { sha256Hex } from '../sha256.ts';
 import { settleOversell } from '../conflicts/oversell.ts';
@@ -69,7 +69,7 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
       await tx.quarantineEvent(row, reason);
     } else {
       // Recorded as applied first (that is what claims its id); moved to quarantine if it cannot be.
-      reason = await applyEvent(tx, event, store, stockDeltas, now);
+      reason = await applyEvent(event, { tx, store, stockDeltas, now });
       if (reason) await tx.markQuarantined(deviceId, event.seq, reason);
     }
     if (reason) republishStock(event, stockDeltas);
@@ -110,29 +110,35 @@ function republishStock(event: StoreEvent, stockDeltas: StockDeltas): void {
   for (const line of event.payload.lines) stockDeltas.set(line.sku, stockDeltas.get(line.sku) ?? 0);
 }
 
-function applyEvent(tx: LedgerTx, event: StoreEvent, store: Parameters<typeof applySale>[2], stockDeltas: StockDeltas, now: number): Promise<string | null> {
-  switch (event.type) {
-    case 'sale.completed':
-      return applySale(tx, event, store, stockDeltas, now);
-    case 'task.claimed':
-    case 'task.completed':
-      return applyTaskEvent(tx, event);
-    case 'cart.parked':
-    case 'cart.resumed':
-      return applyCartEvent(tx, event);
-    case 'customer.created':
-      return applyCustomerEvent(tx, event);
-    case 'till.cash_moved':
-      // The drawer was opened already: an approver who is not a manager is HQ's to hear of, not a refusal.
-      if (event.payload.kind === 'no_sale') return alarmUnmanagedApprovals(tx, event, [{ what: `no sale (drawer opened: ${event.payload.reason})`, approvedBy: event.payload.approvedBy }], now).then(() => null);
-      return Promise.resolve(null);
-    case 'till.opened':
-    case 'till.closed':
-      // The journal is the record: a session's report is computed from its events (domain/till-session.ts).
-      return Promise.resolve(null);
-    case 'refund.completed':
-      return applyReturn(tx, event, store, stockDeltas, now);
-    case 'sale.voided':
-      return applyVoid(tx, event, store, stockDeltas, now);
-  }
+/** What applying an event needs besides the event: the transaction, the device's store, the batch's stock movements, the time. */
+type LedgerContext = { tx: LedgerTx; store: Parameters<typeof applySale>[2]; stockDeltas: StockDeltas; now: number };
+
+/**
+ * What applying an event of each type does: null once applied, or why it
+ * cannot be (it goes to quarantine). Typed over every event type, so a new type
+ * does not compile until it says what the ledger does with it.
+ */
+const APPLY: { [T in EventType]: (event: EventOf<T>, context: LedgerContext) => Promise<string | null> } = {
+  'sale.completed': (event, { tx, store, stockDeltas, now }) => applySale(tx, event, store, stockDeltas, now),
+  'task.claimed': (event, { tx }) => applyTaskEvent(tx, event),
+  'task.completed': (event, { tx }) => applyTaskEvent(tx, event),
+  'cart.parked': (event, { tx }) => applyCartEvent(tx, event),
+  'cart.resumed': (event, { tx }) => applyCartEvent(tx, event),
+  'customer.created': (event, { tx }) => applyCustomerEvent(tx, event),
+  'till.cash_moved': async (event, { tx, now }) => {
+    // The drawer was opened already: an approver who is not a manager is HQ's to hear of, not a refusal.
+    if (event.payload.kind === 'no_sale') await alarmUnmanagedApprovals(tx, event, [{ what: `no sale (drawer opened: ${event.payload.reason})`, approvedBy: event.payload.approvedBy }], now);
+    return null;
+  },
+  // The journal is the record: a session's report is computed from its events (domain/till-session.ts).
+  'till.opened': async () => null,
+  'till.closed': async () => null,
+  'refund.completed': (event, { tx, store, stockDeltas, now }) => applyReturn(tx, event, store, stockDeltas, now),
+  'sale.voided': (event, { tx, store, stockDeltas, now }) => applyVoid(tx, event, store, stockDeltas, now),
+};
+
+function applyEvent(event: StoreEvent, context: LedgerContext): Promise<string | null> {
+  // Each entry takes only its own type's events, which TypeScript cannot follow through the lookup.
+  const apply = APPLY[event.type] as (event: StoreEvent, context: LedgerContext) => Promise<string | null>;
+  return apply(event, context);
 }

@@ -1,5 +1,6 @@
 import type { StoreEvent } from '../../domain/events.ts';
-import type { EntityName, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../protocol/entities.ts';
+import type { ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../protocol/entities.ts';
+import type { EntityName } from '../../protocol/entity-registry.ts';
 import type { Promotion } from '../../domain/pricing/index.ts';
 import type { StoredValueRecord } from '../../domain/stored-value.ts';
 import type { CustomerRecord } from '../../domain/customer.ts';

@@ -338,6 +338,10 @@ describe('HQ edits of catalogue text and store settings', () => {
     await expectRefused(() => post('/api/v1/hq/product', { store, sku, version: 1, name: 'New name' }, device.headers({ 'content-type': 'application/json' })), 401, 'unauthorized', /HQ token/);
     await expectRefused(() => post('/api/v1/hq/store', { store: 'nowhere', version: 1, name: 'New name' }), 404, 'not_found', /store nowhere does not exist/);
     await expectRefused(() => post('/api/v1/hq/store', { store, version: 1, name: 'New name', currency: 'EUR' }), 400, 'invalid_body', /currency/);
+    await expectRefused(() => post('/api/v1/hq/store', { store, version: 1, cashTillSession: { tablet: 'sometimes' } }), 400, 'invalid_body', /cashTillSession\.tablet: must be required or optional/);
+    await expectRefused(() => post('/api/v1/hq/store', { store, version: 1, cashTillSession: { phone: 'optional' } }), 400, 'invalid_body', /cashTillSession.*phone/);
+    await expectRefused(() => post('/api/v1/hq/store', { store, version: 1, cashTillSession: {} }), 400, 'invalid_body', /cashTillSession: name a kind of device: tablet or kiosk/);
+    await expectRefused(() => post('/api/v1/hq/store', { store, version: 1, cashTillSession: 'required' }), 400, 'invalid_body', /cashTillSession/);
     await expectRefused(() => apiRequest(server.url, `/api/v1/hq/product?store=${store}`, { headers: hq }), 400, 'invalid_query', /sku/);
     await expectRefused(() => apiRequest(server.url, `/api/v1/hq/store?store=nowhere`, { headers: hq }), 404, 'not_found', /nowhere/);
   });

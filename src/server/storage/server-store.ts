@@ -101,8 +101,7 @@ export interface ServerStore {
   renameProduct(storeId: string, sku: string, version: number, name: string): Promise<EditOutcome<ProductRecord>>;
   /** A store's settings record, with its version; null for an unknown store. */
   storeSettings(storeId: string): Promise<VersionedRecord<StoreRecord> | null>;
-  /** Renames a store, if `version` is still its version. */
-  /** Changes a store's name or offline policy (versioned last-writer-wins); the ledger books its next sales under them. */
+  /** Changes a store's name, offline policy or cash-till rule (versioned last-writer-wins); the ledger books its next sales under them. */
   editStore(storeId: string, version: number, edit: StoreSettingsEdit): Promise<EditOutcome<StoreRecord>>;
   storeIds(): Promise<string[]>;
   /** The category of each of these SKUs that some store sells. */

@@ -124,11 +124,12 @@ async function editVersioned<T>(tx: SqlExecutor, versions: SyncVersions, storeId
   return { kind: 'saved', record: { value, version: next } };
 }
 
-/** A store record with HQ's edit applied; a null policy removes the store's own, so the default applies. */
-function withSettings(store: StoreRecord, { name, offlinePolicy }: StoreSettingsEdit): StoreRecord {
-  const { offlinePolicy: _current, ...rest } = store;
+/** A store record with HQ's edit applied; a null setting removes the store's own, so the default applies. */
+function withSettings(store: StoreRecord, { name, offlinePolicy, cashTillSession }: StoreSettingsEdit): StoreRecord {
+  const { offlinePolicy: _policy, cashTillSession: _cash, ...rest } = store;
   const policy = offlinePolicy === undefined ? store.offlinePolicy : (offlinePolicy ?? undefined);
-  return { ...rest, name: name ?? store.name, ...(policy ? { offlinePolicy: policy } : {}) };
+  const cash = cashTillSession === undefined ? store.cashTillSession : (cashTillSession ?? undefined);
+  return { ...rest, name: name ?? store.name, ...(policy ? { offlinePolicy: policy } : {}), ...(cash ? { cashTillSession: cash } : {}) };
 }
 
 /** The newest promotion revision the server has given out. */

@@ -6,6 +6,7 @@ import type { CustomerRecord } from '../../domain/customer.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
 import type { DeviceReport, JournalResume, StoreSettingsEdit } from '../../protocol/messages.ts';
 import type { IngestOutcome } from '../ledger/ingest-push.ts';
+import type { TillSessionSpan } from '../../domain/till-day.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
 
 /**
@@ -55,6 +56,11 @@ export type VersionedRecord<T> = { value: T; version: number };
 export type EditOutcome<T> = { kind: 'saved'; record: VersionedRecord<T> } | { kind: 'stale'; current: VersionedRecord<T> } | { kind: 'missing' };
 
 export type DigitalReceipt = { store: StoreRecord; sale: StoreEvent; followUps: StoreEvent[] };
+
+/** A till session of one of a store's devices, with the device's role. */
+export type StoreTillSession = { deviceId: string; role: string; span: TillSessionSpan };
+/** An event as the server holds it: applied, or quarantined (rejected) with the ledger's reason. */
+export type HeldEvent = { event: StoreEvent; status: 'applied' | 'rejected' };
 
 export type SliceRow = { entity: EntityName; key: string; version: number; deleted: boolean; value: string | null };
 
@@ -120,6 +126,17 @@ export interface ServerStore {
    * order. Null when the device never opened that session.
    */
   tillSessionEvents(deviceId: string, sessionId: string): Promise<StoreEvent[] | null>;
+  /**
+   * The till sessions of a store's devices that ran at some moment of
+   * [`fromHlc`, `toHlc`): opened before its end and not ended before its
+   * start, from the devices' till.opened and till.closed events (applied or
+   * quarantined, as the tills journaled them), each whole (domain/till-day.ts).
+   */
+  tillSessions(storeId: string, range: { fromHlc: string; toHlc: string }): Promise<StoreTillSession[]>;
+  /** A device's events from seq `fromSeq` through `throughSeq` (through its newest when null), applied or quarantined, in seq order. */
+  deviceEvents(deviceId: string, fromSeq: number, throughSeq: number | null): Promise<StoreEvent[]>;
+  /** A store's events of these types with `fromHlc` ≤ hlc < `toHlc`, applied or quarantined, in HLC order. */
+  storeEvents(storeId: string, types: readonly string[], range: { fromHlc: string; toHlc: string }): Promise<HeldEvent[]>;
   /**
    * The sale whose digital receipt has this token, as its applied event, with
    * the store's current record and the returns and post-voids of the sale

@@ -134,6 +134,8 @@ describe('a whole shift at the till', () => {
 
     // …is resumed on tablet B of the same store once it has synced, and sold there for cash.
     const b = await tablet(austin.enrollmentCodes.tablet[1]!, associates[1] ?? manager);
+    // B takes cash too, so its drawer's session is opened first (cashTillSession: required on tablets).
+    await b.till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
     await b.till.resumeParked('Mrs Ortega', 30_000);
     await b.till.expectLineCount(1);
     await expect.poll(() => b.page.getByRole('region', { name: 'Cart' }).textContent()).toContain(fourth.name);

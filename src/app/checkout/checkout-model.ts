@@ -25,6 +25,7 @@ import { unitsLeft } from '../../local/allotments.ts';
 import { cartsWaiting, parkCart, resumeCart } from '../../local/parked-carts.ts';
 import type { PricingClient } from '../pricing-client.ts';
 import type { SignedInStaff } from '../session-model.ts';
+import { tillGate } from '../till/till-gate.ts';
 
 export type Notice = { tone: 'info' | 'error'; text: string };
 
@@ -350,6 +351,8 @@ export function createCheckoutModel(deps: {
     }
     const records: TenderRecord[] = taken.map(({ record }) => record);
     if (cash !== null && settlement.cashAmount > 0) records.push({ kind: 'cash', amount: settlement.cashAmount, tendered: cash, change: settlement.change });
+    // Cash without the open till the store requires: the associate is asked to open it; the cart stays for Complete after.
+    if (await tillGate(db).refuses(records, 'sale')) return;
     // Another tab of this till may have sold the same scarce product since it was scanned.
     for (const line of cart) {
       const refusal = await overAllotment(line);

@@ -11,7 +11,8 @@ import { findSales, noReceiptPrice, type SaleQuery } from '../../local/find-sale
 import { searchProducts } from '../../local/catalog.ts';
 import { browserEnv } from '../../local/journal.ts';
 import { commitReturn, commitVoid } from '../../local/returns.ts';
-import { commitExchange } from '../../local/exchange.ts';
+import { commitExchange, exchangeTendersOf, type ExchangeDraft } from '../../local/exchange.ts';
+import { tillGate } from '../till/till-gate.ts';
 import type { LocalSale } from '../../local/local-sale.ts';
 import { exchangeBalance } from '../../domain/sale-return.ts';
 import type { CartLine } from '../../domain/cart-line.ts';
@@ -198,6 +199,7 @@ function SaleReturn({
 
   const refund = async (approval: Approval | null) => {
     if (!figures || 'error' in figures || !plan) return;
+    if (await tillGate(db).refuses(plan.tenders, 'refund')) return;
     setBusy(true);
     try {
       const payload = await commitReturn(db, browserEnv, {
@@ -219,6 +221,7 @@ function SaleReturn({
     }
   };
   const voidSale = async (approval: Approval) => {
+    if (await tillGate(db).refuses(record.tenders, 'void')) return;
     setBusy(true);
     try {
       const outcome = await commitVoid(db, browserEnv, { record, reason: reason.trim() || 'voided', approvedBy: approval.id, staff });
@@ -326,7 +329,7 @@ function SaleReturn({
           <button type="button" disabled={!plan || busy} onClick={() => (inWindow ? setExchanging(null) : setApproving('exchange'))}>
             Exchange…
           </button>
-          <button type="button" disabled={busy || record.returns.length > 0} title={record.returns.length > 0 ? 'Lines were returned already: return the rest' : undefined} onClick={() => setApproving('void')}>
+          <button type="button" disabled={busy || record.returns.length > 0} title={record.returns.length > 0 ? 'Lines were returned already: return the rest' : undefined} onClick={() => void tillGate(db).refuses(record.tenders, 'void').then((refused) => refused || setApproving('void'))}>
             Void sale…
           </button>
           <button type="button" class="link" onClick={onBack}>
@@ -377,6 +380,7 @@ function NoReceiptReturn({ db, store, staff, onDone, onError }: { db: StoresideD
 
   const refund = async (approval: Approval) => {
     if (!figures || 'error' in figures || !plan) return;
+    if (await tillGate(db).refuses(plan.tenders, 'refund')) return;
     try {
       onDone(await commitReturn(db, browserEnv, { sale: null, figures, tenders: plan.tenders, cashRounding: plan.cashRounding, reason: reason.trim() || 'no receipt', approvedBy: approval.id, staff, store }));
       onError(null);
@@ -442,7 +446,7 @@ function NoReceiptReturn({ db, store, staff, onDone, onError }: { db: StoresideD
           {approving ? (
             <ManagerApproval db={db} action="a return without a receipt" onApproved={(approval) => void refund(approval)} onCancel={() => setApproving(false)} />
           ) : (
-            <button type="button" class="primary" disabled={!plan} onClick={() => setApproving(true)}>
+            <button type="button" class="primary" disabled={!plan} onClick={() => void tillGate(db).refuses(plan!.tenders, 'refund').then((refused) => refused || setApproving(true))}>
               Refund (manager)…
             </button>
           )}
@@ -625,7 +629,7 @@ function ExchangeCart({
     if (tendered === null) return onError('Type the cash handed over.');
     setBusy(true);
     try {
-      const done = await commitExchange(db, browserEnv, {
+      const draft: ExchangeDraft = {
         returned,
         newSale: { totals, context: { at } },
         cashTendered: tendered,
@@ -634,7 +638,9 @@ function ExchangeCart({
         reason,
         staff,
         store,
-      });
+      };
+      if (await tillGate(db).refuses(exchangeTendersOf(draft), 'exchange')) return;
+      const done = await commitExchange(db, browserEnv, draft);
       if ('error' in done) return onError(done.error);
       onError(null);
       onDone(done.sale, done.refund);

@@ -164,6 +164,20 @@ export class Till {
     return dialog;
   }
 
+  /** The types of the events in the till's journal, oldest first, as its IndexedDB holds them. */
+  async journalTypes(): Promise<string[]> {
+    return this.page.evaluate(async () => {
+      const open = indexedDB.open('storeside');
+      const idb = await new Promise<IDBDatabase>((done) => (open.onsuccess = () => done(open.result)));
+      const events = await new Promise<{ type: string }[]>((done) => {
+        const request = idb.transaction('journal').objectStore('journal').getAll();
+        request.onsuccess = () => done(request.result as { type: string }[]);
+      });
+      idb.close();
+      return events.map((event) => event.type);
+    });
+  }
+
   /** The till's newest session as its IndexedDB holds it: the device, the session's id, and the report the till keeps. */
   async tillSession(): Promise<{ deviceId: string; sessionId: string; report: TillReport }> {
     return this.page.evaluate(async () => {

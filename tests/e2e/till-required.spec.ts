@@ -102,6 +102,40 @@ describe('cash and the till’s session', () => {
     await context.close();
   });
 
+  it('asks to open the till when a cash refund finds it closed; the return waits over it and completes once it is open', async () => {
+    const austin = credentials.stores.find((s) => s.id === AUSTIN)!;
+    const { till, context } = await signedIn(austin.enrollmentCodes.tablet[2]!);
+    await till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
+    await ringUp(till);
+    const sale = await till.completeSaleWithReceipt('');
+    // The shift ends: the till is closed once its records are sent.
+    await expect.poll(() => till.pendingCount(), { timeout: 20_000 }).toBe(0);
+    await till.page.getByRole('button', { name: 'Till', exact: true }).click();
+    const panel = till.page.getByRole('dialog', { name: 'Till' });
+    await panel.getByRole('button', { name: 'Close the till…' }).click();
+    await panel.getByLabel('$20.00 notes', { exact: true }).fill('5');
+    await panel.getByRole('button', { name: 'Close the till' }).click();
+    await panel.getByLabel('Last Z report').waitFor();
+    await panel.getByRole('button', { name: 'Done' }).click();
+
+    // The customer brings it back: the cash refund asks for the till first, and nothing is journaled.
+    const returns = await till.openReturns();
+    await till.scan(sale.digitalReceipt);
+    await expect.poll(() => returns.textContent()).toContain(`Sale ${sale.receiptNumber}`);
+    await returns.getByRole('button', { name: /^One more .* to return$/ }).first().click();
+    await returns.getByRole('button', { name: 'Refund', exact: true }).click();
+    await till.openTillPrompt.waitFor();
+    await expect.poll(() => till.openTillPrompt.textContent()).toMatch(/A cash refund needs an open till/);
+    expect(await till.journalTypes()).toEqual(['till.opened', 'sale.completed', 'till.closed']);
+
+    // Opened from the question, over the returns screen, which still holds the return.
+    await till.openTillWhenAsked({ '$20.00 notes': '5' }, 'Open the till with $100.00');
+    await returns.getByRole('button', { name: 'Refund', exact: true }).click();
+    await returns.getByLabel('Refund receipt').waitFor();
+    expect(await till.journalTypes()).toEqual(['till.opened', 'sale.completed', 'till.closed', 'till.opened', 'refund.completed']);
+    await context.close();
+  });
+
   it('sells for cash with no till open where the store allows it, and shows the sale among the figures outside any session', async () => {
     const austin = credentials.stores.find((s) => s.id === AUSTIN)!;
     const { version } = (await hq(`/api/v1/hq/store?store=${AUSTIN}`)) as { version: number };

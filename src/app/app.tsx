@@ -1,5 +1,6 @@
 import { liveQuery } from 'dexie';
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useSignal, type Signal } from '@preact/signals';
 import type { StoresideDb } from '../local/db.ts';
 import type { StoreRecord } from '../protocol/entities.ts';
 import { localTasks, openConflicts } from '../local/store-tasks.ts';
@@ -9,6 +10,8 @@ import { createCheckoutModel } from './checkout/checkout-model.ts';
 import { simulatedTerminal } from '../devices/payment-terminal.ts';
 import { browserEnv } from '../local/journal.ts';
 import { SyncIndicator } from './components/sync-indicator.tsx';
+import { tillGate } from './till/till-gate.ts';
+import { TillPrompt } from './till/till-prompt.tsx';
 import { LazyView } from './components/lazy-view.tsx';
 import type { PricingClient } from './pricing-client.ts';
 import type { SessionModel } from './session-model.ts';
@@ -32,6 +35,8 @@ export function App({ session, sync, db, pricing, route }: Props) {
   const phase = session.phase.value;
   const store = session.store.value;
   const staff = session.staff.value;
+  // The Till panel opens from its button, or from the till gate's question when cash needs an open till.
+  const tillShown = useSignal(false);
   return (
     <div class="shell">
       <header class="topbar">
@@ -39,7 +44,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
         {store && <span class="store-name">{store.name}</span>}
         <span class="spacer" />
         {staff && phase === 'checkout' && <TasksButton db={db} staff={staff} onStepTaken={sync.eventCommitted} />}
-        {staff && store && phase === 'checkout' && <TillButton db={db} store={store} staff={staff} onEvent={sync.eventCommitted} />}
+        {staff && store && phase === 'checkout' && <TillButton db={db} store={store} staff={staff} shown={tillShown} onEvent={sync.eventCommitted} />}
         {staff && store && phase === 'checkout' && session.enrollment.value && (
           <ReturnsButton db={db} store={store} staff={staff} pricing={pricing} deviceId={session.enrollment.value.deviceId} onEvent={sync.eventCommitted} />
         )}
@@ -55,6 +60,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
         )}
         {session.enrollment.value && <SyncIndicator sync={sync} />}
       </header>
+      {staff && phase === 'checkout' && <TillPrompt gate={tillGate(db)} onOpenTill={() => (tillShown.value = true)} />}
       <main class="content">
         {session.signOutRefused.value && staff && (
           <p class="notice error sign-out-refused" role="alert">
@@ -137,14 +143,13 @@ function TasksButton({ db, staff, onStepTaken }: { db: StoresideDb; staff: { id:
 }
 
 /** The till's drawer and session: open, cash in and out, X and Z reports. */
-function TillButton({ db, store, staff, onEvent }: { db: StoresideDb; store: StoreRecord; staff: { id: string; name: string }; onEvent: () => void }) {
-  const [showing, setShowing] = useState(false);
+function TillButton({ db, store, staff, shown, onEvent }: { db: StoresideDb; store: StoreRecord; staff: { id: string; name: string }; shown: Signal<boolean>; onEvent: () => void }) {
   return (
     <>
-      <button type="button" class="link topbar-count" onClick={() => setShowing(true)}>
+      <button type="button" class="link topbar-count" onClick={() => (shown.value = true)}>
         Till
       </button>
-      {showing && <LazyView load={loadTillPanel} render={({ TillPanel }) => <TillPanel db={db} store={store} staff={staff} onEvent={onEvent} onClose={() => setShowing(false)} />} />}
+      {shown.value && <LazyView load={loadTillPanel} render={({ TillPanel }) => <TillPanel db={db} store={store} staff={staff} onEvent={onEvent} onClose={() => (shown.value = false)} />} />}
     </>
   );
 }

@@ -19,6 +19,14 @@ const DENOMINATIONS: Record<string, readonly Minor[]> = {
   CHF: [100_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200, 100, 50, 20, 10, 5],
 };
 
+/** The smallest banknote of each currency above, in minor units: the rest are coins. */
+const SMALLEST_NOTE: Record<string, Minor> = { USD: 100, EUR: 500, GBP: 500, CHF: 1_000 };
+
+/** Whether a denomination of a currency is a note (else a coin): how the drawer's count names it. */
+export function isNote(currency: string, denomination: Minor): boolean {
+  return denomination >= (SMALLEST_NOTE[currency] ?? Infinity);
+}
+
 /** The notes and coins of a currency, largest first; null for a currency whose set is not known here (count it as one amount). */
 export function denominationsOf(currency: string): readonly Minor[] | null {
   return DENOMINATIONS[currency] ?? null;

@@ -44,11 +44,7 @@ export async function commitExchange(db: StoresideDb, env: DeviceEnv, draft: Exc
   const returnId = uuidv7(now, env.randomBytes(10));
   const saleId = uuidv7(now, env.randomBytes(10));
   const { record } = draft.returned;
-  const settled = exchangeTenders(
-    { returnTotal: draft.returned.figures.total, newSaleTotal: draft.newSale.totals.total, cashTendered: draft.cashTendered, returnId, saleId },
-    { paidWith: record.tenders, cashRounding: record.cashRounding, refundedBefore: refundedTenders(record.returns), fallback: draft.fallback },
-    draft.store.cashCoin,
-  );
+  const settled = exchangeSettlement(draft, { returnId, saleId });
   if ('problem' in settled) return settled;
   // A scarce product goes out only within this till's allotment, as at the checkout (conflicts/escrow.ts).
   const allotments = await ownAllotments(db);
@@ -93,4 +89,24 @@ export async function commitExchange(db: StoresideDb, env: DeviceEnv, draft: Exc
       ),
   ]);
   return { sale: sale as LocalSale, refund: refund as RefundCompletedPayload };
+}
+
+/** The tenders of both sides of an exchange, as `commitExchange` writes them; the ids only let each side name the other. */
+function exchangeSettlement(draft: ExchangeDraft, ids: { returnId: string; saleId: string }) {
+  const { record } = draft.returned;
+  return exchangeTenders(
+    { returnTotal: draft.returned.figures.total, newSaleTotal: draft.newSale.totals.total, cashTendered: draft.cashTendered, ...ids },
+    { paidWith: record.tenders, cashRounding: record.cashRounding, refundedBefore: refundedTenders(record.returns), fallback: draft.fallback },
+    draft.store.cashCoin,
+  );
+}
+
+/**
+ * Every tender an exchange would write, both sides: what is asked before it
+ * is written, such as whether cash moves (the till gate). None for an
+ * exchange `commitExchange` would refuse anyway, with its reason.
+ */
+export function exchangeTendersOf(draft: ExchangeDraft): { kind: string; amount: Minor }[] {
+  const settled = exchangeSettlement(draft, { returnId: '', saleId: '' });
+  return 'problem' in settled ? [] : [...settled.sale.tenders, ...settled.refund.tenders];
 }

@@ -5,6 +5,7 @@ import { SaleRecordSchema } from '../domain/sale-record.ts';
 import { PRODUCT_NAME_MAX, SKU_MAX, TAX_CATEGORY_MAX } from '../domain/sale.ts';
 import { SyncedPromotionSchema } from './promotions.ts';
 import { OfflinePolicySchema } from '../domain/offline-policy.ts';
+import { CashTillSessionSchema } from '../domain/cash-till-rule.ts';
 import { StoredValueRecordSchema } from '../domain/stored-value.ts';
 import { CustomerRecordSchema } from '../domain/customer.ts';
 
@@ -56,6 +57,8 @@ export const StoreRecordSchema = v.object({
   returnDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3650)), 30),
   /** where a refund goes that the sale's own tenders cannot take back (a sale paid at another till, no receipt) */
   refundFallback: v.optional(v.picklist(['cash', 'store_credit']), 'cash'),
+  /** whether cash needs an open till session, per kind of device (domain/cash-till-rule.ts); DEFAULT_CASH_TILL_SESSION where HQ set none */
+  cashTillSession: v.optional(CashTillSessionSchema),
 });
 
 const text = (max: number) => v.pipe(v.string(), v.minLength(1), v.maxLength(max));

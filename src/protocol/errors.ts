@@ -19,6 +19,8 @@ export const ERRORS = {
   seq_gap: { status: 409, retryable: true },
   edit_conflict: { status: 409, retryable: false },
   journal_lost: { status: 409, retryable: false },
+  /** a store's own record cannot answer the request (a time zone Intl does not know): HQ must fix the record */
+  store_misconfigured: { status: 409, retryable: false },
   payload_too_large: { status: 413, retryable: false },
   unsupported_media_type: { status: 415, retryable: false },
   unsupported_protocol: { status: 426, retryable: false },

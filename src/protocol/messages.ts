@@ -3,6 +3,7 @@ import { EventSchema } from '../domain/events.ts';
 import { ENTITY_NAMES } from './entity-registry.ts';
 import { PRODUCT_NAME_MAX } from '../domain/sale.ts';
 import { OfflinePolicySchema } from '../domain/offline-policy.ts';
+import { CashTillSessionEditSchema, type CashTillSession } from '../domain/cash-till-rule.ts';
 
 /** Request and response bodies of /api/v1, shared by the device and the server. */
 
@@ -138,17 +139,22 @@ export const EditProductRequestSchema = v.strictObject({
   name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(PRODUCT_NAME_MAX)),
 });
 export const StoreQuerySchema = v.strictObject({ store: storeId });
-/** A store's settings HQ may change: its name, its offline policy (null: back to the default). At least one. */
+/**
+ * A store's settings HQ may change: its name, its offline policy, whether cash
+ * needs an open till (`cashTillSession`, per kind of device; a role left out
+ * keeps its default). null puts a setting back to its default. At least one.
+ */
 export const EditStoreRequestSchema = v.pipe(
   v.strictObject({
     store: storeId,
     version: recordVersion,
     name: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100))),
     offlinePolicy: v.optional(v.nullable(OfflinePolicySchema)),
+    cashTillSession: v.optional(v.nullable(CashTillSessionEditSchema)),
   }),
-  v.check((edit) => edit.name !== undefined || edit.offlinePolicy !== undefined, 'name a setting to change: name or offlinePolicy'),
+  v.check((edit) => edit.name !== undefined || edit.offlinePolicy !== undefined || edit.cashTillSession !== undefined, 'name a setting to change: name, offlinePolicy or cashTillSession'),
 );
-export type StoreSettingsEdit = { name?: string; offlinePolicy?: v.InferOutput<typeof OfflinePolicySchema> | null };
+export type StoreSettingsEdit = { name?: string; offlinePolicy?: v.InferOutput<typeof OfflinePolicySchema> | null; cashTillSession?: CashTillSession | null };
 
 export const DevicesQuerySchema = v.strictObject({
   store: v.pipe(v.string(), v.minLength(1, 'name a store: ?store=<id>'), v.maxLength(64)),

@@ -21,6 +21,11 @@ import { carriesEntity } from './entity-registry.ts';
  *       Issue 5 (unreleased, so still 3): refund.completed and sale.voided
  *       events; the slice's sale records (the store's sales history, for returns
  *       on any till); return_duplicate conflicts and tasks.
+ *       Issue 11 (no new version): the store record's optional `cashTillSession`
+ *       (whether cash needs an open till). Devices parse store records with
+ *       `v.object`, which drops keys it does not know, so a version-3 device
+ *       (and a version-4 one from before it) reads the record as before and
+ *       sells cash without a session; HQ's day report counts those sales.
  *
  * The server accepts PROTOCOL_VERSION and PROTOCOL_VERSION - 1 and answers 426
  * below that (DESIGN.md "Sync protocol").

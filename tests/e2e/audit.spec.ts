@@ -37,7 +37,7 @@ describe('the audit of a manager’s approval', () => {
 
     await page.getByRole('button', { name: 'Till', exact: true }).click();
     const panel = page.getByRole('dialog', { name: 'Till' });
-    await panel.getByLabel('$20.00 ×').fill('5');
+    await panel.getByLabel('$20.00 notes').fill('5');
     await panel.getByRole('button', { name: 'Open the till with $100.00' }).click();
     await panel.getByRole('button', { name: 'Open the drawer (no sale)…' }).click();
     await panel.getByLabel('Why open the drawer').fill('customer needed change');

@@ -68,6 +68,10 @@ describe('an associate sells with the network down', () => {
     await till.signIn(associate.name, associate.pin);
     // The app shell must be in the service worker's cache before the network goes.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    // The store asks for an open till before a cash sale (cashTillSession, the default on tablets); its
+    // opening is sent while online, so what waits below is the offline sales alone.
+    await till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
+    await expect.poll(() => till.pendingCount(), { timeout: 20_000 }).toBe(0);
 
     // Offline for the page and the service worker alike: the browser's offline
     // switch, and every API request refused at the context, whoever makes it.

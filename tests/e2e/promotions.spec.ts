@@ -72,6 +72,8 @@ describe('promotions at the till and on the shelf sign, with the network down', 
     await page.goto(server.url);
     await till.enroll(austin.enrollmentCodes.tablet[0]!);
     await till.signIn(associate.name, associate.pin);
+    // The store asks for an open till before a cash sale (cashTillSession, the default on tablets).
+    await till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
 
     const sign = await context.newPage();

@@ -35,8 +35,8 @@ describe('a till session', () => {
 
     await page.getByRole('button', { name: 'Till', exact: true }).click();
     const panel = page.getByRole('dialog', { name: 'Till' });
-    await panel.getByLabel('$20.00 ×').fill('5');
-    await panel.getByLabel('$1.00 ×').fill('20');
+    await panel.getByLabel('$20.00 notes').fill('5');
+    await panel.getByLabel('$1.00 notes').fill('20');
     await panel.getByRole('button', { name: 'Open the till with $120.00' }).click();
     await panel.getByRole('region', { name: 'X report' }).or(panel.getByLabel('X report')).waitFor();
     await panel.getByRole('button', { name: 'Done' }).click();
@@ -60,8 +60,8 @@ describe('a till session', () => {
     await panel.getByRole('button', { name: 'Close the till…' }).click();
     // Blind: the expected amount is not on the screen while counting. The drawer holds $70 and the sale's cash; count $70.
     await expect.poll(() => panel.textContent()).not.toContain('Expected in the drawer');
-    await panel.getByLabel('$20.00 ×').fill('3');
-    await panel.getByLabel('$10.00 ×').fill('1');
+    await panel.getByLabel('$20.00 notes').fill('3');
+    await panel.getByLabel('$10.00 notes').fill('1');
     await panel.getByRole('button', { name: 'Close the till' }).click();
     const variance = await panel.getByTestId('till-variance').textContent();
     expect(variance).toBe(`-${total}`);

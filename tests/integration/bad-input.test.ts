@@ -309,6 +309,34 @@ describe('HQ audit log', () => {
   });
 });
 
+describe('HQ till sessions and day report', () => {
+  it('answers 401 without the HQ token, 400 naming the parameter, 404 for a store that does not exist', async () => {
+    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` };
+    const sessions = (query: string) => apiRequest(server.url, `/api/v1/hq/till-sessions${query}`, { headers: hq });
+    await expectRefused(() => device.get('/api/v1/hq/till-sessions?store=store-us-austin'), 401, 'unauthorized', /HQ token/);
+    await expectRefused(() => sessions(''), 400, 'invalid_query', /store/);
+    await expectRefused(() => sessions('?store=store-us-austin&from=monday'), 400, 'invalid_query', /from: must be a time in ms/);
+    await expectRefused(() => sessions('?store=store-us-austin&from=2000&to=1000'), 400, 'invalid_query', /from must be before to/);
+    await expectRefused(() => sessions(`?store=store-us-austin&from=0&to=${93 * 86_400_000}`), 400, 'invalid_query', /at most 92 days apart/);
+    await expectRefused(() => sessions('?store=store-us-austin&limit=0'), 400, 'invalid_query', /limit/);
+    await expectRefused(() => sessions('?store=store-us-austin&limit=201'), 400, 'invalid_query', /limit/);
+    await expectRefused(() => sessions('?store=store-us-austin&before=%27%20OR%201=1'), 400, 'invalid_query', /before: must be the next of an earlier page/);
+    await expectRefused(() => sessions('?store=store-us-austin&device=x'), 400, 'invalid_query', /device/);
+    await expectRefused(() => sessions('?store=store-us-austin&store=store-de-berlin'), 400, 'invalid_query', /store is given twice/);
+    await expectRefused(() => sessions('?store=nowhere'), 404, 'not_found', /store nowhere does not exist/);
+
+    const day = (query: string) => apiRequest(server.url, `/api/v1/hq/day-report${query}`, { headers: hq });
+    await expectRefused(() => device.get('/api/v1/hq/day-report?store=store-us-austin&day=2026-03-14'), 401, 'unauthorized', /HQ token/);
+    await expectRefused(() => day('?store=store-us-austin'), 400, 'invalid_query', /day/);
+    await expectRefused(() => day('?day=2026-03-14'), 400, 'invalid_query', /store/);
+    for (const wrong of ['2026-02-30', 'yesterday', '14.03.2026', '2026-3-14', '2026-03-14T00:00']) {
+      await expectRefused(() => day(`?store=store-us-austin&day=${wrong}`), 400, 'invalid_query', /day: must be a calendar day written YYYY-MM-DD/);
+    }
+    await expectRefused(() => day('?store=store-us-austin&day=2026-03-14&tz=UTC'), 400, 'invalid_query', /tz/);
+    await expectRefused(() => day('?store=nowhere&day=2026-03-14'), 404, 'not_found', /store nowhere does not exist/);
+  });
+});
+
 describe('HQ marking a product scarce', () => {
   const post = (body: unknown, token = readCredentials(dataDir).hqToken) =>
     apiRequest(server.url, '/api/v1/hq/scarce', { method: 'POST', headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -338,6 +366,10 @@ describe('HQ edits of catalogue text and store settings', () => {
     await expectRefused(() => post('/api/v1/hq/product', { store, sku, version: 1, name: 'New name' }, device.headers({ 'content-type': 'application/json' })), 401, 'unauthorized', /HQ token/);
     await expectRefused(() => post('/api/v1/hq/store', { store: 'nowhere', version: 1, name: 'New name' }), 404, 'not_found', /store nowhere does not exist/);
     await expectRefused(() => post('/api/v1/hq/store', { store, version: 1, name: 'New name', currency: 'EUR' }), 400, 'invalid_body', /currency/);
+    await expectRefused(() => post('/api/v1/hq/store', { store, version: 1, cashTillSession: { tablet: 'sometimes' } }), 400, 'invalid_body', /cashTillSession\.tablet: must be required or optional/);
+    await expectRefused(() => post('/api/v1/hq/store', { store, version: 1, cashTillSession: { phone: 'optional' } }), 400, 'invalid_body', /cashTillSession.*phone/);
+    await expectRefused(() => post('/api/v1/hq/store', { store, version: 1, cashTillSession: {} }), 400, 'invalid_body', /cashTillSession: name a kind of device: tablet or kiosk/);
+    await expectRefused(() => post('/api/v1/hq/store', { store, version: 1, cashTillSession: 'required' }), 400, 'invalid_body', /cashTillSession/);
     await expectRefused(() => apiRequest(server.url, `/api/v1/hq/product?store=${store}`, { headers: hq }), 400, 'invalid_query', /sku/);
     await expectRefused(() => apiRequest(server.url, `/api/v1/hq/store?store=nowhere`, { headers: hq }), 404, 'not_found', /nowhere/);
   });

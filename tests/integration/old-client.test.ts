@@ -1,9 +1,11 @@
+import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventHash, GENESIS_HASH, type StoreEvent } from '../../src/domain/events.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import type { SaleCompletedPayloadV1 } from '../../src/domain/sale.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 import type { PullResponse, PushResponse, SnapshotPage } from '../../src/protocol/messages.ts';
+import { TaxConfigSchema, type StoreRecord } from '../../src/protocol/entities.ts';
 import { sha256Hex } from '../../src/server/sha256.ts';
 import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
 import { readLedger } from './helpers/ledger-db.ts';
@@ -124,6 +126,37 @@ describe('a till on protocol 3 with payload version 1 sales queued', () => {
     const current = await entities(PROTOCOL_HEADERS);
     for (const entity of ['parked_cart', 'sale_record', 'stored_value', 'customer'] as const) expect(current.snapshot.has(entity), entity).toBe(true);
     expect(current.pull.has('allotment')).toBe(true);
+  });
+
+  it('still reads its store record once HQ has set whether cash needs an open till, a field its app never knew', async () => {
+    // The store record as the protocol-3 app parses it (src/protocol/entities.ts at b3a597e): `v.object`,
+    // which drops keys it does not know. Its tax rules are today's, unchanged since.
+    const PreviousStoreRecordSchema = v.object({
+      id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+      name: v.string(),
+      currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)),
+      locale: v.string(),
+      timezone: v.string(),
+      receiptPrefix: v.pipe(v.string(), v.minLength(1), v.maxLength(12)),
+      taxConfig: TaxConfigSchema,
+    });
+    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
+    const read = await apiRequest<{ version: number }>(server.url, `/api/v1/hq/store?store=${AUSTIN}`, { headers: hq });
+    const set = await apiRequest(server.url, '/api/v1/hq/store', { method: 'POST', headers: hq, body: JSON.stringify({ store: AUSTIN, version: read.body.version, cashTillSession: { tablet: 'optional', kiosk: 'required' } }) });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+
+    const client = await enrollDevice(server, { storeId: AUSTIN });
+    const snapshot = await apiRequest<SnapshotPage>(server.url, '/api/v1/sync/snapshot?limit=20000', { headers: asPrevious(client) });
+    const pull = await apiRequest<PullResponse>(server.url, '/api/v1/sync/pull?cursor=0&limit=5000', { headers: asPrevious(client) });
+    const fromSnapshot = snapshot.body.groups.find((group) => group.entity === 'store')!.rows[0] as StoreRecord;
+    const fromPull = pull.body.changes.find((change) => change.entity === 'store' && change.op === 'put') as { value: StoreRecord };
+    for (const sent of [fromSnapshot, fromPull.value]) {
+      // Sent as it is: the old till ignores the field and sells cash as it always did; the day report counts it.
+      expect(sent.cashTillSession).toEqual({ tablet: 'optional', kiosk: 'required' });
+      const parsed = v.safeParse(PreviousStoreRecordSchema, sent);
+      expect(parsed.success).toBe(true);
+      expect(parsed.output).not.toHaveProperty('cashTillSession');
+    }
   });
 
   it('is told to update (426) when it speaks a protocol older than the previous one', async () => {

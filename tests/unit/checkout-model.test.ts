@@ -66,6 +66,8 @@ const slowPricing = (delayMs: number): PricingClient => {
 async function till(name: string, delayMs: number, options: { online?: boolean; lastSyncAt?: number | null; store?: StoreRecord; declineAbove?: number; terminal?: PaymentTerminal } = {}) {
   const db = new StoresideDb(name);
   await db.setMeta('enrollment', { deviceId: 'device-abcd', storeId: store.id, role: 'tablet', token: 'x' });
+  // These tests are of the cart: cash moves without a till session here (the rule has its own, tests/unit/cash-till-gate.test.ts).
+  await db.stores.put({ ...(options.store ?? store), cashTillSession: { tablet: 'optional' } });
   const products = [product(1, 199), product(2, 1_050), { ...product(3, 4_999), name: 'Earbuds', serialized: true }];
   await db.products.bulkPut(products.map((p) => ({ ...p, words: searchWords(p) })));
   await db.stock.bulkPut(products.map((p) => ({ sku: p.sku, onHand: 10, aisle: 'A1', bin: 'B1' })));

@@ -2,7 +2,7 @@ import { computed, signal } from '@preact/signals';
 import { parseMoneyInput } from '../../domain/money.ts';
 import { exchangeBalance, type RefundFallback } from '../../domain/sale-return.ts';
 import type { SaleRecord } from '../../domain/sale-record.ts';
-import { commitExchange } from '../../local/exchange.ts';
+import { commitExchange, exchangeTendersOf, type ExchangeDraft } from '../../local/exchange.ts';
 import { createCart } from '../sale/cart.ts';
 import type { Notice } from '../sale/notice.ts';
 import { createPricedCart } from '../sale/priced-cart.ts';
@@ -12,6 +12,7 @@ import type { ReturnFigures } from './sale-return-model.ts';
 import { storeWords } from '../words/store-words.ts';
 import { pricingFailureText, tenderProblemText } from '../words/problem-text.ts';
 import { exceptionText } from '../words/failure-text.ts';
+import { tillGate } from '../till/till-gate.ts';
 
 /**
  * The new side of an exchange: the goods going out, rung up with the
@@ -65,9 +66,12 @@ export function createExchange(
         const owed = exchangeBalance(returned.figures.total, sale.totals.total);
         const tendered = owed.customerPays > 0 ? parseMoneyInput(cashText.value, store.currency) : 0;
         if (tendered === null) return outcome.fail('Type the cash handed over.');
+        const draft: ExchangeDraft = { returned, newSale: { totals: sale.totals, context: sale.context }, cashTendered: tendered, ...terms, staff, store };
+        // Cash either way without the open till the store requires: the associate opens it; the exchange stays.
+        if (await tillGate(db).refuses(exchangeTendersOf(draft), 'exchange')) return;
         busy.value = true;
         try {
-          const done = await commitExchange(db, env, { returned, newSale: { totals: sale.totals, context: sale.context }, cashTendered: tendered, ...terms, staff, store });
+          const done = await commitExchange(db, env, draft);
           if ('problem' in done) return outcome.fail(tenderProblemText(done.problem, storeWords(store)));
           outcome.done({ kind: 'exchange', sale: done.sale, refund: done.refund });
         } catch (error) {

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { parseMoneyInput } from '../../domain/money.ts';
 import { isVoided, type SaleRecord } from '../../domain/sale-record.ts';
-import { zonedDayBounds } from '../../domain/zoned-time.ts';
+import { businessDay, isCalendarDay } from '../../domain/business-day.ts';
 import type { SaleQuery } from '../../local/find-sale.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { Money } from '../components/money.tsx';
@@ -31,11 +31,11 @@ export function FindSale({ store, onSearch }: { store: StoreRecord; onSearch: (q
         onSubmit={(event) => {
           event.preventDefault();
           // The day as the store counts it, wherever this device's clock is set.
-          const bounds = zonedDayBounds(day, store.timezone);
-          if (!bounds) return;
+          if (!isCalendarDay(day)) return;
+          const { start, end } = businessDay(day, store.timezone);
           const amount = total.trim() === '' ? null : parseMoneyInput(total, store.currency);
           if (total.trim() !== '' && amount === null) return;
-          onSearch({ kind: 'day', ...bounds, total: amount });
+          onSearch({ kind: 'day', from: start, to: end, total: amount });
         }}
       >
         <label>

@@ -10,6 +10,7 @@ import type { ProductRecord } from '../../protocol/entities.ts';
 import type { Approval } from '../approval/manager-approval.tsx';
 import { newCreditAccount, type ReturnDone, type ReturnsContext } from './returns-model.ts';
 import { exceptionText } from '../words/failure-text.ts';
+import { tillGate } from '../till/till-gate.ts';
 
 /**
  * A return without a receipt: a manager approves, and each unit is refunded at
@@ -59,10 +60,13 @@ export function createNoReceiptReturn(context: ReturnsContext, outcome: { done: 
     setQuantity(next: number) {
       quantity.value = Math.max(1, next);
     },
+    /** Whether the refund may pay cash out now: asked before the manager's PIN, so it is not typed twice. */
+    refused: () => (plan.value ? tillGate(db).refuses(plan.value.tenders, 'refund') : Promise.resolve(true)),
     async refund(approval: Approval) {
       const figured = figures.value;
       const planned = plan.value;
       if (!figured || 'error' in figured || !planned) return;
+      if (await tillGate(db).refuses(planned.tenders, 'refund')) return;
       try {
         const refund = await commitReturn(db, env, { sale: null, figures: figured, tenders: planned.tenders, cashRounding: planned.cashRounding, reason: reason.value.trim() || 'no receipt', approvedBy: approval.id, staff, store });
         outcome.done({ kind: 'return', refund });

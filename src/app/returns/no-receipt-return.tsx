@@ -68,7 +68,7 @@ export function NoReceiptReturn({ context, outcome }: { context: ReturnsContext;
           {approving ? (
             <ManagerApproval db={db} action="a return without a receipt" onApproved={(approval) => void model.refund(approval)} onCancel={() => setApproving(false)} />
           ) : (
-            <button type="button" class="primary" disabled={!plan} onClick={() => setApproving(true)}>
+            <button type="button" class="primary" disabled={!plan} onClick={() => void model.refused().then((refused) => refused || setApproving(true))}>
               Refund (manager)…
             </button>
           )}

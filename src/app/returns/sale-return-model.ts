@@ -5,6 +5,7 @@ import { commitReturn, commitVoid } from '../../local/returns.ts';
 import type { Approval } from '../approval/manager-approval.tsx';
 import { newCreditAccount, type ReturnDone, type ReturnsContext } from './returns-model.ts';
 import { exceptionText } from '../words/failure-text.ts';
+import { tillGate } from '../till/till-gate.ts';
 
 /** The returned units' figures, when they can be returned: what an exchange carries over. */
 export type ReturnFigures = Exclude<ReturnType<typeof returnFigures>, { error: string }>;
@@ -66,10 +67,12 @@ export function createSaleReturn(context: ReturnsContext, record: SaleRecord, ou
       const left = record.lines[line]!.quantity - (returned[line] ?? 0);
       quantities.value = quantities.value.map((q, i) => (i === line ? Math.max(0, Math.min(left, quantity)) : q));
     },
-    refund(approval: Approval | null) {
+    async refund(approval: Approval | null) {
       const figured = figures.value;
       const planned = plan.value;
-      if (!figured || 'error' in figured || !planned) return Promise.resolve();
+      if (!figured || 'error' in figured || !planned) return;
+      // Cash paid back without the open till the store requires: the associate opens it, and the return stays.
+      if (await tillGate(db).refuses(planned.tenders, 'refund')) return;
       return journaling('The refund was not saved', async () => ({
         kind: 'return',
         refund: await commitReturn(db, env, {
@@ -84,7 +87,10 @@ export function createSaleReturn(context: ReturnsContext, record: SaleRecord, ou
         }),
       }));
     },
-    voidSale(approval: Approval) {
+    /** Whether a void may move cash now: asked before the manager's PIN, so it is not typed twice. */
+    voidRefused: () => tillGate(db).refuses(record.tenders, 'void'),
+    async voidSale(approval: Approval) {
+      if (await tillGate(db).refuses(record.tenders, 'void')) return;
       return journaling('The void was not saved', async () => {
         const voided = await commitVoid(db, env, { record, reason: reason.value.trim() || 'voided', approvedBy: approval.id, staff });
         return 'error' in voided ? voided : { kind: 'void', voided, record };

@@ -72,7 +72,7 @@ export function SaleReturn({ context, record, outcome, onBack }: { context: Retu
           <button type="button" disabled={!plan || busy} onClick={() => (model.inWindow ? setExchanging(null) : setApproving('exchange'))}>
             Exchange…
           </button>
-          <button type="button" disabled={busy || record.returns.length > 0} title={record.returns.length > 0 ? 'Lines were returned already: return the rest' : undefined} onClick={() => setApproving('void')}>
+          <button type="button" disabled={busy || record.returns.length > 0} title={record.returns.length > 0 ? 'Lines were returned already: return the rest' : undefined} onClick={() => void model.voidRefused().then((refused) => refused || setApproving('void'))}>
             Void sale…
           </button>
           <button type="button" class="link" onClick={onBack}>

@@ -14,6 +14,7 @@ import type { Tenders } from './tenders.ts';
 import type { StoreWords } from '../words/store-words.ts';
 import { tenderProblemText } from '../words/problem-text.ts';
 import { exceptionText } from '../words/failure-text.ts';
+import { tillGate } from '../till/till-gate.ts';
 
 type Staff = { id: string; name: string };
 
@@ -67,6 +68,8 @@ export function createCompletion(deps: {
       if (await limits.stoppedBy(taken, () => true, 'A manager may override it, or take another payment.')) return null;
       const records: TenderRecord[] = [...taken];
       if (cash !== null && settlement.cashAmount > 0) records.push({ kind: 'cash', amount: settlement.cashAmount, tendered: cash, change: settlement.change });
+      // Cash without the open till the store requires: the associate is asked to open it; the cart stays for Complete after.
+      if (await tillGate(db).refuses(records, 'sale')) return null;
       try {
         const committing = performance.now();
         const { sale } = await commitSale(

@@ -1,13 +1,14 @@
 import { Fragment } from 'preact';
 import { liveQuery } from 'dexie';
-import { useEffect, useState } from 'preact/hooks';
-import { countValue, denominationsOf, type DenominationCount } from '../../domain/drawer.ts';
-import { parseMoneyInput } from '../../domain/money.ts';
-import type { TillReport } from '../../domain/till-session.ts';
+import { useEffect, useId, useState } from 'preact/hooks';
+import { countValue, denominationsOf, isNote, type DenominationCount } from '../../domain/drawer.ts';
+import { formatMoney, parseMoneyInput } from '../../domain/money.ts';
+import type { TillFigures, TillReport } from '../../domain/till-session.ts';
 import type { StoresideDb } from '../../local/db.ts';
 import { browserEnv } from '../../local/journal.ts';
 import { closeTill, moveCash, openTill } from '../../local/till-session.ts';
 import { tillSessionReport } from '../../local/till-report-projection.ts';
+import { outsideSession, type OutsideSession } from '../../local/outside-session.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { ManagerApproval } from '../approval/manager-approval.tsx';
 import { Money } from '../components/money.tsx';
@@ -18,15 +19,29 @@ type Props = { db: StoresideDb; store: StoreRecord; staff: { id: string; name: s
  * The till's cash drawer over a shift: open with a counted float, pay in and
  * out, drop to the safe, open the drawer without a sale (a manager approves),
  * read the X report, and close with a blind count, which shows the Z report.
+ * Below, what the till sold or paid back outside any session today, in no X or
+ * Z report (issue 11).
  */
 export function TillPanel({ db, store, staff, onEvent, onClose }: Props) {
   const [report, setReport] = useState<TillReport | null | undefined>(undefined);
+  const [outside, setOutside] = useState<OutsideSession | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [closing, setClosing] = useState(false);
   useEffect(() => {
     const subscription = liveQuery(() => tillSessionReport(db)).subscribe({ next: setReport, error: () => setReport(null) });
     return () => subscription.unsubscribe();
   }, [db]);
+  // Apart from the X report, which shows at once from the report the till keeps: this one reads the journal back.
+  useEffect(() => {
+    const subscription = liveQuery(() => outsideSession(db, { now: Date.now(), timeZone: store.timezone })).subscribe({
+      next: setOutside,
+      error: (failure: unknown) => {
+        console.error('cannot read the sales made outside a till session', failure);
+        setOutside(null);
+      },
+    });
+    return () => subscription.unsubscribe();
+  }, [db, store.timezone]);
   const done = (outcome: { error: string } | unknown) => {
     if (outcome && typeof outcome === 'object' && 'error' in outcome) return setError(outcome.error as string);
     setError(null);
@@ -34,7 +49,7 @@ export function TillPanel({ db, store, staff, onEvent, onClose }: Props) {
   };
   const open = report && !report.close;
   return (
-    <div class="overlay">
+    <div class="overlay till-overlay">
       <section class="receipt till-panel" role="dialog" aria-labelledby="till-title">
         <h2 id="till-title">Till</h2>
         {error && (
@@ -69,6 +84,7 @@ export function TillPanel({ db, store, staff, onEvent, onClose }: Props) {
             </button>
           </>
         )}
+        {outside && hasMoney(outside.figures) && <OutsideView outside={outside} store={store} sessionOpen={!!open} />}
         <button type="button" class="primary big" onClick={onClose}>
           Done
         </button>
@@ -86,53 +102,7 @@ function ReportView({ report, store, title }: { report: TillReport; store: Store
         <dd>
           <Money amount={report.float} store={store} />
         </dd>
-        <dt>{report.sales.count} sales</dt>
-        <dd data-testid="till-takings">
-          <Money amount={report.sales.total} store={store} />
-        </dd>
-        {Object.entries(report.byTender).map(([kind, amount]) => (
-          <Fragment key={kind}>
-            <dt class="muted">{kind.replace('_', ' ')}</dt>
-            <dd class="muted">
-              <Money amount={amount} store={store} />
-            </dd>
-          </Fragment>
-        ))}
-        <dt class="muted">Discounts given</dt>
-        <dd class="muted">
-          <Money amount={report.sales.discounts} store={store} />
-        </dd>
-        {report.byTaxRate.map((row) => (
-          <Fragment key={`${row.jurisdiction} ${row.rate}`}>
-            <dt class="muted">{row.label}</dt>
-            <dd class="muted">
-              <Money amount={row.tax} store={store} />
-            </dd>
-          </Fragment>
-        ))}
-        {([
-          ['returns', report.returns],
-          ['voids', report.voids],
-        ] as const).map(([what, totals]) =>
-          totals.count > 0 ? (
-            <Fragment key={what}>
-              <dt>
-                {totals.count} {what}
-              </dt>
-              <dd data-testid={`till-${what}`}>
-                <Money amount={-totals.total} store={store} />
-              </dd>
-              {Object.entries(totals.byTender).map(([kind, amount]) => (
-                <Fragment key={kind}>
-                  <dt class="muted">{kind.replace('_', ' ')} back</dt>
-                  <dd class="muted">
-                    <Money amount={-amount} store={store} />
-                  </dd>
-                </Fragment>
-              ))}
-            </Fragment>
-          ) : null,
-        )}
+        <FiguresRows figures={report} store={store} testIds="till" />
         <dt class="muted">Paid in / out / dropped</dt>
         <dd class="muted">
           <Money amount={report.cash.paidIn} store={store} /> / <Money amount={report.cash.paidOut} store={store} /> / <Money amount={report.cash.drops} store={store} />
@@ -164,10 +134,105 @@ function ReportView({ report, store, title }: { report: TillReport; store: Store
   );
 }
 
+/**
+ * "1 sale", "2 sales". The words are English whatever the store's locale (which
+ * formats its numbers and money), so English's plural rules choose them: a
+ * French store's rules would make "0 sale".
+ */
+const PLURAL = new Intl.PluralRules('en');
+function counted(count: number, words: { one: string; other: string }, store: StoreRecord): string {
+  return `${count.toLocaleString(store.locale)} ${PLURAL.select(count) === 'one' ? words.one : words.other}`;
+}
+const SALES = { one: 'sale', other: 'sales' };
+const KINDS = { returns: { one: 'return', other: 'returns' }, voids: { one: 'void', other: 'voids' } } as const;
+
+/** Whether any sale, return or void is in the figures. */
+const hasMoney = (figures: TillFigures) => figures.sales.count + figures.returns.count + figures.voids.count > 0;
+
+/** Sales, tenders, discounts, tax, returns and voids: the rows a session's report and the outside figures share. */
+function FiguresRows({ figures, store, testIds }: { figures: TillFigures; store: StoreRecord; testIds: 'till' | 'outside' }) {
+  return (
+    <>
+      <dt>{counted(figures.sales.count, SALES, store)}</dt>
+      <dd data-testid={`${testIds}-takings`}>
+        <Money amount={figures.sales.total} store={store} />
+      </dd>
+      {Object.entries(figures.byTender).map(([kind, amount]) => (
+        <Fragment key={kind}>
+          <dt class="muted">{kind.replace('_', ' ')}</dt>
+          <dd class="muted">
+            <Money amount={amount} store={store} />
+          </dd>
+        </Fragment>
+      ))}
+      <dt class="muted">Discounts given</dt>
+      <dd class="muted">
+        <Money amount={figures.sales.discounts} store={store} />
+      </dd>
+      {figures.byTaxRate.map((row) => (
+        <Fragment key={`${row.jurisdiction} ${row.rate}`}>
+          <dt class="muted">{row.label}</dt>
+          <dd class="muted">
+            <Money amount={row.tax} store={store} />
+          </dd>
+        </Fragment>
+      ))}
+      {([
+        ['returns', figures.returns],
+        ['voids', figures.voids],
+      ] as const).map(([what, totals]) =>
+        totals.count > 0 ? (
+          <Fragment key={what}>
+            <dt>{counted(totals.count, KINDS[what], store)}</dt>
+            <dd data-testid={`${testIds}-${what}`}>
+              <Money amount={-totals.total} store={store} />
+            </dd>
+            {Object.entries(totals.byTender).map(([kind, amount]) => (
+              <Fragment key={kind}>
+                <dt class="muted">{kind.replace('_', ' ')} back</dt>
+                <dd class="muted">
+                  <Money amount={-amount} store={store} />
+                </dd>
+              </Fragment>
+            ))}
+          </Fragment>
+        ) : null,
+      )}
+    </>
+  );
+}
+
+/**
+ * Sales, returns and voids this till made outside any session today (since
+ * its last close): in no X or Z report, so shown here — HQ's day report
+ * counts them too. Where the store requires an open till for cash, these are
+ * card sales, or cash from before the rule reached this till.
+ */
+function OutsideView({ outside, store, sessionOpen }: { outside: OutsideSession; store: StoreRecord; sessionOpen: boolean }) {
+  const closedAt = new Date(outside.since).toLocaleTimeString(store.locale, { timeZone: store.timezone, hour: 'numeric', minute: '2-digit' });
+  const when = outside.sinceClose ? `since the close at ${closedAt}` : 'today';
+  return (
+    <div class="till-report outside-session" aria-label="Outside any session">
+      <h3>Outside any session</h3>
+      <p class="muted">
+        {sessionOpen ? `Before this session opened, ${when}` : when.replace(/^./, (first) => first.toUpperCase())}: in no X or Z report of this till; HQ’s day report counts them.
+      </p>
+      <dl class="totals">
+        <FiguresRows figures={outside.figures} store={store} testIds="outside" />
+        <dt>Cash taken, less cash paid back</dt>
+        <dd data-testid="outside-cash">
+          <Money amount={outside.figures.cash.expected} store={store} />
+        </dd>
+      </dl>
+    </div>
+  );
+}
+
 /** Notes and coins, counted one denomination at a time; the total shows as it is typed. */
 function CountForm({ store, action, hint, onCount }: { store: StoreRecord; action: string; hint: string; onCount: (count: DenominationCount) => Promise<void> }) {
   const [count, setCount] = useState<Record<string, string>>({});
   const [amountText, setAmountText] = useState('');
+  const formId = useId();
   const denominations = denominationsOf(store.currency);
   // Without a known set of notes and coins, the count is one amount in minor units.
   const amount = parseMoneyInput(amountText, store.currency);
@@ -188,12 +253,19 @@ function CountForm({ store, action, hint, onCount }: { store: StoreRecord; actio
       <p>{hint}</p>
       {denominations ? (
         <div class="denominations">
-          {denominations.map((denomination) => (
-            <label key={denomination}>
-              <Money amount={denomination} store={store} /> ×
-              <input inputMode="numeric" autoComplete="off" value={count[denomination] ?? ''} onInput={(event) => setCount({ ...count, [denomination]: event.currentTarget.value.replace(/\D/g, '') })} />
-            </label>
-          ))}
+          {denominations.map((denomination) => {
+            // Named for a screen reader by what it counts ("$20.00 notes"); the × only shows.
+            const id = `${formId}-${denomination}`;
+            return (
+              <span key={denomination} class="denomination">
+                <label for={id}>
+                  {formatMoney(denomination, store.currency, store.locale)} {isNote(store.currency, denomination) ? 'notes' : 'coins'}
+                </label>
+                <span aria-hidden="true">×</span>
+                <input id={id} inputMode="numeric" autoComplete="off" value={count[denomination] ?? ''} onInput={(event) => setCount({ ...count, [denomination]: event.currentTarget.value.replace(/\D/g, '') })} />
+              </span>
+            );
+          })}
         </div>
       ) : (
         <label>

@@ -29,11 +29,15 @@ import { hashSecret, newDeviceToken, normalizeEnrollmentCode } from '../auth/sec
 import { authenticate, authenticateHq, checkJournal, checkProtocol } from './authenticate.ts';
 import { openChangeStream } from './change-stream.ts';
 import { checkPromotion } from '../hq/check-promotion.ts';
-import { tillReport } from '../../domain/till-session.ts';
+import { MONEY_EVENT_TYPES, isMoneyEvent, tillReport } from '../../domain/till-session.ts';
+import { dayFigures, inSession, moneyEventSummary, spanStatus } from '../../domain/till-day.ts';
+import { businessDay, isTimeZone } from '../../domain/business-day.ts';
+import { parseHlc } from '../../domain/hlc.ts';
+import { DayReportQuerySchema, sessionWindow, TillSessionsQuerySchema, type DayReport, type OutsideSessionEvent, type TillSessionSummary, type TillSessionsPage } from '../../protocol/till-reports.ts';
 import { auditEntries } from '../../domain/audit.ts';
 import { AuditQuerySchema, type AuditLogPage } from '../../protocol/audit.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
-import type { ServerStore, SliceRow } from '../storage/server-store.ts';
+import type { ServerStore, SliceRow, StoreTillSession } from '../storage/server-store.ts';
 import { ApiError, parseOrThrow } from './api-error.ts';
 import { readJsonBody } from './read-json-body.ts';
 
@@ -341,6 +345,104 @@ const tillSessionReport: Handler = async (request, url, { store }) => {
   return reply(200, { report: tillReport(events) });
 };
 
+/** The smallest HLC at a millisecond: an HLC's string starts with its wall time, 15 digits. */
+const wallHlc = (ms: number) => String(ms).padStart(15, '0');
+/** The wall time an HLC carries, ms since the epoch. */
+const hlcMs = (hlc: string) => parseHlc(hlc)?.wallMs ?? 0;
+
+/** A session's report, from the events its till sent: quarantined ones too, as the till counted them (tillSessionEvents). */
+async function sessionReport(store: ServerStore, { deviceId, span }: StoreTillSession) {
+  return tillReport(await store.deviceEvents(deviceId, span.opened.seq, span.endSeq));
+}
+
+/**
+ * A store's till sessions that ran in a window (protocol/till-reports.ts),
+ * newest opening first, a page at a time; each with its float and, once
+ * closed, the count and variance of its Z report. A session is found by its
+ * opening and closing events, so a till whose close has not reached the
+ * server yet is listed open.
+ */
+const listTillSessions: Handler = async (request, url, { store, now }) => {
+  await authenticateHq(request, store);
+  const query = parseOrThrow(TillSessionsQuerySchema, queryObject(url), 'invalid_query');
+  if (!(await store.storeIds()).includes(query.store)) throw new ApiError('not_found', `store ${query.store} does not exist`);
+  const { from, to } = sessionWindow(query, now());
+  const found = (await store.tillSessions(query.store, { fromHlc: wallHlc(from), toHlc: wallHlc(to) }))
+    .filter(({ span }) => query.before === undefined || span.opened.hlc < query.before)
+    .sort((a, b) => (a.span.opened.hlc < b.span.opened.hlc ? 1 : -1));
+  const page = found.slice(0, query.limit);
+  const sessions: TillSessionSummary[] = [];
+  // One at a time: each reads its session's events, and the driver answers one statement at a time anyway.
+  for (const session of page) {
+    const report = await sessionReport(store, session);
+    const { span } = session;
+    sessions.push({
+      deviceId: session.deviceId,
+      role: session.role,
+      sessionId: report.sessionId,
+      status: spanStatus(span),
+      openedBy: report.openedBy,
+      openedAt: hlcMs(span.opened.hlc),
+      float: report.float,
+      closedBy: report.close?.closedBy ?? null,
+      closedAt: span.closed ? hlcMs(span.closed.hlc) : null,
+      expected: report.cash.expected,
+      counted: report.close?.counted ?? null,
+      variance: report.close?.variance ?? null,
+    });
+  }
+  const answer: TillSessionsPage = { from, to, sessions, next: found.length > page.length ? page.at(-1)!.span.opened.hlc : null };
+  return reply(200, answer);
+};
+
+/**
+ * A store's business day in its own time zone: every till session that ran in
+ * it with its X or Z report (by `tillReport`, as the till computes its own),
+ * every sale, return and void made that day outside any session, and the
+ * day's totals, which are their sum — so no sale or refund falls outside every
+ * report, whatever the store's cash-till rule (domain/cash-till-rule.ts).
+ *
+ * Quarantined events are counted as `/hq/till-report` counts them, and for the
+ * same reason: the till journaled them and its drawer's cash moved whether or
+ * not the ledger could book the event (a refund approved by someone no longer
+ * a manager). Leaving them out would make the day's cash differ from the
+ * drawers'; each outside event says whether it was booked.
+ *
+ * An event inside a session is found through the sessions that ran that day:
+ * a device's clock (its HLC) only moves forward along its journal, so a
+ * session holding an event of the day ran that day.
+ */
+const dayReport: Handler = async (request, url, { store }) => {
+  await authenticateHq(request, store);
+  const query = parseOrThrow(DayReportQuerySchema, queryObject(url), 'invalid_query');
+  const settings = await store.storeSettings(query.store);
+  if (!settings) throw new ApiError('not_found', `store ${query.store} does not exist`);
+  const timeZone = settings.value.timezone;
+  if (!isTimeZone(timeZone)) throw new ApiError('store_misconfigured', `store ${query.store} has the time zone ${JSON.stringify(timeZone)}, which this server does not know; set an IANA name such as America/Chicago`);
+  const { start, end } = businessDay(query.day, timeZone);
+  const range = { fromHlc: wallHlc(start), toHlc: wallHlc(end) };
+  const found = (await store.tillSessions(query.store, range)).sort((a, b) => (a.span.opened.hlc < b.span.opened.hlc ? -1 : 1));
+  const sessions: DayReport['sessions'] = [];
+  for (const session of found) {
+    const { span } = session;
+    sessions.push({ deviceId: session.deviceId, role: session.role, status: spanStatus(span), openedAt: hlcMs(span.opened.hlc), closedAt: span.closed ? hlcMs(span.closed.hlc) : null, report: await sessionReport(store, session) });
+  }
+  const roles = new Map((await store.devices(query.store)).map((device) => [device.id, device.role]));
+  const spansOf = (deviceId: string) => found.filter((session) => session.deviceId === deviceId).map((session) => session.span);
+  const outside = (await store.storeEvents(query.store, MONEY_EVENT_TYPES, range)).filter(({ event }) => isMoneyEvent(event) && !inSession(spansOf(event.deviceId), event.seq));
+  const figures = dayFigures(
+    sessions.map((session) => session.report),
+    outside.map(({ event }) => event),
+  );
+  const events = outside.flatMap(({ event, status }): OutsideSessionEvent[] =>
+    isMoneyEvent(event)
+      ? [{ deviceId: event.deviceId, role: roles.get(event.deviceId) ?? 'unknown', seq: event.seq, id: event.id, type: event.type, at: hlcMs(event.hlc), ...moneyEventSummary(event), status }]
+      : [],
+  );
+  const answer: DayReport = { store: query.store, day: query.day, timeZone, from: start, to: end, sessions, outside: { figures: figures.outside, events }, totals: figures.totals };
+  return reply(200, answer);
+};
+
 /** What HQ must look at in a store: lost journals, conflicting resends, unknown SKUs, reused coupons. */
 const listAlarms: Handler = async (request, url, { store }) => {
   await authenticateHq(request, store);
@@ -354,11 +456,9 @@ const auditLog: Handler = async (request, url, { store }) => {
   await authenticateHq(request, store);
   const query = parseOrThrow(AuditQuerySchema, queryObject(url), 'invalid_query');
   if (!(await store.storeIds()).includes(query.store)) throw new ApiError('not_found', `store ${query.store} does not exist`);
-  // An HLC's string starts with its wall time, 15 digits: a time bound is the smallest HLC at that millisecond.
-  const wall = (ms: number) => String(ms).padStart(15, '0');
-  const to = query.to === undefined ? '9'.repeat(15) : wall(query.to);
+  const to = query.to === undefined ? '9'.repeat(15) : wallHlc(query.to);
   const beforeHlc = query.before !== undefined && query.before < to ? query.before : to;
-  const events = await store.auditEvents(query.store, { fromHlc: wall(query.from ?? 0), beforeHlc }, query.limit);
+  const events = await store.auditEvents(query.store, { fromHlc: wallHlc(query.from ?? 0), beforeHlc }, query.limit);
   const names = await store.staffNames(query.store);
   const nameOf = (id: string | null) => (id === null ? null : (names.get(id) ?? null));
   const page: AuditLogPage = {
@@ -386,6 +486,8 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/api/v1/hq/devices': { GET: listDevices },
   '/api/v1/hq/alarms': { GET: listAlarms },
   '/api/v1/hq/till-report': { GET: tillSessionReport },
+  '/api/v1/hq/till-sessions': { GET: listTillSessions },
+  '/api/v1/hq/day-report': { GET: dayReport },
   '/api/v1/hq/audit': { GET: auditLog },
   '/api/v1/hq/prices': { POST: setPrice },
   '/api/v1/hq/scarce': { POST: setScarce },

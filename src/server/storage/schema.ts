@@ -8,6 +8,8 @@
  *    returns and post-voids (returns, return_tenders).
  */
 export const SCHEMA_VERSION = 4;
+// Indexes added since (events_by_store_type, events_till) need no new layout: every start runs
+// SCHEMA, whose CREATE INDEX IF NOT EXISTS builds them on a file of this layout from its rows.
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -60,6 +62,12 @@ CREATE UNIQUE INDEX IF NOT EXISTS events_applied_id ON events (id) WHERE status 
 -- them newest first (src/domain/audit.ts). Partial, so the sales without one cost
 -- a push nothing here.
 CREATE INDEX IF NOT EXISTS events_audited ON events (store_id, hlc) WHERE body LIKE '%"approvedBy":%';
+-- A store's events of a type by time: HQ's day report reads a day's sales, returns and voids,
+-- and the till sessions opened and closed in a window (src/domain/till-day.ts).
+CREATE INDEX IF NOT EXISTS events_by_store_type ON events (store_id, type, hlc);
+-- A device's till openings and closings by seq: where a session began and ended. Partial, so it
+-- holds a few rows a day per till; a query uses it by repeating its condition word for word.
+CREATE INDEX IF NOT EXISTS events_till ON events (device_id, seq) WHERE type IN ('till.opened', 'till.closed');
 
 CREATE TABLE IF NOT EXISTS sales (
   id TEXT PRIMARY KEY,

@@ -7,6 +7,7 @@ import type { CustomerRecord } from '../../domain/customer.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
 import type { DeviceReport, JournalResume, StoreSettingsEdit } from '../../protocol/messages.ts';
 import type { IngestOutcome } from '../ledger/ingest-push.ts';
+import type { TillSessionSpan } from '../../domain/till-day.ts';
 import type { DeviceState } from '../ledger/ledger-tx.ts';
 
 /**
@@ -57,6 +58,11 @@ export type EditOutcome<T> = { kind: 'saved'; record: VersionedRecord<T> } | { k
 
 export type DigitalReceipt = { store: StoreRecord; sale: StoreEvent; followUps: StoreEvent[] };
 
+/** A till session of one of a store's devices, with the device's role. */
+export type StoreTillSession = { deviceId: string; role: string; span: TillSessionSpan };
+/** An event as the server holds it: applied, or quarantined (rejected) with the ledger's reason. */
+export type HeldEvent = { event: StoreEvent; status: 'applied' | 'rejected' };
+
 export type SliceRow = { entity: EntityName; key: string; version: number; deleted: boolean; value: string | null };
 
 export interface ServerStore {
@@ -102,8 +108,7 @@ export interface ServerStore {
   renameProduct(storeId: string, sku: string, version: number, name: string): Promise<EditOutcome<ProductRecord>>;
   /** A store's settings record, with its version; null for an unknown store. */
   storeSettings(storeId: string): Promise<VersionedRecord<StoreRecord> | null>;
-  /** Renames a store, if `version` is still its version. */
-  /** Changes a store's name or offline policy (versioned last-writer-wins); the ledger books its next sales under them. */
+  /** Changes a store's name, offline policy or cash-till rule (versioned last-writer-wins); the ledger books its next sales under them. */
   editStore(storeId: string, version: number, edit: StoreSettingsEdit): Promise<EditOutcome<StoreRecord>>;
   storeIds(): Promise<string[]>;
   /** The category of each of these SKUs that some store sells. */
@@ -122,6 +127,17 @@ export interface ServerStore {
    * order. Null when the device never opened that session.
    */
   tillSessionEvents(deviceId: string, sessionId: string): Promise<StoreEvent[] | null>;
+  /**
+   * The till sessions of a store's devices that ran at some moment of
+   * [`fromHlc`, `toHlc`): opened before its end and not ended before its
+   * start, from the devices' till.opened and till.closed events (applied or
+   * quarantined, as the tills journaled them), each whole (domain/till-day.ts).
+   */
+  tillSessions(storeId: string, range: { fromHlc: string; toHlc: string }): Promise<StoreTillSession[]>;
+  /** A device's events from seq `fromSeq` through `throughSeq` (through its newest when null), applied or quarantined, in seq order. */
+  deviceEvents(deviceId: string, fromSeq: number, throughSeq: number | null): Promise<StoreEvent[]>;
+  /** A store's events of these types with `fromHlc` ≤ hlc < `toHlc`, applied or quarantined, in HLC order. */
+  storeEvents(storeId: string, types: readonly string[], range: { fromHlc: string; toHlc: string }): Promise<HeldEvent[]>;
   /**
    * The sale whose digital receipt has this token, as its applied event, with
    * the store's current record and the returns and post-voids of the sale

@@ -2,6 +2,7 @@ import type { StoreEvent } from '../../domain/events.ts';
 import { createPromotionBook, type Promotion, type PromotionBook, type TaxConfig } from '../../domain/pricing/index.ts';
 import { GENESIS_HASH } from '../../domain/events.ts';
 import { AUDITED_EVENT_TYPES } from '../../domain/audit.ts';
+import { isTillEvent, spanOverlaps, tillSessionSpans, type TillEvent } from '../../domain/till-day.ts';
 import type { AllotmentRecord, ProductRecord, StaffRecord, StoreRecord } from '../../protocol/entities.ts';
 import type { EntityName } from '../../protocol/entity-registry.ts';
 import { ingestPush } from '../ledger/ingest-push.ts';
@@ -11,7 +12,7 @@ import type { DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts'
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
 import type { StoreSettingsEdit } from '../../protocol/messages.ts';
 import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
-import type { EditOutcome, RetailerSeed, ServerStore, SliceRow, VersionedRecord } from './server-store.ts';
+import type { EditOutcome, HeldEvent, RetailerSeed, ServerStore, SliceRow, StoreTillSession, VersionedRecord } from './server-store.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
 
 type DeviceRow = { id: string; store_id: string; role: string; acked_seq: number; head_hash: string };
@@ -125,11 +126,12 @@ async function editVersioned<T>(tx: SqlExecutor, versions: SyncVersions, storeId
   return { kind: 'saved', record: { value, version: next } };
 }
 
-/** A store record with HQ's edit applied; a null policy removes the store's own, so the default applies. */
-function withSettings(store: StoreRecord, { name, offlinePolicy }: StoreSettingsEdit): StoreRecord {
-  const { offlinePolicy: _current, ...rest } = store;
+/** A store record with HQ's edit applied; a null setting removes the store's own, so the default applies. */
+function withSettings(store: StoreRecord, { name, offlinePolicy, cashTillSession }: StoreSettingsEdit): StoreRecord {
+  const { offlinePolicy: _policy, cashTillSession: _cash, ...rest } = store;
   const policy = offlinePolicy === undefined ? store.offlinePolicy : (offlinePolicy ?? undefined);
-  return { ...rest, name: name ?? store.name, ...(policy ? { offlinePolicy: policy } : {}) };
+  const cash = cashTillSession === undefined ? store.cashTillSession : (cashTillSession ?? undefined);
+  return { ...rest, name: name ?? store.name, ...(policy ? { offlinePolicy: policy } : {}), ...(cash ? { cashTillSession: cash } : {}) };
 }
 
 /** The newest promotion revision the server has given out. */
@@ -731,6 +733,66 @@ export function createSqlStore(db: SqlDriver): ServerStore {
         [deviceId, opened.seq, next ? next.seq : Number.MAX_SAFE_INTEGER],
       );
       return rows.map((row) => JSON.parse(row.body) as StoreEvent);
+    },
+
+    async tillSessions(storeId, { fromHlc, toHlc }) {
+      type Row = { device_id: string; seq: number; body: string };
+      const tillEvent = (row: Row): TillEvent => {
+        const event = JSON.parse(row.body) as StoreEvent;
+        if (!isTillEvent(event)) throw new Error(`event ${row.device_id}/${row.seq} is not a till opening or closing`);
+        return event;
+      };
+      // `type IN ('till.opened', 'till.closed')` below is the partial index events_till's condition,
+      // written out word for word so that SQLite's planner sees the query implies it.
+      const inWindow = await db.all<Row>(
+        `SELECT device_id, seq, body FROM events WHERE store_id = ? AND type IN ('till.opened', 'till.closed') AND hlc >= ? AND hlc < ? ORDER BY device_id, seq`,
+        [storeId, fromHlc, toHlc],
+      );
+      const devices = await db.all<{ id: string; role: string }>(`SELECT id, role FROM devices WHERE store_id = ? ORDER BY id`, [storeId]);
+      const sessions: StoreTillSession[] = [];
+      for (const device of devices) {
+        const events = inWindow.filter((row) => row.device_id === device.id).map(tillEvent);
+        // A session already open as the window begins: the device's last opening or closing before it is an opening.
+        const before = await db.get<Row>(
+          `SELECT device_id, seq, body FROM events WHERE device_id = ? AND type IN ('till.opened', 'till.closed') AND hlc < ? ORDER BY seq DESC LIMIT 1`,
+          [device.id, fromHlc],
+        );
+        const opening = before ? tillEvent(before) : null;
+        if (opening?.type === 'till.opened') events.unshift(opening);
+        if (events.length === 0) continue;
+        // The device's newest session may end after the window, or not yet: read its next till events until one ends it.
+        let spans = tillSessionSpans(events);
+        while (spans.at(-1)?.endSeq === null) {
+          const next = await db.get<Row>(
+            `SELECT device_id, seq, body FROM events WHERE device_id = ? AND type IN ('till.opened', 'till.closed') AND seq > ? ORDER BY seq LIMIT 1`,
+            [device.id, events.at(-1)!.seq],
+          );
+          if (!next) break;
+          events.push(tillEvent(next));
+          spans = tillSessionSpans(events);
+        }
+        for (const span of spans) if (spanOverlaps(span, fromHlc, toHlc)) sessions.push({ deviceId: device.id, role: device.role, span });
+      }
+      return sessions;
+    },
+
+    async deviceEvents(deviceId, fromSeq, throughSeq) {
+      // Quarantined events too, as tillSessionEvents reads them: the till journaled them, and its cash moved.
+      const rows = await db.all<{ body: string }>(`SELECT body FROM events WHERE device_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`, [
+        deviceId,
+        fromSeq,
+        throughSeq ?? Number.MAX_SAFE_INTEGER,
+      ]);
+      return rows.map((row) => JSON.parse(row.body) as StoreEvent);
+    },
+
+    async storeEvents(storeId, types, { fromHlc, toHlc }) {
+      if (types.length === 0) return [];
+      const rows = await db.all<{ body: string; status: string }>(
+        `SELECT body, status FROM events WHERE store_id = ? AND type IN (${types.map(() => '?').join(', ')}) AND hlc >= ? AND hlc < ? ORDER BY hlc`,
+        [storeId, ...types, fromHlc, toHlc],
+      );
+      return rows.map((row): HeldEvent => ({ event: JSON.parse(row.body) as StoreEvent, status: row.status === 'applied' ? 'applied' : 'rejected' }));
     },
 
     async digitalReceipt(token) {

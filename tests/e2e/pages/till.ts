@@ -110,9 +110,26 @@ export class Till {
     await expect.poll(async () => Math.max(0, (await this.page.getByRole('region', { name: 'Cart' }).getByRole('row').count()) - 1)).toBe(count);
   }
 
-  /** Opens the till's drawer from the Till button: `count` is pieces by the label of their denomination ('$20.00 ×': '5'). */
+  /** Opens the till's drawer from the Till button: `count` is pieces by the label of their denomination ('$20.00 notes': '5'). */
   async openTill(count: Record<string, string>, button: string) {
     await this.page.getByRole('button', { name: 'Till', exact: true }).click();
+    await this.countFloat(count, button);
+  }
+
+  /** The question the till asks when cash needs an open till and none is (issue 11). */
+  get openTillPrompt() {
+    return this.page.getByRole('alertdialog', { name: 'Open the till first' });
+  }
+
+  /** Answers the till's question by opening the till there: the Till panel's count of the float, as `openTill`. */
+  async openTillWhenAsked(count: Record<string, string>, button: string) {
+    await this.openTillPrompt.getByRole('button', { name: 'Open the till…' }).click();
+    await this.openTillPrompt.waitFor({ state: 'detached' });
+    await this.countFloat(count, button);
+  }
+
+  /** In the Till panel: counts the float, opens the session, and closes the panel once the X report shows. */
+  private async countFloat(count: Record<string, string>, button: string) {
     const panel = this.page.getByRole('dialog', { name: 'Till' });
     for (const [label, pieces] of Object.entries(count)) await panel.getByLabel(label, { exact: true }).fill(pieces);
     await panel.getByRole('button', { name: button }).click();
@@ -162,6 +179,20 @@ export class Till {
     const dialog = this.page.getByRole('dialog', { name: 'Return / exchange' });
     await dialog.waitFor();
     return dialog;
+  }
+
+  /** The types of the events in the till's journal, oldest first, as its IndexedDB holds them. */
+  async journalTypes(): Promise<string[]> {
+    return this.page.evaluate(async () => {
+      const open = indexedDB.open('storeside');
+      const idb = await new Promise<IDBDatabase>((done) => (open.onsuccess = () => done(open.result)));
+      const events = await new Promise<{ type: string }[]>((done) => {
+        const request = idb.transaction('journal').objectStore('journal').getAll();
+        request.onsuccess = () => done(request.result as { type: string }[]);
+      });
+      idb.close();
+      return events.map((event) => event.type);
+    });
   }
 
   /** The till's newest session as its IndexedDB holds it: the device, the session's id, and the report the till keeps. */

@@ -1,0 +1,26 @@
+import { cashTillRule, movesCash, tillSessionRefusal, type CashAction } from '../domain/cash-till-rule.ts';
+import type { StoresideDb } from './db.ts';
+import { tillSessionReport } from './till-report-projection.ts';
+
+/**
+ * Whether this device may move cash now, by its store's cash-till rule
+ * (domain/cash-till-rule.ts): the refusal to show, or null. Asked before
+ * anything is journaled. Reads the store's rule as last synced (not a record
+ * a screen was opened with: HQ may have changed it since), the device's role
+ * and whether its till session is open — one small read, and none at all for
+ * a payment without cash.
+ *
+ * A till closed in another tab between this answer and the commit lets one
+ * sale through without a session; it is then among the figures outside any
+ * session, on the till and in HQ's day report, so it is still reported.
+ */
+export async function cashTillRefusal(db: StoresideDb, tenders: readonly { kind: string; amount: number }[], action: CashAction): Promise<string | null> {
+  if (!movesCash(tenders)) return null;
+  const enrollment = await db.getMeta('enrollment');
+  // Not enrolled: nothing can be sold here anyway; the stricter role's rule stands.
+  const store = enrollment ? await db.stores.get(enrollment.storeId) : undefined;
+  const rule = cashTillRule(store?.cashTillSession, enrollment?.role ?? 'tablet');
+  if (rule === 'optional') return null;
+  const report = await tillSessionReport(db);
+  return tillSessionRefusal({ rule, sessionOpen: report !== null && report.close === null, tenders, action });
+}

@@ -47,6 +47,7 @@ describe('the cart being rung up', () => {
     await page.goto(server.url);
     await till.enroll(austin.enrollmentCodes.tablet[0]!);
     await till.signIn(associate.name, associate.pin);
+    await till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
 
     await till.scanField.fill('SKU-00001');

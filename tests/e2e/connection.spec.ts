@@ -44,6 +44,7 @@ describe('what the till says of its connection', () => {
     expect(answers.filter((answer) => answer.status === 401)).toEqual([]);
     await expect.poll(() => till.syncStatus.textContent()).toMatch(/^Online/);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    await till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
 
     await context.setOffline(true);
     await expect.poll(() => till.syncStatus.textContent()).toMatch(/^Offline/);

@@ -39,12 +39,12 @@ describe('the card-number scan the payment-rule tests use', () => {
     );
   });
 
-  it('does not take an id the device generated for a card number, but does the same digits typed into a note', () => {
+  it('does not take an id the device generated for a card number, alone or inside an HLC, but does the same digits typed into a note', () => {
     // A UUIDv7 seen in a whole-shift run: its digit groups "23634-5639-7363" pass the scheme and Luhn checks.
     const id = 'a9f23634-5639-7363-a1b2-0c3d4e5f6a7b';
     expect(cardNumbersIn(id)).toEqual(['23634-5639-7363']);
-    expect(cardNumbersInValue({ id })).toEqual([]);
-    expect(cardNumbersInValue({ note: `ref ${id}` })).toEqual([{ path: '$.note', found: '23634-5639-7363' }]);
+    expect(cardNumbersInValue({ id, hlc: `001795000000000-000000-${id}` })).toEqual([]);
+    expect(cardNumbersInValue({ note: 'ref 23634-5639-7363' })).toEqual([{ path: '$.note', found: '23634-5639-7363' }]);
   });
 
   it('finds any Luhn-valid Visa-like run of 13 to 19 digits inside other text', () => {

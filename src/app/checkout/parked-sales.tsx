@@ -3,16 +3,19 @@ import { useEffect, useState } from 'preact/hooks';
 import { resumedBy, type ParkedCartRecord } from '../../domain/parked-cart.ts';
 import { parkedCarts } from '../../local/parked-carts.ts';
 import type { CheckoutModel } from './checkout-model.ts';
+import { VoidDialog } from './void-dialog.tsx';
 
 /**
  * Parking and resuming sales: park the cart under a label (the customer's
  * name, say), and resume any cart parked on any till of the store once it has
  * synced. A cart this till resumed after another till did is listed too: the
- * other till has it, and the associate here should know.
+ * other till has it, and the associate here should know. Voiding the sale
+ * being rung up sits beside Park: both take the cart off the till.
  */
 export function ParkedSales({ model, deviceId }: { model: CheckoutModel; deviceId: string }) {
   const [carts, setCarts] = useState<ParkedCartRecord[]>([]);
   const [showing, setShowing] = useState(false);
+  const [voiding, setVoiding] = useState(false);
   useEffect(() => {
     const subscription = liveQuery(() => parkedCarts(model.db)).subscribe({ next: setCarts, error: () => setCarts([]) });
     return () => subscription.unsubscribe();
@@ -37,10 +40,11 @@ export function ParkedSales({ model, deviceId }: { model: CheckoutModel; deviceI
         </form>
       )}
       {hasCart && (
-        <button type="button" class="link" onClick={() => confirm('Void this sale? Its items are taken off and nothing is charged.') && void model.voidSale()}>
-          Void sale
+        <button type="button" class="link" onClick={() => setVoiding(true)}>
+          Void sale…
         </button>
       )}
+      {voiding && <VoidDialog model={model} onClose={() => setVoiding(false)} />}
       <button type="button" class="link" onClick={() => setShowing(true)}>
         Parked sales ({waiting.length})
       </button>

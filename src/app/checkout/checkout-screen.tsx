@@ -1,5 +1,5 @@
 import { Component, Fragment } from 'preact';
-import type { CartLine } from '../../domain/cart-line.ts';
+import { MAX_LINE_QUANTITY, type CartLine } from '../../domain/cart-line.ts';
 import { formatMoney, type Minor } from '../../domain/money.ts';
 import { Money } from '../components/money.tsx';
 import type { CheckoutModel } from './checkout-model.ts';
@@ -12,6 +12,7 @@ import type { DiscountTarget } from './discount-dialog.tsx';
 import type { PaymentKind } from './payment-dialog.tsx';
 import { CustomerPanel } from './customer-panel.tsx';
 import type { TakenTender } from './checkout-model.ts';
+import { isScannedBarcode } from '../sale/cart.ts';
 
 const loadReceiptView = () => import('./receipt-view.tsx');
 const loadDiscountDialog = () => import('./discount-dialog.tsx');
@@ -406,16 +407,19 @@ type CartRowProps = {
   onDiscount: (target: DiscountTarget) => void;
 };
 
+/** What a row keeps for itself: a note being written, and a quantity being typed (null: not typing, the field shows the line's). */
+type CartRowState = { noting: boolean; quantityDraft: string | null };
+
 /**
  * One line of the cart. A scan changes one line, but every line's priced
  * figures arrive anew with the totals: a row renders again only when what it
  * shows changed, so a 50-line cart diffs one row per scan, not fifty.
  */
-class CartRow extends Component<CartRowProps, { noting: boolean }> {
-  override state = { noting: false };
+class CartRow extends Component<CartRowProps, CartRowState> {
+  override state: CartRowState = { noting: false, quantityDraft: null };
 
-  override shouldComponentUpdate(next: CartRowProps, nextState: { noting: boolean }): boolean {
-    if (nextState.noting !== this.state.noting) return true;
+  override shouldComponentUpdate(next: CartRowProps, nextState: CartRowState): boolean {
+    if (nextState.noting !== this.state.noting || nextState.quantityDraft !== this.state.quantityDraft) return true;
     const { line, net, shares, detail, needsSerial } = this.props;
     return (
       next.line !== line ||
@@ -427,19 +431,53 @@ class CartRow extends Component<CartRowProps, { noting: boolean }> {
     );
   }
 
-  override render({ line, net, shares, detail, needsSerial, model, onDiscount }: CartRowProps) {
+  /**
+   * The typed quantity goes to the cart (which refuses what it must: a serial
+   * product past one, a scarce one past its allotment) and the field shows the
+   * line's quantity again. A barcode that landed here — the scanner fired while
+   * the field had the focus — is a scan, not a quantity.
+   */
+  private commitQuantity(text: string) {
+    const { line, model } = this.props;
+    this.setState({ quantityDraft: null });
+    const typed = text.trim();
+    if (typed === '' || typed === String(line.quantity)) return;
+    if (isScannedBarcode(typed)) {
+      void model.scanOrSearch(typed);
+      return;
+    }
+    const quantity = Number(typed);
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
+      model.notice.value = { tone: 'error', text: `A quantity is a whole number from 1 to ${MAX_LINE_QUANTITY}; ✕ takes ${line.name} off the sale.` };
+      return;
+    }
+    void model.setQuantity(line.sku, quantity);
+  }
+
+  override render({ line, net, shares, detail, needsSerial, model, onDiscount }: CartRowProps, { quantityDraft }: CartRowState) {
     const { store } = model;
     const lineTotal = line.unitPrice * line.quantity;
     return (
       <tr>
         <td>
           {line.name}
-          <div class="muted">{line.sku}</div>
-          {shares.map((share, i) => (
-            <div class="line-discount" key={i}>
-              {share.label} <Money amount={-share.amount} store={store} />
-            </div>
-          ))}
+          <div class="muted">
+            {line.sku}
+            {/* Where the price column gives way (a narrow tablet, a phone), the unit price shows here. */}
+            <span class="unit-price-inline">
+              {' '}
+              · <Money amount={line.unitPrice} store={store} /> each
+            </span>
+          </div>
+          {shares.length > 0 && (
+            <ul class="line-discounts">
+              {shares.map((share, i) => (
+                <li class="line-discount" key={i}>
+                  {share.label} <Money amount={-share.amount} store={store} />
+                </li>
+              ))}
+            </ul>
+          )}
           {needsSerial && (
             <input
               class={detail?.serial ? 'line-detail' : 'line-detail missing'}
@@ -463,13 +501,38 @@ class CartRow extends Component<CartRowProps, { noting: boolean }> {
           ) : null}
         </td>
         <td class="qty">
-          <button type="button" aria-label={`One fewer ${line.name}`} disabled={line.quantity <= 1} onClick={() => void model.changeQuantity(line.sku, -1)}>
-            −
-          </button>
-          <span aria-label={`Quantity of ${line.name}`}>{line.quantity}</span>
-          <button type="button" aria-label={`One more ${line.name}`} onClick={() => void model.changeQuantity(line.sku, 1)}>
-            +
-          </button>
+          <span class="stepper">
+            <button type="button" aria-label={`One fewer ${line.name}`} disabled={line.quantity <= 1} onClick={() => void model.changeQuantity(line.sku, -1)}>
+              −
+            </button>
+            {/* Typed, it commits on Enter or as the field is left; Escape puts the line's quantity back. Either way the scan field has the focus after. */}
+            <input
+              class="qty-input"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX_LINE_QUANTITY}
+              step={1}
+              autoComplete="off"
+              aria-label={`Quantity of ${line.name}`}
+              value={quantityDraft ?? String(line.quantity)}
+              onFocus={(event) => event.currentTarget.select()}
+              onInput={(event) => this.setState({ quantityDraft: event.currentTarget.value })}
+              onBlur={(event) => this.commitQuantity(event.currentTarget.value)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') {
+                  event.preventDefault();
+                  event.currentTarget.blur();
+                } else if (event.key === 'Escape') {
+                  event.currentTarget.value = String(line.quantity);
+                  event.currentTarget.blur();
+                }
+              }}
+            />
+            <button type="button" aria-label={`One more ${line.name}`} onClick={() => void model.changeQuantity(line.sku, 1)}>
+              +
+            </button>
+          </span>
         </td>
         <td class="num unit-price">
           <Money amount={line.unitPrice} store={store} />

@@ -32,8 +32,10 @@ export function App({ session, sync, db, pricing, route }: Props) {
   const phase = session.phase.value;
   const store = session.store.value;
   const staff = session.staff.value;
+  // At the till the screen is the app's and does not scroll on a tablet: the checkout fits it (styles.css, "The till on a tablet").
+  const atTill = phase === 'checkout' && route.kind === 'till';
   return (
-    <div class="shell">
+    <div class={atTill ? 'shell at-till' : 'shell'}>
       <header class="topbar">
         <span class="brand">Storeside</span>
         {store && <span class="store-name">{store.name}</span>}

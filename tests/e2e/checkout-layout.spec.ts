@@ -124,6 +124,15 @@ describe('the checkout on the devices it runs on', () => {
       expect(await page.evaluate(() => scrollY)).toBe(0);
     }
 
+    // The customer menu opens over the cart's lines, its fields on the screen too; a tap elsewhere shuts it.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await actions.getByText('Customer', { exact: true }).click();
+    expect(await whyNotOnScreen(page.getByLabel('Customer phone or email'))).toBeNull();
+    expect(await whyNotOnScreen(page.getByRole('button', { name: 'New customer…' }))).toBeNull();
+    await page.getByLabel('Total due').click();
+    await page.getByLabel('Customer phone or email').waitFor({ state: 'hidden' });
+    expect(await pageOverflow(page)).toEqual({ down: 0, sideways: 0 });
+
     // A phone: one column that scrolls down, never sideways, each action within its width.
     await page.setViewportSize({ width: 390, height: 844 });
     expect((await pageOverflow(page)).sideways, '390×844: the page scrolls sideways').toBe(0);

@@ -7,7 +7,7 @@ import { LazyView } from '../components/lazy-view.tsx';
 import { ScanField } from './scan-field.tsx';
 import { StockLevel } from '../components/stock-level.tsx';
 import { ParkedSales } from './parked-sales.tsx';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { DiscountTarget } from './discount-dialog.tsx';
 import type { PaymentKind } from './payment-dialog.tsx';
 import { CustomerPanel } from './customer-panel.tsx';
@@ -30,6 +30,16 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
   const [paying, setPaying] = useState<PaymentKind | null>(null);
   const [overriding, setOverriding] = useState(false);
   const taken = model.tenders.value;
+  // A menu of the sale's actions (customer, staff purchase) opens over the cart's lines on a tablet: a tap anywhere else shuts it, as a menu does.
+  useEffect(() => {
+    const closeMenus = (event: PointerEvent) => {
+      for (const menu of document.querySelectorAll<HTMLDetailsElement>('details.tool-menu[open]')) {
+        if (!(event.target instanceof Node && menu.contains(event.target))) menu.open = false;
+      }
+    };
+    document.addEventListener('pointerdown', closeMenus);
+    return () => document.removeEventListener('pointerdown', closeMenus);
+  }, []);
   return (
     <div class="checkout">
       <h1 class="visually-hidden">Checkout</h1>

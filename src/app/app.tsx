@@ -49,7 +49,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
         {staff?.role === 'manager' && store && <AuditButton db={db} store={store} />}
         {staff && (
           <span class="staff">
-            {staff.name}
+            <span class="signed-in-name">{staff.name}</span>
             <button type="button" class="link" onClick={() => void session.signOut()}>
               Sign out
             </button>

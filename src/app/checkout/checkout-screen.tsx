@@ -10,7 +10,7 @@ import { ParkedSales } from './parked-sales.tsx';
 import { useEffect, useState } from 'preact/hooks';
 import type { DiscountTarget } from './discount-dialog.tsx';
 import type { PaymentKind } from './payment-dialog.tsx';
-import { CustomerPanel } from './customer-panel.tsx';
+import { AttachedCustomer, CustomerPanel } from './customer-panel.tsx';
 import type { TakenTender } from './checkout-model.ts';
 import { isScannedBarcode } from '../sale/cart.ts';
 
@@ -123,6 +123,7 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
       </section>
 
       <aside class="summary" aria-label="Sale summary">
+        <AttachedCustomer model={model} />
         <Totals model={model} />
 
         <form

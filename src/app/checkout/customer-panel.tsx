@@ -15,16 +15,8 @@ export function CustomerPanel({ model }: { model: CheckoutModel }) {
   const [creating, setCreating] = useState(false);
   const [draft, setDraft] = useState({ name: '', phone: '', email: '' });
 
-  if (attached) {
-    return (
-      <p class="customer">
-        Customer <strong>{attached.name}</strong>
-        <button type="button" class="remove" aria-label={`Remove customer ${attached.name}`} onClick={() => model.attachCustomer(null)}>
-          ✕
-        </button>
-      </p>
-    );
-  }
+  // Once attached, the customer shows in the sale's summary (AttachedCustomer), beside what they pay.
+  if (attached) return null;
   const attach = (customer: CustomerRecord) => {
     model.attachCustomer({ id: customer.id, name: customer.name });
     setFound(null);
@@ -101,5 +93,19 @@ export function CustomerPanel({ model }: { model: CheckoutModel }) {
         )}
       </div>
     </details>
+  );
+}
+
+/** The customer the sale names, at the head of its summary, where their store credit and receipt are; ✕ takes them off the sale. */
+export function AttachedCustomer({ model }: { model: CheckoutModel }) {
+  const attached = model.customer.value;
+  if (!attached) return null;
+  return (
+    <p class="customer">
+      Customer <strong>{attached.name}</strong>
+      <button type="button" class="remove" aria-label={`Remove customer ${attached.name}`} onClick={() => model.attachCustomer(null)}>
+        ✕
+      </button>
+    </p>
   );
 }

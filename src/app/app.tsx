@@ -37,8 +37,10 @@ export function App({ session, sync, db, pricing, route }: Props) {
   const staff = session.staff.value;
   // The Till panel opens from its button, or from the till gate's question when cash needs an open till.
   const tillShown = useSignal(false);
+  // At the till the screen is the app's and does not scroll on a tablet: the checkout fits it (styles.css, "The till on a tablet").
+  const atTill = phase === 'checkout' && route.kind === 'till';
   return (
-    <div class="shell">
+    <div class={atTill ? 'shell at-till' : 'shell'}>
       <header class="topbar">
         <span class="brand">Storeside</span>
         {store && <span class="store-name">{store.name}</span>}
@@ -52,7 +54,7 @@ export function App({ session, sync, db, pricing, route }: Props) {
         {staff?.role === 'manager' && store && <AuditButton db={db} store={store} />}
         {staff && (
           <span class="staff">
-            {staff.name}
+            <span class="signed-in-name">{staff.name}</span>
             <button type="button" class="link" onClick={() => void session.signOut()}>
               Sign out
             </button>

@@ -20,6 +20,8 @@ import { createCompletion } from '../sale/complete-sale.ts';
 import type { Connectivity, Notice } from '../sale/notice.ts';
 import { createOfflineLimits } from '../sale/offline-limits.ts';
 import { createParking } from '../sale/parking.ts';
+import { priceParkedCart } from '../sale/parked-price.ts';
+import type { ParkedCartRecord } from '../../domain/parked-cart.ts';
 import { createPricedCart } from '../sale/priced-cart.ts';
 import { createSerialQueue } from '../sale/serial-queue.ts';
 import { createTenders } from '../sale/tenders.ts';
@@ -401,6 +403,9 @@ export function createCheckoutModel(deps: {
         });
         return cart.restore(resumed.cart);
       }),
+
+    /** What a parked cart would ring up at if resumed now: for the parked sales' list, outside the sale's queue (it changes nothing). */
+    priceParked: (parked: ParkedCartRecord) => priceParkedCart({ db, pricing, taxConfig: store.taxConfig, now: env.now }, parked),
 
     startNewSale() {
       receipt.value = null;

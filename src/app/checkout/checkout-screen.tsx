@@ -1,5 +1,5 @@
 import { Component, Fragment } from 'preact';
-import type { CartLine } from '../../domain/cart-line.ts';
+import { MAX_LINE_QUANTITY, type CartLine } from '../../domain/cart-line.ts';
 import { formatMoney, type Minor } from '../../domain/money.ts';
 import { Money } from '../components/money.tsx';
 import type { CheckoutModel } from './checkout-model.ts';
@@ -7,11 +7,12 @@ import { LazyView } from '../components/lazy-view.tsx';
 import { ScanField } from './scan-field.tsx';
 import { StockLevel } from '../components/stock-level.tsx';
 import { ParkedSales } from './parked-sales.tsx';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { DiscountTarget } from './discount-dialog.tsx';
 import type { PaymentKind } from './payment-dialog.tsx';
-import { CustomerPanel } from './customer-panel.tsx';
+import { AttachedCustomer, CustomerPanel } from './customer-panel.tsx';
 import type { TakenTender } from './checkout-model.ts';
+import { isScannedBarcode } from '../sale/cart.ts';
 
 const loadReceiptView = () => import('./receipt-view.tsx');
 const loadDiscountDialog = () => import('./discount-dialog.tsx');
@@ -29,8 +30,19 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
   const [paying, setPaying] = useState<PaymentKind | null>(null);
   const [overriding, setOverriding] = useState(false);
   const taken = model.tenders.value;
+  // A menu of the sale's actions (customer, staff purchase) opens over the cart's lines on a tablet: a tap anywhere else shuts it, as a menu does.
+  useEffect(() => {
+    const closeMenus = (event: PointerEvent) => {
+      for (const menu of document.querySelectorAll<HTMLDetailsElement>('details.tool-menu[open]')) {
+        if (!(event.target instanceof Node && menu.contains(event.target))) menu.open = false;
+      }
+    };
+    document.addEventListener('pointerdown', closeMenus);
+    return () => document.removeEventListener('pointerdown', closeMenus);
+  }, []);
   return (
     <div class="checkout">
+      <h1 class="visually-hidden">Checkout</h1>
       <section class="cart" aria-label="Cart">
         <OfflinePolicyLine model={model} />
         <ScanField onSubmit={(text) => void model.scanOrSearch(text)} onInput={model.prefetch} />
@@ -59,84 +71,60 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
         {lines.length === 0 ? (
           <p class="empty-cart">Scan an item to start a sale.</p>
         ) : (
-          <table class="lines">
-            <thead>
-              <tr>
-                <th scope="col">Item</th>
-                <th scope="col">Qty</th>
-                <th scope="col" class="num unit-price">Price</th>
-                <th scope="col" class="num">Total</th>
-                <th scope="col">
-                  <span class="visually-hidden">Remove</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {lines.map((line, index) => {
-                // Totals may be a moment behind the lines while the worker prices them.
-                const priced = totals?.lines[index]?.sku === line.sku && totals.lines[index]!.quantity === line.quantity ? totals.lines[index]! : null;
-                const shares = (priced?.discounts ?? []).map((share) => ({ label: totals!.discounts[share.discount]!.label, amount: share.amount }));
-                return (
-                  <CartRow
-                    key={line.sku}
-                    line={line}
-                    net={priced?.net ?? null}
-                    shares={shares}
-                    detail={model.lineDetails.value.get(line.sku)}
-                    needsSerial={model.needsSerial(line.sku)}
-                    model={model}
-                    onDiscount={setDiscounting}
-                  />
-                );
-              })}
-            </tbody>
-          </table>
+          // On a tablet the lines scroll here, inside the cart, and nothing else on the screen moves.
+          <div class="cart-lines">
+            <table class="lines">
+              <thead>
+                <tr>
+                  <th scope="col">Item</th>
+                  <th scope="col">Qty</th>
+                  <th scope="col" class="num unit-price">
+                    Price
+                  </th>
+                  <th scope="col" class="num">
+                    Total
+                  </th>
+                  <th scope="col">
+                    <span class="visually-hidden">Note, discount, remove</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {lines.map((line, index) => {
+                  // Totals may be a moment behind the lines while the worker prices them.
+                  const priced = totals?.lines[index]?.sku === line.sku && totals.lines[index]!.quantity === line.quantity ? totals.lines[index]! : null;
+                  const shares = (priced?.discounts ?? []).map((share) => ({ label: totals!.discounts[share.discount]!.label, amount: share.amount }));
+                  return (
+                    <CartRow
+                      key={line.sku}
+                      line={line}
+                      net={priced?.net ?? null}
+                      shares={shares}
+                      detail={model.lineDetails.value.get(line.sku)}
+                      needsSerial={model.needsSerial(line.sku)}
+                      model={model}
+                      onDiscount={setDiscounting}
+                    />
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
 
+      {/* Under the cart, not under the tender: on a tablet every one of these is on the screen with Complete, however long the sale. */}
+      <section class="sale-tools" aria-label="Sale actions">
+        <CouponForm model={model} />
+        <CustomerPanel model={model} />
+        <ManagerDiscounts model={model} onDiscount={setDiscounting} />
+        <SaleOptions model={model} />
+        <ParkedSales model={model} deviceId={deviceId} />
+      </section>
+
       <aside class="summary" aria-label="Sale summary">
-        <dl class="totals">
-          <dt>Subtotal</dt>
-          <dd data-testid="subtotal">
-            <Money amount={totals?.subtotal ?? 0} store={store} />
-          </dd>
-          {(totals?.discounts ?? []).map((discount, index) => (
-            <Fragment key={index}>
-              <dt class="discount">{discount.label}</dt>
-              <dd class="discount">
-                <Money amount={-discount.amount} store={store} />
-              </dd>
-            </Fragment>
-          ))}
-          {(totals?.taxBreakdown ?? []).map((row) => (
-            <Fragment key={`${row.jurisdiction} ${row.rate}`}>
-              <dt class="muted">
-                {totals?.taxIncluded ? 'incl. ' : ''}
-                {row.label}
-              </dt>
-              <dd class="muted">
-                <Money amount={row.tax} store={store} />
-              </dd>
-            </Fragment>
-          ))}
-          {totals?.taxExemption && (
-            <>
-              <dt class="muted">Tax exempt ({totals.taxExemption.certificate})</dt>
-              <dd class="muted">
-                <Money amount={-totals.taxExemption.exemptedTax} store={store} />
-              </dd>
-            </>
-          )}
-          <dt>{totals?.taxIncluded ? 'Tax included' : 'Tax'}</dt>
-          <dd data-testid="tax">
-            <Money amount={totals?.tax ?? 0} store={store} />
-          </dd>
-          <dt class="grand">Total</dt>
-          {/* data-units: the units these totals priced; it changes with every scan even when a promotion leaves the total as it was */}
-          <dd class="grand" aria-label="Total due" data-testid="total" data-units={totals ? totals.lines.reduce((units, line) => units + line.quantity, 0) : 0}>
-            <Money amount={totals?.total ?? 0} store={store} />
-          </dd>
-        </dl>
+        <AttachedCustomer model={model} />
+        <Totals model={model} />
 
         <form
           class="tender"
@@ -195,13 +183,6 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
             {taken.length > 0 ? 'Complete sale' : 'Complete cash sale'}
           </button>
         </form>
-        <CustomerPanel model={model} />
-
-        {/* Below the tender: the Complete button stays in view on a tablet however many discounts the sale has. */}
-        <CouponForm model={model} />
-        <ManagerDiscounts model={model} onDiscount={setDiscounting} />
-        <SaleOptions model={model} />
-        <ParkedSales model={model} deviceId={deviceId} />
       </aside>
       {paying && (
         <LazyView
@@ -225,6 +206,72 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
       {model.receipt.value && (
         <LazyView load={loadReceiptView} render={({ ReceiptView }) => <ReceiptView sale={model.receipt.value!} store={store} onClose={model.startNewSale} />} />
       )}
+    </div>
+  );
+}
+
+/**
+ * Subtotal, the sale's discounts and taxes, and the total. Subtotal and Total
+ * always show; the rows between them give up height first (and scroll in
+ * their own box) when a sale has many, so Complete stays on a tablet's screen.
+ */
+function Totals({ model }: { model: CheckoutModel }) {
+  const { store } = model;
+  const totals = model.totals.value;
+  const breakdown = (totals?.discounts.length ?? 0) + (totals?.taxBreakdown.length ?? 0) + (totals?.taxExemption ? 1 : 0);
+  return (
+    <div class="totals-block">
+      <dl class="totals">
+        <dt>Subtotal</dt>
+        <dd data-testid="subtotal">
+          <Money amount={totals?.subtotal ?? 0} store={store} />
+        </dd>
+      </dl>
+      {breakdown > 0 && (
+        // Focusable, so a keyboard can scroll it when it holds more than it shows.
+        <div class="totals-breakdown" role="group" aria-label="Discounts and taxes" tabIndex={0}>
+          <dl class="totals">
+            {(totals?.discounts ?? []).map((discount, index) => (
+              <Fragment key={index}>
+                <dt class="discount">{discount.label}</dt>
+                <dd class="discount">
+                  <Money amount={-discount.amount} store={store} />
+                </dd>
+              </Fragment>
+            ))}
+            {(totals?.taxBreakdown ?? []).map((row) => (
+              <Fragment key={`${row.jurisdiction} ${row.rate}`}>
+                <dt class="muted">
+                  {totals?.taxIncluded ? 'incl. ' : ''}
+                  {row.label}
+                </dt>
+                <dd class="muted">
+                  <Money amount={row.tax} store={store} />
+                </dd>
+              </Fragment>
+            ))}
+            {totals?.taxExemption && (
+              <>
+                <dt class="muted">Tax exempt ({totals.taxExemption.certificate})</dt>
+                <dd class="muted">
+                  <Money amount={-totals.taxExemption.exemptedTax} store={store} />
+                </dd>
+              </>
+            )}
+          </dl>
+        </div>
+      )}
+      <dl class="totals">
+        <dt>{totals?.taxIncluded ? 'Tax included' : 'Tax'}</dt>
+        <dd data-testid="tax">
+          <Money amount={totals?.tax ?? 0} store={store} />
+        </dd>
+        <dt class="grand">Total</dt>
+        {/* data-units: the units these totals priced; it changes with every scan even when a promotion leaves the total as it was */}
+        <dd class="grand" aria-label="Total due" data-testid="total" data-units={totals ? totals.lines.reduce((units, line) => units + line.quantity, 0) : 0}>
+          <Money amount={totals?.total ?? 0} store={store} />
+        </dd>
+      </dl>
     </div>
   );
 }
@@ -295,22 +342,22 @@ function OfflinePolicyLine({ model }: { model: CheckoutModel }) {
 function CouponForm({ model }: { model: CheckoutModel }) {
   const outcomes = model.totals.value?.coupons ?? [];
   return (
-    <form
-      class="coupon"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const input = event.currentTarget.elements.namedItem('coupon') as HTMLInputElement;
-        void model.addCoupon(input.value);
-        input.value = '';
-        // Done with the code: the scan field takes the focus back for the next item.
-        input.blur();
-      }}
-    >
-      <label for="coupon-code">Coupon</label>
-      <span class="coupon-entry">
+    <>
+      <form
+        class="coupon"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const input = event.currentTarget.elements.namedItem('coupon') as HTMLInputElement;
+          void model.addCoupon(input.value);
+          input.value = '';
+          // Done with the code: the scan field takes the focus back for the next item.
+          input.blur();
+        }}
+      >
+        <label for="coupon-code">Coupon</label>
         <input id="coupon-code" name="coupon" autoComplete="off" autoCapitalize="characters" placeholder="Code" />
         <button type="submit">Apply</button>
-      </span>
+      </form>
       {model.coupons.value.length > 0 && (
         <ul class="coupons" aria-label="Coupons entered">
           {model.coupons.value.map((code) => {
@@ -327,7 +374,7 @@ function CouponForm({ model }: { model: CheckoutModel }) {
           })}
         </ul>
       )}
-    </form>
+    </>
   );
 }
 
@@ -337,7 +384,12 @@ function ManagerDiscounts({ model, onDiscount }: { model: CheckoutModel; onDisco
   const hasCart = model.lines.value.length > 0;
   if (!hasCart && discounts.length === 0) return null;
   return (
-    <div class="manager-discounts">
+    <>
+      {hasCart && (
+        <button type="button" class="tool" onClick={() => onDiscount('basket')}>
+          Discount the sale…
+        </button>
+      )}
       {discounts.length > 0 && (
         <ul class="coupons" aria-label="Manager discounts">
           {discounts.map((discount) => (
@@ -352,46 +404,49 @@ function ManagerDiscounts({ model, onDiscount }: { model: CheckoutModel; onDisco
           ))}
         </ul>
       )}
-      {hasCart && (
-        <button type="button" class="link" onClick={() => onDiscount('basket')}>
-          Discount the sale…
-        </button>
-      )}
-    </div>
+    </>
   );
 }
 
-/** Who is buying, where it changes the price: a member of staff, or a customer exempt from tax. */
+/**
+ * Who is buying, where it changes the price: a member of staff, or a customer
+ * exempt from tax. The toggle says which applies, so the panel can stay shut
+ * (on a tablet it opens over the cart's lines).
+ */
 function SaleOptions({ model }: { model: CheckoutModel }) {
   const certificate = model.taxExemptCertificate.value;
+  const staff = model.staffPurchase.value;
+  const applied = [staff && 'Staff purchase', certificate !== null && 'Tax exempt'].filter(Boolean).join(', ');
   return (
-    <details class="sale-options" open={model.staffPurchase.value || certificate !== null}>
-      <summary>Staff purchase or tax exemption</summary>
-      <label class="check">
-        <input type="checkbox" checked={model.staffPurchase.value} onChange={(event) => void model.setStaffPurchase(event.currentTarget.checked)} />
-        Staff purchase
-      </label>
-      {certificate === null ? (
-        <form
-          class="coupon-entry"
-          onSubmit={(event) => {
-            event.preventDefault();
-            const input = event.currentTarget.elements.namedItem('certificate') as HTMLInputElement;
-            void model.setTaxExemption(input.value);
-            input.blur();
-          }}
-        >
-          <input name="certificate" aria-label="Tax-exemption certificate" autoComplete="off" placeholder="Exemption certificate no." />
-          <button type="submit">Exempt</button>
-        </form>
-      ) : (
-        <p class="exemption">
-          Tax exempt, certificate <strong>{certificate}</strong>
-          <button type="button" class="remove" aria-label="Remove tax exemption" onClick={() => void model.setTaxExemption(null)}>
-            ✕
-          </button>
-        </p>
-      )}
+    <details class={applied ? 'tool-menu applied' : 'tool-menu'}>
+      <summary>{applied || 'Staff / tax exempt'}</summary>
+      <div class="tool-panel">
+        <label class="check">
+          <input type="checkbox" checked={staff} onChange={(event) => void model.setStaffPurchase(event.currentTarget.checked)} />
+          Staff purchase
+        </label>
+        {certificate === null ? (
+          <form
+            class="coupon-entry"
+            onSubmit={(event) => {
+              event.preventDefault();
+              const input = event.currentTarget.elements.namedItem('certificate') as HTMLInputElement;
+              void model.setTaxExemption(input.value);
+              input.blur();
+            }}
+          >
+            <input name="certificate" aria-label="Tax-exemption certificate" autoComplete="off" placeholder="Exemption certificate no." />
+            <button type="submit">Exempt</button>
+          </form>
+        ) : (
+          <p class="exemption">
+            Tax exempt, certificate <strong>{certificate}</strong>
+            <button type="button" class="remove" aria-label="Remove tax exemption" onClick={() => void model.setTaxExemption(null)}>
+              ✕
+            </button>
+          </p>
+        )}
+      </div>
     </details>
   );
 }
@@ -406,16 +461,19 @@ type CartRowProps = {
   onDiscount: (target: DiscountTarget) => void;
 };
 
+/** What a row keeps for itself: a note being written, and a quantity being typed (null: not typing, the field shows the line's). */
+type CartRowState = { noting: boolean; quantityDraft: string | null };
+
 /**
  * One line of the cart. A scan changes one line, but every line's priced
  * figures arrive anew with the totals: a row renders again only when what it
  * shows changed, so a 50-line cart diffs one row per scan, not fifty.
  */
-class CartRow extends Component<CartRowProps, { noting: boolean }> {
-  override state = { noting: false };
+class CartRow extends Component<CartRowProps, CartRowState> {
+  override state: CartRowState = { noting: false, quantityDraft: null };
 
-  override shouldComponentUpdate(next: CartRowProps, nextState: { noting: boolean }): boolean {
-    if (nextState.noting !== this.state.noting) return true;
+  override shouldComponentUpdate(next: CartRowProps, nextState: CartRowState): boolean {
+    if (nextState.noting !== this.state.noting || nextState.quantityDraft !== this.state.quantityDraft) return true;
     const { line, net, shares, detail, needsSerial } = this.props;
     return (
       next.line !== line ||
@@ -427,19 +485,53 @@ class CartRow extends Component<CartRowProps, { noting: boolean }> {
     );
   }
 
-  override render({ line, net, shares, detail, needsSerial, model, onDiscount }: CartRowProps) {
+  /**
+   * The typed quantity goes to the cart (which refuses what it must: a serial
+   * product past one, a scarce one past its allotment) and the field shows the
+   * line's quantity again. A barcode that landed here — the scanner fired while
+   * the field had the focus — is a scan, not a quantity.
+   */
+  private commitQuantity(text: string) {
+    const { line, model } = this.props;
+    this.setState({ quantityDraft: null });
+    const typed = text.trim();
+    if (typed === '' || typed === String(line.quantity)) return;
+    if (isScannedBarcode(typed)) {
+      void model.scanOrSearch(typed);
+      return;
+    }
+    const quantity = Number(typed);
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
+      model.notice.value = { tone: 'error', text: `A quantity is a whole number from 1 to ${MAX_LINE_QUANTITY}; ✕ takes ${line.name} off the sale.` };
+      return;
+    }
+    void model.setQuantity(line.sku, quantity);
+  }
+
+  override render({ line, net, shares, detail, needsSerial, model, onDiscount }: CartRowProps, { quantityDraft }: CartRowState) {
     const { store } = model;
     const lineTotal = line.unitPrice * line.quantity;
     return (
       <tr>
         <td>
           {line.name}
-          <div class="muted">{line.sku}</div>
-          {shares.map((share, i) => (
-            <div class="line-discount" key={i}>
-              {share.label} <Money amount={-share.amount} store={store} />
-            </div>
-          ))}
+          <div class="muted">
+            {line.sku}
+            {/* Where the price column gives way (a narrow tablet, a phone), the unit price shows here. */}
+            <span class="unit-price-inline">
+              {' '}
+              · <Money amount={line.unitPrice} store={store} /> each
+            </span>
+          </div>
+          {shares.length > 0 && (
+            <ul class="line-discounts">
+              {shares.map((share, i) => (
+                <li class="line-discount" key={i}>
+                  {share.label} <Money amount={-share.amount} store={store} />
+                </li>
+              ))}
+            </ul>
+          )}
           {needsSerial && (
             <input
               class={detail?.serial ? 'line-detail' : 'line-detail missing'}
@@ -463,13 +555,38 @@ class CartRow extends Component<CartRowProps, { noting: boolean }> {
           ) : null}
         </td>
         <td class="qty">
-          <button type="button" aria-label={`One fewer ${line.name}`} disabled={line.quantity <= 1} onClick={() => void model.changeQuantity(line.sku, -1)}>
-            −
-          </button>
-          <span aria-label={`Quantity of ${line.name}`}>{line.quantity}</span>
-          <button type="button" aria-label={`One more ${line.name}`} onClick={() => void model.changeQuantity(line.sku, 1)}>
-            +
-          </button>
+          <span class="stepper">
+            <button type="button" aria-label={`One fewer ${line.name}`} disabled={line.quantity <= 1} onClick={() => void model.changeQuantity(line.sku, -1)}>
+              −
+            </button>
+            {/* Typed, it commits on Enter or as the field is left; Escape puts the line's quantity back. Either way the scan field has the focus after. */}
+            <input
+              class="qty-input"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX_LINE_QUANTITY}
+              step={1}
+              autoComplete="off"
+              aria-label={`Quantity of ${line.name}`}
+              value={quantityDraft ?? String(line.quantity)}
+              onFocus={(event) => event.currentTarget.select()}
+              onInput={(event) => this.setState({ quantityDraft: event.currentTarget.value })}
+              onBlur={(event) => this.commitQuantity(event.currentTarget.value)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') {
+                  event.preventDefault();
+                  event.currentTarget.blur();
+                } else if (event.key === 'Escape') {
+                  event.currentTarget.value = String(line.quantity);
+                  event.currentTarget.blur();
+                }
+              }}
+            />
+            <button type="button" aria-label={`One more ${line.name}`} onClick={() => void model.changeQuantity(line.sku, 1)}>
+              +
+            </button>
+          </span>
         </td>
         <td class="num unit-price">
           <Money amount={line.unitPrice} store={store} />

@@ -1,20 +1,23 @@
 import { useEffect, useRef } from 'preact/hooks';
 
-/**
- * The field a keyboard-wedge scanner types into. It takes the focus back from
- * buttons and the receipt, so a scan is never lost to a button that kept it;
- * only another text field (cash, a coupon code) may hold the focus.
- */
 /** Inputs that take a tap, not text: the scan field takes the focus back from them. */
 const NOT_TYPED_INTO = new Set(['checkbox', 'radio', 'button', 'submit', 'reset']);
 
+/**
+ * The field a keyboard-wedge scanner types into. It takes the focus back from
+ * buttons and the receipt, so a scan is never lost to a button that kept it;
+ * only another text field (cash, a coupon code, a line's quantity) may hold the
+ * focus, and a modal dialog while it is open.
+ */
 export function ScanField({ onSubmit, onInput }: { onSubmit: (text: string) => void; onInput: (text: string) => void }) {
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     const refocus = () => {
       const active = document.activeElement;
       const typingElsewhere = active instanceof HTMLInputElement && active !== input.current && !NOT_TYPED_INTO.has(active.type);
-      if (!typingElsewhere) input.current?.focus({ preventScroll: true });
+      // A modal dialog (a void to confirm) holds the focus until it is answered, and gives it back as it closes (modal-dialog.tsx).
+      const answering = document.querySelector('[aria-modal="true"]') !== null;
+      if (!typingElsewhere && !answering) input.current?.focus({ preventScroll: true });
     };
     refocus();
     const onFocusOut = () => setTimeout(refocus, 0);

@@ -18,12 +18,20 @@ export type AdjustmentState = {
 };
 
 /** The manager's discounts as the engine takes them: by line index, for the lines still in the cart. */
-function manualDiscountsFor(lines: readonly CartLine[], discounts: readonly ManagerDiscount[]): ManualDiscount[] {
+export function manualDiscountsFor(lines: readonly CartLine[], discounts: readonly ManagerDiscount[]): ManualDiscount[] {
   return discounts.flatMap(({ id, sku, percent, amount, reason, approvedBy }) => {
     const scope = sku === 'basket' ? ('basket' as const) : lines.findIndex((line) => line.sku === sku);
     if (scope === -1) return [];
     return [{ id, scope, reason, approvedBy: approvedBy.id, ...(percent === undefined ? {} : { percent }), ...(amount === undefined ? {} : { amount }) }];
   });
+}
+
+/** Which of `codes` this till's sales have redeemed already (see `redeemedCoupons` below for why it matters). */
+export async function couponsRedeemedHere(db: StoresideDb, codes: readonly string[]): Promise<string[]> {
+  if (codes.length === 0) return [];
+  const wanted = codes.map((code) => code.trim().toUpperCase());
+  const spent = await db.sales.where('redeemedCoupons').anyOf(wanted).toArray();
+  return [...new Set(spent.flatMap((sale) => sale.redeemedCoupons))];
 }
 
 /**
@@ -57,12 +65,7 @@ export function createSaleAdjustments(deps: {
    * till offline can still have used one; the server books the first and tells
    * HQ about the second.
    */
-  async function redeemedCoupons(): Promise<string[]> {
-    if (coupons.value.length === 0) return [];
-    const wanted = coupons.value.map((code) => code.trim().toUpperCase());
-    const spent = await db.sales.where('redeemedCoupons').anyOf(wanted).toArray();
-    return [...new Set(spent.flatMap((sale) => sale.redeemedCoupons))];
-  }
+  const redeemedCoupons = () => couponsRedeemedHere(db, coupons.value);
 
   return {
     coupons,

@@ -156,6 +156,42 @@ export class Till {
     return { receiptNumber, digitalReceipt, total };
   }
 
+  /** The quantity of the cart's line of `name`, as its field shows it. */
+  async quantity(name: string): Promise<number> {
+    return Number(await this.page.getByLabel(`Quantity of ${name}`, { exact: true }).inputValue());
+  }
+
+  /** Types a quantity into a line's field and presses Enter, as an associate keys one in instead of tapping + ten times. */
+  async setQuantity(name: string, quantity: number) {
+    const field = this.page.getByLabel(`Quantity of ${name}`, { exact: true });
+    await field.fill(String(quantity));
+    await field.press('Enter');
+  }
+
+  /** A coupon code typed into the sale's coupon field and applied. */
+  async applyCoupon(code: string) {
+    await this.page.getByLabel('Coupon', { exact: true }).fill(code);
+    await this.page.getByRole('button', { name: 'Apply' }).click();
+    await this.page.getByRole('list', { name: 'Coupons entered' }).getByText(code).waitFor();
+  }
+
+  /** Voids the sale being rung up, confirmed in the till's own dialog; the cart is empty after. */
+  async voidSale() {
+    await this.page.getByRole('button', { name: 'Void sale…' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Void this sale?' });
+    await dialog.getByRole('button', { name: 'Void sale', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await this.expectLineCount(0);
+  }
+
+  /** Opens the store's parked sales; the dialog. */
+  async openParkedSales() {
+    await this.page.getByRole('button', { name: /^Parked sales \(/ }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Parked sales' });
+    await dialog.waitFor();
+    return dialog;
+  }
+
   /** Parks the cart under a label; the till is empty after. */
   async parkSale(label: string) {
     await this.page.getByLabel('Label for the parked sale').fill(label);

@@ -16,11 +16,12 @@ import { PRICE_OVERRIDE } from './price-override.ts';
  *   no_sale                the drawer opened without a sale (till.cash_moved kind no_sale)
  *   refund_approved        a return a manager let through: without a receipt, or past the return window (refund.completed approvedBy)
  *   post_void              a completed sale voided by a manager (sale.voided)
+ *   card_released          a card charge the terminal could not reverse, taken off a sale by a manager (payment.released)
  *
  * Every event that yields an entry names a manager in `approvedBy`; the server's
  * query relies on that (sql-store.ts auditEvents).
  */
-export type AuditKind = 'manager_discount' | 'price_override' | 'offline_limit_override' | 'no_sale' | 'refund_approved' | 'post_void';
+export type AuditKind = 'manager_discount' | 'price_override' | 'offline_limit_override' | 'no_sale' | 'refund_approved' | 'post_void' | 'card_released';
 
 export type AuditEntry = {
   eventId: string;
@@ -88,6 +89,11 @@ const AUDITORS: { [T in EventType]: ((event: EventOf<T>, base: EntryBase) => Aud
   'sale.voided': (event, base) => {
     const voided = event.payload;
     return [{ ...base, kind: 'post_void', approvedBy: voided.approvedBy, amount: voided.total, receiptNumber: voided.sale.receiptNumber, detail: `Sale voided: ${voided.reason}` }];
+  },
+  'payment.released': (event, base) => {
+    const { charge, reason } = event.payload;
+    const why = reason === 'no_charge_on_slip' ? 'the slip shows no charge' : 'the customer left';
+    return [{ ...base, kind: 'card_released', approvedBy: event.payload.approvedBy, amount: charge.amount, receiptNumber: null, detail: `Card ${charge.brand} •••• ${charge.last4} (terminal ${charge.terminalRef}) released from a sale: ${why}` }];
   },
   'task.claimed': null,
   'task.completed': null,

@@ -8,6 +8,7 @@ import { CustomerCreatedPayloadSchema } from './customer.ts';
 import { RefundCompletedPayloadSchema } from './sale-return.ts';
 import { SaleVoidedPayloadSchema } from './sale-void.ts';
 import { TaskClaimedPayloadSchema, TaskCompletedPayloadSchema } from './task.ts';
+import { PaymentReleasedPayloadSchema } from './payment-release.ts';
 
 /**
  * The journal: every business action is one immutable event (DESIGN.md "The event
@@ -31,6 +32,8 @@ export const GENESIS_HASH = '0'.repeat(64);
  *   customer.created 1 — a customer made at the till, offline too (customer.ts).
  *   refund.completed 1 — a return, with or without a receipt (sale-return.ts).
  *   sale.voided 1 — a manager's post-void of a completed sale (sale-void.ts).
+ *   payment.released 1 — a card charge a manager took off a sale when the terminal could not
+ *                  reverse it (payment-release.ts; protocol 5).
  * Every type but sale.completed must name who did it: a task step who took it,
  * money going back the associate who gave it (and its payload the manager who
  * approved, where one had to).
@@ -47,6 +50,7 @@ export const EVENT_TYPES = {
   'customer.created': { writes: 1, payloads: { 1: CustomerCreatedPayloadSchema }, staffRequired: true },
   'refund.completed': { writes: 1, payloads: { 1: RefundCompletedPayloadSchema }, staffRequired: true },
   'sale.voided': { writes: 1, payloads: { 1: SaleVoidedPayloadSchema }, staffRequired: true },
+  'payment.released': { writes: 1, payloads: { 1: PaymentReleasedPayloadSchema }, staffRequired: true },
 } as const satisfies Record<string, EventTypeDefinition>;
 
 type EventTypeDefinition = {

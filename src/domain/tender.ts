@@ -24,18 +24,20 @@ export const last4 = v.pipe(v.string(), v.regex(/^\d{4}$/, 'last four digits are
 
 export const CashTenderSchema = v.strictObject({ kind: v.literal('cash'), amount, tendered: amount, change: amount });
 
+export const CardTenderSchema = v.strictObject({
+  kind: v.literal('card'),
+  amount,
+  brand: v.pipe(v.string(), v.minLength(1), v.maxLength(24), v.regex(/^[A-Za-z][A-Za-z ]*$/, 'a card brand is a name')),
+  last4,
+  approvalCode: reference('the approval code', 12),
+  terminalRef: reference("the terminal's reference", 40),
+  /** taken while the till could not reach the network: store-and-forward, within the store's floor limits */
+  offline: v.boolean(),
+});
+
 export const TenderRecordSchema = v.variant('kind', [
   CashTenderSchema,
-  v.strictObject({
-    kind: v.literal('card'),
-    amount,
-    brand: v.pipe(v.string(), v.minLength(1), v.maxLength(24), v.regex(/^[A-Za-z][A-Za-z ]*$/, 'a card brand is a name')),
-    last4,
-    approvalCode: reference('the approval code', 12),
-    terminalRef: reference("the terminal's reference", 40),
-    /** taken while the till could not reach the network: store-and-forward, within the store's floor limits */
-    offline: v.boolean(),
-  }),
+  CardTenderSchema,
   v.strictObject({ kind: v.literal('gift_card'), amount, accountId: reference('the gift card account', 64), last4, offline: v.boolean() }),
   v.strictObject({ kind: v.literal('store_credit'), amount, accountId: reference('the store credit account', 64), offline: v.boolean() }),
   /** paid at another till, which rings up the payment under this reference */

@@ -23,6 +23,6 @@ export type CartDraft = {
   managerDiscounts: { sku: string; percent?: number; amount?: Minor; reason: string; approvedBy: { id: string; name: string } }[];
   customer: { id: string; name: string } | null;
   /** payments taken before Complete; a card charged on the terminal is also an open charge (open-charges.ts) */
-  tenders: { record: Exclude<TenderRecord, { kind: 'cash' | 'exchange' }>; viaTerminal: boolean }[];
+  tenders: { record: Exclude<TenderRecord, { kind: 'cash' | 'exchange' }>; viaTerminal: boolean; unconfirmed?: string; confirmed?: boolean }[];
   overrides: SaleOverride[];
 };

@@ -18,19 +18,22 @@ import { carriesEntity } from './entity-registry.ts';
  *       accounts, customers and the store's sale records, and return_duplicate
  *       conflicts and tasks. A version-3 device is sent none of those, and may
  *       still push payload-version-2 (and 1) sales.
- *       Issue 5 (unreleased, so still 3): refund.completed and sale.voided
- *       events; the slice's sale records (the store's sales history, for returns
- *       on any till); return_duplicate conflicts and tasks.
- *       Issue 11 (no new version): the store record's optional `cashTillSession`
- *       (whether cash needs an open till). Devices parse store records with
- *       `v.object`, which drops keys it does not know, so a version-3 device
- *       (and a version-4 one from before it) reads the record as before and
+ *   5 — the till as associates live with it (issue 11): the payment.released event
+ *       (a card charge the terminal could not reverse, taken off a sale by a
+ *       manager). A version-5 device talking to a version-4 server is told to
+ *       update rather than have its outbox refused event by event. The store
+ *       record's optional `cashTillSession` (whether cash needs an open till) came
+ *       with it: devices parse store records with `v.object`, which drops keys it
+ *       does not know, so a version-3 or 4 device reads the record as before and
  *       sells cash without a session; HQ's day report counts those sales.
+ *       Nothing a version-4 or 3 device reads changed, so the server still serves
+ *       both.
  *
- * The server accepts PROTOCOL_VERSION and PROTOCOL_VERSION - 1 and answers 426
- * below that (DESIGN.md "Sync protocol").
+ * The server accepts OLDEST_SUPPORTED_PROTOCOL to PROTOCOL_VERSION — at least
+ * the current and the previous one (DESIGN.md "Sync protocol") — and answers 426
+ * below that.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 export const OLDEST_SUPPORTED_PROTOCOL = 3;
 export const PROTOCOL_HEADER = 'x-storeside-protocol';
 /**

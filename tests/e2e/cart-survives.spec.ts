@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '../integration/helpers/server-process.ts';
 import { Till } from './pages/till.ts';
@@ -58,10 +58,17 @@ describe('the cart being rung up', () => {
     await page.getByRole('list', { name: 'Search results' }).getByRole('button').nth(1).click();
     await till.expectLineCount(2);
     await page.getByRole('button', { name: /^One more / }).first().click();
-    const cart = async () => ({ rows: await page.getByRole('region', { name: 'Cart' }).getByRole('row').allTextContents(), total: await till.totalText() });
-    await expect.poll(async () => (await cart()).rows.join('|')).toMatch(/2/);
+    // The lines, their quantities (typed fields, not text) and the total, once the total counts all three units.
+    const cartOf = (shown: Page) => async () => ({
+      rows: await shown.getByRole('region', { name: 'Cart' }).getByRole('row').allTextContents(),
+      quantities: await shown.getByLabel(/^Quantity of /).evaluateAll((fields) => fields.map((field) => (field as HTMLInputElement).value)),
+      units: await shown.getByTestId('total').getAttribute('data-units'),
+      total: await shown.getByTestId('total').textContent(),
+    });
+    const cart = cartOf(page);
+    await expect.poll(async () => (await cart()).units).toBe('3');
     const before = await cart();
-    expect(before.total).not.toBe('$0.00');
+    expect(before.quantities).toEqual(['2', '1']);
 
     await page.reload();
     await till.scanField.waitFor();
@@ -81,8 +88,7 @@ describe('the cart being rung up', () => {
     const restarted = new Till(again);
     await again.goto(server.url);
     await restarted.signIn(associate.name, associate.pin);
-    const restartedCart = async () => ({ rows: await again.getByRole('region', { name: 'Cart' }).getByRole('row').allTextContents(), total: await restarted.totalText() });
-    await expect.poll(restartedCart).toEqual(before);
+    await expect.poll(cartOf(again)).toEqual(before);
 
     await restarted.payCashAndComplete('1000');
     await restarted.expectLineCount(0);
@@ -101,5 +107,59 @@ describe('the cart being rung up', () => {
       return count;
     });
     expect(salesOnTill).toBe(1);
+  });
+
+  it('never sticks a card charged before a restart on later sales: the terminal reverses it, or the slip decides and a manager releases it', async () => {
+    const credentials = JSON.parse(readFileSync(join(server.dataDir, 'demo-credentials.json'), 'utf8')) as Credentials;
+    const manager = credentials.stores.find((s) => s.id === 'store-us-austin')!.staff.find((m) => m.role === 'manager')!;
+    const page = context.pages()[0]!;
+    const till = new Till(page);
+    const payments = page.getByRole('list', { name: 'Payments taken' });
+    const ringUpAndCharge = async () => {
+      await till.scanField.fill('SKU-00003');
+      await till.scanField.press('Enter');
+      await page.getByRole('list', { name: 'Search results' }).getByRole('button').first().click();
+      await till.expectLineCount(1);
+      await till.takePayment('Card', '1', (dialog) => dialog.getByRole('button', { name: 'Charge on terminal' }).click());
+      await expect.poll(() => payments.getByRole('listitem').count()).toBe(1);
+    };
+
+    // Charged, then the tablet reloads: the terminal still knows the charge, and ✕ reverses it.
+    await ringUpAndCharge();
+    await page.reload();
+    await till.scanField.waitFor();
+    await expect.poll(() => payments.getByRole('listitem').count()).toBe(1);
+    await payments.getByRole('button', { name: /^Remove payment / }).click();
+    await expect.poll(() => payments.count()).toBe(0);
+
+    // Charged again, and this time the terminal has no record of it after the reload: the slip decides.
+    await till.takePayment('Card', '1', (dialog) => dialog.getByRole('button', { name: 'Charge on terminal' }).click());
+    await page.evaluate(() => localStorage.removeItem('storeside.simulatedTerminal'));
+    await page.reload();
+    await till.scanField.waitFor();
+    await payments.getByRole('button', { name: /^Remove payment / }).click();
+    await expect.poll(() => payments.textContent()).toMatch(/Not confirmed: the terminal could not reverse it .* Check the terminal’s slip/);
+    await payments.getByRole('button', { name: 'Not charged: release…' }).click();
+    const approval = payments.getByRole('form', { name: 'Manager approval' });
+    await approval.getByLabel('Manager', { exact: true }).selectOption({ label: manager.name });
+    await approval.getByLabel('Manager PIN').fill(manager.pin);
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => payments.count()).toBe(0);
+
+    // The next payment of the same amount is charged as any other, and the sale completes.
+    await till.takePayment('Card', '1', (dialog) => dialog.getByRole('button', { name: 'Charge on terminal' }).click());
+    await expect.poll(() => payments.getByRole('listitem').count()).toBe(1);
+    await till.completeSale('');
+    const journal = await page.evaluate(async () => {
+      const request = indexedDB.open('storeside');
+      const idb = await new Promise<IDBDatabase>((done) => (request.onsuccess = () => done(request.result)));
+      const events = await new Promise<{ type: string }[]>((done) => {
+        const reading = idb.transaction('journal').objectStore('journal').getAll();
+        reading.onsuccess = () => done(reading.result as { type: string }[]);
+      });
+      idb.close();
+      return events.map((event) => event.type);
+    });
+    expect(journal.filter((type) => type === 'payment.released')).toHaveLength(1);
   });
 });

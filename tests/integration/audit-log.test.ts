@@ -83,3 +83,27 @@ describe('the audit log at HQ', () => {
     expect((await audit(`store=${BERLIN}`)).body.entries).toEqual([]);
   });
 });
+
+describe('a card charge released from a sale at the till', () => {
+  it('is listed in the audit by the manager who released it, and raises an alarm for HQ to check the terminal’s batch', async () => {
+    const manager = chain.slice.staff.find((member) => member.role === 'manager')!;
+    const associate = chain.slice.staff.find((member) => member.role === 'associate')!;
+    const before = chain.events.length;
+    const charge = { kind: 'card' as const, amount: 1_137, brand: 'Visa', last4: '4243', approvalCode: 'A00001', terminalRef: 'SIM-REL-1', offline: false };
+    chain.append(
+      { type: 'payment.released', payload: { charge, currency: 'USD', reason: 'no_charge_on_slip', terminalAnswer: 'the terminal has no open charge SIM-REL-1', approvedBy: manager.id, staffName: associate.name } },
+      { at: Date.now() + 120_000, staffIndex: chain.slice.staff.indexOf(associate) },
+    );
+    const pushed = await till.push(chain.events.slice(before));
+    expect(pushed.status).toBe(200);
+    expect(pushed.body).toMatchObject({ results: [{ status: 'applied' }] });
+
+    const [entry] = (await audit(`store=${AUSTIN}&limit=1`)).body.entries;
+    expect(entry).toMatchObject({ kind: 'card_released', approvedBy: manager.id, approvedByName: manager.name, amount: 1_137, staffId: associate.id });
+    expect(entry!.detail).toMatch(/Visa •••• 4243 \(terminal SIM-REL-1\) released from a sale: the slip shows no charge/);
+    const alarms = await apiRequest<{ alarms: { kind: string; detail: string }[] }>(server.url, `/api/v1/hq/alarms?store=${AUSTIN}`, {
+      headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` },
+    });
+    expect(alarms.body.alarms.filter((alarm) => alarm.kind === 'card_charge_released').map((alarm) => alarm.detail)).toEqual([expect.stringMatching(/SIM-REL-1 .* released from a sale by .*terminal's batch/)]);
+  });
+});

@@ -186,13 +186,13 @@ describe('a push with the wrong headers', () => {
 
   it('answers 400 missing_protocol without X-Storeside-Protocol', async () => {
     const { 'x-storeside-protocol': _omitted, ...headers } = jsonHeaders(device);
-    await expectRefused(() => rawPush(pushBody(valid), headers), 400, 'missing_protocol', /X-Storeside-Protocol: 4/);
+    await expectRefused(() => rawPush(pushBody(valid), headers), 400, 'missing_protocol', /X-Storeside-Protocol: 5/);
   });
 
   it('answers 426 for a protocol older (or newer) than the server speaks', async () => {
     const error = await expectRefused(() => rawPush(pushBody(valid), { ...jsonHeaders(device), 'x-storeside-protocol': '2' }), 426, 'unsupported_protocol', /protocol 2 is not supported.*Reload/);
-    expect(error.details).toEqual({ supported: [3, 4] });
-    await expectRefused(() => rawPush(pushBody(valid), { ...jsonHeaders(device), 'x-storeside-protocol': '5' }), 426, 'unsupported_protocol', /protocol 5 is not supported/);
+    expect(error.details).toEqual({ supported: [3, 5] });
+    await expectRefused(() => rawPush(pushBody(valid), { ...jsonHeaders(device), 'x-storeside-protocol': '6' }), 426, 'unsupported_protocol', /protocol 6 is not supported/);
     await expectRefused(() => rawPush(pushBody(valid), { ...jsonHeaders(device), 'x-storeside-protocol': 'one' }), 426, 'unsupported_protocol', /protocol one is not supported/);
   });
 });

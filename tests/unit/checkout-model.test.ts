@@ -404,6 +404,54 @@ describe('split tender at the till', () => {
     expect(await openCharges(first.db)).toEqual([]);
   });
 
+  it('marks a charge the terminal cannot reverse as unconfirmed, never drops it; the slip decides: kept on the sale, or released by a manager and journaled', async () => {
+    const first = await till('unconfirmed-charge', 0);
+    await first.model.scanOrSearch(first.products[1]!.barcode); // 11.37
+    await first.model.takeCard(500);
+    const [charged] = first.model.tenders.value;
+    await first.model.kept();
+
+    // After a restart the terminal has no record of the charge (it settled its batch, or lost its memory).
+    const forgetful = restart(first.db, undefined, simulatedTerminal());
+    await forgetful.kept();
+    await forgetful.removeTender(forgetful.tenders.value[0]!.id);
+    expect(forgetful.tenders.value.map((tender) => tender.unconfirmed)).toEqual([`the terminal has no open charge ${charged!.record.kind === 'card' ? charged!.record.terminalRef : ''}`]);
+    expect(forgetful.notice.value?.text).toMatch(/Check the terminal’s slip/);
+    // Unconfirmed, it survives another reload as it is.
+    await forgetful.kept();
+    const again = restart(first.db, undefined, simulatedTerminal());
+    await again.kept();
+    expect(again.tenders.value[0]?.unconfirmed).toMatch(/no open charge/);
+
+    // The slip shows no charge: a manager releases it; the event names the charge and the manager, and the sale goes on without it.
+    await again.releaseCharge(again.tenders.value[0]!.id, { id: 'manager-1', name: 'Max' });
+    expect(again.tenders.value).toEqual([]);
+    expect(await openCharges(first.db)).toEqual([]);
+    const [released] = await first.db.journal.toArray();
+    expect(released).toMatchObject({ type: 'payment.released', staffId: 'staff-1', payload: { charge: charged!.record, reason: 'no_charge_on_slip', approvedBy: 'manager-1', currency: 'USD' } });
+    // A card of the same amount is charged again, and the sale completes with it alone.
+    await again.takeCard(500);
+    expect(again.tenders.value).toHaveLength(1);
+    await again.completeCashSale();
+    expect((await first.db.sales.toArray())[0]?.tenders.filter((tender) => tender.kind === 'card')).toHaveLength(1);
+  });
+
+  it('keeps a charge the slip shows on the sale once confirmed, and completes with it', async () => {
+    const { db, model, products } = await till('confirmed-charge', 0, { terminal: { charge: simulatedTerminal().charge, reverse: async () => ({ reversed: false, reason: 'the terminal did not answer' }) } });
+    await model.scanOrSearch(products[1]!.barcode); // 11.37
+    await model.takeCard(500);
+    await model.removeTender(model.tenders.value[0]!.id);
+    expect(model.tenders.value[0]?.unconfirmed).toBe('the terminal did not answer');
+    await model.confirmCharge(model.tenders.value[0]!.id);
+    expect(model.tenders.value[0]).toMatchObject({ confirmed: true });
+    expect(model.tenders.value[0]?.unconfirmed).toBeUndefined();
+    // Confirmed, ✕ no longer asks the terminal: it says who can take it off.
+    await model.removeTender(model.tenders.value[0]!.id);
+    expect(model.notice.value?.text).toMatch(/have a manager release it/);
+    await model.completeCashSale();
+    expect((await db.sales.toArray())[0]?.tenders[0]).toMatchObject({ kind: 'card', amount: 500 });
+  });
+
   it('voids the sale being rung up: the cart and its payments go, and nothing is journaled', async () => {
     const { db, model, products } = await till('void-before-complete', 0);
     await model.scanOrSearch(products[0]!.barcode);

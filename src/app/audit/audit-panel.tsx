@@ -16,6 +16,7 @@ const KIND_LABELS: Record<AuditKind, string> = {
   no_sale: 'No-sale drawer opening',
   refund_approved: 'Refund approved',
   post_void: 'Post-void',
+  card_released: 'Card charge released',
 };
 
 type Listed = { entries: AuditEntry[]; names: Map<string, string> };

@@ -8,6 +8,7 @@ import { createCustomer } from '../../local/customers.ts';
 import { storedValueAccount, unsentTenders } from '../../local/stored-value.ts';
 import { dropOpenCharges, keepOpenCharge, openCharges } from '../../local/open-charges.ts';
 import { cartDraftOf, chargesOnDrafts, keepCartDraft, type CartDraft } from '../../local/cart-draft.ts';
+import { releaseCharge } from '../../local/released-charges.ts';
 import type { DeviceEnv } from '../../local/journal.ts';
 import type { ProductRow, StoresideDb } from '../../local/db.ts';
 import type { LocalSale } from '../../local/local-sale.ts';
@@ -102,6 +103,7 @@ export function createCheckoutModel(deps: {
     keepCharge: (charge) => keepOpenCharge(db, charge),
     dropCharges: (refs) => dropOpenCharges(db, refs),
     unsentSpend: async (accountId) => (await unsentTenders(db)).storedValue.get(accountId) ?? 0,
+    release: (release) => releaseCharge(db, env, deps.staff(), { ...release, currency: store.currency }),
     words,
     say,
   });
@@ -127,7 +129,7 @@ export function createCheckoutModel(deps: {
       taxExemptCertificate: adjusted.taxExemptCertificate,
       managerDiscounts: adjusted.managerDiscounts.map((discount) => ({ ...discount })),
       customer: customer.value,
-      tenders: tenders.taken.value.map(({ record, viaTerminal }) => ({ record, viaTerminal })),
+      tenders: tenders.kept(),
       overrides: limits.recorded(),
     };
   }
@@ -280,6 +282,10 @@ export function createCheckoutModel(deps: {
       }),
     takeOtherTill: (reference: string, amount: Minor | null) => paymentStep(() => tenders.takeOtherTill(reference, amount)),
     removeTender: (id: string) => paymentStep(() => tenders.remove(id)),
+    /** The slip shows the unconfirmed charge went through: it stays on the sale. */
+    confirmCharge: (id: string) => paymentStep(() => tenders.confirmCharge(id)),
+    /** A manager takes a charge the terminal could not reverse off the sale; it is journaled for HQ to reconcile. */
+    releaseCharge: (id: string, approvedBy: { id: string; name: string }) => paymentStep(() => tenders.releaseCharge(id, approvedBy)),
     overrideLimits(approvedBy: { id: string; name: string }) {
       limits.override(approvedBy);
       persist();
@@ -356,7 +362,7 @@ export function createCheckoutModel(deps: {
       cartChange(() => {
         if (priced.current.length === 0 && tenders.taken.value.length === 0) return;
         if (tenders.hasTerminalCharge()) {
-          say({ tone: 'error', text: 'A card was charged for this sale: remove that payment first, which reverses it on the terminal.' });
+          say({ tone: 'error', text: 'A card was charged for this sale: remove that payment first, which reverses it on the terminal (or a manager releases it, where the terminal cannot).' });
           return;
         }
         batch(() => {

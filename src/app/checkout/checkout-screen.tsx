@@ -13,6 +13,7 @@ import type { PaymentKind } from './payment-dialog.tsx';
 import { AttachedCustomer, CustomerPanel } from './customer-panel.tsx';
 import type { TakenTender } from './checkout-model.ts';
 import { isScannedBarcode } from '../sale/cart.ts';
+import { UnconfirmedCharge } from './unconfirmed-charge.tsx';
 
 const loadReceiptView = () => import('./receipt-view.tsx');
 const loadDiscountDialog = () => import('./discount-dialog.tsx');
@@ -305,6 +306,7 @@ function TakenTenders({ model, taken }: { model: CheckoutModel; taken: TakenTend
             <button type="button" class="remove" aria-label={`Remove payment ${tenderLabel(tender)}`} onClick={() => void model.removeTender(tender.id)}>
               ✕
             </button>
+            <UnconfirmedCharge model={model} tender={tender} />
           </li>
         ))}
       </ul>

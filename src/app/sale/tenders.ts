@@ -10,6 +10,7 @@ import { describeIssues } from '../../protocol/describe-issues.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import type { Notice } from './notice.ts';
 import type { StoreWords } from '../words/store-words.ts';
+import type { PaymentReleaseReason } from '../../domain/payment-release.ts';
 import { tenderProblemText } from '../words/problem-text.ts';
 import type { NonCashTender, OfflineLimits } from './offline-limits.ts';
 import { exceptionText } from '../words/failure-text.ts';
@@ -20,7 +21,18 @@ export type TakenTender = {
   record: NonCashTender;
   /** charged through the connected terminal, which must reverse it if the payment is removed (a keyed slip is the associate's to void) */
   viaTerminal: boolean;
+  /**
+   * The terminal could not reverse it, and said why: whether the card was
+   * charged is on the terminal's slip. The associate confirms it (it stays
+   * on the sale), or a manager releases it (money may have moved).
+   */
+  unconfirmed?: string;
+  /** The slip shows the charge: it stays on the sale; a manager may still release it if the customer leaves. */
+  confirmed?: boolean;
 };
+
+/** A taken payment as the cart in progress keeps it (cart-draft.ts). */
+export type KeptTender = Omit<TakenTender, 'id'>;
 
 /**
  * The sale's payments: cash typed at the till, and card, gift card, store
@@ -39,6 +51,8 @@ export function createTenders(deps: {
   dropCharges: (terminalRefs: readonly string[]) => Promise<void>;
   /** this till's unsent spend from an account, counted toward its offline room */
   unsentSpend: (accountId: string) => Promise<Minor>;
+  /** journals a charge a manager released from the sale, and forgets it as an open charge (local/released-charges.ts) */
+  release: (release: { charge: Extract<NonCashTender, { kind: 'card' }>; reason: PaymentReleaseReason; terminalAnswer: string; approvedBy: string }) => Promise<void>;
   words: StoreWords;
   say: (notice: Notice | null) => void;
 }) {
@@ -196,21 +210,71 @@ export function createTenders(deps: {
       take(record.output);
     },
 
-    /** Takes a payment off the sale; a card charged through the terminal is reversed there first, or stays if it cannot be. */
+    /**
+     * Takes a payment off the sale. A card charged through the terminal is
+     * reversed there first; if the terminal cannot reverse it (it knows no such
+     * charge, or does not answer), the payment stays, marked unconfirmed, until
+     * the associate reads the slip: `confirmCharge` or a manager's `releaseCharge`.
+     */
     async remove(id: string) {
       const tender = taken.value.find((candidate) => candidate.id === id);
       if (!tender) return;
-      if (tender.viaTerminal && tender.record.kind === 'card') {
-        const reversal = await terminal.reverse(tender.record.terminalRef);
-        if (!reversal.reversed) {
-          say({ tone: 'error', text: `The terminal did not reverse the card payment (${reversal.reason}); it stays on the sale: complete the sale with it, or refund the card afterwards.` });
+      const { record } = tender;
+      if (tender.viaTerminal && record.kind === 'card') {
+        if (tender.confirmed) {
+          say({ tone: 'error', text: 'The slip shows this card was charged: complete the sale with it, or have a manager release it.' });
           return;
         }
-        await deps.dropCharges([tender.record.terminalRef]);
+        const reversal = await terminal.reverse(record.terminalRef).catch((error: unknown) => {
+          console.warn('the payment terminal did not answer a reversal', error);
+          return { reversed: false as const, reason: 'the terminal did not answer' };
+        });
+        if (!reversal.reversed) {
+          batch(() => {
+            taken.value = taken.value.map((candidate) => (candidate.id === id ? { ...candidate, unconfirmed: reversal.reason } : candidate));
+            say({ tone: 'error', text: `The terminal could not reverse the card payment (${reversal.reason}). Check the terminal’s slip: if the card was charged, keep the payment; if not, a manager releases it.` });
+          });
+          return;
+        }
+        await deps.dropCharges([record.terminalRef]);
       }
       batch(() => {
         taken.value = taken.value.filter((candidate) => candidate.id !== id);
         limits.forget();
+      });
+    },
+
+    /** The terminal's slip shows the unconfirmed charge went through: it stays on the sale as paid. */
+    confirmCharge(id: string) {
+      const confirmed = (tender: TakenTender): TakenTender => {
+        const { unconfirmed: _answer, ...rest } = tender;
+        return { ...rest, confirmed: true };
+      };
+      batch(() => {
+        taken.value = taken.value.map((tender) => (tender.id === id ? confirmed(tender) : tender));
+        say({ tone: 'info', text: 'The card payment stays on the sale, as the slip shows.' });
+      });
+    },
+
+    /**
+     * A manager takes a terminal charge off the sale that the terminal could not
+     * reverse: the slip shows no charge, or the customer left. Money may have
+     * moved, so it is journaled with the manager's name for HQ to reconcile
+     * with the terminal's batch; the sale goes on without it.
+     */
+    async releaseCharge(id: string, approvedBy: { id: string; name: string }) {
+      const tender = taken.value.find((candidate) => candidate.id === id);
+      if (!tender || tender.record.kind !== 'card' || !tender.viaTerminal) return;
+      await deps.release({
+        charge: tender.record,
+        reason: tender.confirmed ? 'customer_left' : 'no_charge_on_slip',
+        terminalAnswer: tender.unconfirmed ?? 'not asked: the slip showed the charge',
+        approvedBy: approvedBy.id,
+      });
+      batch(() => {
+        taken.value = taken.value.filter((candidate) => candidate.id !== id);
+        limits.forget();
+        say({ tone: 'info', text: `${approvedBy.name} released the card payment from the sale; HQ checks it against the terminal’s batch.` });
       });
     },
 
@@ -220,9 +284,12 @@ export function createTenders(deps: {
     },
 
     /** Payments of a sale restored after a restart (each card charged was kept), put back in order. */
-    restore(restored: readonly { record: NonCashTender; viaTerminal: boolean }[]) {
-      taken.value = [...restored.map(({ record, viaTerminal }) => ({ id: `tender-${++tenderCount}`, record, viaTerminal })), ...taken.value];
+    restore(restored: readonly KeptTender[]) {
+      taken.value = [...restored.map((tender) => ({ ...tender, id: `tender-${++tenderCount}` })), ...taken.value];
     },
+
+    /** What the cart in progress keeps of the payments. */
+    kept: (): KeptTender[] => taken.value.map(({ id: _id, ...tender }) => tender),
 
     /** Whether a card charged on the terminal is on the sale: it must be reversed before the sale can go. */
     hasTerminalCharge: () => taken.value.some((tender) => tender.viaTerminal),

@@ -135,6 +135,20 @@ const APPLY: { [T in EventType]: (event: EventOf<T>, context: LedgerContext) => 
   'till.closed': async () => null,
   'refund.completed': (event, { tx, store, stockDeltas, now }) => applyReturn(tx, event, store, stockDeltas, now),
   'sale.voided': (event, { tx, store, stockDeltas, now }) => applyVoid(tx, event, store, stockDeltas, now),
+  // Whether the card was charged is for the terminal's batch to say: HQ reconciles it, and hears of an approver who is no manager.
+  'payment.released': async (event, { tx, now }) => {
+    const { charge, reason, approvedBy, terminalAnswer } = event.payload;
+    await alarmUnmanagedApprovals(tx, event, [{ what: `releasing card charge ${charge.terminalRef}`, approvedBy }], now);
+    await tx.raiseAlarm({
+      kind: 'card_charge_released',
+      storeId: event.storeId,
+      deviceId: event.deviceId,
+      seq: event.seq,
+      detail: `card charge ${charge.terminalRef} (${charge.brand} •••• ${charge.last4}, ${charge.amount} ${event.payload.currency} minor units) was released from a sale by ${approvedBy} (${reason}); the terminal had answered: ${terminalAnswer}. Check it against the terminal's batch.`,
+      at: now,
+    });
+    return null;
+  },
 };
 
 function applyEvent(event: StoreEvent, context: LedgerContext): Promise<string | null> {

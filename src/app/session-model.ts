@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals';
 import type { Enrollment, StoresideDb } from '../local/db.ts';
 import type { StaffRecord, StoreRecord } from '../protocol/entities.ts';
-import { EnrollResponseSchema } from '../protocol/messages.ts';
+import { EnrollResponseSchema } from '../protocol/enroll.ts';
 import type { ApiClient } from '../sync/api-client.ts';
 import type { bootstrap } from '../sync/bootstrap.ts';
 import { relieveStoragePressure } from '../local/storage-pressure.ts';

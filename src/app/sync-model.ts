@@ -1,6 +1,6 @@
 import { computed, signal } from '@preact/signals';
 import { liveQuery } from 'dexie';
-import { outboxState } from '../local/commit-sale.ts';
+import { outboxState } from '../local/outbox.ts';
 import type { StoresideDb } from '../local/db.ts';
 import type { ApiClient } from '../sync/api-client.ts';
 import { createSyncEngine, type SyncStatus } from '../sync/sync-engine.ts';

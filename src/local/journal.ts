@@ -8,16 +8,9 @@ import { describeIssues } from '../protocol/describe-issues.ts';
 import type { Enrollment, StoresideDb } from './db.ts';
 import { webSha256Hex } from './web-sha256.ts';
 import { advanceTillReport } from './till-report-projection.ts';
+import { EventRefused } from './event-refused.ts';
 
-/**
- * An event the journal will not take, because the server would refuse it for
- * good and block this device's outbox behind it (a reason holding a card
- * number, a field too long): refused here, while the person is still there.
- * Its message is the schema's, written to be read at the till.
- */
-export class EventRefused extends Error {
-  override readonly name = 'EventRefused';
-}
+export { EventRefused } from './event-refused.ts';
 
 /** The device's clock and randomness, passed in so tests can fix them. */
 export type DeviceEnv = { now: () => number; randomBytes: (count: number) => Uint8Array };

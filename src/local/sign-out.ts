@@ -1,4 +1,4 @@
-import { outboxState } from './commit-sale.ts';
+import { outboxState } from './outbox.ts';
 import type { StoresideDb } from './db.ts';
 
 /**

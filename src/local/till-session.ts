@@ -5,7 +5,7 @@ import { cardNumberProblem } from '../domain/typed-text.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import type { StoresideDb } from './db.ts';
 import { appendStaffEvent, type DeviceEnv } from './journal.ts';
-import { outboxState } from './commit-sale.ts';
+import { outboxState } from './outbox.ts';
 
 type Staff = { id: string; name: string };
 

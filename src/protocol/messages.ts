@@ -7,15 +7,7 @@ import { CashTillSessionEditSchema, type CashTillSession } from '../domain/cash-
 
 /** Request and response bodies of /api/v1, shared by the device and the server. */
 
-export const EnrollRequestSchema = v.strictObject({
-  code: v.pipe(v.string(), v.trim(), v.regex(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/i, 'code looks like ABCD-1234')),
-});
-export const EnrollResponseSchema = v.object({
-  deviceId: v.string(),
-  storeId: v.string(),
-  role: v.picklist(['tablet', 'kiosk']),
-  token: v.string(),
-});
+export { EnrollRequestSchema, EnrollResponseSchema, type EnrollRequest, type EnrollResponse } from './enroll.ts';
 
 export const MAX_PUSH_EVENTS = 500;
 
@@ -83,8 +75,6 @@ export const SnapshotPageSchema = v.object({
   next: v.nullable(v.string()),
 });
 
-export type EnrollRequest = v.InferOutput<typeof EnrollRequestSchema>;
-export type EnrollResponse = v.InferOutput<typeof EnrollResponseSchema>;
 export type PushRequest = v.InferOutput<typeof PushRequestSchema>;
 export type PushResult = v.InferOutput<typeof PushResultSchema>;
 export type PushResponse = v.InferOutput<typeof PushResponseSchema>;

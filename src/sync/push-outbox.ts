@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import type { StoreEvent } from '../domain/events.ts';
-import { pendingEvents } from '../local/commit-sale.ts';
+import { pendingEvents } from '../local/outbox.ts';
 import type { StoresideDb } from '../local/db.ts';
 import { parseHlc } from '../domain/hlc.ts';
 import { PushResponseSchema, SeqGapDetailsSchema, type DeviceReport, type PushResult } from '../protocol/messages.ts';

@@ -1,6 +1,6 @@
 import type { ApiFailure } from '../../sync/api-client.ts';
 import type { ErrorCode } from '../../protocol/errors.ts';
-import { EventRefused } from '../../local/journal.ts';
+import { EventRefused } from '../../local/event-refused.ts';
 
 /**
  * What a failed request means to the person at the device, by the server's

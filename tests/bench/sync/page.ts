@@ -1,6 +1,6 @@
 import PouchDB from 'pouchdb-browser';
 import type { ChainHead, StoreEvent } from '../../../src/domain/events.ts';
-import { outboxState } from '../../../src/local/commit-sale.ts';
+import { outboxState } from '../../../src/local/outbox.ts';
 import { StoresideDb, type Enrollment } from '../../../src/local/db.ts';
 import { EnrollResponseSchema } from '../../../src/protocol/messages.ts';
 import { createApiClient, type ApiClient } from '../../../src/sync/api-client.ts';

@@ -88,6 +88,32 @@ export class Till {
     return Number(await this.syncStatus.getAttribute('data-pending'));
   }
 
+  /** Waits until the sync indicator says nothing is left to send: the server has acknowledged every event of this till. */
+  async allSent(timeout = 30_000) {
+    await expect.poll(() => this.pendingCount(), { timeout }).toBe(0);
+  }
+
+  /** Waits until the service worker controls the page: the app shell is cached, and the till loads with the network gone. */
+  async installed() {
+    await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+  }
+
+  /**
+   * Cuts this tablet off the network, page and service worker alike: the
+   * browser's offline switch, and every API request refused at the context,
+   * whoever makes it.
+   */
+  async goOffline() {
+    await this.page.context().route('**/api/**', (route) => route.abort('internetdisconnected'));
+    await this.page.context().setOffline(true);
+  }
+
+  /** The network back. */
+  async goOnline() {
+    await this.page.context().unroute('**/api/**');
+    await this.page.context().setOffline(false);
+  }
+
   async expectLineCount(count: number) {
     // Every row of the cart's table but its header row.
     await expect.poll(async () => Math.max(0, (await this.page.getByRole('region', { name: 'Cart' }).getByRole('row').count()) - 1)).toBe(count);
@@ -145,6 +171,24 @@ export class Till {
     const dialog = this.page.getByRole('dialog', { name: 'Return / exchange' });
     await dialog.waitFor();
     return dialog;
+  }
+
+  /** Every object store of the till's IndexedDB, as plain values: all that is kept on the device. */
+  async database(): Promise<Record<string, unknown[]>> {
+    return this.page.evaluate(async () => {
+      const open = indexedDB.open('storeside');
+      const idb = await new Promise<IDBDatabase>((done, fail) => ((open.onsuccess = () => done(open.result)), (open.onerror = () => fail(open.error))));
+      const dump: Record<string, unknown[]> = {};
+      for (const name of [...idb.objectStoreNames]) {
+        dump[name] = await new Promise<unknown[]>((done, fail) => {
+          const request = idb.transaction(name).objectStore(name).getAll();
+          request.onsuccess = () => done(JSON.parse(JSON.stringify(request.result)) as unknown[]);
+          request.onerror = () => fail(request.error);
+        });
+      }
+      idb.close();
+      return dump;
+    });
   }
 
   /** The till's newest session as its IndexedDB holds it: the device, the session's id, and the report the till keeps. */

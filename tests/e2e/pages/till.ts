@@ -1,13 +1,34 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TillReport } from '../../../src/domain/till-session.ts';
+import type { Change, PullResponse } from '../../../src/protocol/messages.ts';
 
 /**
  * The till as an associate uses it, through roles and labels. Tests talk to
  * this, not to CSS classes.
  */
 export class Till {
-  constructor(readonly page: Page) {}
+  /**
+   * Every pull this till's page has asked the server for, in the order asked:
+   * when it was sent and answered, by the browser's clock, and the changes the
+   * answer carried. A round the change stream started and one the poll started
+   * look alike on the wire; only their timing tells them apart (two-tills.spec.ts).
+   */
+  readonly pulls: Promise<Pull>[] = [];
+
+  constructor(readonly page: Page) {
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname !== '/api/v1/sync/pull') return;
+      const pull = async (): Promise<Pull> => {
+        const response = await request.response();
+        const changes = response?.ok() ? ((await response.json()) as PullResponse).changes : [];
+        // Read once the body is in: only then does the timing know when the answer ended.
+        const timing = request.timing();
+        return { sentAt: timing.startTime, answeredAt: timing.startTime + timing.responseEnd, changes };
+      };
+      this.pulls.push(pull());
+    });
+  }
 
   async enroll(code: string) {
     await this.page.getByLabel('Enrollment code').fill(code);
@@ -209,6 +230,9 @@ export class Till {
     });
   }
 }
+
+/** One pull of a till, timed by the browser: ms since the epoch. */
+export type Pull = { sentAt: number; answeredAt: number; changes: Change[] };
 
 /** Minor units of an amount as the till shows it in dollars, e.g. "$1,234.56" or "-$3.00" → 123456, -300. */
 export function minorOf(text: string): number {

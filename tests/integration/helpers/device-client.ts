@@ -11,7 +11,7 @@ import { completedSalePayload, formatReceiptNumber, type SaleCompletedPayload } 
 import { uuidv7 } from '../../../src/domain/uuid7.ts';
 import type { TaskAction } from '../../../src/domain/task.ts';
 import type { ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../../src/protocol/entities.ts';
-import type { PushResponse, SnapshotPage } from '../../../src/protocol/messages.ts';
+import type { Change, PullResponse, PushResponse, SnapshotPage } from '../../../src/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../../src/protocol/version.ts';
 import { seededRandom } from '../../../src/server/demo/demo-retailer.ts';
 import type { DemoCredentials } from '../../../src/server/demo/seed-demo.ts';
@@ -110,6 +110,29 @@ export class DeviceClient {
 
   get<T = unknown>(path: string): Promise<ApiAnswer<T>> {
     return apiRequest<T>(this.url, path, { headers: this.headers() });
+  }
+
+  /** Every change since `cursor`, page after page until the server has no more, as a device pulls them. */
+  async pullAll(cursor = 0, pageSize = 5000): Promise<Change[]> {
+    const changes: Change[] = [];
+    for (;;) {
+      const answer = await this.get<PullResponse>(`/api/v1/sync/pull?cursor=${cursor}&limit=${pageSize}`);
+      if (answer.status !== 200) throw new Error(`pull answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      changes.push(...answer.body.changes);
+      cursor = answer.body.cursor;
+      if (!answer.body.hasMore) return changes;
+    }
+  }
+
+  /** The records of `entity` this device holds after pulling everything, by key: a record deleted since is gone. */
+  async pulledRecords<T>(entity: Change['entity']): Promise<Map<string, T>> {
+    const records = new Map<string, T>();
+    for (const change of await this.pullAll()) {
+      if (change.entity !== entity) continue;
+      if (change.op === 'put') records.set(change.key, change.value as T);
+      else records.delete(change.key);
+    }
+    return records;
   }
 
   /** Every page of GET /api/v1/sync/snapshot, as the store's records. */

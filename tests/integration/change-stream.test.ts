@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiFailure, type StreamEvent } from '../../src/sync/api-client.ts';
-import type { PullResponse } from '../../src/protocol/messages.ts';
-import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { withServer } from '../support/server-fixture.ts';
+import { SaleChain, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
 
 /**
  * GET /api/v1/sync/stream against the real server: a device hears that its
@@ -15,19 +14,11 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
 const AUSTIN = 'store-us-austin';
 const BERLIN = 'store-de-berlin';
 
-let server: ServerProcess;
-let dataDir: string;
+const server = withServer({ label: 'change-stream', demoProducts: 40 });
 let austinSlice: StoreSliceSnapshot;
 
 beforeAll(async () => {
-  dataDir = makeDataDir('change-stream');
-  server = await startServer({ dataDir, demoProducts: 40 });
-  austinSlice = await (await enrollDevice(server, { storeId: AUSTIN })).readSnapshot();
-});
-
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
+  austinSlice = await server.slice(AUSTIN);
 });
 
 type Listening = {
@@ -72,14 +63,11 @@ function listen(client: DeviceClient, token = client.token): Listening {
 
 const cursorOf = (event: StreamEvent) => (JSON.parse(event.data) as { cursor: number }).cursor;
 
-const hqPost = (path: string, body: unknown) =>
-  apiRequest(server.url, path, { method: 'POST', headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
 describe('the change stream', () => {
   it('pokes every device of the store after another till’s sale, and no device of another store', async () => {
-    const seller = await enrollDevice(server, { storeId: AUSTIN });
-    const watcher = await enrollDevice(server, { storeId: AUSTIN });
-    const elsewhere = await enrollDevice(server, { storeId: BERLIN });
+    const seller = await server.enroll({ storeId: AUSTIN });
+    const watcher = await server.enroll({ storeId: AUSTIN });
+    const elsewhere = await server.enroll({ storeId: BERLIN });
     const austin = listen(watcher);
     const berlin = listen(elsewhere);
     const ready = await austin.next();
@@ -93,15 +81,15 @@ describe('the change stream', () => {
     expect(cursorOf(poke)).toBeGreaterThan(cursorOf(ready));
 
     // What the poke's cursor names is there to pull: the stock the sale took.
-    const pulled = await watcher.get<PullResponse>(`/api/v1/sync/pull?cursor=${cursorOf(ready)}&limit=100`);
+    const pulled = await watcher.pullAll(cursorOf(ready));
     const skus = new Set(sale.type === 'sale.completed' ? sale.payload.lines.map((line) => line.sku) : []);
-    expect(pulled.body.changes.filter((change) => change.entity === 'stock').map((change) => change.key).sort()).toEqual([...skus].sort());
+    expect(pulled.filter((change) => change.entity === 'stock').map((change) => change.key).sort()).toEqual([...skus].sort());
 
     // Berlin was not poked for Austin's sale. A poke for it would have been written to Berlin's stream
     // as the sale committed, before the Berlin price below exists; so the first thing Berlin hears
     // must be that price, with a cursor past the sale's.
     const { sku, price } = (await elsewhere.readSnapshot()).products[0]!;
-    expect((await hqPost('/api/v1/hq/prices', { store: BERLIN, sku, price: price + 100 })).status).toBe(200);
+    await server.hq.setPrice(BERLIN, sku, price + 100);
     const berlinPoke = await berlin.next();
     expect(berlinPoke.event).toBe('changed');
     expect(cursorOf(berlinPoke)).toBeGreaterThan(cursorOf(poke));
@@ -110,21 +98,20 @@ describe('the change stream', () => {
   });
 
   it('pokes the store’s devices when HQ changes a price there, and the pull brings the new price', async () => {
-    const watcher = await enrollDevice(server, { storeId: AUSTIN });
+    const watcher = await server.enroll({ storeId: AUSTIN });
     const austin = listen(watcher);
     const ready = await austin.next();
     const { sku, price } = austinSlice.products[3]!;
 
-    expect((await hqPost('/api/v1/hq/prices', { store: AUSTIN, sku, price: price + 100 })).status).toBe(200);
+    await server.hq.setPrice(AUSTIN, sku, price + 100);
     expect((await austin.next()).event).toBe('changed');
 
-    const pulled = await watcher.get<PullResponse>(`/api/v1/sync/pull?cursor=${cursorOf(ready)}&limit=100`);
-    expect(pulled.body.changes).toEqual([expect.objectContaining({ entity: 'product', key: sku, value: expect.objectContaining({ price: price + 100 }) })]);
+    expect(await watcher.pullAll(cursorOf(ready))).toEqual([expect.objectContaining({ entity: 'product', key: sku, value: expect.objectContaining({ price: price + 100 }) })]);
     austin.close();
   });
 
   it('answers 401 as JSON for a token it does not know, and closes nothing else', async () => {
-    const device = await enrollDevice(server, { storeId: AUSTIN });
+    const device = await server.enroll({ storeId: AUSTIN });
     const refused = listen(device, 'x'.repeat(40));
     const failure = await refused.ended;
     expect(failure).toMatchObject({ kind: 'http', status: 401, code: 'unauthorized' });

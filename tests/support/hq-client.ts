@@ -1,13 +1,12 @@
 import type { TillReport } from '../../src/domain/till-session.ts';
 import type { AuditLogPage } from '../../src/protocol/audit.ts';
-import { apiRequest, PROTOCOL_HEADERS, readCredentials, type ApiAnswer, type ErrorAnswer } from '../integration/helpers/device-client.ts';
+import type { AlarmRecord } from '../../src/server/storage/server-store.ts';
+import { apiRequest, PROTOCOL_HEADERS, type ApiAnswer, type ErrorAnswer } from '../integration/helpers/device-client.ts';
 
-export type Alarm = { kind: string; detail: string };
 
 /**
- * HQ talking to a server: its token (from the demo credentials the server
- * wrote at start-up) and the protocol header on every request, the answer
- * parsed. The named routes are the ones several suites read; anything else goes
+ * HQ talking to a server: its token and the protocol header on every
+ * request, the answer parsed. The named routes are the ones several suites read; anything else goes
  * through `get` and `post`.
  */
 export type HqClient = {
@@ -15,8 +14,8 @@ export type HqClient = {
   get<T = unknown>(path: string): Promise<ApiAnswer<T>>;
   /** POST a JSON body; `token` replaces HQ's (to see a device token or a wrong one refused). */
   post<T = unknown>(path: string, body: unknown, options?: { token?: string }): Promise<ApiAnswer<T>>;
-  /** The store's alarms, oldest first; fails the test unless HQ is answered. */
-  alarms(storeId: string): Promise<Alarm[]>;
+  /** The store's alarms, newest first; fails the test unless HQ is answered. */
+  alarms(storeId: string): Promise<AlarmRecord[]>;
   /** The store's audit log for a query such as `limit=2&before=…` (the store is added). */
   audit(storeId: string, query?: string): Promise<ApiAnswer<AuditLogPage>>;
   tillReport(deviceId: string, sessionId: string): Promise<ApiAnswer<{ report: TillReport } | ErrorAnswer>>;
@@ -24,8 +23,9 @@ export type HqClient = {
   setPrice(storeId: string, sku: string, price: number): Promise<void>;
 };
 
-export function hqClient(server: { readonly url: string; readonly dataDir: string }): HqClient {
-  const token = () => readCredentials(server.dataDir).hqToken;
+/** HQ at `server.url`, with the token `server.hqToken()` reads (a server started by withServer wrote it to its demo credentials). */
+export function hqClient(server: { readonly url: string; hqToken(): string }): HqClient {
+  const token = () => server.hqToken();
   const headers = (extra: Record<string, string> = {}, bearer = token()) => ({ ...PROTOCOL_HEADERS, authorization: `Bearer ${bearer}`, ...extra });
   const hq: HqClient = {
     headers: (extra) => headers(extra),
@@ -33,7 +33,7 @@ export function hqClient(server: { readonly url: string; readonly dataDir: strin
     post: (path, body, options = {}) =>
       apiRequest(server.url, path, { method: 'POST', headers: headers({ 'content-type': 'application/json' }, options.token ?? token()), body: JSON.stringify(body) }),
     async alarms(storeId) {
-      const answer = await hq.get<{ alarms: Alarm[] }>(`/api/v1/hq/alarms?store=${encodeURIComponent(storeId)}`);
+      const answer = await hq.get<{ alarms: AlarmRecord[] }>(`/api/v1/hq/alarms?store=${encodeURIComponent(storeId)}`);
       if (answer.status !== 200) throw new Error(`HQ alarms answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       return answer.body.alarms;
     },

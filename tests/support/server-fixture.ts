@@ -104,9 +104,7 @@ export function withServer(options: SuiteServerOptions): SuiteServer {
       get url() {
         return running().url;
       },
-      get dataDir() {
-        return running().dataDir;
-      },
+      hqToken: () => readCredentials(running().dataDir).hqToken,
     }),
     credentials: () => readCredentials(running().dataDir),
     enroll: (enrollOptions = {}) => enrollDevice(running(), enrollOptions),

@@ -7,7 +7,7 @@ import { cartLineFor } from '../../src/domain/cart-line.ts';
 import type { StoreRecord } from '../../src/protocol/entities.ts';
 import type { Change, PullResponse, PushResponse } from '../../src/protocol/messages.ts';
 import { withServer } from '../support/server-fixture.ts';
-import { apiRequest, type DeviceClient, type ErrorAnswer, type SaleChain } from './helpers/device-client.ts';
+import { apiRequest, type DeviceClient, type ErrorAnswer, type SaleChain, type SaleOptions } from './helpers/device-client.ts';
 
 /**
  * A complete checkout on the real server: a sale paid by gift card, card and
@@ -40,18 +40,9 @@ async function pulled<T>(device: DeviceClient, entity: Change['entity'], key: st
 }
 
 /** A sale of at least 70.00 paid with `nonCash`, and cash (handed over in round notes) for the rest. */
-function saleOf(chain: SaleChain, nonCash: (total: number) => TenderRecord[], more: Partial<Pick<SaleCompletedPayload, 'customer'>> = {}) {
+function saleOf(chain: SaleChain, nonCash: (total: number) => TenderRecord[], more: Pick<SaleOptions, 'customer'> = {}) {
   const product = chain.slice.products.find((candidate) => candidate.price >= 100)!;
-  const lines = [cartLineFor(product, Math.ceil(7_000 / product.price))];
-  return chain.next({
-    lines,
-    tamper: (payload: SaleCompletedPayload) => {
-      const taken = nonCash(payload.total);
-      const rest = payload.total - taken.reduce((sum, tender) => sum + tender.amount, 0);
-      const cash: TenderRecord[] = rest > 0 ? [{ kind: 'cash', amount: rest, tendered: Math.ceil(rest / 500) * 500, change: Math.ceil(rest / 500) * 500 - rest }] : [];
-      return { ...payload, ...more, tenders: [...taken, ...cash] };
-    },
-  });
+  return chain.next({ lines: [cartLineFor(product, Math.ceil(7_000 / product.price))], paidWith: nonCash, ...more });
 }
 
 const alarms = () => server.hq.alarms(AUSTIN);

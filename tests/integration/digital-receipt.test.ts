@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src/domain/money.ts';
-import type { SaleCompletedPayload } from '../../src/domain/sale.ts';
 import type { PushResponse } from '../../src/protocol/messages.ts';
 import { demoCredentials, withServer } from '../support/server-fixture.ts';
-import { salePayload, type DeviceClient, type SaleChain } from './helpers/device-client.ts';
+import { salePayload, type DeviceClient, type SaleChain, type SaleOptions } from './helpers/device-client.ts';
 
 /**
  * The customer's digital receipt, GET /r/{token}: served by the server from the
@@ -21,11 +20,11 @@ beforeAll(async () => {
   ({ client: till, chain } = await server.till(AUSTIN, 5));
 });
 
-const byCard = (payload: SaleCompletedPayload): SaleCompletedPayload => ({
-  ...payload,
-  tenders: [{ kind: 'card', amount: payload.total, brand: 'Visa', last4: '4242', approvalCode: 'OK7731', terminalRef: 'TERM-4-000912', offline: false }],
+/** Grace Hopper pays the whole sale by card. */
+const byCard: SaleOptions = {
+  paidWith: (total) => [{ kind: 'card', amount: total, brand: 'Visa', last4: '4242', approvalCode: 'OK7731', terminalRef: 'TERM-4-000912', offline: false }],
   customer: { id: 'cust-77', name: 'Grace Hopper' },
-});
+};
 
 const page = async (path: string, init: RequestInit = {}) => {
   const response = await fetch(`${server.url}${path}`, init);
@@ -40,7 +39,7 @@ async function pushed(...events: ReturnType<SaleChain['next']>[]) {
 
 describe('the digital receipt page', () => {
   it('shows the sale to whoever holds the link: store, items, total and the card by its last four only', async () => {
-    const event = chain.next({ tamper: byCard });
+    const event = chain.next(byCard);
     await pushed(event);
     const sale = salePayload(event);
     const store = (await till.readSnapshot()).store;

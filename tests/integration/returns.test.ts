@@ -314,7 +314,7 @@ describe('an exchange', () => {
     const [mug] = stocked(1);
     const { client: till, chain } = tills[2]!;
     const card = { kind: 'card' as const, brand: 'Visa', last4: '4242', approvalCode: 'A1', terminalRef: `T-${randomBytes(3).toString('hex')}`, offline: false };
-    const sale = chain.next({ lines: [cartLineFor(mug!, 2)], tamper: (payload) => ({ ...payload, tenders: [{ ...card, amount: payload.total }], cashRounding: 0 }) });
+    const sale = chain.next({ lines: [cartLineFor(mug!, 2)], paidWith: (total) => [{ ...card, amount: total }] });
     expect(results(await till.push([sale]))).toMatchObject([{ status: 'applied' }]);
     const record = await saleRecord(till, salePayload(sale).saleId);
     const planned = returnOf(record, [{ line: 0, quantity: 1 }]);
@@ -431,7 +431,7 @@ describe('money paid back to a gift card or store credit', () => {
     const card = 'GC-AUS-1003'; // 100.00
     const sale = chain.next({
       lines: [cartLineFor(cheap(), 2)],
-      tamper: (payload) => ({ ...payload, tenders: [{ kind: 'gift_card', amount: payload.total, accountId: card, last4: '1003', offline: false }] }),
+      paidWith: (total) => [{ kind: 'gift_card', amount: total, accountId: card, last4: '1003', offline: false }],
     });
     expect(results(await till.push([sale]))).toMatchObject([{ status: 'applied' }]);
     expect((await account(other, card))?.balance).toBe(10_000 - salePayload(sale).total);
@@ -467,7 +467,7 @@ describe('money paid back to a gift card or store credit', () => {
   it('a refund to a new credit slip opens its account on the server: the sale’s customer’s, the store’s currency, holding the credit', async () => {
     const { client: till, chain } = tills[2]!;
     const other = tills[3]!.client;
-    const sale = chain.next({ lines: [cartLineFor(cheap(), 2)], tamper: (payload) => ({ ...payload, customer: ANA }) });
+    const sale = chain.next({ lines: [cartLineFor(cheap(), 2)], customer: ANA });
     expect(results(await till.push([sale]))).toMatchObject([{ status: 'applied' }]);
     const record = await saleRecord(till, salePayload(sale).saleId);
     // "To store credit" at the returns panel: the refund goes onto a slip the till numbered (returns-panel.tsx newCreditAccount).

@@ -21,12 +21,14 @@ export class Till {
       if (new URL(request.url()).pathname !== '/api/v1/sync/pull') return;
       const pull = async (): Promise<Pull> => {
         const response = await request.response();
-        const changes = response?.ok() ? ((await response.json()) as PullResponse).changes : [];
+        if (!response?.ok()) return { sentAt: request.timing().startTime, answeredAt: null, changes: [], failure: response ? `HTTP ${response.status()}` : 'no answer' };
+        const { changes } = (await response.json()) as PullResponse;
         // Read once the body is in: only then does the timing know when the answer ended.
         const timing = request.timing();
         return { sentAt: timing.startTime, answeredAt: timing.startTime + timing.responseEnd, changes };
       };
-      this.pulls.push(pull());
+      // Kept as a value, never a rejection: nobody may be waiting for it when the page closes mid-pull.
+      this.pulls.push(pull().catch((error: unknown) => ({ sentAt: request.timing().startTime, answeredAt: null, changes: [], failure: String(error) })));
     });
   }
 
@@ -231,8 +233,8 @@ export class Till {
   }
 }
 
-/** One pull of a till, timed by the browser: ms since the epoch. */
-export type Pull = { sentAt: number; answeredAt: number; changes: Change[] };
+/** One pull of a till, timed by the browser (ms since the epoch); `answeredAt` null and a `failure` when no answer came. */
+export type Pull = { sentAt: number; answeredAt: number | null; changes: Change[]; failure?: string };
 
 /** Minor units of an amount as the till shows it in dollars, e.g. "$1,234.56" or "-$3.00" → 123456, -300. */
 export function minorOf(text: string): number {

@@ -39,6 +39,7 @@ async function tillWithServer(name: string, first: Answer) {
   await firstRound;
   return {
     sync,
+    db,
     /** From now on the server's address answers `next`; runs a round and waits for its end. */
     async answers(next: Answer): Promise<SyncStatus> {
       answer = next;
@@ -91,6 +92,18 @@ describe('a till whose server answers', () => {
     const till = await tillWithServer('status-refused', nothingNew);
     const status = await till.answers(() => Response.json({ error: { code: 'unauthorized', message: 'this device was revoked' } }, { status: 401 }));
     expect(status.lastError).toBe('this device was revoked');
+    expect(till.sync.online.value).toBe(true);
+    expect(till.sync.reachedServer.value).toBe(true);
+  });
+});
+
+describe('a till whose own storage fails mid-round', () => {
+  it('keeps showing what it knew of the server: the failure says nothing about the network', async () => {
+    const till = await tillWithServer('status-local', nothingNew);
+    // The till's database closed under it (the browser evicting it, a version change elsewhere).
+    till.db.close();
+    const status = await till.answers(nothingNew);
+    expect(status.lastError).toMatch(/closed/i);
     expect(till.sync.online.value).toBe(true);
     expect(till.sync.reachedServer.value).toBe(true);
   });

@@ -14,11 +14,21 @@ export type Heartbeat = { read(): Promise<number | undefined>; write(at: number)
 
 type Locks = Pick<LockManager, 'request'>;
 
-export type SyncLockTiming = { now: () => number; staleMs: number; heartbeatMs: number };
+export type SyncLockTiming = {
+  now: () => number;
+  staleMs: number;
+  heartbeatMs: number;
+  /**
+   * A signal that aborts after `ms`; AbortSignal.timeout by default. A test that drives time with
+   * fake timers passes one built on setTimeout: AbortSignal.timeout runs on the runtime's own timers,
+   * which fake timers do not reach.
+   */
+  timeout?: (ms: number) => AbortSignal;
+};
 const DEFAULT_TIMING: SyncLockTiming = { now: Date.now, staleMs: STALE_MS, heartbeatMs: HEARTBEAT_MS };
 
 export async function withSyncLock<T>(locks: Locks | undefined, heartbeat: Heartbeat, work: () => Promise<T>, timing: SyncLockTiming = DEFAULT_TIMING): Promise<T> {
-  const { now, staleMs, heartbeatMs } = timing;
+  const { now, staleMs, heartbeatMs, timeout = (ms: number) => AbortSignal.timeout(ms) } = timing;
   // Web Locks are missing only in browsers too old to run the rest of the app well;
   // one context alone is still correct there, only less coordinated.
   if (!locks) return work();
@@ -33,7 +43,7 @@ export async function withSyncLock<T>(locks: Locks | undefined, heartbeat: Heart
   };
   for (;;) {
     try {
-      return await locks.request(SYNC_LOCK, { signal: AbortSignal.timeout(staleMs) }, beating);
+      return await locks.request(SYNC_LOCK, { signal: timeout(staleMs) }, beating);
     } catch (error) {
       if (!(error instanceof DOMException) || (error.name !== 'TimeoutError' && error.name !== 'AbortError')) throw error;
       const last = await heartbeat.read();

@@ -1,39 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditLogPage } from '../../src/protocol/audit.ts';
-import { PROTOCOL_HEADERS } from '../integration/helpers/device-client.ts';
-import { startServer, type ServerProcess } from '../integration/helpers/server-process.ts';
-import { Till } from './pages/till.ts';
-import { launchChromium } from './support/chromium.ts';
+import { describe, expect, it } from 'vitest';
+import { demoStaff, withServer } from '../support/server-fixture.ts';
+import { tillFor, withChromium } from './support/tills.ts';
 
-type Credentials = { hqToken: string; stores: { id: string; enrollmentCodes: { tablet: string[] }; staff: { name: string; role: string; pin: string }[] }[] };
+const AUSTIN = 'store-us-austin';
 
 /** A manager's approval at the till shows in the till's audit list at once, and in HQ's once the till has synced. */
 describe('the audit of a manager’s approval', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer({ demoProducts: 60, env: { DIST_DIR: resolve('dist') } });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const server = withServer({ label: 'e2e-audit', demoProducts: 60, app: true });
+  const chromium = withChromium();
 
   it('lists a no-sale drawer opening by who opened it, who approved it and why', async () => {
-    const credentials = JSON.parse(readFileSync(join(server.dataDir, 'demo-credentials.json'), 'utf8')) as Credentials;
-    const austin = credentials.stores.find((s) => s.id === 'store-us-austin')!;
-    const manager = austin.staff.find((m) => m.role === 'manager')!;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const till = new Till(page);
-    await page.goto(server.url);
-    await till.enroll(austin.enrollmentCodes.tablet[0]!);
-    await till.signIn(manager.name, manager.pin);
+    const manager = demoStaff(server, AUSTIN, 'manager');
+    const till = await tillFor(chromium, server, { store: AUSTIN, staff: manager });
+    const { page } = till;
 
     await page.getByRole('button', { name: 'Till', exact: true }).click();
     const panel = page.getByRole('dialog', { name: 'Till' });
@@ -53,10 +32,8 @@ describe('the audit of a manager’s approval', () => {
     expect(await row.textContent()).toContain('Drawer opened without a sale: customer needed change');
     expect((await row.getByRole('cell').nth(3).textContent())?.trim()).toBe(manager.name);
 
-    await expect.poll(() => till.pendingCount(), { timeout: 20_000 }).toBe(0);
-    const answer = await fetch(`${server.url}/api/v1/hq/audit?store=${austin.id}`, { headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${credentials.hqToken}` } });
-    const log = (await answer.json()) as AuditLogPage;
-    expect(log.entries).toEqual([expect.objectContaining({ kind: 'no_sale', approvedByName: manager.name, detail: 'Drawer opened without a sale: customer needed change' })]);
-    await context.close();
+    await till.allSent(20_000);
+    const answer = await server.hq.audit(AUSTIN);
+    expect(answer.body.entries).toEqual([expect.objectContaining({ kind: 'no_sale', approvedByName: manager.name, detail: 'Drawer opened without a sale: customer needed change' })]);
   });
 });

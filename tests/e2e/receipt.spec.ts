@@ -1,48 +1,22 @@
-import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProductRecord } from '../../src/protocol/entities.ts';
-import { startServer, type ServerProcess } from '../integration/helpers/server-process.ts';
-import { Till } from './pages/till.ts';
-import { launchChromium } from './support/chromium.ts';
+import { describe, expect, it } from 'vitest';
+import { withServer } from '../support/server-fixture.ts';
+import { storeCatalog } from './support/catalog.ts';
+import { tillFor, withChromium } from './support/tills.ts';
 
-type Credentials = { stores: { id: string; enrollmentCodes: { tablet: string[] }; staff: { name: string; role: string; pin: string }[] }[] };
+const AUSTIN = 'store-us-austin';
 
 /** The receipt at the till: printed alone at the roll's width, with the code that takes the customer to it on their phone. */
 describe('a sale’s receipt', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer({ demoProducts: 120, env: { DIST_DIR: resolve('dist') } });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const server = withServer({ label: 'e2e-receipt', demoProducts: 120, app: true });
+  const chromium = withChromium();
 
   it('prints only the paper, at 80 or 58 mm, and its code opens the digital receipt on a phone', async () => {
-    const credentials = JSON.parse(readFileSync(join(server.dataDir, 'demo-credentials.json'), 'utf8')) as Credentials;
-    const austin = credentials.stores.find((s) => s.id === 'store-us-austin')!;
-    const associate = austin.staff.find((m) => m.role === 'associate')!;
-    const db = new Database(join(server.dataDir, 'storeside.db'), { readonly: true, fileMustExist: true });
-    const products = (db.prepare(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'product' ORDER BY key LIMIT 3`).all(austin.id) as { value: string }[]).map(
-      (row) => JSON.parse(row.value) as ProductRecord,
-    );
-    db.close();
-
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const till = new Till(page);
-    await page.goto(server.url);
-    await till.enroll(austin.enrollmentCodes.tablet[0]!);
-    await till.signIn(associate.name, associate.pin);
+    const [first, second] = storeCatalog(server, AUSTIN).products.filter((product) => !product.serialized);
+    const till = await tillFor(chromium, server, { store: AUSTIN });
+    const { page } = till;
     // The store asks for an open till before a cash sale (cashTillSession, the default on tablets).
     await till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
-    for (const product of [products[0]!, products[1]!, products[1]!]) await till.scan(product.barcode);
+    for (const product of [first!, second!, second!]) await till.scan(product.barcode);
     await till.expectLineCount(2);
     await page.getByLabel('Cash received').fill('500');
     await page.getByRole('button', { name: 'Complete cash sale' }).click();
@@ -68,9 +42,9 @@ describe('a sale’s receipt', () => {
 
     const link = (await receipt.getByRole('link', { name: 'Digital receipt' }).getAttribute('href'))!;
     expect(link).toMatch(new RegExp(`^${server.url.replace(/[.]/g, '\\.')}/r/[0-9a-f]{32}$`));
-    await expect.poll(() => till.pendingCount(), { timeout: 20_000 }).toBe(0);
+    await till.allSent(20_000);
 
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await chromium.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const customer = await phone.newPage();
     const answer = await customer.goto(link);
     expect(answer?.status()).toBe(200);
@@ -79,6 +53,5 @@ describe('a sale’s receipt', () => {
     // Fits the phone: nothing wider than its screen.
     expect(await customer.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await phone.close();
-    await context.close();
   });
 });

@@ -1,60 +1,18 @@
-import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProductRecord } from '../../src/protocol/entities.ts';
+import { describe, expect, it } from 'vitest';
 import type { StoredValueRecord } from '../../src/domain/stored-value.ts';
-import { startServer, type ServerProcess } from '../integration/helpers/server-process.ts';
-import { Till } from './pages/till.ts';
-import { launchChromium } from './support/chromium.ts';
-
-type Credentials = { stores: { id: string; enrollmentCodes: { tablet: string[] }; staff: { name: string; role: string; pin: string }[] }[] };
+import { withServer } from '../support/server-fixture.ts';
+import { storeCatalog } from './support/catalog.ts';
+import { tillFor, withChromium } from './support/tills.ts';
 
 const AUSTIN = 'store-us-austin';
-const DIST_DIR = resolve('dist');
 
 describe('an associate takes a sale in several payments', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let context: BrowserContext;
-
-  beforeAll(async () => {
-    server = await startServer({ demoProducts: 300, env: { DIST_DIR } });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const readServer = <T>(question: (db: Database.Database) => T): T => {
-    const db = new Database(join(server.dataDir, 'storeside.db'), { readonly: true, fileMustExist: true });
-    try {
-      return question(db);
-    } finally {
-      db.close();
-    }
-  };
+  const server = withServer({ label: 'e2e-split-tender', demoProducts: 300, app: true });
+  const chromium = withChromium();
 
   it('gift card, card and cash for one customer: the server books each tender, debits the card and keeps the customer on the sale', async () => {
-    const credentials = JSON.parse(readFileSync(join(server.dataDir, 'demo-credentials.json'), 'utf8')) as Credentials;
-    const austin = credentials.stores.find((s) => s.id === AUSTIN)!;
-    const associate = austin.staff.find((m) => m.role === 'associate')!;
-    const product = readServer(
-      (db) =>
-        (db.prepare(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'product' ORDER BY key`).all(AUSTIN) as { value: string }[])
-          .map((row) => JSON.parse(row.value) as ProductRecord)
-          .find((candidate) => candidate.price >= 500 && !candidate.serialized)!,
-    );
-
-    const page = await context.newPage();
-    const till = new Till(page);
-    await page.goto(server.url);
-    await till.enroll(austin.enrollmentCodes.tablet[0]!);
-    await till.signIn(associate.name, associate.pin);
+    const product = storeCatalog(server, AUSTIN).products.find((candidate) => candidate.price >= 500 && !candidate.serialized)!;
+    const till = await tillFor(chromium, server, { store: AUSTIN });
     // The store asks for an open till before a cash sale (cashTillSession, the default on tablets).
     await till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
     await till.scan(product.barcode);
@@ -66,7 +24,7 @@ describe('an associate takes a sale in several payments', () => {
       await dialog.getByRole('button', { name: 'Take payment' }).click();
     });
     await till.takePayment('Card', '2', (dialog) => dialog.getByRole('button', { name: 'Charge on terminal' }).click());
-    const payments = page.getByRole('list', { name: 'Payments taken' });
+    const payments = till.page.getByRole('list', { name: 'Payments taken' });
     await expect.poll(() => payments.getByRole('listitem').count()).toBe(2);
     // Taken by mistake, and removed before Complete: it is not on the sale.
     await till.takePayment('Other till', '1', async (dialog) => {
@@ -77,9 +35,9 @@ describe('an associate takes a sale in several payments', () => {
     await expect.poll(() => payments.getByRole('listitem').count()).toBe(2);
 
     const { receiptNumber } = await till.completeSale('100');
-    await expect.poll(() => till.pendingCount(), { timeout: 30_000 }).toBe(0);
+    await till.allSent();
 
-    const booked = readServer((db) => {
+    const booked = server.ledger((db) => {
       const sale = db.prepare(`SELECT id, total FROM sales WHERE receipt_number = ?`).get(receiptNumber) as { id: string; total: number };
       const tenders = db.prepare(`SELECT kind, amount, tendered, change_given AS change FROM tenders WHERE sale_id = ? ORDER BY tender_no`).all(sale.id);
       const body = (db.prepare(`SELECT body FROM events WHERE type = 'sale.completed'`).get() as { body: string }).body;
@@ -93,6 +51,7 @@ describe('an associate takes a sale in several payments', () => {
       { kind: 'cash', amount: cash, tendered: 10_000, change: 10_000 - cash },
     ]);
     expect(booked.customer).toEqual({ id: 'cust-aus-1', name: 'Ana Lopez' });
+    // The demo's gift card held $50.00; $1.00 of it paid.
     expect(booked.card.balance).toBe(4_900);
   });
 });

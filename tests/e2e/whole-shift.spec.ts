@@ -1,38 +1,15 @@
-import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { TillReport } from '../../src/domain/till-session.ts';
 import type { ProductRecord } from '../../src/protocol/entities.ts';
-import { startServer, type ServerProcess } from '../integration/helpers/server-process.ts';
 import { cardNumbersInValue } from '../support/card-numbers.ts';
-import { minorOf, Till } from './pages/till.ts';
-import { launchChromium } from './support/chromium.ts';
-
-type Staff = { name: string; role: string; pin: string };
-type Credentials = { hqToken: string; stores: { id: string; enrollmentCodes: { tablet: string[] }; staff: Staff[] }[] };
+import { demoStaff, withServer } from '../support/server-fixture.ts';
+import { minorOf } from './pages/till.ts';
+import { storeCatalog } from './support/catalog.ts';
+import { tillFor, withChromium } from './support/tills.ts';
 
 const AUSTIN = 'store-us-austin';
 const FLOAT = 12_000;
-
-/** Every object store of the till's database, as plain values. */
-function dumpIndexedDb(page: Page): Promise<Record<string, unknown[]>> {
-  return page.evaluate(async () => {
-    const open = indexedDB.open('storeside');
-    const idb = await new Promise<IDBDatabase>((done, fail) => ((open.onsuccess = () => done(open.result)), (open.onerror = () => fail(open.error))));
-    const dump: Record<string, unknown[]> = {};
-    for (const name of [...idb.objectStoreNames]) {
-      dump[name] = await new Promise<unknown[]>((done, fail) => {
-        const request = idb.transaction(name).objectStore(name).getAll();
-        request.onsuccess = () => done(JSON.parse(JSON.stringify(request.result)) as unknown[]);
-        request.onerror = () => fail(request.error);
-      });
-    }
-    idb.close();
-    return dump;
-  });
-}
 
 /** The amount on the row of a receipt's totals labelled `label` (a <dt> and its <dd>), or 0 when there is no such row. */
 async function rowAmount(receipt: ReturnType<Page['getByLabel']>, label: string): Promise<number> {
@@ -49,73 +26,35 @@ async function rowAmount(receipt: ReturnType<Page['getByLabel']>, label: string)
  * the till's. And no card number is kept anywhere, on the device or the server.
  */
 describe('a whole shift at the till', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    server = await startServer({ demoProducts: 120, env: { DIST_DIR: resolve('dist') } });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await server?.stop();
-  });
-
-  const readServer = <T,>(question: (db: Database.Database) => T): T => {
-    const db = new Database(join(server.dataDir, 'storeside.db'), { readonly: true, fileMustExist: true });
-    try {
-      return question(db);
-    } finally {
-      db.close();
-    }
-  };
-
-  async function tablet(code: string, staff: Staff) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    const till = new Till(page);
-    await page.goto(server.url);
-    await till.enroll(code);
-    await till.signIn(staff.name, staff.pin);
-    return { context, page, till };
-  }
+  const server = withServer({ label: 'e2e-whole-shift', demoProducts: 120, app: true });
+  const chromium = withChromium();
 
   it('float, split tender, a cart parked on one till and sold on another, offline return and void, blind close: HQ’s Z is the till’s, and no card number is kept', async () => {
     const started = performance.now();
-    const credentials = JSON.parse(readFileSync(join(server.dataDir, 'demo-credentials.json'), 'utf8')) as Credentials;
-    const austin = credentials.stores.find((s) => s.id === AUSTIN)!;
-    const associates = austin.staff.filter((m) => m.role === 'associate');
-    const manager = austin.staff.find((m) => m.role === 'manager')!;
+    const manager = demoStaff(server, AUSTIN, 'manager');
     // Products a till sells several units of on one line, at a few dollars at least.
-    const products = readServer((db) =>
-      (db.prepare(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'product' ORDER BY key`).all(AUSTIN) as { value: string }[])
-        .map((row) => JSON.parse(row.value) as ProductRecord)
-        .filter((product) => product.price >= 1_000 && product.price <= 10_000 && !product.serialized),
-    );
+    const products = storeCatalog(server, AUSTIN).products.filter((product) => product.price >= 1_000 && product.price <= 10_000 && !product.serialized);
     expect(products.length).toBeGreaterThanOrEqual(4);
     const [first, second, third, fourth] = products as [ProductRecord, ProductRecord, ProductRecord, ProductRecord];
 
     // Tablet A: enrolled, an associate signs in and opens the till with a counted float of $120.
-    const a = await tablet(austin.enrollmentCodes.tablet[0]!, associates[0]!);
-    await a.till.openTill({ '$20.00 notes': '5', '$1.00 notes': '20' }, 'Open the till with $120.00');
+    const a = await tillFor(chromium, server, { store: AUSTIN, staff: demoStaff(server, AUSTIN, 'associate', 0) });
+    await a.openTill({ '$20.00 notes': '5', '$1.00 notes': '20' }, 'Open the till with $120.00');
 
     // Sale 1: three units on two lines, $5 charged on the card terminal, the rest in cash ($200 handed over).
-    await a.till.scan(first.barcode);
-    await a.till.scan(first.barcode);
-    await a.till.scan(second.barcode);
-    await a.till.expectLineCount(2);
-    await a.till.takePayment('Card', '5', (dialog) => dialog.getByRole('button', { name: 'Charge on terminal' }).click());
-    const sale1 = await a.till.completeSaleWithReceipt('200');
+    await a.scan(first.barcode);
+    await a.scan(first.barcode);
+    await a.scan(second.barcode);
+    await a.expectLineCount(2);
+    await a.takePayment('Card', '5', (dialog) => dialog.getByRole('button', { name: 'Charge on terminal' }).click());
+    const sale1 = await a.completeSaleWithReceipt('200');
     expect(sale1.digitalReceipt).toMatch(new RegExp(`^${server.url.replace(/[.]/g, '\\.')}/r/[0-9a-f]{32}$`));
     const sale1Cash = minorOf(sale1.total) - 500;
 
     // Sale 2: one unit, $3 by card keyed from the terminal's slip (the terminal not connected), the rest in cash.
-    await a.till.scan(third.barcode);
-    await a.till.expectLineCount(1);
-    await a.till.takePayment('Card', '3', async (dialog) => {
+    await a.scan(third.barcode);
+    await a.expectLineCount(1);
+    await a.takePayment('Card', '3', async (dialog) => {
       await dialog.getByRole('button', { name: 'Key it from the terminal’s slip…' }).click();
       await dialog.getByLabel('Card brand').fill('Visa');
       await dialog.getByLabel('Last four digits').fill('4242');
@@ -123,37 +62,36 @@ describe('a whole shift at the till', () => {
       await dialog.getByLabel('Terminal reference').fill('T-7781');
       await dialog.getByRole('button', { name: 'Record card payment' }).click();
     });
-    const sale2 = await a.till.completeSaleWithReceipt('');
+    const sale2 = await a.completeSaleWithReceipt('');
     const sale2Cash = minorOf(sale2.total) - 300;
 
     // A cart parked on A under the customer's name…
-    await a.till.scan(fourth.barcode);
-    await a.till.scan(fourth.barcode);
-    await a.till.expectLineCount(1);
-    await a.till.parkSale('Mrs Ortega');
+    await a.scan(fourth.barcode);
+    await a.scan(fourth.barcode);
+    await a.expectLineCount(1);
+    await a.parkSale('Mrs Ortega');
 
     // …is resumed on tablet B of the same store once it has synced, and sold there for cash.
-    const b = await tablet(austin.enrollmentCodes.tablet[1]!, associates[1] ?? manager);
+    const b = await tillFor(chromium, server, { store: AUSTIN, staff: demoStaff(server, AUSTIN, 'associate', 1) });
     // B takes cash too, so its drawer's session is opened first (cashTillSession: required on tablets).
-    await b.till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
-    await b.till.resumeParked('Mrs Ortega', 30_000);
-    await b.till.expectLineCount(1);
+    await b.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
+    await b.resumeParked('Mrs Ortega', 30_000);
+    await b.expectLineCount(1);
     await expect.poll(() => b.page.getByRole('region', { name: 'Cart' }).textContent()).toContain(fourth.name);
-    const parkedSale = await b.till.completeSaleWithReceipt('');
+    const parkedSale = await b.completeSaleWithReceipt('');
     expect(parkedSale.receiptNumber).toBeTruthy();
     // A sees the cart gone from the parked sales.
     await expect.poll(() => a.page.getByRole('button', { name: /^Parked sales \(/ }).textContent(), { timeout: 20_000 }).toBe('Parked sales (0)');
 
     // A goes offline, its app served by its service worker.
-    await a.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
-    await expect.poll(() => a.till.pendingCount(), { timeout: 20_000 }).toBe(0);
-    await a.context.route('**/api/**', (route) => route.abort('internetdisconnected'));
-    await a.context.setOffline(true);
+    await a.installed();
+    await a.allSent(20_000);
+    await a.goOffline();
 
     // A return: the customer's receipt code scanned into the lookup (a scanner types it and presses Enter), one unit of the first line back.
     // The lookup has the focus as the dialog opens: the scan goes there, not into the sale's scan field behind it.
-    let returns = await a.till.openReturns();
-    await a.till.scan(sale1.digitalReceipt);
+    let returns = await a.openReturns();
+    await a.scan(sale1.digitalReceipt);
     await expect.poll(() => returns.textContent()).toContain(`Sale ${sale1.receiptNumber}`);
     await returns.getByRole('button', { name: `One more ${first.name} to return` }).click();
     expect(await returns.getByLabel(`${first.name} to return`, { exact: true }).textContent()).toBe('1');
@@ -169,7 +107,7 @@ describe('a whole shift at the till', () => {
     await returns.waitFor({ state: 'detached' });
 
     // A post-void of sale 2, found by its receipt number, approved by a manager's PIN.
-    returns = await a.till.openReturns();
+    returns = await a.openReturns();
     await returns.getByLabel('Scan the receipt, or type its number').fill(sale2.receiptNumber);
     await returns.getByLabel('Scan the receipt, or type its number').press('Enter');
     await expect.poll(() => returns.textContent()).toContain(`Sale ${sale2.receiptNumber}`);
@@ -187,12 +125,11 @@ describe('a whole shift at the till', () => {
     expect(voidCash).toBe(sale2Cash);
     await returns.getByRole('button', { name: 'Done' }).click();
     await returns.waitFor({ state: 'detached' });
-    expect(await a.till.pendingCount()).toBeGreaterThan(0);
+    expect(await a.pendingCount()).toBeGreaterThan(0);
 
     // Online again: the till's events reach the server.
-    await a.context.unroute('**/api/**');
-    await a.context.setOffline(false);
-    await expect.poll(() => a.till.pendingCount(), { timeout: 30_000 }).toBe(0);
+    await a.goOnline();
+    await a.allSent();
 
     // Close with a blind count of exactly what should be in the drawer: float + cash sales − cash paid back.
     const expectedCash = FLOAT + sale1Cash + sale2Cash - refundCash - voidCash;
@@ -221,13 +158,11 @@ describe('a whole shift at the till', () => {
     await panel.getByRole('button', { name: 'Done' }).click();
 
     // Synced, HQ's Z report of the session is the till's own, figure for figure.
-    await expect.poll(() => a.till.pendingCount(), { timeout: 30_000 }).toBe(0);
-    const { deviceId, sessionId, report: own } = await a.till.tillSession();
-    const answer = await fetch(`${server.url}/api/v1/hq/till-report?device=${encodeURIComponent(deviceId)}&session=${encodeURIComponent(sessionId)}`, {
-      headers: { 'x-storeside-protocol': '4', authorization: `Bearer ${credentials.hqToken}` },
-    });
+    await a.allSent();
+    const { deviceId, sessionId, report: own } = await a.tillSession();
+    const answer = await server.hq.tillReport(deviceId, sessionId);
     expect(answer.status).toBe(200);
-    const { report } = (await answer.json()) as { report: TillReport };
+    const { report } = answer.body as { report: TillReport };
     expect(report).toEqual(own);
     expect(report.float).toBe(FLOAT);
     expect(report.sales.count).toBe(2);
@@ -242,14 +177,14 @@ describe('a whole shift at the till', () => {
     // The catalogue's EAN-13 barcodes are products, not cards: one starting with 4 (GS1 Germany) passes
     // Luhn one time in ten and reads as a Visa number to the scan, so a finding that is exactly a
     // product's barcode is left out, and only that.
-    const barcodes = new Set(readServer((db) => db.prepare(`SELECT json_extract(value, '$.barcode') AS barcode FROM sync_rows WHERE entity = 'product'`).all() as { barcode: string | null }[]).map((row) => row.barcode));
+    const barcodes = new Set(server.ledger((db) => db.prepare(`SELECT json_extract(value, '$.barcode') AS barcode FROM sync_rows WHERE entity = 'product'`).all() as { barcode: string | null }[]).map((row) => row.barcode));
     const cardNumbers = (value: unknown) => cardNumbersInValue(value).filter((finding) => !barcodes.has(finding.found.replace(/[ -]/g, '')));
     expect(cardNumbers({ planted: 'paid with 4111 1111 1111 1111', barcode: [...barcodes].find((code) => code && cardNumbersInValue(code).length > 0) })).toHaveLength(1);
-    const tillData = { a: await dumpIndexedDb(a.page), b: await dumpIndexedDb(b.page) };
+    const tillData = { a: await a.database(), b: await b.database() };
     expect(tillData.a.journal?.length).toBeGreaterThan(0);
     expect(tillData.a.sales?.length).toBeGreaterThan(0);
     expect(cardNumbers(tillData)).toEqual([]);
-    const events = readServer((db) => db.prepare(`SELECT type, body FROM events`).all() as { type: string; body: string }[]);
+    const events = server.ledger((db) => db.prepare(`SELECT type, body FROM events`).all() as { type: string; body: string }[]);
     expect(events.filter((event) => event.type === 'sale.completed' && event.body.includes('"card"'))).toHaveLength(2);
     expect(cardNumbers(events)).toEqual([]);
     console.log(`the whole shift took ${Math.round((performance.now() - started) / 1000)} s; refund ${refunded} (cash ${refundCash}), void cash ${voidCash}, drawer ${expectedCash}`);

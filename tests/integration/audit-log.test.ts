@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries } from '../../src/domain/audit.ts';
 import type { StoreEvent } from '../../src/domain/events.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
-import type { AuditLogPage } from '../../src/protocol/audit.ts';
-import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type DeviceClient } from './helpers/device-client.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { withServer } from '../support/server-fixture.ts';
+import type { DeviceClient, SaleChain } from './helpers/device-client.ts';
 
 /**
  * HQ's audit log of a store: every sensitive action its tills sent (manager
@@ -15,27 +14,14 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
 
 const AUSTIN = 'store-us-austin';
 const BERLIN = 'store-de-berlin';
-let server: ServerProcess;
-let dataDir: string;
+const server = withServer({ label: 'audit-log', demoProducts: 40 });
 let till: DeviceClient;
 let chain: SaleChain;
 const sent: StoreEvent[] = [];
 
 beforeAll(async () => {
-  dataDir = makeDataDir('audit-log');
-  server = await startServer({ dataDir, demoProducts: 40 });
-  till = await enrollDevice(server, { storeId: AUSTIN });
-  chain = new SaleChain(till, await till.readSnapshot(), 9);
+  ({ client: till, chain } = await server.till(AUSTIN, 9));
 });
-
-afterAll(async () => {
-  await server?.stop();
-  if (server) expect(server.output()).not.toMatch(/unexpected error/);
-  removeDataDir(dataDir);
-});
-
-const audit = (query: string) =>
-  apiRequest<AuditLogPage>(server.url, `/api/v1/hq/audit?${query}`, { headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` } });
 
 describe('the audit log at HQ', () => {
   it('lists the store’s sensitive actions newest first, with the names of who served and who approved', async () => {
@@ -57,7 +43,7 @@ describe('the audit log at HQ', () => {
     sent.push(...chain.events);
     expect((await till.push(chain.events)).status).toBe(200);
 
-    const answer = await audit(`store=${AUSTIN}`);
+    const answer = await server.hq.audit(AUSTIN);
     expect(answer.status).toBe(200);
     const { entries, next } = answer.body;
     expect(next).toBeNull();
@@ -70,17 +56,17 @@ describe('the audit log at HQ', () => {
   });
 
   it('pages by `next` and narrows by time; another store sees none of it', async () => {
-    const first = await audit(`store=${AUSTIN}&limit=2`);
+    const first = await server.hq.audit(AUSTIN, 'limit=2');
     expect(first.body.entries).toHaveLength(2);
     expect(first.body.next).not.toBeNull();
-    const second = await audit(`store=${AUSTIN}&limit=2&before=${encodeURIComponent(first.body.next!)}`);
+    const second = await server.hq.audit(AUSTIN, `limit=2&before=${encodeURIComponent(first.body.next!)}`);
     expect(second.body.entries.map((entry) => entry.kind)).toEqual(['manager_discount']);
     expect(second.body.next).toBeNull();
 
     const noSaleAt = first.body.entries[1]!.at;
-    const window = await audit(`store=${AUSTIN}&from=${noSaleAt}&to=${noSaleAt + 1}`);
+    const window = await server.hq.audit(AUSTIN, `from=${noSaleAt}&to=${noSaleAt + 1}`);
     expect(window.body.entries.map((entry) => entry.kind)).toEqual(['no_sale']);
-    expect((await audit(`store=${BERLIN}`)).body.entries).toEqual([]);
+    expect((await server.hq.audit(BERLIN)).body.entries).toEqual([]);
   });
 });
 
@@ -98,12 +84,10 @@ describe('a card charge released from a sale at the till', () => {
     expect(pushed.status).toBe(200);
     expect(pushed.body).toMatchObject({ results: [{ status: 'applied' }] });
 
-    const [entry] = (await audit(`store=${AUSTIN}&limit=1`)).body.entries;
+    const [entry] = (await server.hq.audit(AUSTIN, 'limit=1')).body.entries;
     expect(entry).toMatchObject({ kind: 'card_released', approvedBy: manager.id, approvedByName: manager.name, amount: 1_137, staffId: associate.id });
     expect(entry!.detail).toMatch(/Visa •••• 4243 \(terminal SIM-REL-1\) released from a sale: the slip shows no charge/);
-    const alarms = await apiRequest<{ alarms: { kind: string; detail: string }[] }>(server.url, `/api/v1/hq/alarms?store=${AUSTIN}`, {
-      headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` },
-    });
-    expect(alarms.body.alarms.filter((alarm) => alarm.kind === 'card_charge_released').map((alarm) => alarm.detail)).toEqual([expect.stringMatching(/SIM-REL-1 .* released from a sale by .*terminal's batch/)]);
+    const alarms = await server.hq.alarms(AUSTIN);
+    expect(alarms.filter((alarm) => alarm.kind === 'card_charge_released').map((alarm) => alarm.detail)).toEqual([expect.stringMatching(/SIM-REL-1 .* released from a sale by .*terminal's batch/)]);
   });
 });

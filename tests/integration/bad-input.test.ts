@@ -1,22 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoreEvent } from '../../src/domain/events.ts';
 import { ErrorBodySchema } from '../../src/protocol/errors.ts';
 import type { SnapshotPage } from '../../src/protocol/messages.ts';
-import {
-  apiRequest,
-  enrollDevice,
-  PROTOCOL_HEADERS,
-  readCredentials,
-  SaleChain,
-  takeEnrollmentCode,
-  type ApiAnswer,
-  type DeviceClient,
-  type ErrorAnswer,
-} from './helpers/device-client.ts';
-import { readLedger } from './helpers/ledger-db.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { demoCredentials, withServer } from '../support/server-fixture.ts';
+import { apiRequest, PROTOCOL_HEADERS, takeEnrollmentCode, type ApiAnswer, type DeviceClient, type ErrorAnswer, type SaleChain } from './helpers/device-client.ts';
 
 /**
  * What the API answers to requests it must refuse: the right 4xx, always the
@@ -24,8 +13,8 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
  * problem, never a 500, and nothing written.
  */
 
-let server: ServerProcess;
-let dataDir: string;
+// "Never a 500": withServer checks the server logged no unexpected error for anything sent here.
+const server = withServer({ label: 'bad-input' });
 /** A device of the first demo store, and one of another store. */
 let device: DeviceClient;
 let otherDevice: DeviceClient;
@@ -34,25 +23,15 @@ let chain: SaleChain;
 let valid: StoreEvent[];
 
 beforeAll(async () => {
-  dataDir = makeDataDir('bad-input');
-  server = await startServer({ dataDir });
-  const credentials = readCredentials(dataDir);
-  device = await enrollDevice(server, { storeId: credentials.stores[0]!.id });
-  otherDevice = await enrollDevice(server, { storeId: credentials.stores[1]!.id });
-  chain = new SaleChain(device, await device.readSnapshot(), 42);
+  const { stores } = demoCredentials(server);
+  ({ client: device, chain } = await server.till(stores[0]!.id, 42));
+  otherDevice = await server.enroll({ storeId: stores[1]!.id });
   valid = chain.take(2);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  // "Never a 500": the server logged no unexpected error for anything sent here.
-  if (server) expect(server.output()).not.toMatch(/unexpected error/);
-  removeDataDir(dataDir);
 });
 
 /** Everything a refused request must leave as it was. */
 function ledgerFingerprint() {
-  return readLedger(dataDir, (db) => {
+  return server.ledger((db) => {
     const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     return {
       events: count('events'),
@@ -222,7 +201,7 @@ describe('enrollment', () => {
   });
 
   it('answers 403 enrollment_code_invalid for a code that was already used', async () => {
-    const { code } = takeEnrollmentCode(dataDir);
+    const { code } = takeEnrollmentCode(server.dataDir);
     const first = await enroll(JSON.stringify({ code }));
     expect(first.status).toBe(201);
     await expectRefused(() => enroll(JSON.stringify({ code })), 403, 'enrollment_code_invalid', /unknown or was already used/);
@@ -285,7 +264,7 @@ describe('pull and snapshot queries', () => {
 
 describe('HQ alarms', () => {
   it('answers 401 without the HQ token and 400 or 404 for a bad store', async () => {
-    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` };
+    const hq = server.hq.headers();
     await expectRefused(() => device.get('/api/v1/hq/alarms?store=store-us-austin'), 401, 'unauthorized', /HQ token/);
     await expectRefused(() => apiRequest(server.url, '/api/v1/hq/alarms', { headers: hq }), 400, 'invalid_query', /store/);
     await expectRefused(() => apiRequest(server.url, '/api/v1/hq/alarms?store=nowhere', { headers: hq }), 404, 'not_found', /store nowhere does not exist/);
@@ -294,7 +273,7 @@ describe('HQ alarms', () => {
 
 describe('HQ audit log', () => {
   it('answers 401 without the HQ token, 400 naming the parameter, 404 for a store that does not exist', async () => {
-    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` };
+    const hq = server.hq.headers();
     const audit = (query: string) => apiRequest(server.url, `/api/v1/hq/audit${query}`, { headers: hq });
     await expectRefused(() => device.get('/api/v1/hq/audit?store=store-us-austin'), 401, 'unauthorized', /HQ token/);
     await expectRefused(() => audit(''), 400, 'invalid_query', /store/);
@@ -311,7 +290,7 @@ describe('HQ audit log', () => {
 
 describe('HQ till sessions and day report', () => {
   it('answers 401 without the HQ token, 400 naming the parameter, 404 for a store that does not exist', async () => {
-    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` };
+    const hq = server.hq.headers();
     const sessions = (query: string) => apiRequest(server.url, `/api/v1/hq/till-sessions${query}`, { headers: hq });
     await expectRefused(() => device.get('/api/v1/hq/till-sessions?store=store-us-austin'), 401, 'unauthorized', /HQ token/);
     await expectRefused(() => sessions(''), 400, 'invalid_query', /store/);
@@ -338,10 +317,9 @@ describe('HQ till sessions and day report', () => {
 });
 
 describe('HQ marking a product scarce', () => {
-  const post = (body: unknown, token = readCredentials(dataDir).hqToken) =>
-    apiRequest(server.url, '/api/v1/hq/scarce', { method: 'POST', headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (body: unknown, token?: string) => server.hq.post('/api/v1/hq/scarce', body, token === undefined ? {} : { token });
   it('answers 400 naming the field, 404 for a store or product that does not exist, 401 without the HQ token', async () => {
-    const store = readCredentials(dataDir).stores[0]!.id;
+    const store = demoCredentials(server).stores[0]!.id;
     const sku = (await device.readSnapshot()).products[0]!.sku;
     await expectRefused(() => post({ store, sku, scarce: 'yes' }), 400, 'invalid_body', /scarce/);
     await expectRefused(() => post({ store, scarce: true }), 400, 'invalid_body', /sku/);
@@ -354,9 +332,9 @@ describe('HQ marking a product scarce', () => {
 
 describe('HQ edits of catalogue text and store settings', () => {
   it('answers 400 naming the field, 404 for what does not exist, 401 without the HQ token; nothing changes', async () => {
-    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
+    const hq = server.hq.headers({ 'content-type': 'application/json' });
     const post = (path: string, body: unknown, headers: Record<string, string> = hq) => apiRequest(server.url, path, { method: 'POST', headers, body: JSON.stringify(body) });
-    const store = readCredentials(dataDir).stores[0]!.id;
+    const store = demoCredentials(server).stores[0]!.id;
     const sku = (await device.readSnapshot()).products[0]!.sku;
     await expectRefused(() => post('/api/v1/hq/product', { store, sku, version: 1, name: '   ' }), 400, 'invalid_body', /name: must not be empty/);
     await expectRefused(() => post('/api/v1/hq/product', { store, sku, name: 'New name' }), 400, 'invalid_body', /version/);

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProductRecord, StoreRecord } from '../../src/protocol/entities.ts';
-import type { PullResponse } from '../../src/protocol/messages.ts';
-import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type DeviceClient, type ErrorAnswer } from './helpers/device-client.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { withServer } from '../support/server-fixture.ts';
+import { SaleChain, type DeviceClient, type ErrorAnswer } from './helpers/device-client.ts';
 
 /**
  * Catalogue text and store settings: versioned last-writer-wins with optimistic
@@ -12,64 +11,47 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
 
 const AUSTIN = 'store-us-austin';
 
-let server: ServerProcess;
-let dataDir: string;
-let hq: Record<string, string>;
+const server = withServer({ label: 'catalog-edits', demoProducts: 40 });
 let till: DeviceClient;
 
 beforeAll(async () => {
-  dataDir = makeDataDir('catalog-edits');
-  server = await startServer({ dataDir, demoProducts: 40 });
-  hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
-  till = await enrollDevice(server, { storeId: AUSTIN });
+  till = await server.enroll({ storeId: AUSTIN });
 });
 
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
-});
-
-const get = <T>(path: string) => apiRequest<T>(server.url, path, { headers: hq });
-const post = <T>(path: string, body: unknown) => apiRequest<T>(server.url, path, { method: 'POST', headers: hq, body: JSON.stringify(body) });
-
-async function pulled<T>(entity: string, key: string): Promise<T | undefined> {
-  const changes = (await till.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000')).body.changes;
-  const change = changes.find((c) => c.entity === entity && c.key === key);
-  return change?.op === 'put' ? (change.value as T) : undefined;
-}
+const pulledProduct = async (sku: string) => (await till.pulledRecords<ProductRecord>('product')).get(sku);
 
 describe('a product renamed by two HQ editors who read the same version', () => {
   it('keeps the first edit, tells the second who changed it and to what, and the tills get the first', async () => {
     const { sku } = (await till.readSnapshot()).products[0]!;
-    const read = await get<{ product: ProductRecord; version: number }>(`/api/v1/hq/product?store=${AUSTIN}&sku=${sku}`);
+    const read = await server.hq.get<{ product: ProductRecord; version: number }>(`/api/v1/hq/product?store=${AUSTIN}&sku=${sku}`);
     expect(read.status).toBe(200);
 
-    const first = await post<{ product: ProductRecord; version: number }>('/api/v1/hq/product', { store: AUSTIN, sku, version: read.body.version, name: 'Oat drink, barista 1 L' });
+    const first = await server.hq.post<{ product: ProductRecord; version: number }>('/api/v1/hq/product', { store: AUSTIN, sku, version: read.body.version, name: 'Oat drink, barista 1 L' });
     expect(first.status).toBe(200);
     expect(first.body.product).toEqual({ ...read.body.product, name: 'Oat drink, barista 1 L' });
     expect(first.body.version).toBeGreaterThan(read.body.version);
 
-    const second = await post<ErrorAnswer>('/api/v1/hq/product', { store: AUSTIN, sku, version: read.body.version, name: 'Oat milk 1 L' });
+    const second = await server.hq.post<ErrorAnswer>('/api/v1/hq/product', { store: AUSTIN, sku, version: read.body.version, name: 'Oat milk 1 L' });
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('edit_conflict');
     expect(second.body.error.message).toMatch(new RegExp(`changed since version ${read.body.version}; it is at ${first.body.version} now`));
     expect(second.body.error.details).toMatchObject({ current: { version: first.body.version, value: { name: 'Oat drink, barista 1 L' } } });
 
-    expect((await pulled<ProductRecord>('product', sku))?.name).toBe('Oat drink, barista 1 L');
+    expect((await pulledProduct(sku))?.name).toBe('Oat drink, barista 1 L');
     // The price and its version are not the editor's to change here.
-    expect((await pulled<ProductRecord>('product', sku))?.priceVersion).toBe(read.body.product.priceVersion);
+    expect((await pulledProduct(sku))?.priceVersion).toBe(read.body.product.priceVersion);
   });
 });
 
 describe('a store renamed at HQ', () => {
   it('reaches its tills, refuses a stale edit, and sales go on being booked under the new settings', async () => {
-    const read = await get<{ store: StoreRecord; version: number }>(`/api/v1/hq/store?store=${AUSTIN}`);
+    const read = await server.hq.get<{ store: StoreRecord; version: number }>(`/api/v1/hq/store?store=${AUSTIN}`);
     expect(read.status).toBe(200);
-    const renamed = await post<{ store: StoreRecord; version: number }>('/api/v1/hq/store', { store: AUSTIN, version: read.body.version, name: 'Storeside Austin, South Congress' });
+    const renamed = await server.hq.post<{ store: StoreRecord; version: number }>('/api/v1/hq/store', { store: AUSTIN, version: read.body.version, name: 'Storeside Austin, South Congress' });
     expect(renamed.status).toBe(200);
-    expect((await pulled<StoreRecord>('store', AUSTIN))?.name).toBe('Storeside Austin, South Congress');
-    expect((await post<ErrorAnswer>('/api/v1/hq/store', { store: AUSTIN, version: read.body.version, name: 'Late edit' })).status).toBe(409);
-    expect((await get<{ store: StoreRecord }>(`/api/v1/hq/store?store=${AUSTIN}`)).body.store.name).toBe('Storeside Austin, South Congress');
+    expect((await till.pulledRecords<StoreRecord>('store')).get(AUSTIN)?.name).toBe('Storeside Austin, South Congress');
+    expect((await server.hq.post<ErrorAnswer>('/api/v1/hq/store', { store: AUSTIN, version: read.body.version, name: 'Late edit' })).status).toBe(409);
+    expect((await server.hq.get<{ store: StoreRecord }>(`/api/v1/hq/store?store=${AUSTIN}`)).body.store.name).toBe('Storeside Austin, South Congress');
 
     const chain = new SaleChain(till, await till.readSnapshot(), 5);
     const answer = await till.push([chain.next()]);

@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SaleCompletedPayload } from '../../src/domain/sale.ts';
 import type { TenderRecord } from '../../src/domain/tender.ts';
 import type { StoredValueRecord } from '../../src/domain/stored-value.ts';
 import type { CustomerRecord } from '../../src/domain/customer.ts';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import type { StoreRecord } from '../../src/protocol/entities.ts';
-import type { PullResponse, PushResponse } from '../../src/protocol/messages.ts';
-import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type DeviceClient, type ErrorAnswer } from './helpers/device-client.ts';
-import { readLedger } from './helpers/ledger-db.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import type { Change, PullResponse, PushResponse } from '../../src/protocol/messages.ts';
+import { withServer } from '../support/server-fixture.ts';
+import { apiRequest, type DeviceClient, type ErrorAnswer, type SaleChain, type SaleOptions } from './helpers/device-client.ts';
 
 /**
  * A complete checkout on the real server: a sale paid by gift card, card and
@@ -21,55 +20,32 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
 const AUSTIN = 'store-us-austin';
 const CARD = 'GC-AUS-1001'; // the demo's first Austin gift card: 50.00
 
-let server: ServerProcess;
-let dataDir: string;
-let hq: Record<string, string>;
+const server = withServer({ label: 'checkout-tenders', demoProducts: 40 });
 let tillA: DeviceClient;
 let tillB: DeviceClient;
 let chainA: SaleChain;
 let chainB: SaleChain;
 
 beforeAll(async () => {
-  dataDir = makeDataDir('checkout-tenders');
-  server = await startServer({ dataDir, demoProducts: 40 });
-  hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
-  tillA = await enrollDevice(server, { storeId: AUSTIN });
-  tillB = await enrollDevice(server, { storeId: AUSTIN });
-  chainA = new SaleChain(tillA, await tillA.readSnapshot(), 7);
-  chainB = new SaleChain(tillB, await tillB.readSnapshot(), 8);
+  ({ client: tillA, chain: chainA } = await server.till(AUSTIN, 7));
+  ({ client: tillB, chain: chainB } = await server.till(AUSTIN, 8));
 });
 
-afterAll(async () => {
-  await server?.stop();
-  if (server) expect(server.output()).not.toMatch(/unexpected error/);
-  removeDataDir(dataDir);
-});
-
-async function pulled<T>(device: DeviceClient, entity: string, key: string, headers?: Record<string, string>): Promise<T | undefined> {
-  const answer = headers
-    ? await apiRequest<PullResponse>(server.url, '/api/v1/sync/pull?cursor=0&limit=5000', { headers })
-    : await device.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000');
+/** The record a device holds after pulling everything; `headers` pull as another app would (an older protocol). */
+async function pulled<T>(device: DeviceClient, entity: Change['entity'], key: string, headers?: Record<string, string>): Promise<T | undefined> {
+  if (!headers) return (await device.pulledRecords<T>(entity)).get(key);
+  const answer = await apiRequest<PullResponse>(server.url, '/api/v1/sync/pull?cursor=0&limit=5000', { headers });
   const change = [...answer.body.changes].reverse().find((c) => c.entity === entity && c.key === key);
   return change?.op === 'put' ? (change.value as T) : undefined;
 }
 
 /** A sale of at least 70.00 paid with `nonCash`, and cash (handed over in round notes) for the rest. */
-function saleOf(chain: SaleChain, nonCash: (total: number) => TenderRecord[], more: Partial<Pick<SaleCompletedPayload, 'customer'>> = {}) {
+function saleOf(chain: SaleChain, nonCash: (total: number) => TenderRecord[], more: Pick<SaleOptions, 'customer'> = {}) {
   const product = chain.slice.products.find((candidate) => candidate.price >= 100)!;
-  const lines = [cartLineFor(product, Math.ceil(7_000 / product.price))];
-  return chain.next({
-    lines,
-    tamper: (payload: SaleCompletedPayload) => {
-      const taken = nonCash(payload.total);
-      const rest = payload.total - taken.reduce((sum, tender) => sum + tender.amount, 0);
-      const cash: TenderRecord[] = rest > 0 ? [{ kind: 'cash', amount: rest, tendered: Math.ceil(rest / 500) * 500, change: Math.ceil(rest / 500) * 500 - rest }] : [];
-      return { ...payload, ...more, tenders: [...taken, ...cash] };
-    },
-  });
+  return chain.next({ lines: [cartLineFor(product, Math.ceil(7_000 / product.price))], paidWith: nonCash, ...more });
 }
 
-const alarms = async () =>
-  (await apiRequest<{ alarms: { kind: string; detail: string }[] }>(server.url, `/api/v1/hq/alarms?store=${AUSTIN}`, { headers: hq })).body.alarms;
+const alarms = () => server.hq.alarms(AUSTIN);
 
 describe('a split-tender sale', () => {
   it('is booked with each tender, and the gift card it spent is debited and synced to every till', async () => {
@@ -81,7 +57,7 @@ describe('a split-tender sale', () => {
     const answer = await tillA.push([event]);
     expect((answer.body as PushResponse).results).toEqual([{ id: event.id, seq: 1, status: 'applied' }]);
 
-    const tenders = readLedger(dataDir, (db) => db.prepare(`SELECT kind, amount FROM tenders WHERE sale_id = ? ORDER BY tender_no`).all((event.payload as SaleCompletedPayload).saleId));
+    const tenders = server.ledger((db) => db.prepare(`SELECT kind, amount FROM tenders WHERE sale_id = ? ORDER BY tender_no`).all((event.payload as SaleCompletedPayload).saleId));
     expect(tenders).toEqual([
       { kind: 'gift_card', amount: 3_000 },
       { kind: 'card', amount: 2_000 },
@@ -147,8 +123,8 @@ describe('stored value and customers on an older till', () => {
 
 describe('a store’s offline policy set at HQ', () => {
   const policy = { maxOfflineHours: 12, cardPerSale: 15_000, cardPerDevice: 60_000, tendersOffline: ['cash', 'card'], storedValuePerCard: 0 };
-  const post = (body: unknown) => apiRequest<{ store: StoreRecord; version: number } & ErrorAnswer>(server.url, '/api/v1/hq/store', { method: 'POST', headers: hq, body: JSON.stringify(body) });
-  const read = async () => (await apiRequest<{ store: StoreRecord; version: number }>(server.url, `/api/v1/hq/store?store=${AUSTIN}`, { headers: hq })).body;
+  const post = (body: unknown) => server.hq.post<{ store: StoreRecord; version: number } & ErrorAnswer>('/api/v1/hq/store', body);
+  const read = async () => (await server.hq.get<{ store: StoreRecord; version: number }>(`/api/v1/hq/store?store=${AUSTIN}`)).body;
 
   it('reaches the store’s tills with its name unchanged, and null puts the default back', async () => {
     const before = await read();

@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import type { ConflictRecord } from '../../src/protocol/entities.ts';
 import { taskState, type TaskRecord } from '../../src/domain/task.ts';
 import { resumedBy, type ParkedCartRecord } from '../../src/domain/parked-cart.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 import { randomBytes } from 'node:crypto';
-import type { PullResponse } from '../../src/protocol/messages.ts';
 import { OVERSELL_RULE } from '../../src/server/conflicts/oversell.ts';
-import { enrollDevice, SaleChain, salePayload, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
+import { withServer } from '../support/server-fixture.ts';
+import { SaleChain, salePayload, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
 import { stockLevels } from './helpers/ledger-db.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
 
 /**
  * Two tills sell the last units of a product while apart. Whatever order their
@@ -20,36 +19,23 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
 
 const AUSTIN = 'store-us-austin';
 
-let server: ServerProcess;
-let dataDir: string;
+const server = withServer({ label: 'conflicts', demoProducts: 40 });
 let slice: StoreSliceSnapshot;
 
 beforeAll(async () => {
-  dataDir = makeDataDir('conflicts');
-  server = await startServer({ dataDir, demoProducts: 40 });
-  slice = await (await enrollDevice(server, { storeId: AUSTIN })).readSnapshot();
+  slice = await server.slice(AUSTIN);
 });
 
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
-});
-
-async function pulledBy<T>(client: DeviceClient, entity: string): Promise<T[]> {
-  const answer = await client.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000');
-  expect(answer.status).toBe(200);
-  return answer.body.changes.flatMap((change) => (change.entity === entity && change.op === 'put' ? [change.value as T] : []));
-}
-const conflictsPulledBy = (client: DeviceClient) => pulledBy<ConflictRecord>(client, 'conflict');
-const tasksPulledBy = (client: DeviceClient) => pulledBy<TaskRecord>(client, 'task');
+const conflictsPulledBy = async (client: DeviceClient) => [...(await client.pulledRecords<ConflictRecord>('conflict')).values()];
+const tasksPulledBy = async (client: DeviceClient) => [...(await client.pulledRecords<TaskRecord>('task')).values()];
 
 describe('the last units sold twice during a partition', () => {
   it('charge the oversell to the later sale by HLC, whichever till pushes first', async () => {
     // A product with enough stock to sell out exactly: each till sells all of it.
-    const sku = [...stockLevels(dataDir, AUSTIN)].find(([, onHand]) => onHand >= 2 && onHand <= 20)![0];
-    const onHand = stockLevels(dataDir, AUSTIN).get(sku)!;
+    const sku = [...stockLevels(server.dataDir, AUSTIN)].find(([, onHand]) => onHand >= 2 && onHand <= 20)![0];
+    const onHand = stockLevels(server.dataDir, AUSTIN).get(sku)!;
     const product = slice.products.find((p) => p.sku === sku)!;
-    const [early, late] = [await enrollDevice(server, { storeId: AUSTIN }), await enrollDevice(server, { storeId: AUSTIN })];
+    const [early, late] = [await server.enroll({ storeId: AUSTIN }), await server.enroll({ storeId: AUSTIN })];
     // Ahead of the chains' clocks, which start now: these are the times the sales carry.
     const base = Date.now() + 60_000;
     const earlyChain = new SaleChain(early, slice, 1);
@@ -58,10 +44,10 @@ describe('the last units sold twice during a partition', () => {
 
     // The later sale reaches the server first; the earlier one arrives after the network mends.
     expect((await late.push([lateSale])).status).toBe(200);
-    expect(stockLevels(dataDir, AUSTIN).get(sku)).toBe(0);
+    expect(stockLevels(server.dataDir, AUSTIN).get(sku)).toBe(0);
     expect(await conflictsPulledBy(late)).toEqual([]);
     expect((await early.push([earlySale])).status).toBe(200);
-    expect(stockLevels(dataDir, AUSTIN).get(sku)).toBe(-onHand);
+    expect(stockLevels(server.dataDir, AUSTIN).get(sku)).toBe(-onHand);
 
     const conflicts = await conflictsPulledBy(early);
     expect(conflicts).toEqual([
@@ -92,14 +78,14 @@ describe('the last units sold twice during a partition', () => {
 
 describe('a task claimed on two devices while they were apart', () => {
   it('goes to the first claim by HLC, whichever arrives first; the other claimant is told, and the task can be finished', async () => {
-    const sku = [...stockLevels(dataDir, AUSTIN)].find(([, onHand]) => onHand >= 1 && onHand <= 20)![0];
+    const sku = [...stockLevels(server.dataDir, AUSTIN)].find(([, onHand]) => onHand >= 1 && onHand <= 20)![0];
     const product = slice.products.find((p) => p.sku === sku)!;
-    const [a, b] = [await enrollDevice(server, { storeId: AUSTIN }), await enrollDevice(server, { storeId: AUSTIN })];
+    const [a, b] = [await server.enroll({ storeId: AUSTIN }), await server.enroll({ storeId: AUSTIN })];
     const base = Date.now() + 60_000;
     const chainA = new SaleChain(a, slice, 11);
     const chainB = new SaleChain(b, slice, 12);
     // Sell everything twice over to leave an oversell task.
-    const onHand = stockLevels(dataDir, AUSTIN).get(sku)!;
+    const onHand = stockLevels(server.dataDir, AUSTIN).get(sku)!;
     expect((await a.push([chainA.next({ lines: [cartLineFor(product, onHand)], at: base })])).status).toBe(200);
     expect((await b.push([chainB.next({ lines: [cartLineFor(product, 1)], at: base + 1_000 })])).status).toBe(200);
     const task = (await tasksPulledBy(a)).find((candidate) => candidate.title.includes(`(${sku})`))!;
@@ -130,7 +116,7 @@ describe('a task claimed on two devices while they were apart', () => {
   });
 
   it('quarantines a step on a task the store does not have', async () => {
-    const device = await enrollDevice(server, { storeId: AUSTIN });
+    const device = await server.enroll({ storeId: AUSTIN });
     const chain = new SaleChain(device, slice, 13);
     const unknown = await device.push([chain.taskStep('task/none', { what: 'claim' })]);
     expect(unknown.body).toMatchObject({ results: [{ status: 'rejected', reason: expect.stringMatching(/has no task task\/none/) }] });
@@ -140,7 +126,7 @@ describe('a task claimed on two devices while they were apart', () => {
 describe('a parked cart resumed on two tills while they were apart', () => {
   it('goes to the first resume by HLC, whichever arrives first; the other till sees who has it', async () => {
     // The till that parked it resumes it too, but later by HLC than another till does.
-    const [parker, early] = [await enrollDevice(server, { storeId: AUSTIN }), await enrollDevice(server, { storeId: AUSTIN })];
+    const [parker, early] = [await server.enroll({ storeId: AUSTIN }), await server.enroll({ storeId: AUSTIN })];
     const late = parker;
     const base = Date.now() + 60_000;
     const cartId = uuidv7(base, randomBytes(10));
@@ -156,7 +142,7 @@ describe('a parked cart resumed on two tills while they were apart', () => {
     expect((await late.push([resumeLate])).body).toMatchObject({ results: [{ status: 'applied' }] });
     expect((await early.push([resumeEarly])).body).toMatchObject({ results: [{ status: 'applied' }] });
 
-    const [cart] = await pulledBy<ParkedCartRecord>(late, 'parked_cart');
+    const [cart] = (await late.pulledRecords<ParkedCartRecord>('parked_cart')).values();
     expect(cart).toMatchObject({ id: cartId, label: 'Mrs Okafor', parkedBy: { deviceId: parker.deviceId }, lines: [{ sku: slice.products[0]!.sku, quantity: 2 }] });
     expect(resumedBy(cart!)).toMatchObject({ deviceId: early.deviceId, staffName: slice.staff[1]!.name });
     expect(cart!.resumes.map((resume) => resume.deviceId)).toEqual([early.deviceId, late.deviceId]);

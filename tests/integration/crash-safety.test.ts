@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import { sha256Hex } from '../../src/server/sha256.ts';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventHash } from '../../src/domain/events.ts';
-import { enrollDevice, pushJournal, SaleChain, salePayload, unitsSoldBySku, type DeviceClient } from './helpers/device-client.ts';
-import { deviceRow, readLedger, stockLevels } from './helpers/ledger-db.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { withServer } from '../support/server-fixture.ts';
+import { pushJournal, SaleChain, salePayload, unitsSoldBySku, type DeviceClient } from './helpers/device-client.ts';
+import { deviceRow, stockLevels } from './helpers/ledger-db.ts';
 
 /**
  * "Applying a batch and recording its ack is one database transaction"
@@ -25,26 +25,18 @@ const BATCH = 500;
  */
 const KILL_WHEN: readonly (number | 'first-wal-write')[] = [60, 'first-wal-write', 250, 600];
 
-let server: ServerProcess;
-let dataDir: string;
+const server = withServer({ label: 'crash' });
 let devices: { client: DeviceClient; chain: SaleChain }[];
 let storeId: string;
 let initialStock: Map<string, number>;
 
 beforeAll(async () => {
-  dataDir = makeDataDir('crash');
-  server = await startServer({ dataDir });
-  const first = await enrollDevice(server);
-  const second = await enrollDevice(server, { storeId: first.storeId });
+  const first = await server.enroll();
+  const second = await server.enroll({ storeId: first.storeId });
   storeId = first.storeId;
   const slice = await first.readSnapshot();
   devices = [first, second].map((client, i) => ({ client, chain: new SaleChain(client, slice, 1000 + i) }));
-  initialStock = stockLevels(dataDir, storeId);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
+  initialStock = stockLevels(server.dataDir, storeId);
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,7 +45,7 @@ const walWritten = (walFile: string) => statSync(walFile, { bigint: true, throwI
 
 /** Resolves as soon as the WAL file changes (polled every millisecond), or after `limitMs`. */
 async function firstWalWrite(limitMs: number): Promise<void> {
-  const walFile = join(dataDir, 'storeside.db-wal');
+  const walFile = join(server.dataDir, 'storeside.db-wal');
   const before = walWritten(walFile);
   const deadline = Date.now() + limitMs;
   while (walWritten(walFile) === before && Date.now() < deadline) await sleep(1);
@@ -63,7 +55,7 @@ async function firstWalWrite(limitMs: number): Promise<void> {
 function expectEachEventAppliedOnce() {
   for (const { client, chain } of devices) {
     const n = chain.lastSeq;
-    const events = readLedger(dataDir, (db) => db.prepare(`SELECT seq, id, status FROM events WHERE device_id = ? ORDER BY seq`).all(client.deviceId)) as {
+    const events = server.ledger((db) => db.prepare(`SELECT seq, id, status FROM events WHERE device_id = ? ORDER BY seq`).all(client.deviceId)) as {
       seq: number;
       id: string;
       status: string;
@@ -72,30 +64,30 @@ function expectEachEventAppliedOnce() {
     expect(events.map((row) => row.id)).toEqual(chain.events.map((event) => event.id));
     expect(events.filter((row) => row.status !== 'applied')).toEqual([]);
 
-    const sales = readLedger(dataDir, (db) => db.prepare(`SELECT id, event_id FROM sales WHERE device_id = ?`).all(client.deviceId)) as { id: string; event_id: string }[];
+    const sales = server.ledger((db) => db.prepare(`SELECT id, event_id FROM sales WHERE device_id = ?`).all(client.deviceId)) as { id: string; event_id: string }[];
     expect(sales).toHaveLength(n);
     expect(new Set(sales.map((row) => row.id)).size).toBe(n);
     expect(new Set(sales.map((row) => row.id))).toEqual(new Set(chain.events.map((event) => salePayload(event).saleId)));
 
-    const { lines, tenders } = readLedger(dataDir, (db) => ({
+    const { lines, tenders } = server.ledger((db) => ({
       lines: (db.prepare(`SELECT COUNT(*) AS n FROM sale_lines WHERE sale_id IN (SELECT id FROM sales WHERE device_id = ?)`).get(client.deviceId) as { n: number }).n,
       tenders: (db.prepare(`SELECT COUNT(*) AS n FROM tenders WHERE sale_id IN (SELECT id FROM sales WHERE device_id = ?)`).get(client.deviceId) as { n: number }).n,
     }));
     expect(lines).toBe(chain.events.reduce((sum, event) => sum + salePayload(event).lines.length, 0));
     expect(tenders).toBe(n);
-    expect(deviceRow(dataDir, client.deviceId)).toEqual({ acked_seq: n, head_hash: eventHash(chain.events.at(-1)!, sha256Hex) });
+    expect(deviceRow(server.dataDir, client.deviceId)).toEqual({ acked_seq: n, head_hash: eventHash(chain.events.at(-1)!, sha256Hex) });
   }
   // Stock went down exactly once per sale, across both tills of the store.
   const sold = unitsSoldBySku(devices.flatMap(({ chain }) => chain.events));
-  const stock = stockLevels(dataDir, storeId);
+  const stock = stockLevels(server.dataDir, storeId);
   for (const [sku, before] of initialStock) expect(stock.get(sku), sku).toBe(before - (sold.get(sku) ?? 0));
-  expect(readLedger(dataDir, (db) => db.prepare(`SELECT kind, detail FROM alarms`).all())).toEqual([]);
+  expect(server.ledger((db) => db.prepare(`SELECT kind, detail FROM alarms`).all())).toEqual([]);
 }
 
 describe('a push cut off by SIGKILL', () => {
   it(`is applied exactly once after a restart and a replay (${KILL_WHEN.length} kill timings)`, async () => {
     for (const [round, killWhen] of KILL_WHEN.entries()) {
-      const ackedBefore = devices.map(({ client }) => deviceRow(dataDir, client.deviceId)!.acked_seq);
+      const ackedBefore = devices.map(({ client }) => deviceRow(server.dataDir, client.deviceId)!.acked_seq);
       const batches = devices.map(({ chain }) => chain.take(BATCH));
       const inFlight = devices.map(({ client }, i) =>
         client.push(batches[i]!).then(
@@ -106,12 +98,12 @@ describe('a push cut off by SIGKILL', () => {
       const started = Date.now();
       await (killWhen === 'first-wal-write' ? firstWalWrite(5_000) : sleep(killWhen));
       const killedAfterMs = Date.now() - started;
-      await server.kill();
+      await server.process.kill();
       const outcomes = await Promise.all(inFlight);
 
-      server = await server.restart({ crash: true });
+      await server.restart({ crash: true });
       for (const device of devices) device.client = device.client.at(server.url);
-      const ackedAfterCrash = devices.map(({ client }) => deviceRow(dataDir, client.deviceId)!.acked_seq);
+      const ackedAfterCrash = devices.map(({ client }) => deviceRow(server.dataDir, client.deviceId)!.acked_seq);
       for (const [i, acked] of ackedAfterCrash.entries()) {
         // The batch is all or nothing: committed through its last seq, or not at all.
         expect([ackedBefore[i], batches[i]!.at(-1)!.seq], `device ${i} after the crash of round ${round}`).toContain(acked);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PullResponse } from '../../src/protocol/messages.ts';
-import { enrollDevice, SaleChain, unitsSoldBySku, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
+import { withServer } from '../support/server-fixture.ts';
+import { SaleChain, unitsSoldBySku, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
 import { stockLevels } from './helpers/ledger-db.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
 
 /**
  * The classic sequence-gap bug: a puller reads up to cursor N while a write
@@ -16,19 +16,11 @@ const SELLERS = 4;
 const PULLERS = 3;
 const SALES_PER_SELLER = 40;
 
-let server: ServerProcess;
-let dataDir: string;
+const server = withServer({ label: 'cursor', demoProducts: 30 });
 let slice: StoreSliceSnapshot;
 
 beforeAll(async () => {
-  dataDir = makeDataDir('cursor');
-  server = await startServer({ dataDir, demoProducts: 30 });
-  slice = await (await enrollDevice(server, { storeId: AUSTIN })).readSnapshot();
-});
-
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
+  slice = await server.slice(AUSTIN);
 });
 
 /** Pulls from `cursor` until the server has nothing newer, applying stock levels as a till would. */
@@ -50,8 +42,8 @@ async function pullInto(client: DeviceClient, state: { cursor: number; onHand: M
 
 describe('pulling while other tills push', () => {
   it('never skips a change: every puller ends with the stock the ledger holds', async () => {
-    const sellers = await Promise.all(Array.from({ length: SELLERS }, () => enrollDevice(server, { storeId: AUSTIN })));
-    const pullers = await Promise.all(Array.from({ length: PULLERS }, () => enrollDevice(server, { storeId: AUSTIN })));
+    const sellers = await Promise.all(Array.from({ length: SELLERS }, () => server.enroll({ storeId: AUSTIN })));
+    const pullers = await Promise.all(Array.from({ length: PULLERS }, () => server.enroll({ storeId: AUSTIN })));
     const states = await Promise.all(
       pullers.map(async (client) => {
         const snapshot = await client.readSnapshot();
@@ -80,7 +72,7 @@ describe('pulling while other tills push', () => {
     await Promise.all(pulling);
     for (const [i, client] of pullers.entries()) await pullInto(client, states[i]!);
 
-    const ledger = stockLevels(dataDir, AUSTIN);
+    const ledger = stockLevels(server.dataDir, AUSTIN);
     for (const state of states) expect(state.onHand).toEqual(ledger);
     // and the ledger is the seed less exactly what was sold
     for (const level of slice.stock) expect(ledger.get(level.sku)).toBe(level.onHand - (sold.get(level.sku) ?? 0));

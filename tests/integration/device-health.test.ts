@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PushResponse } from '../../src/protocol/messages.ts';
-import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type ErrorAnswer, type StoreSliceSnapshot } from './helpers/device-client.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { withServer } from '../support/server-fixture.ts';
+import type { ErrorAnswer } from './helpers/device-client.ts';
 
 /**
  * Each push says how the device's queue and clock stand; HQ lists it per device
@@ -11,35 +11,19 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
 const AUSTIN = 'store-us-austin';
 const HOUR = 3_600_000;
 
-let server: ServerProcess;
-let dataDir: string;
-let austinSlice: StoreSliceSnapshot;
-let hqToken: string;
-
-beforeAll(async () => {
-  dataDir = makeDataDir('device-health');
-  server = await startServer({ dataDir, demoProducts: 40 });
-  hqToken = readCredentials(dataDir).hqToken;
-  austinSlice = await (await enrollDevice(server, { storeId: AUSTIN })).readSnapshot();
-});
-
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
-});
+const server = withServer({ label: 'device-health', demoProducts: 40 });
 
 type Health = { id: string; ackedSeq: number; outboxDepth: number | null; clockOffsetMs: number | null; oldestUnsentAgeMs: number | null };
 
 async function devices(): Promise<Health[]> {
-  const answer = await apiRequest<{ devices: Health[] }>(server.url, `/api/v1/hq/devices?store=${AUSTIN}`, { headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${hqToken}` } });
+  const answer = await server.hq.get<{ devices: Health[] }>(`/api/v1/hq/devices?store=${AUSTIN}`);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return answer.body.devices;
 }
 
 describe('a device’s report with its push', () => {
   it('gives HQ its clock offset, its backlog and how old the backlog is; a clock two hours slow is no reason to refuse its sales', async () => {
-    const device = await enrollDevice(server, { storeId: AUSTIN });
-    const chain = new SaleChain(device, austinSlice, 5);
+    const { client: device, chain } = await server.till(AUSTIN, 5);
     const sales = [chain.next(), chain.next(), chain.next()];
     // The till's clock runs two hours slow; it made its oldest unsent sale ten minutes ago by that clock.
     const deviceNow = Date.now() - 2 * HOUR;
@@ -61,8 +45,7 @@ describe('a device’s report with its push', () => {
   });
 
   it('is optional for devices from before it existed, and refused with 400 naming the field when malformed', async () => {
-    const device = await enrollDevice(server, { storeId: AUSTIN });
-    const chain = new SaleChain(device, austinSlice, 6);
+    const { client: device, chain } = await server.till(AUSTIN, 6);
     const sale = chain.next();
     const bad = await device.postJson<ErrorAnswer>('/api/v1/sync/push', { deviceId: device.deviceId, events: [sale], report: { time: Date.now(), headSeq: -1, oldestUnsentAt: null } });
     expect(bad.status).toBe(400);

@@ -27,11 +27,15 @@ import { bootstrap } from '../../src/sync/bootstrap.ts';
 import { pullChanges } from '../../src/sync/pull-changes.ts';
 import { pushOutbox } from '../../src/sync/push-outbox.ts';
 import { syncOnce } from '../../src/sync/sync-once.ts';
-import Database from 'better-sqlite3';
+import { hqClient } from '../support/hq-client.ts';
+import { readLedger } from './helpers/ledger-db.ts';
 
 /**
  * The device's sync code (Dexie over an in-memory IndexedDB, the only fake here)
- * against the real server and a real SQLite file, in one process.
+ * against the real server and a real SQLite file, in one process. Not on
+ * withServer's child process: the suite seeds one store with more enrollment
+ * codes than the demo hands out, and changes the store's data from inside a
+ * bootstrap it is cutting off.
  */
 describe('device sync against the real server', () => {
   let dataDir: string;
@@ -67,15 +71,13 @@ describe('device sync against the real server', () => {
     db = new StoresideDb(`device-${++dbCount}`);
   });
 
-  const ledger = () => new Database(join(dataDir, 'storeside.db'), { readonly: true });
-  const serverCount = (sql: string, ...params: unknown[]) => {
-    const handle = ledger();
-    try {
-      return (handle.prepare(sql).get(...params) as { n: number }).n;
-    } finally {
-      handle.close();
-    }
-  };
+  const serverCount = (sql: string, ...params: unknown[]) => readLedger(dataDir, (db) => (db.prepare(sql).get(...params) as { n: number }).n);
+  const hq = hqClient({
+    get url() {
+      return baseUrl;
+    },
+    hqToken: () => hqToken,
+  });
 
   /** An enrolled, bootstrapped device whose fetch can be made to fail. */
   async function enrolledDevice(pageSize?: number) {
@@ -369,10 +371,7 @@ describe('device sync against the real server', () => {
     });
     expect(behind.status).toBe(409);
     expect(((await behind.json()) as { error: { code: string; details: unknown } }).error).toMatchObject({ code: 'journal_lost', details: { ackedSeq: 6 } });
-    const lostAlarms = async () => {
-      const answer = await fetch(`${baseUrl}/api/v1/hq/alarms?store=${enrollment.storeId}`, { headers: { 'x-storeside-protocol': '3', authorization: `Bearer ${hqToken}` } });
-      return ((await answer.json()) as { alarms: { kind: string; deviceId: string; detail: string }[] }).alarms.filter((alarm) => alarm.kind === 'journal_lost');
-    };
+    const lostAlarms = async () => (await hq.alarms(enrollment.storeId)).filter((alarm) => alarm.kind === 'journal_lost');
     expect(await lostAlarms()).toEqual([]);
 
     // Confirmed, the loss is alarmed once and answered the same however often it is confirmed (an answer can be lost).

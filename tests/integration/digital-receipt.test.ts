@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src/domain/money.ts';
-import type { SaleCompletedPayload } from '../../src/domain/sale.ts';
 import type { PushResponse } from '../../src/protocol/messages.ts';
-import { enrollDevice, readCredentials, salePayload, SaleChain, type DeviceClient } from './helpers/device-client.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { demoCredentials, withServer } from '../support/server-fixture.ts';
+import { salePayload, type DeviceClient, type SaleChain, type SaleOptions } from './helpers/device-client.ts';
 
 /**
  * The customer's digital receipt, GET /r/{token}: served by the server from the
@@ -12,30 +11,20 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
  */
 
 const AUSTIN = 'store-us-austin';
-let server: ServerProcess;
-let dataDir: string;
+// Never a 500 either: withServer checks the server logged no unexpected error for anything sent here.
+const server = withServer({ label: 'digital-receipt', demoProducts: 40 });
 let till: DeviceClient;
 let chain: SaleChain;
 
 beforeAll(async () => {
-  dataDir = makeDataDir('digital-receipt');
-  server = await startServer({ dataDir, demoProducts: 40 });
-  till = await enrollDevice(server, { storeId: AUSTIN });
-  chain = new SaleChain(till, await till.readSnapshot(), 5);
+  ({ client: till, chain } = await server.till(AUSTIN, 5));
 });
 
-afterAll(async () => {
-  await server?.stop();
-  // Never a 500: nothing sent here made the server log an unexpected error.
-  if (server) expect(server.output()).not.toMatch(/unexpected error/);
-  removeDataDir(dataDir);
-});
-
-const byCard = (payload: SaleCompletedPayload): SaleCompletedPayload => ({
-  ...payload,
-  tenders: [{ kind: 'card', amount: payload.total, brand: 'Visa', last4: '4242', approvalCode: 'OK7731', terminalRef: 'TERM-4-000912', offline: false }],
+/** Grace Hopper pays the whole sale by card. */
+const byCard: SaleOptions = {
+  paidWith: (total) => [{ kind: 'card', amount: total, brand: 'Visa', last4: '4242', approvalCode: 'OK7731', terminalRef: 'TERM-4-000912', offline: false }],
   customer: { id: 'cust-77', name: 'Grace Hopper' },
-});
+};
 
 const page = async (path: string, init: RequestInit = {}) => {
   const response = await fetch(`${server.url}${path}`, init);
@@ -50,7 +39,7 @@ async function pushed(...events: ReturnType<SaleChain['next']>[]) {
 
 describe('the digital receipt page', () => {
   it('shows the sale to whoever holds the link: store, items, total and the card by its last four only', async () => {
-    const event = chain.next({ tamper: byCard });
+    const event = chain.next(byCard);
     await pushed(event);
     const sale = salePayload(event);
     const store = (await till.readSnapshot()).store;
@@ -68,7 +57,7 @@ describe('the digital receipt page', () => {
     expect(answer.html).toContain('Visa •••• 4242');
     // Nothing of the card but its brand, last four and approval; nothing of who served or of their PINs.
     expect(answer.html).not.toContain('TERM-4-000912');
-    const staff = readCredentials(dataDir).stores.find((s) => s.id === AUSTIN)!.staff;
+    const staff = demoCredentials(server).stores.find((s) => s.id === AUSTIN)!.staff;
     for (const member of staff) expect(answer.html).not.toContain(member.name);
     expect(answer.html).not.toMatch(/pin/i);
     // A forwarded link must not name the customer.

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import type { AllotmentRecord } from '../../src/protocol/entities.ts';
-import type { PullResponse } from '../../src/protocol/messages.ts';
-import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
-import { readLedger, stockLevels } from './helpers/ledger-db.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { withServer } from '../support/server-fixture.ts';
+import { SaleChain, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
+import { stockLevels } from './helpers/ledger-db.ts';
 
 /**
  * Escrow for scarce products (DESIGN.md "Conflicts"): once HQ marks a product
@@ -15,48 +14,28 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
 
 const AUSTIN = 'store-us-austin';
 
-let server: ServerProcess;
-let dataDir: string;
+const server = withServer({ label: 'escrow', demoProducts: 40 });
 let slice: StoreSliceSnapshot;
-let hqToken: string;
 
 beforeAll(async () => {
-  dataDir = makeDataDir('escrow');
-  server = await startServer({ dataDir, demoProducts: 40 });
-  hqToken = readCredentials(dataDir).hqToken;
-  slice = await (await enrollDevice(server, { storeId: AUSTIN })).readSnapshot();
+  slice = await server.slice(AUSTIN);
 });
 
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
-});
-
-const markScarce = (sku: string, scarce: boolean) =>
-  apiRequest(server.url, '/api/v1/hq/scarce', {
-    method: 'POST',
-    headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${hqToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ store: AUSTIN, sku, scarce }),
-  });
+const markScarce = (sku: string, scarce: boolean) => server.hq.post('/api/v1/hq/scarce', { store: AUSTIN, sku, scarce });
 
 /** Each device's allotment of `sku` as a device of the store pulls them, by device id. */
 async function allotments(client: DeviceClient, sku: string): Promise<Map<string, number>> {
-  const answer = await client.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000');
-  expect(answer.status).toBe(200);
-  const granted = new Map<string, number>();
-  for (const change of answer.body.changes) {
-    if (change.entity === 'allotment' && change.op === 'put' && (change.value as AllotmentRecord).sku === sku) granted.set((change.value as AllotmentRecord).deviceId, (change.value as AllotmentRecord).units);
-  }
-  return granted;
+  const held = [...(await client.pulledRecords<AllotmentRecord>('allotment')).values()].filter((allotment) => allotment.sku === sku);
+  return new Map(held.map((allotment) => [allotment.deviceId, allotment.units]));
 }
 
-const devicesOfAustin = () => readLedger(dataDir, (db) => (db.prepare(`SELECT COUNT(*) AS n FROM devices WHERE store_id = ?`).get(AUSTIN) as { n: number }).n);
+const devicesOfAustin = () => server.ledger((db) => (db.prepare(`SELECT COUNT(*) AS n FROM devices WHERE store_id = ?`).get(AUSTIN) as { n: number }).n);
 
 describe('a product HQ marks scarce', () => {
   it('is shared out between the store’s tills within its stock, and each till’s grant is renewed, as of its journal, when it is in contact', async () => {
-    const tills = [await enrollDevice(server, { storeId: AUSTIN }), await enrollDevice(server, { storeId: AUSTIN })];
-    const sku = [...stockLevels(dataDir, AUSTIN)].find(([, onHand]) => onHand >= 4 && onHand <= 20)![0];
-    const onHand = stockLevels(dataDir, AUSTIN).get(sku)!;
+    const tills = [await server.enroll({ storeId: AUSTIN }), await server.enroll({ storeId: AUSTIN })];
+    const sku = [...stockLevels(server.dataDir, AUSTIN)].find(([, onHand]) => onHand >= 4 && onHand <= 20)![0];
+    const onHand = stockLevels(server.dataDir, AUSTIN).get(sku)!;
     expect((await markScarce(sku, true)).status).toBe(200);
 
     const granted = await allotments(tills[0]!, sku);
@@ -78,16 +57,14 @@ describe('a product HQ marks scarce', () => {
     const othersHold = [...after].filter(([device]) => device !== seller!.deviceId).reduce((sum, [, units]) => sum + units, 0);
     expect(after.get(seller!.deviceId)).toBe(Math.max(0, Math.min(onHand - mine - othersHold, Math.ceil((onHand - mine) / devicesOfAustin()))));
     expect(othersHold + after.get(seller!.deviceId)!).toBeLessThanOrEqual(onHand - mine);
-    const pulled = (await seller!.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000')).body.changes;
-    const record = pulled.find((change) => change.entity === 'allotment' && change.key === `${seller!.deviceId}/${sku}`);
-    expect(record?.op === 'put' && (record.value as AllotmentRecord).asOfSeq).toBe(sale.seq);
+    expect((await seller!.pulledRecords<AllotmentRecord>('allotment')).get(`${seller!.deviceId}/${sku}`)?.asOfSeq).toBe(sale.seq);
     // No till could have oversold it: the stock never went below zero, and no conflict was needed.
-    expect(stockLevels(dataDir, AUSTIN).get(sku)).toBe(onHand - mine);
+    expect(stockLevels(server.dataDir, AUSTIN).get(sku)).toBe(onHand - mine);
 
     // Scarce no more: the allotments are withdrawn from every device.
     expect((await markScarce(sku, false)).status).toBe(200);
     expect(await allotments(seller!, sku)).toEqual(new Map());
-    const withdrawn = (await seller!.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000')).body.changes.filter((c) => c.entity === 'allotment' && c.key.endsWith(`/${sku}`));
+    const withdrawn = (await seller!.pullAll()).filter((c) => c.entity === 'allotment' && c.key.endsWith(`/${sku}`));
     expect(withdrawn.every((change) => change.op === 'delete')).toBe(true);
     expect(withdrawn.length).toBe(devicesOfAustin());
   });

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { eventHash, GENESIS_HASH, type StoreEvent } from '../../src/domain/events.ts';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import type { SaleCompletedPayloadV1 } from '../../src/domain/sale.ts';
@@ -7,9 +7,8 @@ import { uuidv7 } from '../../src/domain/uuid7.ts';
 import type { PullResponse, PushResponse, SnapshotPage } from '../../src/protocol/messages.ts';
 import { TaxConfigSchema, type StoreRecord } from '../../src/protocol/entities.ts';
 import { sha256Hex } from '../../src/server/sha256.ts';
-import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
-import { readLedger } from './helpers/ledger-db.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { withServer } from '../support/server-fixture.ts';
+import { apiRequest, PROTOCOL_HEADERS, SaleChain, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
 
 /**
  * A till still running the previous app (protocol 3) against this server, with
@@ -21,19 +20,11 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
 const AUSTIN = 'store-us-austin';
 const PREVIOUS = { 'x-storeside-protocol': '3' };
 
-let server: ServerProcess;
-let dataDir: string;
+const server = withServer({ label: 'old-client', demoProducts: 40 });
 let slice: StoreSliceSnapshot;
 
 beforeAll(async () => {
-  dataDir = makeDataDir('old-client');
-  server = await startServer({ dataDir, demoProducts: 40 });
-  slice = await (await enrollDevice(server, { storeId: AUSTIN })).readSnapshot();
-});
-
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
+  slice = await server.slice(AUSTIN);
 });
 
 const asPrevious = (client: DeviceClient, extra: Record<string, string> = {}) => ({ ...PREVIOUS, authorization: `Bearer ${client.token}`, ...extra });
@@ -85,7 +76,7 @@ function v1Sales(client: DeviceClient): StoreEvent[] {
 
 describe('a till on protocol 3 with payload version 1 sales queued', () => {
   it('has its queued sales booked as they were paid', async () => {
-    const client = await enrollDevice(server, { storeId: AUSTIN });
+    const client = await server.enroll({ storeId: AUSTIN });
     const events = v1Sales(client);
     const answer = await apiRequest<PushResponse>(server.url, '/api/v1/sync/push', {
       method: 'POST',
@@ -94,12 +85,12 @@ describe('a till on protocol 3 with payload version 1 sales queued', () => {
     });
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
-    const booked = readLedger(dataDir, (db) => db.prepare(`SELECT receipt_number AS receipt, total, discount_total AS discountTotal FROM sales WHERE device_id = ? ORDER BY receipt_number`).all(client.deviceId));
+    const booked = server.ledger((db) => db.prepare(`SELECT receipt_number AS receipt, total, discount_total AS discountTotal FROM sales WHERE device_id = ? ORDER BY receipt_number`).all(client.deviceId));
     expect(booked).toEqual(events.map((e) => ({ receipt: (e.payload as SaleCompletedPayloadV1).receiptNumber, total: (e.payload as SaleCompletedPayloadV1).total, discountTotal: 0 })));
   });
 
   it('is sent no sale records, stored-value accounts or customers, in the snapshot or the pull, which it could not read; a current till is', async () => {
-    const client = await enrollDevice(server, { storeId: AUSTIN });
+    const client = await server.enroll({ storeId: AUSTIN });
     // A parked cart and allotments of a scarce product in the store's slice.
     const chain = new SaleChain(client, slice, 41);
     const staffName = slice.staff[0]!.name;
@@ -107,8 +98,7 @@ describe('a till on protocol 3 with payload version 1 sales queued', () => {
     expect((await client.push([park])).status).toBe(200);
     // A sale: the store's history gets its record.
     expect((await client.push([chain.next()])).status).toBe(200);
-    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
-    expect((await apiRequest(server.url, '/api/v1/hq/scarce', { method: 'POST', headers: hq, body: JSON.stringify({ store: AUSTIN, sku: slice.products[1]!.sku, scarce: true }) })).status).toBe(200);
+    expect((await server.hq.post('/api/v1/hq/scarce', { store: AUSTIN, sku: slice.products[1]!.sku, scarce: true })).status).toBe(200);
 
     const entities = async (headers: Record<string, string>) => {
       const snapshot = await apiRequest<SnapshotPage>(server.url, '/api/v1/sync/snapshot?limit=20000', { headers: { ...headers, authorization: `Bearer ${client.token}` } });
@@ -140,12 +130,11 @@ describe('a till on protocol 3 with payload version 1 sales queued', () => {
       receiptPrefix: v.pipe(v.string(), v.minLength(1), v.maxLength(12)),
       taxConfig: TaxConfigSchema,
     });
-    const hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}`, 'content-type': 'application/json' };
-    const read = await apiRequest<{ version: number }>(server.url, `/api/v1/hq/store?store=${AUSTIN}`, { headers: hq });
-    const set = await apiRequest(server.url, '/api/v1/hq/store', { method: 'POST', headers: hq, body: JSON.stringify({ store: AUSTIN, version: read.body.version, cashTillSession: { tablet: 'optional', kiosk: 'required' } }) });
+    const read = await server.hq.get<{ version: number }>(`/api/v1/hq/store?store=${AUSTIN}`);
+    const set = await server.hq.post('/api/v1/hq/store', { store: AUSTIN, version: read.body.version, cashTillSession: { tablet: 'optional', kiosk: 'required' } });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
 
-    const client = await enrollDevice(server, { storeId: AUSTIN });
+    const client = await server.enroll({ storeId: AUSTIN });
     const snapshot = await apiRequest<SnapshotPage>(server.url, '/api/v1/sync/snapshot?limit=20000', { headers: asPrevious(client) });
     const pull = await apiRequest<PullResponse>(server.url, '/api/v1/sync/pull?cursor=0&limit=5000', { headers: asPrevious(client) });
     const fromSnapshot = snapshot.body.groups.find((group) => group.entity === 'store')!.rows[0] as StoreRecord;
@@ -160,7 +149,7 @@ describe('a till on protocol 3 with payload version 1 sales queued', () => {
   });
 
   it('is told to update (426) when it speaks a protocol older than the previous one', async () => {
-    const client = await enrollDevice(server, { storeId: AUSTIN });
+    const client = await server.enroll({ storeId: AUSTIN });
     const answer = await apiRequest<{ error: { code: string; message: string } }>(server.url, '/api/v1/sync/pull?cursor=0', { headers: { 'x-storeside-protocol': '2', authorization: `Bearer ${client.token}` } });
     expect(answer.status).toBe(426);
     expect(answer.body.error).toMatchObject({ code: 'unsupported_protocol', message: expect.stringMatching(/Reload the app/) });

@@ -1,28 +1,16 @@
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cartLineFor, type CartLine } from '../../src/domain/cart-line.ts';
 import { createPromotionBook, priceSale, type Promotion, type PromotionBook } from '../../src/domain/pricing/index.ts';
 import { completedSalePayload, type SaleCompletedPayload } from '../../src/domain/sale.ts';
 import { cashTender } from '../../src/domain/tender.ts';
 import { ErrorBodySchema } from '../../src/protocol/errors.ts';
-import type { PullResponse, PushResponse } from '../../src/protocol/messages.ts';
+import type { PushResponse } from '../../src/protocol/messages.ts';
 import type { PromotionDefinition } from '../../src/protocol/promotions.ts';
 import type { ConflictRecord } from '../../src/protocol/entities.ts';
 import { COUPON_REUSE_RULE } from '../../src/server/conflicts/coupon-reuse.ts';
-import {
-  apiRequest,
-  enrollDevice,
-  PROTOCOL_HEADERS,
-  readCredentials,
-  SaleChain,
-  salePayload,
-  type ApiAnswer,
-  type DeviceClient,
-  type ErrorAnswer,
-  type StoreSliceSnapshot,
-} from './helpers/device-client.ts';
-import { readLedger } from './helpers/ledger-db.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { demoCredentials, withServer } from '../support/server-fixture.ts';
+import { apiRequest, PROTOCOL_HEADERS, salePayload, type ApiAnswer, type DeviceClient, type ErrorAnswer, type SaleChain, type StoreSliceSnapshot } from './helpers/device-client.ts';
 
 /**
  * HQ's promotion and price routes and what the fleet makes of them, against the real
@@ -41,31 +29,20 @@ const Y2030 = Date.UTC(2030, 0, 1);
 const Y2031 = Date.UTC(2031, 0, 1);
 const Y2032 = Date.UTC(2032, 0, 1);
 
-let server: ServerProcess;
-let dataDir: string;
-let hqToken: string;
+// "Never a 500": withServer checks that nothing sent here made the server log an unexpected error.
+const server = withServer({ label: 'promotions', demoProducts: 40 });
 let austinSlice: StoreSliceSnapshot;
 let seed = 7;
 
 beforeAll(async () => {
-  dataDir = makeDataDir('promotions');
-  server = await startServer({ dataDir, demoProducts: 40 });
-  hqToken = readCredentials(dataDir).hqToken;
-  austinSlice = await (await enrollDevice(server, { storeId: AUSTIN })).readSnapshot();
-});
-
-afterAll(async () => {
-  await server?.stop();
-  // "Never a 500": nothing sent here made the server log an unexpected error.
-  if (server) expect(server.output()).not.toMatch(/unexpected error/);
-  removeDataDir(dataDir);
+  austinSlice = await server.slice(AUSTIN);
 });
 
 type Saved = { promotion: Promotion };
 type Listed = { promotions: Promotion[] };
 type Variance = { saleId: string; receiptNumber: string; field: string; deviceValue: number; serverValue: number; completedAt: number };
 
-const hqHeaders = (token = hqToken) => ({ ...PROTOCOL_HEADERS, authorization: `Bearer ${token}`, 'content-type': 'application/json' });
+const hqHeaders = (token = demoCredentials(server).hqToken) => ({ ...PROTOCOL_HEADERS, authorization: `Bearer ${token}`, 'content-type': 'application/json' });
 
 function postPromotion<T = Saved | ErrorAnswer>(body: unknown, headers: Record<string, string> = hqHeaders()): Promise<ApiAnswer<T>> {
   return apiRequest<T>(server.url, '/api/v1/hq/promotions', { method: 'POST', headers, body: JSON.stringify(body) });
@@ -78,36 +55,20 @@ async function savePromotion(body: PromotionDefinition): Promise<Promotion> {
 }
 
 async function listPromotions(): Promise<Promotion[]> {
-  const answer = await apiRequest<Listed>(server.url, '/api/v1/hq/promotions', { headers: hqHeaders() });
+  const answer = await server.hq.get<Listed>('/api/v1/hq/promotions');
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return answer.body.promotions;
 }
 
 async function variancesOf(storeId: string): Promise<Variance[]> {
-  const answer = await apiRequest<{ variances: Variance[] }>(server.url, `/api/v1/hq/variances?store=${encodeURIComponent(storeId)}`, { headers: hqHeaders() });
+  const answer = await server.hq.get<{ variances: Variance[] }>(`/api/v1/hq/variances?store=${encodeURIComponent(storeId)}`);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   return answer.body.variances;
 }
 
-/** Every change a device pulls from `cursor` on, all pages. */
-async function pullAll(client: DeviceClient, cursor: number): Promise<PullResponse['changes']> {
-  const changes: PullResponse['changes'] = [];
-  for (let hasMore = true; hasMore; ) {
-    const answer = await client.get<PullResponse>(`/api/v1/sync/pull?cursor=${cursor}&limit=5000`);
-    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-    changes.push(...answer.body.changes);
-    ({ cursor, hasMore } = answer.body);
-  }
-  return changes;
-}
-
 /** The promotion book a till of the device's store holds after syncing: every promotion row of its slice. */
 async function tillBook(client: DeviceClient): Promise<PromotionBook> {
-  const promotions = new Map<string, Promotion>();
-  for (const change of await pullAll(client, 0)) {
-    if (change.entity === 'promotion' && change.op === 'put') promotions.set(change.key, change.value as Promotion);
-  }
-  return createPromotionBook([...promotions.values()], client.storeId);
+  return createPromotionBook([...(await client.pulledRecords<Promotion>('promotion')).values()], client.storeId);
 }
 
 /** A percent_off in Austin on one SKU, open-ended from the start of the demo promotions. */
@@ -127,10 +88,7 @@ const percentOff = (id: string, sku: string, percent: number, extra: Partial<Pro
     ...extra,
   }) as PromotionDefinition;
 
-async function newAustinDevice(): Promise<{ client: DeviceClient; chain: SaleChain }> {
-  const client = await enrollDevice(server, { storeId: AUSTIN });
-  return { client, chain: new SaleChain(client, austinSlice, seed++) };
-}
+const newAustinDevice = (): Promise<{ client: DeviceClient; chain: SaleChain }> => server.till(AUSTIN, seed++);
 
 const cartLine = (sku: string, quantity: number): CartLine => {
   const product = austinSlice.products.find((p) => p.sku === sku)!;
@@ -189,8 +147,8 @@ function applied(answer: ApiAnswer<PushResponse | ErrorAnswer>, count = 1) {
 describe('saving a promotion', () => {
   it('answers 201 with the next fleet-wide revision, lists it, and syncs it to the devices of its stores only', async () => {
     const before = await listPromotions();
-    const austin = await enrollDevice(server, { storeId: AUSTIN });
-    const berlin = await enrollDevice(server, { storeId: BERLIN });
+    const austin = await server.enroll({ storeId: AUSTIN });
+    const berlin = await server.enroll({ storeId: BERLIN });
     const [austinCursor, berlinCursor] = [(await austin.readSnapshot()).cursor, (await berlin.readSnapshot()).cursor];
 
     const forBerlin = await savePromotion(percentOff('hq-berlin-20', 'SKU-000002', 20, { stores: [BERLIN] }));
@@ -205,7 +163,7 @@ describe('saving a promotion', () => {
     expect(after).toContainEqual(forAustin);
 
     const promotionChanges = async (client: DeviceClient, cursor: number) =>
-      (await pullAll(client, cursor)).filter((change) => change.entity === 'promotion').map((change) => (change.op === 'put' ? change.value : change));
+      (await client.pullAll(cursor)).filter((change) => change.entity === 'promotion').map((change) => (change.op === 'put' ? change.value : change));
     expect(await promotionChanges(austin, austinCursor)).toEqual([forAustin]);
     expect(await promotionChanges(berlin, berlinCursor)).toEqual([forBerlin]);
 
@@ -216,11 +174,11 @@ describe('saving a promotion', () => {
   });
 
   it('syncs an edit to the stores the promotion left as well, so their tills stop applying it', async () => {
-    const austin = await enrollDevice(server, { storeId: AUSTIN });
+    const austin = await server.enroll({ storeId: AUSTIN });
     const cursor = (await austin.readSnapshot()).cursor;
     const current = (await listPromotions()).find((p) => p.id === 'hq-austin-15')!;
     const moved = await savePromotion(percentOff('hq-austin-15', 'SKU-000003', 15, { stores: [BERLIN], revision: current.revision }));
-    const changes = (await pullAll(austin, cursor)).filter((change) => change.entity === 'promotion');
+    const changes = (await austin.pullAll(cursor)).filter((change) => change.entity === 'promotion');
     expect(changes).toEqual([{ entity: 'promotion', key: 'hq-austin-15', op: 'put', value: moved }]);
     expect(createPromotionBook([moved], AUSTIN).bySku.has('SKU-000003')).toBe(false);
   });
@@ -229,7 +187,7 @@ describe('saving a promotion', () => {
 describe('a promotion HQ must not save', () => {
   /** What a refused promotion must leave as it was: the list, the revision counter and every sync row. */
   async function fingerprint() {
-    const ledger = readLedger(dataDir, (db) => ({
+    const ledger = server.ledger((db) => ({
       syncVersion: (db.prepare(`SELECT value FROM meta WHERE key = 'sync_version'`).get() as { value: string }).value,
       promotionRevision: (db.prepare(`SELECT value FROM meta WHERE key = 'promotion_revision'`).get() as { value: string }).value,
       promotionRows: (db.prepare(`SELECT COUNT(*) AS n FROM promotions`).get() as { n: number }).n,
@@ -314,10 +272,11 @@ describe('a promotion HQ must not save', () => {
   });
 
   it('answers 401 without the HQ token, or with a device token instead', async () => {
-    const device = await enrollDevice(server, { storeId: BERLIN });
+    const device = await server.enroll({ storeId: BERLIN });
     const { authorization: _none, ...anonymous } = hqHeaders();
     await expectRefused(valid, 401, 'unauthorized', /HQ token/, anonymous);
     await expectRefused(valid, 401, 'unauthorized', /HQ token/, hqHeaders(device.token));
+    const { hqToken } = demoCredentials(server);
     await expectRefused(valid, 401, 'unauthorized', /HQ token/, hqHeaders(`${hqToken.slice(0, -1)}${hqToken.endsWith('A') ? 'B' : 'A'}`));
     const { 'x-storeside-protocol': _protocol, ...unversioned } = hqHeaders();
     await expectRefused(valid, 400, 'missing_protocol', /X-Storeside-Protocol/, unversioned);
@@ -392,7 +351,7 @@ describe('a synced sale priced with promotions', () => {
     });
     applied(await client.push([generous]));
     const generousSale = salePayload(generous);
-    const booked = readLedger(dataDir, (db) => db.prepare(`SELECT discount_total, total FROM sales WHERE id = ?`).get(generousSale.saleId));
+    const booked = server.ledger((db) => db.prepare(`SELECT discount_total, total FROM sales WHERE id = ?`).get(generousSale.saleId));
     expect(booked, 'the sale stands as the customer paid it').toEqual({ discount_total: generousSale.discountTotal, total: generousSale.total });
     const generousRows = (await variancesOf(AUSTIN)).filter((row) => row.saleId === generousSale.saleId);
     expect(generousRows).toEqual(
@@ -471,7 +430,7 @@ describe('a single-use coupon', () => {
     applied(await first.client.push([saleA]));
 
     const [idA, idB] = [salePayload(saleA).saleId, salePayload(saleB).saleId];
-    const ledger = readLedger(dataDir, (db) => ({
+    const ledger = server.ledger((db) => ({
       sales: db.prepare(`SELECT id FROM sales WHERE id IN (?, ?) ORDER BY id`).all(idA, idB),
       redemption: db.prepare(`SELECT sale_id, store_id FROM coupon_redemptions WHERE code = ?`).get(code),
       alarms: db.prepare(`SELECT kind, store_id, detail FROM alarms WHERE kind = 'coupon_reused'`).all(),
@@ -481,7 +440,7 @@ describe('a single-use coupon', () => {
     const couponDiscount = salePayload(saleB).discounts.filter((d) => d.source.type === 'promotion' && d.source.coupon === code).reduce((sum, d) => sum + d.amount, 0);
     expect(ledger.alarms).toEqual([{ kind: 'coupon_reused', store_id: AUSTIN, detail: expect.stringContaining(`${code} was used on sale ${salePayload(saleB).receiptNumber} after sale ${salePayload(saleA).receiptNumber}`) }]);
 
-    const pulled = (await first.client.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000')).body.changes;
+    const pulled = await first.client.pullAll();
     const conflict = pulled.find((change) => change.entity === 'conflict' && change.op === 'put' && (change.value as ConflictRecord).kind === 'coupon_reused');
     expect(conflict?.op === 'put' && conflict.value).toMatchObject({
       kind: 'coupon_reused',
@@ -502,7 +461,7 @@ describe('a price HQ changes', () => {
   type PriceAnswer = { product: { sku: string; price: number; priceVersion: number } };
   const postPrice = (body: unknown, headers: Record<string, string> = hqHeaders()) =>
     apiRequest<PriceAnswer | ErrorAnswer>(server.url, '/api/v1/hq/prices', { method: 'POST', headers, body: JSON.stringify(body) });
-  const productRow = (sku: string) => readLedger(dataDir, (db) => db.prepare(`SELECT version, value FROM sync_rows WHERE store_id = ? AND entity = 'product' AND key = ?`).get(AUSTIN, sku));
+  const productRow = (sku: string) => server.ledger((db) => db.prepare(`SELECT version, value FROM sync_rows WHERE store_id = ? AND entity = 'product' AND key = ?`).get(AUSTIN, sku));
 
   it('becomes the next price version, reaches the store’s devices, and sales are checked against the version they name', async () => {
     const { client, chain } = await newAustinDevice();
@@ -512,7 +471,7 @@ describe('a price HQ changes', () => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     const changed = (answer.body as PriceAnswer).product;
     expect(changed).toMatchObject({ sku: product.sku, price: product.price + 100, priceVersion: product.priceVersion + 1 });
-    const pulled = (await pullAll(client, cursor)).filter((change) => change.entity === 'product');
+    const pulled = (await client.pullAll(cursor)).filter((change) => change.entity === 'product');
     expect(pulled).toEqual([{ entity: 'product', key: product.sku, op: 'put', value: changed }]);
 
     // Rung up offline before the change reached the till: the old price at the old version is no variance.

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/server/sha256.ts';
 import { GENESIS_HASH, eventHash, type StoreEvent } from '../../src/domain/events.ts';
 import type { PullResponse, PushResponse } from '../../src/protocol/messages.ts';
 import {
-  enrollDevice,
-  readCredentials,
   SaleChain,
   salePayload,
   unitsSoldBySku,
@@ -13,8 +11,8 @@ import {
   type ErrorAnswer,
   type StoreSliceSnapshot,
 } from './helpers/device-client.ts';
-import { deviceRow, ledgerCounts, readLedger, stockLevels } from './helpers/ledger-db.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { demoCredentials, withServer } from '../support/server-fixture.ts';
+import { deviceRow, ledgerCounts, stockLevels } from './helpers/ledger-db.ts';
 
 /**
  * POST /api/v1/sync/push against the real server and its SQLite file
@@ -23,24 +21,13 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
  * without blocking the queue.
  */
 
-let server: ServerProcess;
-let dataDir: string;
+const server = withServer({ label: 'push' });
 const slices = new Map<string, StoreSliceSnapshot>();
 let seed = 1;
 
-beforeAll(async () => {
-  dataDir = makeDataDir('push');
-  server = await startServer({ dataDir });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
-});
-
 /** A newly enrolled device of `storeId` (the first demo store by default) with an empty journal. */
 async function newDevice(storeId?: string): Promise<{ client: DeviceClient; chain: SaleChain; slice: StoreSliceSnapshot }> {
-  const client = await enrollDevice(server, storeId ? { storeId } : {});
+  const client = await server.enroll(storeId ? { storeId } : {});
   let slice = slices.get(client.storeId);
   if (!slice) slices.set(client.storeId, (slice = await client.readSnapshot()));
   return { client, chain: new SaleChain(client, slice, seed++), slice };
@@ -62,11 +49,10 @@ type SaleRow = { id: string; event_id: string; subtotal: number; tax: number; to
 type TenderRow = { sale_id: string; kind: string; amount: number; tendered: number; change_given: number };
 
 const salesOf = (deviceId: string) =>
-  readLedger(dataDir, (db) => db.prepare(`SELECT id, event_id, subtotal, tax, total, receipt_number FROM sales WHERE device_id = ?`).all(deviceId) as SaleRow[]);
+  server.ledger((db) => db.prepare(`SELECT id, event_id, subtotal, tax, total, receipt_number FROM sales WHERE device_id = ?`).all(deviceId) as SaleRow[]);
 
 const eventRow = (deviceId: string, seq: number) =>
-  readLedger(
-    dataDir,
+  server.ledger(
     (db) =>
       db.prepare(`SELECT id, hash, status, reason FROM events WHERE device_id = ? AND seq = ?`).get(deviceId, seq) as
         | { id: string; hash: string; status: string; reason: string | null }
@@ -74,7 +60,7 @@ const eventRow = (deviceId: string, seq: number) =>
   );
 
 const alarmsOf = (deviceId: string) =>
-  readLedger(dataDir, (db) => db.prepare(`SELECT kind, seq, detail, body FROM alarms WHERE device_id = ? ORDER BY id`).all(deviceId) as { kind: string; seq: number; detail: string; body: string | null }[]);
+  server.ledger((db) => db.prepare(`SELECT kind, seq, detail, body FROM alarms WHERE device_id = ? ORDER BY id`).all(deviceId) as { kind: string; seq: number; detail: string; body: string | null }[]);
 
 /** What the server stores for a pushed batch, checked against the events themselves. */
 function expectBooked(client: DeviceClient, events: readonly StoreEvent[]) {
@@ -85,7 +71,7 @@ function expectBooked(client: DeviceClient, events: readonly StoreEvent[]) {
     expect(row, `sale of seq ${event.seq}`).toBeDefined();
     expect(row).toMatchObject({ event_id: event.id, subtotal: sale.subtotal, tax: sale.tax, total: sale.total, receipt_number: sale.receiptNumber });
   }
-  const tenders = readLedger(dataDir, (db) =>
+  const tenders = server.ledger((db) =>
     db.prepare(`SELECT sale_id, kind, amount, tendered, change_given FROM tenders WHERE sale_id IN (SELECT id FROM sales WHERE device_id = ?)`).all(client.deviceId),
   ) as TenderRow[];
   const tenderBySale = new Map(tenders.map((row) => [row.sale_id, row]));
@@ -100,24 +86,24 @@ function expectBooked(client: DeviceClient, events: readonly StoreEvent[]) {
 
 describe('a pushed batch', () => {
   // One store per tax regime of the demo retailer: US exclusive/invoice, DE inclusive/line, GB inclusive/invoice half-even.
-  const storeIds = () => readCredentials(dataDir).stores.map((store) => store.id);
+  const storeIds = () => demoCredentials(server).stores.map((store) => store.id);
 
   it.each([0, 1, 2])('is applied once and acknowledged through its last seq, with the right totals and stock (demo store %i)', async (storeIndex) => {
     const { client, chain, slice } = await newDevice(storeIds()[storeIndex]);
     const events = chain.take(20);
-    const stockBefore = stockLevels(dataDir, client.storeId);
+    const stockBefore = stockLevels(server.dataDir, client.storeId);
 
     const answer = pushed(await client.push(events));
 
     expect(answer.ackedThroughSeq).toBe(20);
     expect(answer.results).toEqual(events.map((event) => ({ id: event.id, seq: event.seq, status: 'applied' })));
     const lineCount = events.reduce((sum, event) => sum + salePayload(event).lines.length, 0);
-    expect(ledgerCounts(dataDir, client.deviceId)).toEqual({ events: 20, sales: 20, saleLines: lineCount, tenders: 20, variances: 0, alarms: 0 });
+    expect(ledgerCounts(server.dataDir, client.deviceId)).toEqual({ events: 20, sales: 20, saleLines: lineCount, tenders: 20, variances: 0, alarms: 0 });
     expectBooked(client, events);
-    expect(deviceRow(dataDir, client.deviceId)).toEqual({ acked_seq: 20, head_hash: eventHash(events.at(-1)!, sha256Hex) });
+    expect(deviceRow(server.dataDir, client.deviceId)).toEqual({ acked_seq: 20, head_hash: eventHash(events.at(-1)!, sha256Hex) });
 
     const sold = unitsSoldBySku(events);
-    const stockAfter = stockLevels(dataDir, client.storeId);
+    const stockAfter = stockLevels(server.dataDir, client.storeId);
     for (const [sku, before] of stockBefore) expect(stockAfter.get(sku), sku).toBe(before - (sold.get(sku) ?? 0));
 
     // The new levels reach the store's devices through pull.
@@ -131,16 +117,16 @@ describe('a pushed batch', () => {
     const { client, chain } = await newDevice();
     const events = chain.take(10);
     pushed(await client.push(events));
-    const counts = ledgerCounts(dataDir);
-    const stock = stockLevels(dataDir, client.storeId);
+    const counts = ledgerCounts(server.dataDir);
+    const stock = stockLevels(server.dataDir, client.storeId);
     const cursor = (await client.readSnapshot()).cursor;
 
     const again = pushed(await client.push(events));
 
     expect(again.ackedThroughSeq).toBe(10);
     expect(again.results).toEqual(events.map((event) => ({ id: event.id, seq: event.seq, status: 'duplicate' })));
-    expect(ledgerCounts(dataDir)).toEqual(counts);
-    expect(stockLevels(dataDir, client.storeId)).toEqual(stock);
+    expect(ledgerCounts(server.dataDir)).toEqual(counts);
+    expect(stockLevels(server.dataDir, client.storeId)).toEqual(stock);
     expect((await client.readSnapshot()).cursor).toBe(cursor);
   });
 
@@ -153,7 +139,7 @@ describe('a pushed batch', () => {
     const statuses = answers.map((answer) => [...new Set(answer.results.map((result) => result.status))].join()).sort();
     expect(statuses).toEqual(['applied', 'duplicate']);
     for (const answer of answers) expect(answer.ackedThroughSeq).toBe(50);
-    expect(ledgerCounts(dataDir, client.deviceId)).toMatchObject({ events: 50, sales: 50, tenders: 50 });
+    expect(ledgerCounts(server.dataDir, client.deviceId)).toMatchObject({ events: 50, sales: 50, tenders: 50 });
   });
 
   it('that overlaps what was acknowledged answers duplicate for the old part and applies the new part', async () => {
@@ -165,7 +151,7 @@ describe('a pushed batch', () => {
 
     expect(answer.ackedThroughSeq).toBe(8);
     expect(answer.results.map((result) => `${result.seq}:${result.status}`)).toEqual(['3:duplicate', '4:duplicate', '5:duplicate', '6:applied', '7:applied', '8:applied']);
-    expect(ledgerCounts(dataDir, client.deviceId)).toMatchObject({ events: 8, sales: 8 });
+    expect(ledgerCounts(server.dataDir, client.deviceId)).toMatchObject({ events: 8, sales: 8 });
     expectBooked(client, events);
   });
 });
@@ -176,8 +162,8 @@ describe('the same (deviceId, seq) with different content', () => {
     const before = chain.fork();
     const original = chain.take(3);
     pushed(await client.push(original));
-    const counts = ledgerCounts(dataDir, client.deviceId);
-    const stock = stockLevels(dataDir, client.storeId);
+    const counts = ledgerCounts(server.dataDir, client.deviceId);
+    const stock = stockLevels(server.dataDir, client.storeId);
 
     // A second history from seq 2: same seqs, other sales.
     before.next();
@@ -190,8 +176,8 @@ describe('the same (deviceId, seq) with different content', () => {
     expect(answer.results[0]!.reason).toMatch(/seq 2 .*different content/);
     expect(eventRow(client.deviceId, 2)).toMatchObject({ id: original[1]!.id, hash: eventHash(original[1]!, sha256Hex), status: 'applied' });
     expect(eventRow(client.deviceId, 3)).toMatchObject({ id: original[2]!.id, hash: eventHash(original[2]!, sha256Hex), status: 'applied' });
-    expect(ledgerCounts(dataDir, client.deviceId)).toEqual({ ...counts, alarms: counts.alarms + 2 });
-    expect(stockLevels(dataDir, client.storeId)).toEqual(stock);
+    expect(ledgerCounts(server.dataDir, client.deviceId)).toEqual({ ...counts, alarms: counts.alarms + 2 });
+    expect(stockLevels(server.dataDir, client.storeId)).toEqual(stock);
     expect(alarmsOf(client.deviceId)).toEqual([
       expect.objectContaining({ kind: 'conflicting_duplicate', seq: 2 }),
       expect.objectContaining({ kind: 'conflicting_duplicate', seq: 3 }),
@@ -212,15 +198,15 @@ describe('a batch that starts past the next expected seq', () => {
 
     const fromNothing = refused(await client.push(events.slice(1, 3)), 409, 'seq_gap');
     expect(fromNothing.details).toEqual({ expectedSeq: 1 });
-    expect(ledgerCounts(dataDir, client.deviceId)).toMatchObject({ events: 0, sales: 0 });
+    expect(ledgerCounts(server.dataDir, client.deviceId)).toMatchObject({ events: 0, sales: 0 });
 
     pushed(await client.push(events.slice(0, 3)));
-    const counts = ledgerCounts(dataDir);
+    const counts = ledgerCounts(server.dataDir);
     const gap = refused(await client.push(events.slice(4)), 409, 'seq_gap');
     expect(gap.details).toEqual({ expectedSeq: 4 });
     expect(gap.message).toMatch(/expects seq 4/);
-    expect(ledgerCounts(dataDir)).toEqual(counts);
-    expect(deviceRow(dataDir, client.deviceId)?.acked_seq).toBe(3);
+    expect(ledgerCounts(server.dataDir)).toEqual(counts);
+    expect(deviceRow(server.dataDir, client.deviceId)?.acked_seq).toBe(3);
 
     // Resending from the expected seq, as a device does, applies the rest.
     expect(pushed(await client.push(events.slice(3))).ackedThroughSeq).toBe(6);
@@ -230,7 +216,7 @@ describe('a batch that starts past the next expected seq', () => {
 
 describe('a sale whose stated totals differ from the server recomputation', () => {
   it('records a variance per authority when the till\'s tax summary differs from the server\'s', async () => {
-    const { client, chain, slice } = await newDevice(readCredentials(dataDir).stores[0]!.id);
+    const { client, chain, slice } = await newDevice(demoCredentials(server).stores[0]!.id);
     const taxed = slice.products.find((p) => p.taxCategory === 'standard')!;
     let first: { jurisdiction: string; rate: number; tax: number } | undefined;
     const event = chain.next({
@@ -244,7 +230,7 @@ describe('a sale whose stated totals differ from the server recomputation', () =
     });
 
     expect(pushed(await client.push([event])).results).toEqual([{ id: event.id, seq: 1, status: 'applied' }]);
-    const variances = readLedger(dataDir, (db) => db.prepare(`SELECT field, device_value, server_value FROM sale_variances WHERE sale_id = ?`).all(salePayload(event).saleId));
+    const variances = server.ledger((db) => db.prepare(`SELECT field, device_value, server_value FROM sale_variances WHERE sale_id = ?`).all(salePayload(event).saleId));
     expect(first).toBeDefined();
     expect(variances).toEqual([{ field: `tax ${JSON.stringify(first!.jurisdiction)} ${first!.rate}`, device_value: first!.tax + 1, server_value: first!.tax }]);
   });
@@ -260,12 +246,12 @@ describe('a sale whose stated totals differ from the server recomputation', () =
       }),
     });
     expect(pushed(await client.push([event])).results).toEqual([{ id: event.id, seq: 1, status: 'applied' }]);
-    const fields = readLedger(dataDir, (db) => db.prepare(`SELECT field FROM sale_variances WHERE sale_id = ?`).all(salePayload(event).saleId) as { field: string }[]).map((r) => r.field);
+    const fields = server.ledger((db) => db.prepare(`SELECT field FROM sale_variances WHERE sale_id = ?`).all(salePayload(event).saleId) as { field: string }[]).map((r) => r.field);
     expect(fields).toEqual(expect.arrayContaining([expect.stringMatching(/^tax rules version 99 unknown; priced with \d+$/), 'tax "rules version 99 unknown; priced with" 1']));
   });
 
   it('is still booked as the customer paid it, and the variance is recorded', async () => {
-    const { client, chain } = await newDevice(readCredentials(dataDir).stores[0]!.id);
+    const { client, chain } = await newDevice(demoCredentials(server).stores[0]!.id);
     let stated: { tax: number; total: number } | undefined;
     const event = chain.next({
       tamper: (sale) => {
@@ -281,7 +267,7 @@ describe('a sale whose stated totals differ from the server recomputation', () =
 
     expect(answer.results).toEqual([{ id: event.id, seq: 1, status: 'applied' }]);
     expectBooked(client, [event]);
-    const variances = readLedger(dataDir, (db) =>
+    const variances = server.ledger((db) =>
       db.prepare(`SELECT field, device_value, server_value FROM sale_variances WHERE sale_id = ? ORDER BY field`).all(salePayload(event).saleId),
     );
     expect(variances).toEqual([
@@ -296,7 +282,7 @@ describe('an event the server cannot apply', () => {
     const { client, chain } = await newDevice();
     const first = chain.take(2);
     pushed(await client.push(first));
-    const stock = stockLevels(dataDir, client.storeId);
+    const stock = stockLevels(server.dataDir, client.storeId);
 
     const broken = chain.next({ prev: 'f'.repeat(64) });
     const answer = pushed(await client.push([broken]));
@@ -304,15 +290,15 @@ describe('an event the server cannot apply', () => {
     expect(answer.ackedThroughSeq).toBe(3);
     expect(answer.results).toEqual([{ id: broken.id, seq: 3, status: 'rejected', reason: expect.stringMatching(/hash chain broken at seq 3/) }]);
     expect(eventRow(client.deviceId, 3)).toMatchObject({ id: broken.id, status: 'rejected', reason: expect.stringMatching(/hash chain/) });
-    expect(ledgerCounts(dataDir, client.deviceId)).toMatchObject({ events: 3, sales: 2 });
-    expect(stockLevels(dataDir, client.storeId)).toEqual(stock);
+    expect(ledgerCounts(server.dataDir, client.deviceId)).toMatchObject({ events: 3, sales: 2 });
+    expect(stockLevels(server.dataDir, client.storeId)).toEqual(stock);
     expect(alarmsOf(client.deviceId)).toEqual([expect.objectContaining({ kind: 'chain_broken', seq: 3 })]);
 
     // The next event chains on the one that was quarantined and applies.
     const next = chain.next();
     expect(next.prev).toBe(eventHash(broken, sha256Hex));
     expect(pushed(await client.push([next])).results).toEqual([{ id: next.id, seq: 4, status: 'applied' }]);
-    expect(ledgerCounts(dataDir, client.deviceId)).toMatchObject({ events: 4, sales: 3 });
+    expect(ledgerCounts(server.dataDir, client.deviceId)).toMatchObject({ events: 4, sales: 3 });
     // Re-sending the quarantined event hears its reason again; it raises no second alarm.
     expect(pushed(await client.push([broken, next])).results).toEqual([
       { id: broken.id, seq: 3, status: 'rejected', reason: expect.stringMatching(/hash chain broken at seq 3/) },
@@ -335,19 +321,19 @@ describe('an event the server cannot apply', () => {
   it('selling a SKU the store does not stock is booked as paid, changes no stock and is alarmed', async () => {
     const { client, chain, slice } = await newDevice();
     const product = slice.products[0]!;
-    const stock = stockLevels(dataDir, client.storeId);
+    const stock = stockLevels(server.dataDir, client.storeId);
     const sale = chain.next({ lines: [{ sku: 'SKU-NOT-STOCKED', name: 'Discontinued mug', quantity: 2, unitPrice: 450, taxCategory: product.taxCategory, category: 'household', priceVersion: 1 }] });
 
     expect(pushed(await client.push([sale])).results).toEqual([{ id: sale.id, seq: 1, status: 'applied' }]);
     expect(salesOf(client.deviceId).map((row) => row.id)).toEqual([salePayload(sale).saleId]);
-    expect(stockLevels(dataDir, client.storeId)).toEqual(stock);
+    expect(stockLevels(server.dataDir, client.storeId)).toEqual(stock);
     expect(alarmsOf(client.deviceId)).toEqual([expect.objectContaining({ kind: 'unknown_sku', detail: expect.stringContaining('sold 2 of SKU-NOT-STOCKED') })]);
   });
 
   it('with a tax category the store does not have, on a product the catalogue lacks, is quarantined with a reason naming it, and the queue moves on', async () => {
     const { client, chain, slice } = await newDevice();
     const product = slice.products[0]!;
-    const stock = stockLevels(dataDir, client.storeId);
+    const stock = stockLevels(server.dataDir, client.storeId);
     const bad = chain.next({
       tamper: (sale) => ({ ...sale, lines: sale.lines.map((line) => ({ ...line, sku: 'SKU-NOT-IN-CATALOGUE', taxCategory: 'luxury' })) }),
     });
@@ -361,7 +347,7 @@ describe('an event the server cannot apply', () => {
     expect(eventRow(client.deviceId, 1)).toMatchObject({ status: 'rejected' });
     expect(salesOf(client.deviceId).map((row) => row.id)).toEqual([salePayload(good).saleId]);
     // Only the applied sale took stock.
-    expect(stockLevels(dataDir, client.storeId)).toEqual(new Map(stock).set(product.sku, stock.get(product.sku)! - 1));
+    expect(stockLevels(server.dataDir, client.storeId)).toEqual(new Map(stock).set(product.sku, stock.get(product.sku)! - 1));
   });
 
   it('naming another category or tax category than the catalogue gave its product is booked, priced with the catalogue’s, with variances', async () => {
@@ -370,7 +356,7 @@ describe('an event the server cannot apply', () => {
     const line = { sku: product.sku, name: product.name, quantity: 1, unitPrice: product.price, taxCategory: 'zero', category: 'books', priceVersion: product.priceVersion };
     const sale = chain.next({ lines: [line] });
     expect(pushed(await client.push([sale])).results).toEqual([{ id: sale.id, seq: 1, status: 'applied' }]);
-    const fields = readLedger(dataDir, (db) => db.prepare(`SELECT field FROM sale_variances WHERE sale_id = ?`).all(salePayload(sale).saleId) as { field: string }[]).map((row) => row.field);
+    const fields = server.ledger((db) => db.prepare(`SELECT field FROM sale_variances WHERE sale_id = ?`).all(salePayload(sale).saleId) as { field: string }[]).map((row) => row.field);
     expect(fields).toEqual(
       expect.arrayContaining([
         `line 1 tax category "zero", catalogue "standard"`,
@@ -388,7 +374,7 @@ describe('an event the server cannot apply', () => {
     const answer = pushed(await client.push([bad]));
 
     expect(answer.results).toEqual([{ id: bad.id, seq: 1, status: 'rejected', reason: expect.stringMatching(/tenders add up to/) }]);
-    expect(ledgerCounts(dataDir, client.deviceId)).toMatchObject({ events: 1, sales: 0, tenders: 0 });
+    expect(ledgerCounts(server.dataDir, client.deviceId)).toMatchObject({ events: 1, sales: 0, tenders: 0 });
   });
 
   it('whose cash change does not match what was handed over is quarantined with a reason', async () => {
@@ -398,7 +384,7 @@ describe('an event the server cannot apply', () => {
     const answer = pushed(await client.push([bad]));
 
     expect(answer.results).toEqual([{ id: bad.id, seq: 1, status: 'rejected', reason: expect.stringMatching(/gives 900 change/) }]);
-    expect(ledgerCounts(dataDir, client.deviceId)).toMatchObject({ events: 1, sales: 0, tenders: 0 });
+    expect(ledgerCounts(server.dataDir, client.deviceId)).toMatchObject({ events: 1, sales: 0, tenders: 0 });
   });
 
   it('that reuses the id of another device\'s applied event is quarantined with a reason', async () => {
@@ -410,7 +396,7 @@ describe('an event the server cannot apply', () => {
     const answer = pushed(await client.push([chain.next({ id: taken.id })]));
 
     expect(answer.results).toEqual([{ id: taken.id, seq: 1, status: 'rejected', reason: expect.stringMatching(/already used/) }]);
-    expect(ledgerCounts(dataDir, client.deviceId)).toMatchObject({ events: 1, sales: 0 });
+    expect(ledgerCounts(server.dataDir, client.deviceId)).toMatchObject({ events: 1, sales: 0 });
   });
 
   it('that reuses an already booked sale id is quarantined with a reason, not a 500 that blocks the queue', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import type { StoreEvent } from '../../src/domain/events.ts';
 import { refundedTenders, returnableSale, returnedUnits, RETURN_CLAIM_RULE, type SaleRecord } from '../../src/domain/sale-record.ts';
@@ -10,10 +10,10 @@ import type { TaskRecord } from '../../src/domain/task.ts';
 import type { StoredValueRecord } from '../../src/domain/stored-value.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 import type { ConflictRecord } from '../../src/protocol/entities.ts';
-import type { PullResponse, PushResponse } from '../../src/protocol/messages.ts';
-import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, salePayload, type DeviceClient, type ErrorAnswer, type StoreSliceSnapshot } from './helpers/device-client.ts';
-import { readLedger, stockLevels } from './helpers/ledger-db.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import type { Change, PushResponse } from '../../src/protocol/messages.ts';
+import { withServer } from '../support/server-fixture.ts';
+import { SaleChain, salePayload, type DeviceClient, type ErrorAnswer, type StoreSliceSnapshot } from './helpers/device-client.ts';
+import { stockLevels } from './helpers/ledger-db.ts';
 
 /**
  * Returns and post-voids on the real server: checked against the sale as the
@@ -23,38 +23,25 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
 
 const AUSTIN = 'store-us-austin';
 
-let server: ServerProcess;
-let dataDir: string;
+const server = withServer({ label: 'returns', demoProducts: 40 });
 let slice: StoreSliceSnapshot;
 /** The store has eight enrollment codes: four tills, each with its one journal, serve every test. */
 type Till = { client: DeviceClient; chain: SaleChain };
 let tills: Till[];
 
 beforeAll(async () => {
-  dataDir = makeDataDir('returns');
-  server = await startServer({ dataDir, demoProducts: 40 });
-  const clients = [];
-  for (let i = 0; i < 4; i++) clients.push(await enrollDevice(server, { storeId: AUSTIN }));
-  slice = await clients[0]!.readSnapshot();
-  tills = clients.map((client, i) => ({ client, chain: new SaleChain(client, slice, 40 + i) }));
+  tills = [];
+  for (let i = 0; i < 4; i++) tills.push(await server.till(AUSTIN, 40 + i));
+  slice = await server.slice(AUSTIN);
 });
 
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
-});
-
-async function pulled<T>(client: DeviceClient, entity: string): Promise<T[]> {
-  const answer = await client.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000');
-  expect(answer.status).toBe(200);
-  return answer.body.changes.flatMap((change) => (change.entity === entity && change.op === 'put' ? [change.value as T] : []));
-}
+const pulled = async <T,>(client: DeviceClient, entity: Change['entity']): Promise<T[]> => [...(await client.pulledRecords<T>(entity)).values()];
 const saleRecord = async (client: DeviceClient, saleId: string) => (await pulled<SaleRecord>(client, 'sale_record')).find((record) => record.id === saleId)!;
 const results = (answer: { body: PushResponse | ErrorAnswer }) => (answer.body as PushResponse).results;
 
 /** Two products the store stocks, with their units on hand. */
 function stocked(count: number) {
-  const levels = stockLevels(dataDir, AUSTIN);
+  const levels = stockLevels(server.dataDir, AUSTIN);
   return slice.products.filter((product) => (levels.get(product.sku) ?? 0) >= 5).slice(0, count);
 }
 
@@ -84,7 +71,7 @@ describe('a return with the receipt', () => {
     const [{ client: till, chain }, { client: other, chain: otherChain }] = [tills[0]!, tills[1]!];
     const sale = chain.next({ lines: [cartLineFor(mug!, 2), cartLineFor(lamp!, 1)] });
     expect(results(await till.push([sale]))).toMatchObject([{ status: 'applied' }]);
-    const before = stockLevels(dataDir, AUSTIN);
+    const before = stockLevels(server.dataDir, AUSTIN);
 
     // Another till of the store finds the sale in the store's history and returns one mug.
     const record = await saleRecord(other, salePayload(sale).saleId);
@@ -93,11 +80,11 @@ describe('a return with the receipt', () => {
     const event = otherChain.append({ type: 'refund.completed', payload: refund });
     expect(results(await other.push([event]))).toMatchObject([{ status: 'applied' }]);
 
-    expect(stockLevels(dataDir, AUSTIN).get(mug!.sku)).toBe(before.get(mug!.sku)! + 1);
+    expect(stockLevels(server.dataDir, AUSTIN).get(mug!.sku)).toBe(before.get(mug!.sku)! + 1);
     const after = await saleRecord(till, record.id);
     expect(returnedUnits(after, after.returns)).toEqual([1, 0]);
     expect(after.returns).toEqual([expect.objectContaining({ id: refund.returnId, kind: 'return', receiptNumber: refund.receiptNumber, deviceId: other.deviceId, charged: [] })]);
-    const booked = readLedger(dataDir, (db) => db.prepare(`SELECT kind, sale_id, total, staff_id, approved_by FROM returns WHERE id = ?`).get(refund.returnId));
+    const booked = server.ledger((db) => db.prepare(`SELECT kind, sale_id, total, staff_id, approved_by FROM returns WHERE id = ?`).get(refund.returnId));
     expect(booked).toEqual({ kind: 'return', sale_id: record.id, total: refund.total, staff_id: slice.staff[0]!.id, approved_by: null });
 
     // The last mug and the lamp: everything paid comes back, to the cent.
@@ -112,7 +99,7 @@ describe('a return with the receipt', () => {
     const sale = chain.next({ lines: [cartLineFor(mug!, 2)] });
     await till.push([sale]);
     const record = await saleRecord(till, salePayload(sale).saleId);
-    const before = stockLevels(dataDir, AUSTIN).get(mug!.sku);
+    const before = stockLevels(server.dataDir, AUSTIN).get(mug!.sku);
 
     const three = { ...returnOf(record, [{ line: 0, quantity: 2 }]) };
     three.lines = [{ ...three.lines[0]!, quantity: 3 }];
@@ -126,7 +113,7 @@ describe('a return with the receipt', () => {
     const greedy = returnOf(record, [{ line: 0, quantity: 1 }]);
     const inflated = { ...greedy, lines: [{ ...greedy.lines[0]!, amount: greedy.total + 500 }], total: greedy.total + 500, tenders: [{ kind: 'cash' as const, amount: greedy.total + 500 }] };
     expect(results(await till.push([chain.append({ type: 'refund.completed', payload: inflated })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/the sale's allocation gives/) }]);
-    expect(stockLevels(dataDir, AUSTIN).get(mug!.sku)).toBe(before);
+    expect(stockLevels(server.dataDir, AUSTIN).get(mug!.sku)).toBe(before);
     expect(returnedUnits(await saleRecord(till, record.id), (await saleRecord(till, record.id)).returns)).toEqual([0]);
   });
 
@@ -150,7 +137,7 @@ describe('a return with the receipt', () => {
     const manager = slice.staff.find((member) => member.role === 'manager')!;
     const approved = returnOf(record, [{ line: 0, quantity: 1 }], { at: late + 1, approvedBy: manager.id });
     expect(results(await till.push([chain.append({ type: 'refund.completed', payload: approved }, { at: late + 1 })]))).toMatchObject([{ status: 'applied' }]);
-    expect(readLedger(dataDir, (db) => db.prepare(`SELECT approved_by FROM returns WHERE id = ?`).get(approved.returnId))).toEqual({ approved_by: manager.id });
+    expect(server.ledger((db) => db.prepare(`SELECT approved_by FROM returns WHERE id = ?`).get(approved.returnId))).toEqual({ approved_by: manager.id });
   });
 });
 
@@ -186,10 +173,10 @@ describe('a return without a receipt', () => {
     // Nor can it go back to a card: a return without a receipt has none to refund to.
     const toCard = { ...payload, approvedBy: manager.id, tenders: [{ kind: 'card' as const, amount: mug!.price, brand: 'Visa', last4: '4242', terminalRef: 'T-FORGED-1' }] };
     expect(results(await till.push([chain.append({ type: 'refund.completed', payload: toCard })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/card T-FORGED-1, which did not pay for the sale/) }]);
-    const before = stockLevels(dataDir, AUSTIN).get(mug!.sku)!;
+    const before = stockLevels(server.dataDir, AUSTIN).get(mug!.sku)!;
     const fair = { ...payload, returnId: uuidv7(Date.now(), randomBytes(10)), approvedBy: manager.id };
     expect(results(await till.push([chain.append({ type: 'refund.completed', payload: fair })]))).toMatchObject([{ status: 'applied' }]);
-    expect(stockLevels(dataDir, AUSTIN).get(mug!.sku)).toBe(before + 1);
+    expect(stockLevels(server.dataDir, AUSTIN).get(mug!.sku)).toBe(before + 1);
   });
 });
 
@@ -288,7 +275,7 @@ describe('an exchange', () => {
     const original = chain.next({ lines: [cartLineFor(mug!, 2)] });
     expect(results(await till.push([original]))).toMatchObject([{ status: 'applied' }]);
     const record = await saleRecord(till, salePayload(original).saleId);
-    const before = stockLevels(dataDir, AUSTIN);
+    const before = stockLevels(server.dataDir, AUSTIN);
 
     // One mug comes back; a lamp goes out; the customer pays the balance in cash.
     const returned = returnOf(record, [{ line: 0, quantity: 1 }]);
@@ -309,7 +296,7 @@ describe('an exchange', () => {
     const exchanged = await till.push([newSale, chain.append({ type: 'refund.completed', payload: refund })]);
     expect(results(exchanged)).toMatchObject([{ status: 'applied' }, { status: 'applied' }]);
     expect(refund.tenders).toEqual([{ kind: 'exchange', amount: returned.total, saleId: salePayload(newSale).saleId }]);
-    const after = stockLevels(dataDir, AUSTIN);
+    const after = stockLevels(server.dataDir, AUSTIN);
     expect(after.get(mug!.sku)).toBe(before.get(mug!.sku)! + 1);
     expect(after.get(lamp!.sku)).toBe(before.get(lamp!.sku)! - 1);
 
@@ -320,15 +307,14 @@ describe('an exchange', () => {
       { status: 'rejected', reason: expect.stringMatching(/is not booked in store .* with this return's value/) },
     ]);
     // A refused exchange return leaves a sale paid by nothing: HQ hears of it.
-    const alarms = await apiRequest<{ alarms: { kind: string; detail: string }[] }>(server.url, `/api/v1/hq/alarms?store=${AUSTIN}`, { headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` } });
-    expect(alarms.body.alarms).toContainEqual(expect.objectContaining({ kind: 'exchange_unbacked', detail: expect.stringContaining(`return ${unbacked.returnId} was refused`) }));
+    expect(await server.hq.alarms(AUSTIN)).toContainEqual(expect.objectContaining({ kind: 'exchange_unbacked', detail: expect.stringContaining(`return ${unbacked.returnId} was refused`) }));
   });
 
   it('of a sale paid by card gives no cash back, nor more to the card than it paid', async () => {
     const [mug] = stocked(1);
     const { client: till, chain } = tills[2]!;
     const card = { kind: 'card' as const, brand: 'Visa', last4: '4242', approvalCode: 'A1', terminalRef: `T-${randomBytes(3).toString('hex')}`, offline: false };
-    const sale = chain.next({ lines: [cartLineFor(mug!, 2)], tamper: (payload) => ({ ...payload, tenders: [{ ...card, amount: payload.total }], cashRounding: 0 }) });
+    const sale = chain.next({ lines: [cartLineFor(mug!, 2)], paidWith: (total) => [{ ...card, amount: total }] });
     expect(results(await till.push([sale]))).toMatchObject([{ status: 'applied' }]);
     const record = await saleRecord(till, salePayload(sale).saleId);
     const planned = returnOf(record, [{ line: 0, quantity: 1 }]);
@@ -345,7 +331,7 @@ describe('a post-void', () => {
     const { client: till, chain } = tills[3]!;
     const sale = chain.next({ lines: [cartLineFor(mug!, 2), cartLineFor(lamp!, 1)] });
     await till.push([sale]);
-    const before = stockLevels(dataDir, AUSTIN);
+    const before = stockLevels(server.dataDir, AUSTIN);
     const record = await saleRecord(till, salePayload(sale).saleId);
     const manager = slice.staff.find((member) => member.role === 'manager')!;
     const tenders = voidTenders(record.tenders);
@@ -368,14 +354,14 @@ describe('a post-void', () => {
     expect(results(await till.push([chain.append({ type: 'sale.voided', payload: byAssociate })]))).toMatchObject([{ status: 'rejected', reason: expect.stringMatching(/is not a manager of store/) }]);
     expect(results(await till.push([chain.append({ type: 'sale.voided', payload })]))).toMatchObject([{ status: 'applied' }]);
 
-    const after = stockLevels(dataDir, AUSTIN);
+    const after = stockLevels(server.dataDir, AUSTIN);
     expect(after.get(mug!.sku)).toBe(before.get(mug!.sku)! + 2);
     expect(after.get(lamp!.sku)).toBe(before.get(lamp!.sku)! + 1);
     const voided = await saleRecord(till, record.id);
     expect(voided.returns).toEqual([expect.objectContaining({ id: payload.voidId, kind: 'void', charged: [] })]);
     expect(returnedUnits(voided, voided.returns)).toEqual([2, 1]);
-    expect(readLedger(dataDir, (db) => db.prepare(`SELECT COUNT(*) AS n FROM sales WHERE id = ?`).get(record.id))).toEqual({ n: 1 });
-    expect(readLedger(dataDir, (db) => db.prepare(`SELECT kind, approved_by, staff_id FROM returns WHERE id = ?`).get(payload.voidId))).toEqual({ kind: 'void', approved_by: manager.id, staff_id: slice.staff[0]!.id });
+    expect(server.ledger((db) => db.prepare(`SELECT COUNT(*) AS n FROM sales WHERE id = ?`).get(record.id))).toEqual({ n: 1 });
+    expect(server.ledger((db) => db.prepare(`SELECT kind, approved_by, staff_id FROM returns WHERE id = ?`).get(payload.voidId))).toEqual({ kind: 'void', approved_by: manager.id, staff_id: slice.staff[0]!.id });
 
     // A return of the voided sale's units made later elsewhere is the conflict, charged to the return.
     const { client: other, chain: otherChain } = tills[1]!;
@@ -420,12 +406,10 @@ describe('the till report at HQ', () => {
     const pushed = await till.push(chain.events.slice(-3));
     expect(results(pushed)).toMatchObject([{ status: 'applied' }, { status: 'applied' }, { status: 'rejected', reason: expect.stringMatching(/is not a manager/) }]);
 
-    const answer = await apiRequest<{ report: TillReport }>(server.url, `/api/v1/hq/till-report?device=${till.deviceId}&session=${sessionId}`, {
-      headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` },
-    });
+    const answer = await server.hq.tillReport(till.deviceId, sessionId);
     expect(answer.status).toBe(200);
     const own = tillReport(chain.events.slice(openedAt) as StoreEvent[]);
-    expect(answer.body.report).toEqual(own);
+    expect((answer.body as { report: TillReport }).report).toEqual(own);
     expect(own.returns.count).toBe(2);
     expect(own.voids).toEqual({ count: 1, total: salePayload(voidable).total, byTender: { cash: salePayload(voidable).total } });
     expect(own.cash.expected).toBe(10_000 + salePayload(sale).total + salePayload(voidable).total - own.cash.refunds);
@@ -447,7 +431,7 @@ describe('money paid back to a gift card or store credit', () => {
     const card = 'GC-AUS-1003'; // 100.00
     const sale = chain.next({
       lines: [cartLineFor(cheap(), 2)],
-      tamper: (payload) => ({ ...payload, tenders: [{ kind: 'gift_card', amount: payload.total, accountId: card, last4: '1003', offline: false }] }),
+      paidWith: (total) => [{ kind: 'gift_card', amount: total, accountId: card, last4: '1003', offline: false }],
     });
     expect(results(await till.push([sale]))).toMatchObject([{ status: 'applied' }]);
     expect((await account(other, card))?.balance).toBe(10_000 - salePayload(sale).total);
@@ -483,7 +467,7 @@ describe('money paid back to a gift card or store credit', () => {
   it('a refund to a new credit slip opens its account on the server: the sale’s customer’s, the store’s currency, holding the credit', async () => {
     const { client: till, chain } = tills[2]!;
     const other = tills[3]!.client;
-    const sale = chain.next({ lines: [cartLineFor(cheap(), 2)], tamper: (payload) => ({ ...payload, customer: ANA }) });
+    const sale = chain.next({ lines: [cartLineFor(cheap(), 2)], customer: ANA });
     expect(results(await till.push([sale]))).toMatchObject([{ status: 'applied' }]);
     const record = await saleRecord(till, salePayload(sale).saleId);
     // "To store credit" at the returns panel: the refund goes onto a slip the till numbered (returns-panel.tsx newCreditAccount).

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hashSecret } from '../../src/server/auth/secrets.ts';
+import { buildDemoSeed } from '../../src/server/demo/seed-demo.ts';
 import { openSqlite } from '../../src/server/storage/sqlite-driver.ts';
 import { createSqlStore } from '../../src/server/storage/sql-store.ts';
 import { SCHEMA_VERSION } from '../../src/server/storage/schema.ts';
@@ -31,11 +33,18 @@ describe('the server’s data file', () => {
     after.close();
   });
 
-  it('that is new gets today’s layout', async () => {
-    const store = createSqlStore(openSqlite(scratchFile()));
-    await store.migrate();
-    expect(await store.isSeeded()).toBe(false);
-    await store.migrate();
-    await store.close();
+  it('that is new gets today’s layout, and the next start opens it with everything in it', async () => {
+    const file = scratchFile();
+    const first = createSqlStore(openSqlite(file));
+    await first.migrate();
+    const { seed, credentials } = buildDemoSeed({ seed: 1, productCount: 3, pinIterations: 1 });
+    await first.seed(seed);
+    await first.close();
+    // A restart on the same file: the layout must read as today's, not as an older one to refuse.
+    const restarted = createSqlStore(openSqlite(file));
+    await restarted.migrate();
+    expect(await restarted.isSeeded()).toBe(true);
+    expect(await restarted.isHqToken(hashSecret(credentials.hqToken))).toBe(true);
+    await restarted.close();
   });
 });

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tillReport, type TillReport } from '../../src/domain/till-session.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
-import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, type ErrorAnswer } from './helpers/device-client.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { withServer } from '../support/server-fixture.ts';
+import type { ErrorAnswer } from './helpers/device-client.ts';
 
 /**
  * A till session's report is computed from the journal, by the same function on
@@ -13,28 +13,12 @@ import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './h
 
 const AUSTIN = 'store-us-austin';
 
-let server: ServerProcess;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = makeDataDir('till-report');
-  server = await startServer({ dataDir, demoProducts: 40 });
-});
-
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
-});
-
-const report = (device: string, session: string) =>
-  apiRequest<{ report: TillReport } | ErrorAnswer>(server.url, `/api/v1/hq/till-report?device=${device}&session=${session}`, {
-    headers: { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` },
-  });
+const server = withServer({ label: 'till-report', demoProducts: 40 });
+const report = (device: string, session: string) => server.hq.tillReport(device, session);
 
 describe('a till session’s report at HQ', () => {
   it('is the till’s own, from the X report mid-shift to the Z report at close', async () => {
-    const till = await enrollDevice(server, { storeId: AUSTIN });
-    const chain = new SaleChain(till, await till.readSnapshot(), 31);
+    const { client: till, chain } = await server.till(AUSTIN, 31);
     const sessionId = uuidv7(Date.now(), randomBytes(10));
     const staffName = chain.slice.staff[0]!.name;
     chain.append({ type: 'till.opened', payload: { sessionId, staffName, float: 20_000, count: { 2000: 5, 1000: 10 } } });
@@ -61,7 +45,7 @@ describe('a till session’s report at HQ', () => {
   });
 
   it('answers 404 for a session the till never sent, and 400 for a malformed query', async () => {
-    const till = await enrollDevice(server, { storeId: AUSTIN });
+    const till = await server.enroll({ storeId: AUSTIN });
     const unknown = await report(till.deviceId, uuidv7(Date.now(), randomBytes(10)));
     expect(unknown.status).toBe(404);
     expect((unknown.body as ErrorAnswer).error.message).toMatch(/has sent no session/);

@@ -31,6 +31,10 @@ describe('the card-number scan the payment-rule tests use', () => {
     expect(cardNumbersIn('411111111111')).toEqual([]);
     expect(cardNumbersIn('41111111111111111111')).toEqual([]);
     expect(cardNumbersIn('AUS-8F3A-000042')).toEqual([]);
+    // An event id whose digits run across its dashes into a Luhn-valid 2-series Mastercard number
+    // (seen in a whole-shift run), bare and inside an event's JSON: an id, not a card.
+    expect(cardNumbersIn('abc23685-9268-7015-a1b2-c3d4e5f6a7b8')).toEqual(['23685-9268-7015']);
+    expect(cardNumbersInValue({ id: 'abc23685-9268-7015-a1b2-c3d4e5f6a7b8', body: '{"id":"abc23685-9268-7015-a1b2-c3d4e5f6a7b8"}' })).toEqual([]);
     fc.assert(
       fc.property(fc.integer({ min: 1_600_000_000_000, max: 1_999_999_999_999 }), fc.integer({ min: 0, max: 999_999 }), (wallMs, counter) => {
         // A completedAt, and an HLC with its 15-digit wall clock.

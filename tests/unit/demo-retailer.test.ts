@@ -3,7 +3,10 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { isValidGtin } from '../../src/domain/barcode.ts';
-import { StockRecordSchema, StoreRecordSchema } from '../../src/protocol/entities.ts';
+import { cartLineFor } from '../../src/domain/cart-line.ts';
+import { formatMoney } from '../../src/domain/money.ts';
+import { createPromotionBook, priceSale } from '../../src/domain/pricing/index.ts';
+import { StockRecordSchema, StoreRecordSchema, type StoreRecord } from '../../src/protocol/entities.ts';
 import { generateDemoRetailer, type DemoRetailer } from '../../src/server/demo/demo-retailer.ts';
 
 const demo = generateDemoRetailer({ seed: 42, productCount: 5_000 });
@@ -18,6 +21,17 @@ function storeById(retailer: DemoRetailer, id: string) {
 /** What a category pays in all: the rates of every authority that taxes it, added up. */
 function combinedRate(config: TaxConfig, category: string): number {
   return config.jurisdictions.reduce((sum, j) => sum + (j.rates[category] ?? 0), 0);
+}
+
+/**
+ * What a customer of `store` pays for one unit of each of these products, no promotions, as the
+ * receipt prints it: the total, the tax in it, and the tax by authority.
+ */
+function paid(store: StoreRecord, products: { price: number; taxCategory: string }[]) {
+  const lines = products.map((product, i) => cartLineFor({ sku: `SKU-T${i}`, name: `Item ${i}`, category: 'apparel', priceVersion: 1, ...product }, 1));
+  const totals = priceSale(lines, createPromotionBook([], store.id), store.taxConfig, { at: 0 });
+  const money = (amount: number) => formatMoney(amount, store.currency, store.locale);
+  return { total: money(totals.total), tax: money(totals.tax), breakdown: totals.taxBreakdown.map((row) => `${row.label}: ${money(row.tax)}`) };
 }
 
 describe('generateDemoRetailer', () => {
@@ -43,35 +57,43 @@ describe('generateDemoRetailer', () => {
     });
   });
 
-  it('opens a tax-exclusive US store and tax-inclusive German and UK stores', () => {
-    expect(demo.stores.map((s) => s.store.id)).toEqual(['store-us-austin', 'store-de-berlin', 'store-gb-london']);
-
+  // What each demo store's customer pays, worked out by hand from the store's real-world tax: the
+  // demo exists to show the three regimes, so a store that drifted from its own would mislead.
+  it('has a tax-exclusive US store: an Austin customer pays 8.25 % on top, each authority’s share rounded half-up on the whole invoice', () => {
     const austin = storeById(demo, 'store-us-austin').store;
-    expect(austin).toMatchObject({ currency: 'USD', locale: 'en-US', timezone: 'America/Chicago' });
-    expect(austin.taxConfig).toMatchObject({ version: 1, mode: 'exclusive', rounding: 'half-up', level: 'invoice' });
-    expect(combinedRate(austin.taxConfig, 'standard')).toBe(82_500);
-    expect(combinedRate(austin.taxConfig, 'reduced')).toBe(0);
-
-    const berlin = storeById(demo, 'store-de-berlin').store;
-    expect(berlin).toMatchObject({ currency: 'EUR', locale: 'de-DE', timezone: 'Europe/Berlin' });
-    expect(berlin.taxConfig).toMatchObject({ version: 1, mode: 'inclusive', rounding: 'half-up', level: 'line' });
-    expect(combinedRate(berlin.taxConfig, 'standard')).toBe(190_000);
-    expect(combinedRate(berlin.taxConfig, 'reduced')).toBe(70_000);
-
-    const london = storeById(demo, 'store-gb-london').store;
-    expect(london).toMatchObject({ currency: 'GBP', locale: 'en-GB', timezone: 'Europe/London' });
-    expect(london.taxConfig).toMatchObject({ version: 1, mode: 'inclusive', rounding: 'half-even', level: 'invoice' });
-    expect(combinedRate(london.taxConfig, 'standard')).toBe(200_000);
-    expect(combinedRate(london.taxConfig, 'reduced')).toBe(50_000);
+    // $10.00: Texas 6.25 % = 62.5¢ → 63¢ (half-up), City of Austin 1 % = 10¢, Capital Metro 1 % = 10¢.
+    expect(paid(austin, [{ price: 1_000, taxCategory: 'standard' }])).toEqual({
+      total: '$10.83',
+      tax: '$0.83',
+      breakdown: ['Texas 6.25 %: $0.63', 'City of Austin 1 %: $0.10', 'Capital Metro 1 %: $0.10'],
+    });
+    // Two lines of 10¢: Texas takes 6.25 % of the invoice's 20¢ = 1.25¢ → 1¢ (line by line it would be 1¢ + 1¢),
+    // the city and the transit district 0.2¢ each → 0¢.
+    expect(paid(austin, [{ price: 10, taxCategory: 'standard' }, { price: 10, taxCategory: 'standard' }])).toMatchObject({ total: '$0.21', tax: '$0.01' });
+    // Groceries are taxed by none of the three.
+    expect(paid(austin, [{ price: 1_000, taxCategory: 'reduced' }])).toMatchObject({ total: '$10.00', tax: '$0.00' });
   });
 
-  it('stacks Texas, City of Austin and Capital Metro taxes in Austin, each its own authority', () => {
-    const austin = storeById(demo, 'store-us-austin').store;
-    expect(austin.taxConfig.jurisdictions.map((j) => [j.id, j.rates['standard']])).toEqual([
-      ['us-tx', 62_500],
-      ['us-tx-austin', 10_000],
-      ['us-tx-capmetro', 10_000],
-    ]);
+  it('has a tax-inclusive German store: a Berlin customer pays the shelf price, MwSt. inside it and rounded on each line', () => {
+    const berlin = storeById(demo, 'store-de-berlin').store;
+    const euros = (text: string) => text.replace(' ', '\u00a0'); // de-DE puts a no-break space before the €
+    // €10.00 at 19 %: 10.00 × 19 / 119 = 1.5966 → €1.60.
+    expect(paid(berlin, [{ price: 1_000, taxCategory: 'standard' }])).toEqual({ total: euros('10,00 €'), tax: euros('1,60 €'), breakdown: [`MwSt. 19 %: ${euros('1,60 €')}`] });
+    // Two lines of €10.00: 1.60 + 1.60 = €3.20 (on the invoice it would be 20.00 × 19 / 119 = 3.193 → €3.19).
+    expect(paid(berlin, [{ price: 1_000, taxCategory: 'standard' }, { price: 1_000, taxCategory: 'standard' }])).toMatchObject({ total: euros('20,00 €'), tax: euros('3,20 €') });
+    // Food at 7 %: 10.00 × 7 / 107 = 0.654 → €0.65.
+    expect(paid(berlin, [{ price: 1_000, taxCategory: 'reduced' }])).toMatchObject({ total: euros('10,00 €'), tax: euros('0,65 €') });
+  });
+
+  it('has a tax-inclusive UK store: a London customer pays the shelf price, VAT inside it and rounded half to even on the whole invoice', () => {
+    const london = storeById(demo, 'store-gb-london').store;
+    // £10.00 at 20 %: 10.00 × 20 / 120 = 1.6667 → £1.67.
+    expect(paid(london, [{ price: 1_000, taxCategory: 'standard' }])).toEqual({ total: '£10.00', tax: '£1.67', breakdown: ['VAT 20 %: £1.67'] });
+    // 5p + 10p: VAT on the invoice's 15p is 15 / 6 = 2.5p → 2p, the even neighbour (half-up would say 3p;
+    // line by line, 0.83p + 1.67p → 1p + 2p = 3p).
+    expect(paid(london, [{ price: 5, taxCategory: 'standard' }, { price: 10, taxCategory: 'standard' }])).toMatchObject({ total: '£0.15', tax: '£0.02' });
+    // Reduced 5 %: 10.50 × 5 / 105 = £0.50 exactly.
+    expect(paid(london, [{ price: 1_050, taxCategory: 'reduced' }])).toMatchObject({ total: '£10.50', tax: '£0.50' });
   });
 
   it('defines the same four tax categories, with zero and exempt at 0 %, in every store', () => {

@@ -230,10 +230,12 @@ describe('formatMoney', () => {
 });
 
 describe('exact arithmetic on minor units', () => {
-  it('makes three times ten cents exactly thirty cents, where floats would not', () => {
-    expect(0.1 * 3).not.toBe(0.3); // the reason money is never a float
-    expect(3 * 10).toBe(30);
-    expect(sumMinor([10, 10, 10])).toBe(30);
+  it('refuses an amount in fractions of a cent rather than carry the fraction into a total', () => {
+    // A price handed over in dollars by mistake (19.99), or a float sum (0.1 + 0.2): a receipt can show
+    // neither exactly, so a total built on one is refused at once instead of being off by a hidden fraction.
+    expect(() => sumMinor([1_999, 0.1])).toThrow(RangeError);
+    expect(() => sumMinor([0.1, 0.2])).toThrow(RangeError);
+    expect(() => scaleRounded(19.99, 82_500, 1_000_000, 'half-up')).toThrow(RangeError);
   });
 
   it('splits a dollar into thirds that add back up to the dollar', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatHlc } from '../../src/domain/hlc.ts';
 import { GENESIS_HASH, type StoreEvent } from '../../src/domain/events.ts';
 import { StoresideDb } from '../../src/local/db.ts';
-import { KEEP_ACKED_EVENTS_MS, relieveStoragePressure } from '../../src/local/storage-pressure.ts';
+import { relieveStoragePressure } from '../../src/local/storage-pressure.ts';
 
 const NOW = 1_800_000_000_000;
 const DAY = 24 * 3_600_000;
@@ -51,7 +51,14 @@ describe('storage pressure', () => {
     const relief = await relieveStoragePressure({ db, caches: undefined, estimate: async () => ({ usage: 99, quota: 100 }), now: NOW });
     expect(relief.eventsPruned).toBe(5);
     expect(await db.journal.toCollection().primaryKeys()).toEqual([6, 7, 8, 9, 10, 11, 12]);
-    expect(KEEP_ACKED_EVENTS_MS).toBe(30 * DAY);
+  });
+
+  it('keeps a month of acknowledged events for audits and lookups: under pressure one made 31 days ago goes, one made 29 days ago stays', async () => {
+    // Seq 1 is 31 days old, seq 2 is 29 days old; the server has both.
+    const db = await deviceWithJournal('pressure-month', 2, 2, (seq) => (seq === 1 ? 31 : 29));
+    const relief = await relieveStoragePressure({ db, caches: undefined, estimate: async () => ({ usage: 99, quota: 100 }), now: NOW });
+    expect(relief.eventsPruned).toBe(1);
+    expect(await db.journal.toCollection().primaryKeys()).toEqual([2]);
   });
 
   it('does nothing while there is room', async () => {

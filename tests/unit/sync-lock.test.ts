@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { SYNC_LOCK, withSyncLock, type Heartbeat } from '../../src/sync/sync-lock.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HEARTBEAT_MS, STALE_MS, SYNC_LOCK, withSyncLock, type Heartbeat, type SyncLockTiming } from '../../src/sync/sync-lock.ts';
 
 /**
  * A LockManager with the Web Locks semantics withSyncLock relies on: one holder
@@ -43,43 +43,88 @@ function memoryHeartbeat(): Heartbeat & { beats: number[] } {
   return { beats, read: async () => beats.at(-1), write: async (at) => void beats.push(at) };
 }
 
-const timing = { now: Date.now, staleMs: 150, heartbeatMs: 30 };
+/**
+ * The lock's real limits, on vitest's fake clock: time moves only when a test
+ * advances it, so "a minute without a beat" is exact whatever the machine's load.
+ */
+const timing: SyncLockTiming = {
+  now: () => Date.now(),
+  staleMs: STALE_MS,
+  heartbeatMs: HEARTBEAT_MS,
+  timeout: (ms) => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new DOMException('The lock was not granted in time', 'TimeoutError')), ms);
+    return controller.signal;
+  },
+};
 const never = () => new Promise<never>(() => {});
+
+/** Whether a promise has settled by now, without waiting for it. */
+function settled(promise: Promise<unknown>): () => boolean {
+  let done = false;
+  void promise.then(
+    () => (done = true),
+    () => (done = true),
+  );
+  return () => done;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: Date.UTC(2026, 10, 22, 12) });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('the sync lock', () => {
   it('runs one round at a time: the second waits for the first', async () => {
     const locks = fakeLocks();
     const heartbeat = memoryHeartbeat();
     const order: string[] = [];
+    let finishFirst!: () => void;
     const first = withSyncLock(locks, heartbeat, async () => {
       order.push('first starts');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise<void>((resolve) => (finishFirst = resolve));
       order.push('first ends');
     }, timing);
     const second = withSyncLock(locks, heartbeat, async () => void order.push('second'), timing);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(['first starts']);
+    finishFirst();
     await Promise.all([first, second]);
     expect(order).toEqual(['first starts', 'first ends', 'second']);
   });
 
-  it('is taken from a holder that stopped beating (a frozen tab), so rounds go on', async () => {
+  it('is taken from a holder that stopped beating (a frozen tab) once it has been silent longer than the stale limit, and not before', async () => {
     const locks = fakeLocks();
     const heartbeat = memoryHeartbeat();
     // The holder beats once, then freezes: its timers no longer run, and it never lets go.
     void withSyncLock(locks, { ...heartbeat, write: async (at) => void (heartbeat.beats.length === 0 && heartbeat.beats.push(at)) }, never, timing);
-    const started = Date.now();
-    await expect(withSyncLock(locks, heartbeat, async () => 'sent', timing)).resolves.toBe('sent');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(timing.staleMs);
+    await vi.advanceTimersByTimeAsync(30_000);
+    // Half a minute after the last beat, a round is asked for: it waits its full stale limit for the
+    // lock, finds the beat a minute and a half old, and takes over.
+    const next = withSyncLock(locks, heartbeat, async () => 'sent', timing);
+    const ran = settled(next);
+    await vi.advanceTimersByTimeAsync(STALE_MS - 1);
+    expect(ran()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ran()).toBe(true);
+    await expect(next).resolves.toBe('sent');
   });
 
   it('waits on, without stealing, while a slow holder keeps beating', async () => {
     const locks = fakeLocks();
     const heartbeat = memoryHeartbeat();
     const order: string[] = [];
+    // A long backlog: the round takes three stale limits, beating all along.
     const slow = withSyncLock(locks, heartbeat, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 3 * timing.staleMs));
+      await new Promise((resolve) => setTimeout(resolve, 3 * STALE_MS));
       order.push('slow round done');
     }, timing);
     const next = withSyncLock(locks, heartbeat, async () => void order.push('next round'), timing);
+    await vi.advanceTimersByTimeAsync(3 * STALE_MS - 1);
+    expect(order).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
     await Promise.all([slow, next]);
     expect(order).toEqual(['slow round done', 'next round']);
   });

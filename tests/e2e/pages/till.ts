@@ -1,13 +1,36 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TillReport } from '../../../src/domain/till-session.ts';
+import type { Change, PullResponse } from '../../../src/protocol/messages.ts';
 
 /**
  * The till as an associate uses it, through roles and labels. Tests talk to
  * this, not to CSS classes.
  */
 export class Till {
-  constructor(readonly page: Page) {}
+  /**
+   * Every pull this till's page has asked the server for, in the order asked:
+   * when it was sent and answered, by the browser's clock, and the changes the
+   * answer carried. A round the change stream started and one the poll started
+   * look alike on the wire; only their timing tells them apart (two-tills.spec.ts).
+   */
+  readonly pulls: Promise<Pull>[] = [];
+
+  constructor(readonly page: Page) {
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname !== '/api/v1/sync/pull') return;
+      const pull = async (): Promise<Pull> => {
+        const response = await request.response();
+        if (!response?.ok()) return { sentAt: request.timing().startTime, answeredAt: null, changes: [], failure: response ? `HTTP ${response.status()}` : 'no answer' };
+        const { changes } = (await response.json()) as PullResponse;
+        // Read once the body is in: only then does the timing know when the answer ended.
+        const timing = request.timing();
+        return { sentAt: timing.startTime, answeredAt: timing.startTime + timing.responseEnd, changes };
+      };
+      // Kept as a value, never a rejection: nobody may be waiting for it when the page closes mid-pull.
+      this.pulls.push(pull().catch((error: unknown) => ({ sentAt: request.timing().startTime, answeredAt: null, changes: [], failure: String(error) })));
+    });
+  }
 
   async enroll(code: string) {
     await this.page.getByLabel('Enrollment code').fill(code);
@@ -103,6 +126,32 @@ export class Till {
 
   async pendingCount(): Promise<number> {
     return Number(await this.syncStatus.getAttribute('data-pending'));
+  }
+
+  /** Waits until the sync indicator says nothing is left to send: the server has acknowledged every event of this till. */
+  async allSent(timeout = 30_000) {
+    await expect.poll(() => this.pendingCount(), { timeout }).toBe(0);
+  }
+
+  /** Waits until the service worker controls the page: the app shell is cached, and the till loads with the network gone. */
+  async installed() {
+    await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+  }
+
+  /**
+   * Cuts this tablet off the network, page and service worker alike: the
+   * browser's offline switch, and every API request refused at the context,
+   * whoever makes it.
+   */
+  async goOffline() {
+    await this.page.context().route('**/api/**', (route) => route.abort('internetdisconnected'));
+    await this.page.context().setOffline(true);
+  }
+
+  /** The network back. */
+  async goOnline() {
+    await this.page.context().unroute('**/api/**');
+    await this.page.context().setOffline(false);
   }
 
   async expectLineCount(count: number) {
@@ -231,6 +280,24 @@ export class Till {
     });
   }
 
+  /** Every object store of the till's IndexedDB, as plain values: all that is kept on the device. */
+  async database(): Promise<Record<string, unknown[]>> {
+    return this.page.evaluate(async () => {
+      const open = indexedDB.open('storeside');
+      const idb = await new Promise<IDBDatabase>((done, fail) => ((open.onsuccess = () => done(open.result)), (open.onerror = () => fail(open.error))));
+      const dump: Record<string, unknown[]> = {};
+      for (const name of [...idb.objectStoreNames]) {
+        dump[name] = await new Promise<unknown[]>((done, fail) => {
+          const request = idb.transaction(name).objectStore(name).getAll();
+          request.onsuccess = () => done(JSON.parse(JSON.stringify(request.result)) as unknown[]);
+          request.onerror = () => fail(request.error);
+        });
+      }
+      idb.close();
+      return dump;
+    });
+  }
+
   /** The till's newest session as its IndexedDB holds it: the device, the session's id, and the report the till keeps. */
   async tillSession(): Promise<{ deviceId: string; sessionId: string; report: TillReport }> {
     return this.page.evaluate(async () => {
@@ -249,6 +316,9 @@ export class Till {
     });
   }
 }
+
+/** One pull of a till, timed by the browser (ms since the epoch); `answeredAt` null and a `failure` when no answer came. */
+export type Pull = { sentAt: number; answeredAt: number | null; changes: Change[]; failure?: string };
 
 /** Minor units of an amount as the till shows it in dollars, e.g. "$1,234.56" or "-$3.00" → 123456, -300. */
 export function minorOf(text: string): number {

@@ -4,14 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPromotionBook, priceSale } from '../../../src/domain/pricing/index.ts';
 import { cartLineFor, type CartLine } from '../../../src/domain/cart-line.ts';
-import { cashTender } from '../../../src/domain/tender.ts';
+import { cashTender, type TenderRecord } from '../../../src/domain/tender.ts';
 import { appendToChain, GENESIS_HASH, type ChainHead, type NewEvent, type StoreEvent } from '../../../src/domain/events.ts';
 import { hlcTick, type Hlc } from '../../../src/domain/hlc.ts';
 import { completedSalePayload, formatReceiptNumber, type SaleCompletedPayload } from '../../../src/domain/sale.ts';
 import { uuidv7 } from '../../../src/domain/uuid7.ts';
 import type { TaskAction } from '../../../src/domain/task.ts';
 import type { ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../../src/protocol/entities.ts';
-import type { PushResponse, SnapshotPage } from '../../../src/protocol/messages.ts';
+import type { Change, PullResponse, PushResponse, SnapshotPage } from '../../../src/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../../src/protocol/version.ts';
 import { seededRandom } from '../../../src/server/demo/demo-retailer.ts';
 import type { DemoCredentials } from '../../../src/server/demo/seed-demo.ts';
@@ -112,6 +112,29 @@ export class DeviceClient {
     return apiRequest<T>(this.url, path, { headers: this.headers() });
   }
 
+  /** Every change since `cursor`, page after page until the server has no more, as a device pulls them. */
+  async pullAll(cursor = 0, pageSize = 5000): Promise<Change[]> {
+    const changes: Change[] = [];
+    for (;;) {
+      const answer = await this.get<PullResponse>(`/api/v1/sync/pull?cursor=${cursor}&limit=${pageSize}`);
+      if (answer.status !== 200) throw new Error(`pull answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      changes.push(...answer.body.changes);
+      cursor = answer.body.cursor;
+      if (!answer.body.hasMore) return changes;
+    }
+  }
+
+  /** The records of `entity` this device holds after pulling everything, by key: a record deleted since is gone. */
+  async pulledRecords<T>(entity: Change['entity']): Promise<Map<string, T>> {
+    const records = new Map<string, T>();
+    for (const change of await this.pullAll()) {
+      if (change.entity !== entity) continue;
+      if (change.op === 'put') records.set(change.key, change.value as T);
+      else records.delete(change.key);
+    }
+    return records;
+  }
+
   /** Every page of GET /api/v1/sync/snapshot, as the store's records. */
   async readSnapshot(pageSize = 5000): Promise<StoreSliceSnapshot> {
     const slice: Omit<StoreSliceSnapshot, 'store'> & { store: StoreRecord | null } = { cursor: 0, store: null, products: [], staff: [], stock: [] };
@@ -160,16 +183,24 @@ export type SaleOptions = {
   id?: string;
   /** The device's wall clock when the sale completes. It never runs backwards: a time before the chain's clock (which starts at its creation) is lifted to it. */
   at?: number;
+  /**
+   * How the customer pays other than in cash, given the sale's total: these tenders, then cash, in
+   * round notes, for whatever they leave. All in cash when absent.
+   */
+  paidWith?: (total: number) => TenderRecord[];
+  /** The customer the sale is for. */
+  customer?: SaleCompletedPayload['customer'];
 };
 
-/**
- * A device's journal of `sale.completed` events: seq from 1 without gaps, each
- * naming the hash of the one before, HLCs ticking forward, totals from the
- * same `priceSale` the till uses (no promotions) and one cash tender of exactly the total.
- */
 /** The type and payload of an event, for each type. */
 type EventBody<E = NewEvent> = E extends { type: infer T; payload: infer P } ? { type: T; payload: P } : never;
 
+/**
+ * A device's journal of `sale.completed` events (and any other event): seq from
+ * 1 without gaps, each naming the hash of the one before, HLCs ticking forward,
+ * totals from the same `priceSale` the till uses (no promotions), paid in cash
+ * handed over in round notes unless `paidWith` says otherwise.
+ */
 export class SaleChain {
   readonly events: StoreEvent[] = [];
   private head: ChainHead = { seq: 0, hash: GENESIS_HASH };
@@ -220,18 +251,23 @@ export class SaleChain {
     const now = this.tick(options.at);
     this.receiptCounter += 1;
     const totals = priceSale(options.lines ?? this.randomLines(), createPromotionBook([], store.id), store.taxConfig, { at: now });
-    // Customers hand over round notes: the next multiple of 500 minor units at or above the total.
-    const tender = cashTender(totals.total, Math.ceil(totals.total / 500) * 500);
-    if ('error' in tender) throw new Error(tender.error);
+    const tenders = options.paidWith?.(totals.total) ?? [];
+    const rest = totals.total - tenders.reduce((sum, tender) => sum + tender.amount, 0);
+    if (rest > 0) {
+      // Customers hand over round notes: the next multiple of 500 minor units at or above what is left.
+      const cash = cashTender(rest, Math.ceil(rest / 500) * 500);
+      if ('error' in cash) throw new Error(cash.error);
+      tenders.push(cash);
+    }
     let payload: SaleCompletedPayload = completedSalePayload({
       saleId: uuidv7(now, randomBytes(10)),
       receiptNumber: formatReceiptNumber(store.receiptPrefix, this.device.deviceId, this.receiptCounter),
       currency: store.currency,
       totals,
       pricing: { at: now, staffPurchase: false, manualDiscounts: [] },
-      tenders: [tender],
+      tenders,
       cashRounding: 0,
-      customer: null,
+      customer: options.customer ?? null,
       receiptToken: Array.from(randomBytes(16), (byte) => byte.toString(16).padStart(2, '0')).join(''),
       overrides: [],
       completedAt: now,

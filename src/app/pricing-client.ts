@@ -74,3 +74,15 @@ export function createPricingClient(): PricingClient {
       ),
   };
 }
+
+let shared: PricingClient | null = null;
+
+/**
+ * The page's one pricing client, started on first use: the checkout and the
+ * shelf signs share its worker and the promotions it holds. Not at page load:
+ * the enrollment and PIN screens price nothing.
+ */
+export function pricingClient(): PricingClient {
+  return (shared ??= createPricingClient());
+}
+

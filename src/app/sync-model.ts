@@ -13,13 +13,13 @@ type SyncManagerRegistration = ServiceWorkerRegistration & { sync?: { register(t
  * liveQuery), so "all sent" is only ever shown when the server has acknowledged
  * every event on this device.
  */
-export function createSyncModel(db: StoresideDb, api: ApiClient) {
+export function createSyncModel(db: StoresideDb, api: ApiClient, clock: () => number = Date.now) {
   const pending = signal<number | null>(null);
   /** when the oldest unsent event was made: the indicator warns when it is old */
   const oldestPendingAt = signal<number | null>(null);
   /** the clock the warning is judged by, ticking while the app is open */
-  const now = signal(Date.now());
-  let clock: ReturnType<typeof setInterval> | undefined;
+  const now = signal(clock());
+  let ticking: ReturnType<typeof setInterval> | undefined;
   const browserOnline = signal(navigator.onLine);
   const status = signal<SyncStatus | null>(null);
   /** when a round last reached the server, kept across reloads: a till offline for a day says so after a restart too */
@@ -28,6 +28,7 @@ export function createSyncModel(db: StoresideDb, api: ApiClient) {
     if (stored !== undefined && (lastSyncAt.value ?? 0) < stored) lastSyncAt.value = stored;
   });
   const engine = createSyncEngine({
+    now: clock,
     db,
     api,
     onStatus: (next) => {
@@ -83,14 +84,14 @@ export function createSyncModel(db: StoresideDb, api: ApiClient) {
       started = true;
       addEventListener('online', setOnline);
       addEventListener('offline', setOnline);
-      clock = setInterval(() => (now.value = Date.now()), 15_000);
+      ticking = setInterval(() => (now.value = clock()), 15_000);
       engine.start();
     },
     stop() {
       started = false;
       removeEventListener('online', setOnline);
       removeEventListener('offline', setOnline);
-      clearInterval(clock);
+      clearInterval(ticking);
       subscription.unsubscribe();
       engine.stop();
     },

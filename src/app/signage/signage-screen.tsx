@@ -6,6 +6,7 @@ import type { StoreRecord } from '../../protocol/entities.ts';
 import { Money } from '../components/money.tsx';
 import { pricingClient } from '../pricing-client.ts';
 import { exceptionText } from '../words/failure-text.ts';
+import { storeWords } from '../words/store-words.ts';
 
 /** A grid shows at most this many signs; a category larger than that is cut, and says so. */
 const GRID_LIMIT = 48;
@@ -82,7 +83,8 @@ export function SignageScreen({ db, store, query }: { db: StoresideDb; store: St
   if (board.signs.length === 0) {
     return <p class="signage-message">{'sku' in query ? `No product ${query.sku} at this store.` : `No products in ${query.category}.`}</p>;
   }
-  const updated = new Date(board.pricedAt).toLocaleTimeString(store.locale, { hour: '2-digit', minute: '2-digit' });
+  // The store's clock, as the receipt's: a sign says when it was priced in the store's time, whatever the device's zone.
+  const updated = storeWords(store).time(board.pricedAt);
   return (
     <div class={'sku' in query ? 'signage single' : 'signage grid'}>
       {board.signs.map((sign) => (

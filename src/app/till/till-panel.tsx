@@ -12,6 +12,7 @@ import { outsideSession, type OutsideSession } from '../../local/outside-session
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { ManagerApproval } from '../approval/manager-approval.tsx';
 import { Money } from '../components/money.tsx';
+import { storeWords } from '../words/store-words.ts';
 
 type Props = { db: StoresideDb; store: StoreRecord; staff: { id: string; name: string }; onEvent: () => void; onClose: () => void };
 
@@ -134,15 +135,8 @@ function ReportView({ report, store, title }: { report: TillReport; store: Store
   );
 }
 
-/**
- * "1 sale", "2 sales". The words are English whatever the store's locale (which
- * formats its numbers and money), so English's plural rules choose them: a
- * French store's rules would make "0 sale".
- */
-const PLURAL = new Intl.PluralRules('en');
-function counted(count: number, words: { one: string; other: string }, store: StoreRecord): string {
-  return `${count.toLocaleString(store.locale)} ${PLURAL.select(count) === 'one' ? words.one : words.other}`;
-}
+/** "1 sale", "2 sales" (words/store-words.ts). */
+const counted = (count: number, words: { one: string; other: string }, store: StoreRecord) => storeWords(store).count(count, words.one, words.other);
 const SALES = { one: 'sale', other: 'sales' };
 const KINDS = { returns: { one: 'return', other: 'returns' }, voids: { one: 'void', other: 'voids' } } as const;
 
@@ -209,7 +203,7 @@ function FiguresRows({ figures, store, testIds }: { figures: TillFigures; store:
  * card sales, or cash from before the rule reached this till.
  */
 function OutsideView({ outside, store, sessionOpen }: { outside: OutsideSession; store: StoreRecord; sessionOpen: boolean }) {
-  const closedAt = new Date(outside.since).toLocaleTimeString(store.locale, { timeZone: store.timezone, hour: 'numeric', minute: '2-digit' });
+  const closedAt = storeWords(store).time(outside.since);
   const when = outside.sinceClose ? `since the close at ${closedAt}` : 'today';
   return (
     <div class="till-report outside-session" aria-label="Outside any session">

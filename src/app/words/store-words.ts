@@ -13,7 +13,7 @@ export type StoreWords = {
   dateTime(ms: number): string;
   date(ms: number): string;
   time(ms: number): string;
-  /** `count` of a thing, in the store's language's plural: "1 sale", "2 sales" */
+  /** `count` of a thing: "1 sale", "2 sales" (the number in the store's format) */
   count(count: number, one: string, other: string): string;
 };
 
@@ -26,7 +26,9 @@ export function storeWords(store: StoreLocale): StoreWords {
   const dateTime = new Intl.DateTimeFormat(store.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: store.timezone });
   const date = new Intl.DateTimeFormat(store.locale, { dateStyle: 'medium', timeZone: store.timezone });
   const time = new Intl.DateTimeFormat(store.locale, { timeStyle: 'short', timeZone: store.timezone });
-  const plural = new Intl.PluralRules(store.locale);
+  // The words are English whatever the store's locale (which formats its numbers and money), so English's
+  // plural rules choose them: a French store's rules would make "0 sale".
+  const plural = new Intl.PluralRules('en');
   const words: StoreWords = {
     money: (amount) => formatMoney(amount, store.currency, store.locale),
     dateTime: (ms) => dateTime.format(ms),

@@ -35,17 +35,20 @@ export function denominationsOf(currency: string): readonly Minor[] | null {
 /** How many of each note and coin, keyed by its value in minor units. */
 export type DenominationCount = Readonly<Record<string, number>>;
 
+/** Why a count of the drawer cannot be taken, as a value the till puts in words (src/app/words). */
+export type CountProblem = { code: 'unknown_denomination'; currency: string; denomination: Minor } | { code: 'pieces_not_whole'; denomination: Minor };
+
 /**
  * The value of a count by denomination; refuses a denomination the currency
  * lacks or a count that is not a whole number. For a currency whose notes and
  * coins are not known here, a count is one amount: { 1: minor units }.
  */
-export function countValue(currency: string, count: DenominationCount): Minor | { error: string } {
+export function countValue(currency: string, count: DenominationCount): Minor | { problem: CountProblem } {
   const known = new Set((denominationsOf(currency) ?? [1]).map(String));
   let total = 0;
   for (const [denomination, pieces] of Object.entries(count)) {
-    if (!known.has(denomination)) return { error: `${currency} has no note or coin worth ${denomination} minor units` };
-    if (!Number.isSafeInteger(pieces) || pieces < 0) return { error: `the count of ${denomination} must be a whole number, not ${pieces}` };
+    if (!known.has(denomination)) return { problem: { code: 'unknown_denomination', currency, denomination: Number(denomination) } };
+    if (!Number.isSafeInteger(pieces) || pieces < 0) return { problem: { code: 'pieces_not_whole', denomination: Number(denomination) } };
     total += Number(denomination) * pieces;
   }
   return total;

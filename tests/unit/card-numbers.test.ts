@@ -82,7 +82,7 @@ describe('text typed at the till that the journal keeps', () => {
     const env = { now: () => 1_800_000_000_000, randomBytes: (n: number) => new Uint8Array(n).fill(3) };
     const staff = { id: 'staff-1', name: 'Ana' };
     expect(await openTill(db, env, staff, 'USD', { 2000: 1 })).toBeNull();
-    expect(await moveCash(db, env, staff, { kind: 'paid_out', amount: 100, reason: 'refund to 4111 1111 1111 1111' })).toEqual({ error: "The reason could hold a card number; record the terminal's reference, never the card's number" });
+    expect(await moveCash(db, env, staff, { kind: 'paid_out', amount: 100, reason: 'refund to 4111 1111 1111 1111' })).toEqual({ problem: { code: 'typed_text', text: "The reason could hold a card number; record the terminal's reference, never the card's number" } });
     await expect(parkCart(db, env, staff, { label: '5555555555554444', lines: [], coupons: [], staffPurchase: false, taxExemptCertificate: null, managerDiscounts: [] })).rejects.toThrow(/The label could hold a card number/);
     expect(await db.journal.count()).toBe(1);
     // What an older till sent with such text is still read by the server: its push is not refused whole.

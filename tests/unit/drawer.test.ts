@@ -7,8 +7,8 @@ describe('the cash drawer', () => {
     // A US float: 2 × $20, 5 × $10, 10 × $1, 1 roll of quarters (40), 2 rolls of dimes (100).
     expect(countValue('USD', { 2000: 2, 1000: 5, 100: 10, 25: 40, 10: 100 })).toBe(4_000 + 5_000 + 1_000 + 1_000 + 1_000);
     expect(countValue('EUR', { 200: 3, 2: 7 })).toBe(614);
-    expect(countValue('USD', { 200: 1 })).toEqual({ error: 'USD has no note or coin worth 200 minor units' });
-    expect(countValue('GBP', { 100: 1.5 })).toEqual({ error: 'the count of 100 must be a whole number, not 1.5' });
+    expect(countValue('USD', { 200: 1 })).toEqual({ problem: { code: 'unknown_denomination', currency: 'USD', denomination: 200 } });
+    expect(countValue('GBP', { 100: 1.5 })).toEqual({ problem: { code: 'pieces_not_whole', denomination: 100 } });
     // A currency whose notes and coins are not known here is counted as one amount.
     expect(denominationsOf('SEK')).toBeNull();
     expect(countValue('SEK', { 1: 150_000 })).toBe(150_000);

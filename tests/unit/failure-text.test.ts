@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ERRORS, type ErrorCode } from '../../src/protocol/errors.ts';
 import { EventRefused } from '../../src/local/journal.ts';
 import { exceptionText, failureText } from '../../src/app/words/failure-text.ts';
+import { tillStepProblemText } from '../../src/app/words/problem-text.ts';
+import { storeWords } from '../../src/app/words/store-words.ts';
 
 const INTERNAL = 'SQLITE_BUSY: database is locked at /srv/storeside/data/storeside.db';
 
@@ -29,5 +31,14 @@ describe('what a failure says to the person at the till', () => {
 
   it('says a refusal of the journal in its own words, which the associate can act on', () => {
     expect(exceptionText(new EventRefused('the reason must not hold a card number'), 'The refund was not saved')).toBe('The refund was not saved: the reason must not hold a card number.');
+  });
+});
+
+describe('what the till says when a step of its session is refused', () => {
+  it('says amounts in the store’s money and counts records in words', () => {
+    const words = storeWords({ currency: 'USD', locale: 'en-US', timezone: 'America/Chicago' });
+    expect(tillStepProblemText({ code: 'unknown_denomination', currency: 'USD', denomination: 200 }, words)).toBe('USD has no note or coin of $2.00.');
+    expect(tillStepProblemText({ code: 'unsent_records', count: 1 }, words)).toMatch(/^1 record of this till has not reached the server yet/);
+    expect(tillStepProblemText({ code: 'unsent_records', count: 3 }, words)).toMatch(/^3 records of this till have not reached/);
   });
 });

@@ -20,9 +20,9 @@ const everythingSent = async (db: StoresideDb) => db.setMeta('ackedSeq', await d
 describe('the till’s session on the device', () => {
   it('opens once, moves cash only while open, and closes with the count', async () => {
     const db = await till('till-session-flow');
-    expect(await moveCash(db, env, staff, { kind: 'drop', amount: 100, reason: 'safe' })).toEqual({ error: 'Open the till first.' });
+    expect(await moveCash(db, env, staff, { kind: 'drop', amount: 100, reason: 'safe' })).toEqual({ problem: { code: 'till_not_open' } });
     expect(await openTill(db, env, staff, 'USD', { 2000: 5 })).toBeNull();
-    expect(await openTill(db, env, staff, 'USD', { 2000: 5 })).toEqual({ error: 'The till is open already: close it first.' });
+    expect(await openTill(db, env, staff, 'USD', { 2000: 5 })).toEqual({ problem: { code: 'till_open' } });
     expect(await moveCash(db, env, staff, { kind: 'paid_in', amount: 500, reason: 'change' })).toBeNull();
     expect(await moveCash(db, env, staff, { kind: 'no_sale', reason: 'customer change', approvedBy: 'staff-9' })).toBeNull();
     expect(await tillSessionReport(db)).toMatchObject({ float: 10_000, cash: { paidIn: 500, noSales: 1, expected: 10_500 }, close: null });
@@ -37,10 +37,10 @@ describe('the till’s session on the device', () => {
 
   it('refuses a count with a coin the currency does not have, and a close while records wait to be sent', async () => {
     const db = await till('till-session-refusals');
-    expect(await openTill(db, env, staff, 'USD', { 200: 1 })).toEqual({ error: 'USD has no note or coin worth 200 minor units' });
+    expect(await openTill(db, env, staff, 'USD', { 200: 1 })).toEqual({ problem: { code: 'unknown_denomination', currency: 'USD', denomination: 200 } });
     expect(await openTill(db, env, staff, 'USD', {})).toBeNull();
     const refused = await closeTill(db, env, staff, 'USD', {});
-    expect(refused).toEqual({ error: expect.stringMatching(/^1 of this till’s records have not reached the server yet/) });
+    expect(refused).toEqual({ problem: { code: 'unsent_records', count: 1 } });
     expect((await tillSessionReport(db))?.close).toBeNull();
   });
 

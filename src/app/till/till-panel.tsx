@@ -13,6 +13,8 @@ import type { StoreRecord } from '../../protocol/entities.ts';
 import { ManagerApproval } from '../approval/manager-approval.tsx';
 import { Money } from '../components/money.tsx';
 import { storeWords } from '../words/store-words.ts';
+import { tillStepProblemText } from '../words/problem-text.ts';
+import type { TillStepProblem } from '../../local/till-session.ts';
 
 type Props = { db: StoresideDb; store: StoreRecord; staff: { id: string; name: string }; onEvent: () => void; onClose: () => void };
 
@@ -43,8 +45,8 @@ export function TillPanel({ db, store, staff, onEvent, onClose }: Props) {
     });
     return () => subscription.unsubscribe();
   }, [db, store.timezone]);
-  const done = (outcome: { error: string } | unknown) => {
-    if (outcome && typeof outcome === 'object' && 'error' in outcome) return setError(outcome.error as string);
+  const done = (outcome: { problem: TillStepProblem } | unknown) => {
+    if (outcome && typeof outcome === 'object' && 'problem' in outcome) return setError(tillStepProblemText(outcome.problem as TillStepProblem, storeWords(store)));
     setError(null);
     onEvent();
   };

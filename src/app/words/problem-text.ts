@@ -4,6 +4,7 @@ import type { StoreWords } from './store-words.ts';
 import type { ExchangeProblem } from '../../local/exchange.ts';
 import { UnknownTaxCategoryError } from '../../domain/pricing/tax.ts';
 import { exceptionText } from './failure-text.ts';
+import type { TillStepProblem } from '../../local/till-session.ts';
 
 const TENDER_WORDS: Record<TenderKind, string> = { cash: 'cash', card: 'card', gift_card: 'gift card', store_credit: 'store credit', other_till: 'other till', exchange: 'exchange' };
 
@@ -34,5 +35,23 @@ export function tenderProblemText(problem: TenderProblem | ExchangeProblem, word
       return `The customer still owes ${words.money(problem.remaining)}.`;
     case 'exchange_one_sided':
       return 'An exchange returns something and sells something.';
+  }
+}
+
+/** Why a step of the till's session was refused, in the store's words. */
+export function tillStepProblemText(problem: TillStepProblem, words: StoreWords): string {
+  switch (problem.code) {
+    case 'till_open':
+      return 'The till is open already: close it first.';
+    case 'till_not_open':
+      return 'The till is not open: open it first.';
+    case 'unsent_records':
+      return `${words.count(problem.count, 'record', 'records')} of this till ${problem.count === 1 ? 'has' : 'have'} not reached the server yet, so its Z report would not match HQ’s. Close the till once it is back online and they are sent.`;
+    case 'typed_text':
+      return `${problem.text}.`;
+    case 'unknown_denomination':
+      return `${problem.currency} has no note or coin of ${words.money(problem.denomination)}.`;
+    case 'pieces_not_whole':
+      return `Count the notes and coins of ${words.money(problem.denomination)} as a whole number.`;
   }
 }

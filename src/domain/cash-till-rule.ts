@@ -55,18 +55,14 @@ export function movesCash(tenders: readonly { kind: string; amount: number }[]):
 /** What is about to move cash: the words of the refusal follow it. */
 export type CashAction = 'sale' | 'refund' | 'void' | 'exchange';
 
-const WHAT: Record<CashAction, string> = {
-  sale: 'A cash sale',
-  refund: 'A cash refund',
-  void: 'Voiding a sale paid in cash',
-  exchange: 'An exchange with cash',
-};
+/** Cash would move with no till session open where the store requires one: for `action`. */
+export type TillSessionRefusal = { code: 'cash_needs_open_till'; action: CashAction };
 
 /**
  * Why cash may not move now, or null when it may: refused only when the rule
  * requires a session, cash moves, and none is open on this device.
  */
-export function tillSessionRefusal(input: { rule: TillSessionRule; sessionOpen: boolean; tenders: readonly { kind: string; amount: number }[]; action: CashAction }): string | null {
+export function tillSessionRefusal(input: { rule: TillSessionRule; sessionOpen: boolean; tenders: readonly { kind: string; amount: number }[]; action: CashAction }): TillSessionRefusal | null {
   if (input.rule === 'optional' || input.sessionOpen || !movesCash(input.tenders)) return null;
-  return `${WHAT[input.action]} needs an open till at this store, so its cash is in the till’s report. Open the till (count the float), then try again: nothing was saved yet.`;
+  return { code: 'cash_needs_open_till', action: input.action };
 }

@@ -1,4 +1,4 @@
-import { cashTillRule, movesCash, tillSessionRefusal, type CashAction } from '../domain/cash-till-rule.ts';
+import { cashTillRule, movesCash, tillSessionRefusal, type CashAction, type TillSessionRefusal } from '../domain/cash-till-rule.ts';
 import type { StoresideDb } from './db.ts';
 import { tillSessionReport } from './till-report-projection.ts';
 
@@ -14,7 +14,7 @@ import { tillSessionReport } from './till-report-projection.ts';
  * sale through without a session; it is then among the figures outside any
  * session, on the till and in HQ's day report, so it is still reported.
  */
-export async function cashTillRefusal(db: StoresideDb, tenders: readonly { kind: string; amount: number }[], action: CashAction): Promise<string | null> {
+export async function cashTillRefusal(db: StoresideDb, tenders: readonly { kind: string; amount: number }[], action: CashAction): Promise<TillSessionRefusal | null> {
   if (!movesCash(tenders)) return null;
   const enrollment = await db.getMeta('enrollment');
   // Not enrolled: nothing can be sold here anyway; the stricter role's rule stands.

@@ -21,12 +21,15 @@ export type SaleQuery =
 
 const LIMIT = 25;
 
-export async function findSales(db: StoresideDb, deviceId: string, query: SaleQuery): Promise<SaleRecord[] | { error: string }> {
+/** Why a search for a sale could not be made, as a value the till puts in words. */
+export type FindSaleProblem = { code: 'not_a_receipt' } | { code: 'name_too_short' };
+
+export async function findSales(db: StoresideDb, deviceId: string, query: SaleQuery): Promise<SaleRecord[] | { problem: FindSaleProblem }> {
   let records: SaleRecord[];
   let own: LocalSale[];
   if (query.kind === 'reference') {
     const reference = readReceiptReference(query.text);
-    if (!reference) return { error: 'That is not a receipt number or a receipt’s code.' };
+    if (!reference) return { problem: { code: 'not_a_receipt' } };
     // A scan is answered while the customer waits: one read transaction, both tables asked at once.
     return db.transaction('r', db.saleRecords, db.sales, db.returns, async () => {
       // Typed by hand, a receipt number may come in lower case; the prefix is upper case.
@@ -44,7 +47,7 @@ export async function findSales(db: StoresideDb, deviceId: string, query: SaleQu
     own = await db.sales.where('completedAt').between(query.from, query.to, true, false).filter(matches).limit(LIMIT).toArray();
   } else {
     const text = query.text.trim().toLowerCase();
-    if (text.length < 2) return { error: 'Type at least two letters of the customer’s name, or their number.' };
+    if (text.length < 2) return { problem: { code: 'name_too_short' } };
     const named = (customer: { id: string; name: string } | null) => customer !== null && (customer.id.toLowerCase() === text || customer.name.toLowerCase().includes(text));
     // A customer's number finds their sales by index; a name, newest first (the customer at the counter most likely bought recently).
     const byNumber = await db.saleRecords.where('customer.id').equals(query.text.trim()).limit(LIMIT).toArray();

@@ -96,6 +96,9 @@ export function draftReturn(db: StoresideDb, env: DeviceEnv, { enrollment, head,
   };
 }
 
+/** Why a sale cannot be voided, as a value the till puts in words: what is left of it is returned instead. */
+export type VoidProblem = { code: 'returned_already'; receiptNumber: string } | { code: 'paid_by_exchange' };
+
 /**
  * Post-voids a sale with a manager's approval: a `sale.voided` event paying
  * back each of the sale's tenders, its units back on this till's stock count.
@@ -106,11 +109,11 @@ export async function commitVoid(
   db: StoresideDb,
   env: DeviceEnv,
   draft: { record: SaleRecord; reason: string; approvedBy: string; staff: { id: string } },
-): Promise<SaleVoidedPayload | { error: string }> {
+): Promise<SaleVoidedPayload | { problem: VoidProblem }> {
   const { record } = draft;
-  if (record.returns.length > 0) return { error: `sale ${record.receiptNumber} has returns already; return what is left instead of voiding it` };
+  if (record.returns.length > 0) return { problem: { code: 'returned_already', receiptNumber: record.receiptNumber } };
   const tenders = voidTenders(record.tenders);
-  if ('error' in tenders) return tenders;
+  if ('error' in tenders) return { problem: { code: 'paid_by_exchange' } };
   return appendEvent(db, env, [db.returns, db.stock], ({ enrollment, head, hlc, now }) => {
     const payload: SaleVoidedPayload = {
       voidId: uuidv7(now, env.randomBytes(10)),

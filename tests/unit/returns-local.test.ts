@@ -57,7 +57,7 @@ describe('finding a sale on this till, offline', () => {
     const db = await till('find-sale', [sale, otherTillsSale(2, 1)]);
     const ids = async (query: Parameters<typeof findSales>[2]) => {
       const found = await findSales(db, 'till-a1a1', query);
-      return 'error' in found ? found : found.map((record) => record.id);
+      return 'problem' in found ? found : found.map((record) => record.id);
     };
     expect(await ids({ kind: 'reference', text: `https://shop.example/r/${sale.receiptToken}` })).toEqual([sale.id]);
     expect(await ids({ kind: 'reference', text: sale.receiptToken.toUpperCase() })).toEqual([sale.id]);
@@ -65,7 +65,8 @@ describe('finding a sale on this till, offline', () => {
     expect(await ids({ kind: 'day', from: AT, to: AT + 86_400_000, total: sale.total })).toEqual([sale.id]);
     expect(await ids({ kind: 'customer', text: 'okafor' })).toEqual([sale.id]);
     expect(await ids({ kind: 'customer', text: 'C-77' })).toEqual([sale.id]);
-    expect(await ids({ kind: 'reference', text: 'not a receipt!' })).toEqual({ error: expect.stringMatching(/not a receipt number/) });
+    expect(await ids({ kind: 'reference', text: 'not a receipt!' })).toEqual({ problem: { code: 'not_a_receipt' } });
+    expect(await ids({ kind: 'customer', text: 'o' })).toEqual({ problem: { code: 'name_too_short' } });
   });
 });
 
@@ -92,14 +93,14 @@ describe('a return on this till', () => {
     expect(returnedUnits(synced!, synced!.returns)).toEqual([1]);
 
     // A sale with a return is not voided: what is left of it is returned.
-    expect(await commitVoid(db, env, { record: synced!, reason: 'oops', approvedBy: 'mgr-1', staff })).toEqual({ error: expect.stringMatching(/has returns already/) });
+    expect(await commitVoid(db, env, { record: synced!, reason: 'oops', approvedBy: 'mgr-1', staff })).toEqual({ problem: { code: 'returned_already', receiptNumber: synced!.receiptNumber } });
   });
 
   it('post-voids a sale: its card paid back, every unit back, approved by the manager', async () => {
     const sale = otherTillsSale(4, 3);
     const db = await till('void-flow', [sale]);
     const voided = await commitVoid(db, env, { record: sale, reason: 'rang twice', approvedBy: 'mgr-1', staff });
-    if ('error' in voided) throw new Error(voided.error);
+    if ('problem' in voided) throw new Error(JSON.stringify(voided.problem));
     expect(voided).toMatchObject({ sale: { saleId: sale.id }, tenders: [{ kind: 'card', amount: sale.total, terminalRef: 'T-4' }], total: sale.total, approvedBy: 'mgr-1' });
     expect((await db.stock.get('MUG'))?.onHand).toBe(8);
     const [found] = (await findSales(db, 'till-a1a1', { kind: 'reference', text: sale.receiptToken })) as SaleRecord[];
@@ -112,7 +113,7 @@ describe('a return on this till', () => {
     const figures = returnFigures(returnableSale(returned), [0], [{ line: 0, quantity: 2 }]);
     if ('error' in figures) throw new Error(figures.error);
     await commitReturn(db, env, { sale: { record: returned, returnedBefore: [0] }, figures, ...refundTenders(figures.total, returned.tenders, NOTHING_REFUNDED, { kind: 'cash' }), reason: 'x', approvedBy: null, staff, store: STORE });
-    expect('error' in (await commitVoid(db, env, { record: voided, reason: 'y', approvedBy: 'mgr-1', staff }))).toBe(false);
+    expect('problem' in (await commitVoid(db, env, { record: voided, reason: 'y', approvedBy: 'mgr-1', staff }))).toBe(false);
     // The server has neither yet: its count is 5.
     const read = readChanges([{ entity: 'stock', key: 'MUG', op: 'put', value: { sku: 'MUG', onHand: 5, aisle: '1', bin: 'A' } }]);
     if (!read.ok) throw new Error(read.message);

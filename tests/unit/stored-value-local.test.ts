@@ -64,7 +64,7 @@ describe('stored value a till paid back and the server has not heard of', () => 
     expect((await storedValueAccount(db, 'GC-AUS-1001'))?.spendable).toBe(5_000 - sale.total);
 
     const voided = await commitVoid(db, env, { record: sale, reason: 'rang twice', approvedBy: 'mgr-1', staff: { id: 'staff-1' } });
-    if ('error' in voided) throw new Error(voided.error);
+    if ('problem' in voided) throw new Error(JSON.stringify(voided.problem));
     expect((await storedValueAccount(db, 'gc-aus-1001'))?.spendable).toBe(5_000);
     // Paying back is not spending: the card's offline limit counts spends only.
     expect((await unsentTenders(db)).storedValue.get('GC-AUS-1001')).toBeUndefined();

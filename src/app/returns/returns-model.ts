@@ -8,6 +8,7 @@ import type { DeviceEnv } from '../../local/journal.ts';
 import type { LocalSale } from '../../local/local-sale.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import type { PricingClient } from '../pricing-client.ts';
+import { returnsProblemText } from '../words/problem-text.ts';
 
 /** What the returns screen finished with: the receipt it shows. */
 export type ReturnDone =
@@ -47,8 +48,8 @@ export function createReturnsModel(deps: { db: StoresideDb; deviceId: string; on
     error,
     async search(query: SaleQuery) {
       const result = await findSales(deps.db, deps.deviceId, query);
-      if ('error' in result) {
-        error.value = result.error;
+      if ('problem' in result) {
+        error.value = returnsProblemText(result.problem);
         return;
       }
       error.value = null;

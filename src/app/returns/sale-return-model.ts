@@ -6,6 +6,7 @@ import type { Approval } from '../approval/manager-approval.tsx';
 import { newCreditAccount, type ReturnDone, type ReturnsContext } from './returns-model.ts';
 import { exceptionText } from '../words/failure-text.ts';
 import { tillGate } from '../till/till-gate.ts';
+import { returnsProblemText } from '../words/problem-text.ts';
 
 /** The returned units' figures, when they can be returned: what an exchange carries over. */
 export type ReturnFigures = Exclude<ReturnType<typeof returnFigures>, { error: string }>;
@@ -93,7 +94,7 @@ export function createSaleReturn(context: ReturnsContext, record: SaleRecord, ou
       if (await tillGate(db).refuses(record.tenders, 'void')) return;
       return journaling('The void was not saved', async () => {
         const voided = await commitVoid(db, env, { record, reason: reason.value.trim() || 'voided', approvedBy: approval.id, staff });
-        return 'error' in voided ? voided : { kind: 'void', voided, record };
+        return 'problem' in voided ? { error: returnsProblemText(voided.problem) } : { kind: 'void', voided, record };
       });
     },
   };

@@ -2,6 +2,7 @@ import { signal, type ReadonlySignal } from '@preact/signals';
 import type { CashAction } from '../../domain/cash-till-rule.ts';
 import { cashTillRefusal } from '../../local/cash-till-check.ts';
 import type { StoresideDb } from '../../local/db.ts';
+import { cashTillRefusalText } from '../words/problem-text.ts';
 
 /**
  * Asks the associate to open the till when cash would move without a session
@@ -36,7 +37,7 @@ function createTillGate(db: StoresideDb): TillGate {
     prompt,
     async refuses(tenders, action) {
       const refusal = await cashTillRefusal(db, tenders, action);
-      prompt.value = refusal;
+      prompt.value = refusal && cashTillRefusalText(refusal);
       return refusal !== null;
     },
     dismiss() {

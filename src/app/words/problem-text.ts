@@ -5,6 +5,9 @@ import type { ExchangeProblem } from '../../local/exchange.ts';
 import { UnknownTaxCategoryError } from '../../domain/pricing/tax.ts';
 import { exceptionText } from './failure-text.ts';
 import type { TillStepProblem } from '../../local/till-session.ts';
+import type { FindSaleProblem } from '../../local/find-sale.ts';
+import type { VoidProblem } from '../../local/returns.ts';
+import type { CashAction, TillSessionRefusal } from '../../domain/cash-till-rule.ts';
 
 const TENDER_WORDS: Record<TenderKind, string> = { cash: 'cash', card: 'card', gift_card: 'gift card', store_credit: 'store credit', other_till: 'other till', exchange: 'exchange' };
 
@@ -36,6 +39,32 @@ export function tenderProblemText(problem: TenderProblem | ExchangeProblem, word
     case 'exchange_one_sided':
       return 'An exchange returns something and sells something.';
   }
+}
+
+/** Why a search for a sale could not be made, or a sale voided. */
+export function returnsProblemText(problem: FindSaleProblem | VoidProblem): string {
+  switch (problem.code) {
+    case 'not_a_receipt':
+      return 'That is not a receipt number or a receipt’s code.';
+    case 'name_too_short':
+      return 'Type at least two letters of the customer’s name, or their number.';
+    case 'returned_already':
+      return `Sale ${problem.receiptNumber} has returns already: return what is left instead of voiding it.`;
+    case 'paid_by_exchange':
+      return 'A sale paid in part by an exchange cannot be voided: return its lines instead.';
+  }
+}
+
+const CASH_ACTION_WORDS: Record<CashAction, string> = {
+  sale: 'A cash sale',
+  refund: 'A cash refund',
+  void: 'Voiding a sale paid in cash',
+  exchange: 'An exchange with cash',
+};
+
+/** Why cash may not move until the till is opened (the till gate's question). */
+export function cashTillRefusalText(refusal: TillSessionRefusal): string {
+  return `${CASH_ACTION_WORDS[refusal.action]} needs an open till at this store, so its cash is in the till’s report. Open the till (count the float), then try again: nothing was saved yet.`;
 }
 
 /** Why a step of the till's session was refused, in the store's words. */

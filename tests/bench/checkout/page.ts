@@ -96,7 +96,7 @@ const bench = {
       const start = performance.now();
       const found = await findSales(db, 'bench-till', { kind: 'reference', text: code });
       ms.push(performance.now() - start);
-      if ('error' in found || found.length !== 1) throw new Error(`the lookup of ${code} found ${JSON.stringify(found).slice(0, 200)}`);
+      if ('problem' in found || found.length !== 1) throw new Error(`the lookup of ${code} found ${JSON.stringify(found).slice(0, 200)}`);
     }
     return ms;
   },

@@ -117,10 +117,17 @@ type EventBody<E = NewEvent> = E extends { type: infer T; payload: infer P } ? {
  * Appends an event that changes nothing on the device but the journal (a task
  * step, a parked cart, a till's cash movement), made by `staff` now.
  */
-export async function appendStaffEvent(db: StoresideDb, env: DeviceEnv, staff: { id: string }, body: Exclude<EventBody, { type: 'sale.completed' }>): Promise<void> {
-  await appendEvent(db, env, [], ({ enrollment, head, hlc, now }) => ({
+export async function appendStaffEvent(
+  db: StoresideDb,
+  env: DeviceEnv,
+  staff: { id: string },
+  body: Exclude<EventBody, { type: 'sale.completed' }>,
+  /** what else stands or falls with the event: writes to `tables` (meta and the journal are in every append) */
+  also: { tables: Table[]; write: () => Promise<unknown> } = { tables: [], write: async () => {} },
+): Promise<void> {
+  await appendEvent(db, env, also.tables, ({ enrollment, head, hlc, now }) => ({
     event: nextEvent(head, { id: uuidv7(now, env.randomBytes(10)), deviceId: enrollment.deviceId, storeId: enrollment.storeId, staffId: staff.id, hlc, ...body } as NewEvent),
     result: undefined,
-    write: async () => {},
+    write: also.write,
   }));
 }

@@ -1,10 +1,10 @@
 import type { CartLine } from '../domain/cart-line.ts';
-import { nextEvent, type StoreEvent } from '../domain/events.ts';
+import type { StoreEvent } from '../domain/events.ts';
 import { resumedBy, withResume, type ParkedCartRecord, type ParkedDiscount } from '../domain/parked-cart.ts';
 import { uuidv7 } from '../domain/uuid7.ts';
 import { cardNumberProblem } from '../domain/typed-text.ts';
 import type { StoresideDb } from './db.ts';
-import { appendEvent, appendStaffEvent, EventRefused, type DeviceEnv } from './journal.ts';
+import { appendStaffEvent, EventRefused, type DeviceEnv } from './journal.ts';
 
 export type CartToPark = {
   label: string;
@@ -55,13 +55,11 @@ export async function parkCart(db: StoresideDb, env: DeviceEnv, staff: Staff, ca
   const cardNumber = cardNumberProblem('The label', cart.label);
   if (cardNumber) throw new EventRefused(cardNumber);
   const cartId = uuidv7(env.now(), env.randomBytes(10));
-  await appendEvent(db, env, [db.cartDrafts], ({ enrollment, head, hlc, now }) => ({
-    event: nextEvent(head, {
-      id: uuidv7(now, env.randomBytes(10)),
-      deviceId: enrollment.deviceId,
-      storeId: enrollment.storeId,
-      staffId: staff.id,
-      hlc,
+  await appendStaffEvent(
+    db,
+    env,
+    staff,
+    {
       type: 'cart.parked',
       payload: {
         cartId,
@@ -73,10 +71,9 @@ export async function parkCart(db: StoresideDb, env: DeviceEnv, staff: Staff, ca
         taxExemptCertificate: cart.taxExemptCertificate,
         managerDiscounts: cart.managerDiscounts.map((discount) => ({ ...discount, approvedBy: { ...discount.approvedBy } })),
       },
-    }),
-    result: undefined,
-    write: () => db.cartDrafts.delete(staff.id),
-  }));
+    },
+    { tables: [db.cartDrafts], write: () => db.cartDrafts.delete(staff.id) },
+  );
   return cartId;
 }
 

@@ -8,20 +8,10 @@ import { parkCart } from '../../src/local/parked-carts.ts';
 import { createDraftKeeper } from '../../src/app/sale/draft-keeper.ts';
 import { createPricingApi } from '../../src/workers/pricing-api.ts';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
-import type { StoreRecord } from '../../src/protocol/entities.ts';
+import { testStore } from '../support/test-store.ts';
 
-const store: StoreRecord = {
-  id: 'store-1',
-  name: 'Test store',
-  currency: 'USD',
-  locale: 'en-US',
-  timezone: 'America/Chicago',
-  receiptPrefix: 'TST',
-  cashCoin: 1,
-  returnDays: 30,
-  refundFallback: 'cash',
-  taxConfig: { version: 1, mode: 'exclusive', rounding: 'half-up', level: 'line', categories: { standard: { label: 'Standard' } }, jurisdictions: [] },
-};
+/** Tax plays no part here. */
+const store = testStore({ taxConfig: { ...testStore().taxConfig, jurisdictions: [] } });
 const staff = { id: 'staff-1', name: 'Ana' };
 let tick = 0;
 const env: DeviceEnv = { now: () => 1_800_000_000_000 + ++tick, randomBytes: (n) => new Uint8Array(n).fill(tick % 256) };

@@ -17,6 +17,7 @@ import { closeTill, openTill } from '../../src/local/till-session.ts';
 import type { ProductRecord, StoreRecord } from '../../src/protocol/entities.ts';
 import { createPricingApi } from '../../src/workers/pricing-api.ts';
 import { browserEnv } from '../../src/local/journal.ts';
+import { testStore } from '../support/test-store.ts';
 
 /**
  * The till's side of the cash-till rule (issue 11): a cash sale or refund on a
@@ -25,18 +26,7 @@ import { browserEnv } from '../../src/local/journal.ts';
  * sells outside any session shows on it.
  */
 
-const store: StoreRecord = {
-  id: 'store-1',
-  name: 'Test store',
-  currency: 'USD',
-  locale: 'en-US',
-  timezone: 'America/Chicago',
-  receiptPrefix: 'TST',
-  cashCoin: 1,
-  returnDays: 30,
-  refundFallback: 'cash',
-  taxConfig: { version: 1, mode: 'exclusive', rounding: 'half-up', level: 'line', categories: { standard: { label: 'Standard' } }, jurisdictions: [{ id: 'tx', label: 'Sales tax', rates: { standard: 82_500 } }] },
-};
+const store = testStore();
 const MUG: ProductRecord = { sku: 'SKU-1', name: 'Mug', barcode: withCheckDigit('400000000001'), category: 'general', taxCategory: 'standard', price: 1_000, priceVersion: 1 };
 const staff = { id: 'staff-1', name: 'Ana' };
 /** Noon in Austin (CST) on 2026-11-23. */

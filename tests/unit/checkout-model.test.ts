@@ -14,26 +14,9 @@ import { browserEnv } from '../../src/local/journal.ts';
 import { ownAllotments } from '../../src/local/allotments.ts';
 import { cartsWaiting } from '../../src/local/parked-carts.ts';
 import type { ProductRecord, StoreRecord } from '../../src/protocol/entities.ts';
+import { testStore } from '../support/test-store.ts';
 
-const store: StoreRecord = {
-  id: 'store-1',
-  name: 'Test store',
-  currency: 'USD',
-  locale: 'en-US',
-  timezone: 'America/Chicago',
-  receiptPrefix: 'TST',
-  cashCoin: 1,
-  returnDays: 30,
-  refundFallback: 'cash',
-  taxConfig: {
-    version: 1,
-    mode: 'exclusive',
-    rounding: 'half-up',
-    level: 'line',
-    categories: { standard: { label: 'Standard' } },
-    jurisdictions: [{ id: 'tx', label: 'Sales tax', rates: { standard: 82_500 } }],
-  },
-};
+const store = testStore();
 const product = (n: number, price: number): ProductRecord => ({
   sku: `SKU-${n}`,
   name: `Product ${n}`,

@@ -1,16 +1,11 @@
-import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ProductRecord, StoreRecord } from '../../src/protocol/entities.ts';
-import { startServer, type ServerProcess } from '../integration/helpers/server-process.ts';
+import { demoStaff, withServer, type DemoStaffMember } from '../support/server-fixture.ts';
 import { pageOverflow, whyNotOnScreen } from './checks/on-screen.ts';
-import { Till } from './pages/till.ts';
-import { launchChromium } from './support/chromium.ts';
-
-type Staff = { name: string; role: string; pin: string };
-type Credentials = { stores: { id: string; enrollmentCodes: { tablet: string[] }; staff: Staff[] }[] };
+import type { Till } from './pages/till.ts';
+import { storeCatalog } from './support/catalog.ts';
+import { tillFor, withChromium } from './support/tills.ts';
 
 const AUSTIN = 'store-us-austin';
 /** The device's own clock is set far from the store's (Austin, America/Chicago): times the till shows must be the store's. */
@@ -23,46 +18,33 @@ const DEVICE_TIME_ZONE = 'Pacific/Auckland';
  * one till; each test starts from an empty cart.
  */
 describe('the checkout on the devices it runs on', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let context: BrowserContext;
+  const server = withServer({ label: 'e2e-checkout-layout', demoProducts: 120, app: true });
+  const chromium = withChromium({ timezoneId: DEVICE_TIME_ZONE });
   let page: Page;
   let till: Till;
-  let associate: Staff;
+  let associate: DemoStaffMember;
   let store: StoreRecord;
   let products: ProductRecord[];
   /** confirm(), alert() and prompt() the page raised: a locked kiosk browser shows none of them. */
   const nativeDialogs: string[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ demoProducts: 120, env: { DIST_DIR: resolve('dist') } });
-    browser = await launchChromium();
-    const credentials = JSON.parse(readFileSync(join(server.dataDir, 'demo-credentials.json'), 'utf8')) as Credentials;
-    const austin = credentials.stores.find((s) => s.id === AUSTIN)!;
-    associate = austin.staff.find((m) => m.role === 'associate')!;
-    const db = new Database(join(server.dataDir, 'storeside.db'), { readonly: true, fileMustExist: true });
-    store = JSON.parse((db.prepare(`SELECT record FROM stores WHERE id = ?`).get(AUSTIN) as { record: string }).record) as StoreRecord;
-    products = (db.prepare(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'product' ORDER BY key`).all(AUSTIN) as { value: string }[])
-      .map((row) => JSON.parse(row.value) as ProductRecord)
-      .filter((product) => !product.serialized && product.price >= 300 && product.price <= 3_000);
-    db.close();
+    associate = demoStaff(server, AUSTIN, 'associate');
+    const catalog = storeCatalog(server, AUSTIN);
+    store = catalog.store;
+    products = catalog.products.filter((product) => !product.serialized && product.price >= 300 && product.price <= 3_000);
     expect(products.length).toBeGreaterThanOrEqual(10);
 
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: DEVICE_TIME_ZONE });
-    page = await context.newPage();
-    page.on('dialog', (dialog) => {
-      nativeDialogs.push(`${dialog.type()}: ${dialog.message()}`);
-      void dialog.dismiss();
+    till = await tillFor(chromium, server, {
+      store: AUSTIN,
+      staff: associate,
+      beforeLoad: (tablet) =>
+        tablet.on('dialog', (dialog) => {
+          nativeDialogs.push(`${dialog.type()}: ${dialog.message()}`);
+          void dialog.dismiss();
+        }),
     });
-    till = new Till(page);
-    await page.goto(server.url);
-    await till.enroll(austin.enrollmentCodes.tablet[0]!);
-    await till.signIn(associate.name, associate.pin);
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
+    page = till.page;
   });
 
   /** Ends whatever sale a test left on the till, and puts the tablet back to its usual size. */

@@ -1,57 +1,42 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerProcess } from '../integration/helpers/server-process.ts';
-import { Till } from './pages/till.ts';
-import { launchChromium } from './support/chromium.ts';
+import { describe, expect, it } from 'vitest';
+import { withServer } from '../support/server-fixture.ts';
+import { tillFor, withChromium } from './support/tills.ts';
 
-type Credentials = { stores: { id: string; enrollmentCodes: { tablet: string[] }; staff: { name: string; role: string; pin: string }[] }[] };
+const AUSTIN = 'store-us-austin';
 
 describe('what the till says of its connection', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer({ demoProducts: 100, env: { DIST_DIR: resolve('dist') } });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const server = withServer({ label: 'e2e-connection', demoProducts: 100, app: true });
+  const chromium = withChromium();
 
   it('asks the server nothing before the device is enrolled, then says "Connecting…", never "Offline", while it reaches the server again', async () => {
-    const credentials = JSON.parse(readFileSync(join(server.dataDir, 'demo-credentials.json'), 'utf8')) as Credentials;
-    const austin = credentials.stores.find((s) => s.id === 'store-us-austin')!;
-    const associate = austin.staff.find((m) => m.role === 'associate')!;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
     const answers: { status: number; path: string }[] = [];
-    page.on('response', (response) => {
-      const url = new URL(response.url());
-      if (url.pathname.startsWith('/api/')) answers.push({ status: response.status(), path: url.pathname });
+    const till = await tillFor(chromium, server, {
+      store: AUSTIN,
+      // Every answer of the API, from the page's first load on.
+      beforeLoad: (page) =>
+        page.on('response', (response) => {
+          const url = new URL(response.url());
+          if (url.pathname.startsWith('/api/')) answers.push({ status: response.status(), path: url.pathname });
+        }),
+      // The enrollment screen, loaded a second time before the code is typed.
+      beforeEnroll: async (tablet) => {
+        await tablet.page.reload();
+        await tablet.enrollmentField.waitFor();
+      },
     });
-    const till = new Till(page);
-    await page.goto(server.url);
-    await page.getByLabel('Enrollment code').waitFor();
-    await page.reload();
-    await page.getByLabel('Enrollment code').waitFor();
-    await till.enroll(austin.enrollmentCodes.tablet[0]!);
-    await till.signIn(associate.name, associate.pin);
+    const { page } = till;
+    const context = page.context();
     // The first answer is the enrollment's: nothing was asked before it, so nothing was refused.
     expect(answers[0]).toEqual({ status: 201, path: '/api/v1/devices/enroll' });
     expect(answers.filter((answer) => answer.status === 401)).toEqual([]);
     await expect.poll(() => till.syncStatus.textContent()).toMatch(/^Online/);
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
+    await till.installed();
     await till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
 
     await context.setOffline(true);
     await expect.poll(() => till.syncStatus.textContent()).toMatch(/^Offline/);
     // A sale made offline waits to be sent; the service worker and the page both want to send it when the network is back.
-    await till.scanField.fill('SKU-00001');
-    await till.scanField.press('Enter');
-    await page.getByRole('list', { name: 'Search results' }).getByRole('button').first().click();
+    await till.addFromSearch('SKU-00001');
     await till.payCashAndComplete('1000');
     await expect.poll(() => till.pendingCount()).toBe(1);
     // Started again while offline (a tablet restarted in a dead zone): its first round failed.

@@ -1,17 +1,11 @@
-import Database from 'better-sqlite3';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ProductRecord } from '../../src/protocol/entities.ts';
-import { startServer, type ServerProcess } from '../integration/helpers/server-process.ts';
+import { demoStaff, withServer } from '../support/server-fixture.ts';
 import { axeFindings, blocking, type AxeFinding } from './checks/axe.ts';
 import { smallTargets, type SmallTarget } from './checks/touch-targets.ts';
-import { Till } from './pages/till.ts';
-import { launchChromium } from './support/chromium.ts';
-
-type Staff = { name: string; role: string; pin: string };
-type Credentials = { stores: { id: string; enrollmentCodes: { tablet: string[] }; staff: Staff[] }[] };
+import { storeCatalog } from './support/catalog.ts';
+import { openTablet, withChromium } from './support/tills.ts';
 
 const AUSTIN = 'store-us-austin';
 
@@ -25,38 +19,18 @@ const AUSTIN = 'store-us-austin';
  * lists every screen's findings, not the first one's.
  */
 describe('the till, screen by screen, for everyone who uses it', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let context: BrowserContext;
-
-  beforeAll(async () => {
-    server = await startServer({ demoProducts: 120, env: { DIST_DIR: resolve('dist') } });
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-  });
+  const server = withServer({ label: 'e2e-till-accessibility', demoProducts: 120, app: true });
+  const chromium = withChromium();
 
   it('has no serious or critical accessibility violation, and no control under 44×44 px, on any screen or dialog', async () => {
-    const credentials = JSON.parse(readFileSync(join(server.dataDir, 'demo-credentials.json'), 'utf8')) as Credentials;
-    const austin = credentials.stores.find((s) => s.id === AUSTIN)!;
-    const manager = austin.staff.find((m) => m.role === 'manager')!;
-    const db = new Database(join(server.dataDir, 'storeside.db'), { readonly: true, fileMustExist: true });
-    const products = (db.prepare(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'product' ORDER BY key`).all(AUSTIN) as { value: string }[])
-      .map((row) => JSON.parse(row.value) as ProductRecord)
-      .filter((product) => !product.serialized && product.price >= 500 && product.price <= 5_000);
-    db.close();
+    const manager = demoStaff(server, AUSTIN, 'manager');
+    const products = storeCatalog(server, AUSTIN).products.filter((product) => !product.serialized && product.price >= 500 && product.price <= 5_000);
     const [first, second, third] = products as [ProductRecord, ProductRecord, ProductRecord];
 
-    const page = await context.newPage();
-    const till = new Till(page);
     const axe: Record<string, AxeFinding[]> = {};
     const small: Record<string, SmallTarget[]> = {};
-    /** Both checks on what the till shows now, under the name of the screen. */
-    const check = async (screen: string) => {
+    /** Both checks on what `page` shows now, under the name of the screen. */
+    const checkScreen = async (page: Page, screen: string) => {
       // Fonts and the frame that lays out what the last step showed settle before anything is measured.
       await page.evaluate(async () => {
         await document.fonts.ready;
@@ -65,12 +39,11 @@ describe('the till, screen by screen, for everyone who uses it', () => {
       axe[screen] = await axeFindings(page);
       small[screen] = await smallTargets(page);
     };
+    const till = await openTablet(chromium, server, { store: AUSTIN, beforeEnroll: (tablet) => checkScreen(tablet.page, 'enrollment') });
+    const { page } = till;
+    const check = (screen: string) => checkScreen(page, screen);
     const dialog = (name: string | RegExp) => page.getByRole('dialog', { name });
 
-    await page.goto(server.url);
-    await page.getByLabel('Enrollment code').waitFor();
-    await check('enrollment');
-    await till.enroll(austin.enrollmentCodes.tablet[0]!);
     await page.getByRole('button', { name: new RegExp(manager.name) }).waitFor({ timeout: 30_000 });
     await check('staff pick');
     await page.getByRole('button', { name: new RegExp(manager.name) }).click();
@@ -190,9 +163,8 @@ describe('the till, screen by screen, for everyone who uses it', () => {
     }
 
     // Offline, a card payment past the store's floor limit ($200 a sale) asks for a manager's override.
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 30_000 });
-    await context.route('**/api/**', (route) => route.abort('internetdisconnected'));
-    await context.setOffline(true);
+    await till.installed();
+    await till.goOffline();
     await expect.poll(() => till.syncStatus.textContent()).toContain('Offline');
     await till.scan(third.barcode);
     await till.expectLineCount(1);
@@ -205,8 +177,7 @@ describe('the till, screen by screen, for everyone who uses it', () => {
     await check('offline override dialog');
     await dialog('Sell past the offline limit?').getByRole('button', { name: 'Cancel' }).click();
     await till.voidSale();
-    await context.unroute('**/api/**');
-    await context.setOffline(false);
+    await till.goOnline();
 
     const table = Object.keys(axe).map((screen) => ({
       screen,

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { calendarDayAt } from '../../src/domain/business-day.ts';
 import type { DayReport, TillSessionsPage } from '../../src/protocol/till-reports.ts';
-import { startServer, type ServerProcess } from '../integration/helpers/server-process.ts';
-import { minorOf, Till } from './pages/till.ts';
-import { launchChromium } from './support/chromium.ts';
+import { withServer } from '../support/server-fixture.ts';
+import { minorOf, type Till } from './pages/till.ts';
+import { tillFor, withChromium } from './support/tills.ts';
 
 /**
  * Cash and the till's session (issue 11). Where the store requires an open
@@ -17,53 +14,20 @@ import { launchChromium } from './support/chromium.ts';
  * as HQ's day report does.
  */
 
-type Credentials = { hqToken: string; stores: { id: string; enrollmentCodes: { tablet: string[] }; staff: { name: string; role: string; pin: string }[] }[] };
 const AUSTIN = 'store-us-austin';
 
 describe('cash and the till’s session', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let credentials: Credentials;
-  const hq = (path: string, init: { method?: string; body?: unknown } = {}) =>
-    fetch(`${server.url}${path}`, {
-      method: init.method ?? 'GET',
-      headers: { 'x-storeside-protocol': '4', authorization: `Bearer ${credentials.hqToken}`, 'content-type': 'application/json' },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    }).then((answer) => answer.json());
-
-  beforeAll(async () => {
-    server = await startServer({ demoProducts: 300, env: { DIST_DIR: resolve('dist') } });
-    browser = await launchChromium();
-    credentials = JSON.parse(readFileSync(join(server.dataDir, 'demo-credentials.json'), 'utf8')) as Credentials;
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function signedIn(code: string) {
-    const austin = credentials.stores.find((s) => s.id === AUSTIN)!;
-    const associate = austin.staff.find((m) => m.role === 'associate')!;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const till = new Till(await context.newPage());
-    await till.page.goto(server.url);
-    await till.enroll(code);
-    await till.signIn(associate.name, associate.pin);
-    return { till, context };
-  }
+  const server = withServer({ label: 'e2e-till-required', demoProducts: 300, app: true });
+  const chromium = withChromium();
 
   /** Rings up the first product a search finds and reads the total once it is priced. */
   async function ringUp(till: Till): Promise<string> {
-    await till.page.keyboard.type('SKU-00001');
-    await till.page.keyboard.press('Enter');
-    await till.page.getByRole('list', { name: 'Search results' }).getByRole('button').first().click();
-    await expect.poll(() => till.totalText()).not.toMatch(/^\$0\.00$|^$/);
-    return till.totalText();
+    await till.addFromSearch('SKU-00001');
+    return till.pricedTotal();
   }
 
   it('asks the associate to open the till when a cash sale finds it closed, and completes the same cart once it is open', async () => {
-    const austin = credentials.stores.find((s) => s.id === AUSTIN)!;
-    const { till, context } = await signedIn(austin.enrollmentCodes.tablet[0]!);
+    const till = await tillFor(chromium, server, { store: AUSTIN });
     const total = await ringUp(till);
 
     await till.page.getByLabel('Cash received').fill('100');
@@ -96,15 +60,14 @@ describe('cash and the till’s session', () => {
     // HQ lists the session, with the sale in it.
     await expect.poll(() => till.pendingCount(), { timeout: 20_000 }).toBe(0);
     const { sessionId } = await till.tillSession();
-    const listed = (await hq(`/api/v1/hq/till-sessions?store=${AUSTIN}`)) as TillSessionsPage;
+    const listed = (await server.hq.tillSessions(AUSTIN)).body as TillSessionsPage;
     expect(listed.sessions.map((session) => [session.sessionId, session.status, session.float])).toEqual([[sessionId, 'open', 10_000]]);
     expect(listed.sessions[0]!.expected).toBe(10_000 + minorOf(total));
-    await context.close();
+    await till.page.context().close();
   });
 
   it('asks to open the till when a cash refund finds it closed; the return waits over it and completes once it is open', async () => {
-    const austin = credentials.stores.find((s) => s.id === AUSTIN)!;
-    const { till, context } = await signedIn(austin.enrollmentCodes.tablet[2]!);
+    const till = await tillFor(chromium, server, { store: AUSTIN });
     await till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
     await ringUp(till);
     const sale = await till.completeSaleWithReceipt('');
@@ -133,15 +96,14 @@ describe('cash and the till’s session', () => {
     await returns.getByRole('button', { name: 'Refund', exact: true }).click();
     await returns.getByLabel('Refund receipt').waitFor();
     expect(await till.journalTypes()).toEqual(['till.opened', 'sale.completed', 'till.closed', 'till.opened', 'refund.completed']);
-    await context.close();
+    await till.page.context().close();
   });
 
   it('sells for cash with no till open where the store allows it, and shows the sale among the figures outside any session', async () => {
-    const austin = credentials.stores.find((s) => s.id === AUSTIN)!;
-    const { version } = (await hq(`/api/v1/hq/store?store=${AUSTIN}`)) as { version: number };
-    const saved = (await hq('/api/v1/hq/store', { method: 'POST', body: { store: AUSTIN, version, cashTillSession: { tablet: 'optional' } } })) as { store: { cashTillSession?: unknown } };
+    const { version } = (await server.hq.get<{ version: number }>(`/api/v1/hq/store?store=${AUSTIN}`)).body;
+    const saved = (await server.hq.post<{ store: { cashTillSession?: unknown } }>('/api/v1/hq/store', { store: AUSTIN, version, cashTillSession: { tablet: 'optional' } })).body;
     expect(saved.store.cashTillSession).toEqual({ tablet: 'optional' });
-    const { till, context } = await signedIn(austin.enrollmentCodes.tablet[1]!);
+    const till = await tillFor(chromium, server, { store: AUSTIN });
     const total = await ringUp(till);
     const { receiptNumber } = await till.payCashAndComplete('');
     expect(await till.openTillPrompt.count()).toBe(0);
@@ -158,10 +120,10 @@ describe('cash and the till’s session', () => {
 
     // And HQ's day report has it outside any session, counted in the day's totals.
     await expect.poll(() => till.pendingCount(), { timeout: 20_000 }).toBe(0);
-    const day = (await hq(`/api/v1/hq/day-report?store=${AUSTIN}&day=${calendarDayAt(Date.now(), 'America/Chicago')}`)) as DayReport;
+    const day = (await server.hq.dayReport(AUSTIN, calendarDayAt(Date.now(), 'America/Chicago'))).body as DayReport;
     const listed = day.outside.events.find((event) => event.receiptNumber === receiptNumber);
     expect(listed).toMatchObject({ type: 'sale.completed', total: minorOf(total), cash: minorOf(total), status: 'applied' });
     expect(day.totals.sales.count).toBe(day.sessions.reduce((sum, session) => sum + session.report.sales.count, 0) + day.outside.figures.sales.count);
-    await context.close();
+    await till.page.context().close();
   });
 });

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import * as v from 'valibot';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoreEvent } from '../../src/domain/events.ts';
-import { ErrorBodySchema } from '../../src/protocol/errors.ts';
 import type { SnapshotPage } from '../../src/protocol/messages.ts';
 import { demoCredentials, withServer } from '../support/server-fixture.ts';
 import { apiRequest, PROTOCOL_HEADERS, takeEnrollmentCode, type ApiAnswer, type DeviceClient, type ErrorAnswer, type SaleChain } from './helpers/device-client.ts';
+import { expectErrorAnswer } from './helpers/error-answer.ts';
 
 /**
  * What the API answers to requests it must refuse: the right 4xx, always the
@@ -52,13 +51,7 @@ function ledgerFingerprint() {
 /** Sends a request the server must refuse, and checks the refusal and that nothing changed. */
 async function expectRefused(send: () => Promise<ApiAnswer>, status: number, code: string, message: RegExp): Promise<ErrorAnswer['error']> {
   const before = ledgerFingerprint();
-  const answer = await send();
-  expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-  expect(answer.contentType).toMatch(/^application\/json/);
-  expect(v.is(ErrorBodySchema, answer.body), `error shape of ${JSON.stringify(answer.body)}`).toBe(true);
-  const { error } = answer.body as ErrorAnswer;
-  expect(error.code).toBe(code);
-  expect(error.message).toMatch(message);
+  const error = expectErrorAnswer(await send(), status, code, message);
   expect(ledgerFingerprint()).toEqual(before);
   return error;
 }

@@ -1,16 +1,15 @@
-import * as v from 'valibot';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cartLineFor, type CartLine } from '../../src/domain/cart-line.ts';
 import { createPromotionBook, priceSale, type Promotion, type PromotionBook } from '../../src/domain/pricing/index.ts';
 import { completedSalePayload, type SaleCompletedPayload } from '../../src/domain/sale.ts';
 import { cashTender } from '../../src/domain/tender.ts';
-import { ErrorBodySchema } from '../../src/protocol/errors.ts';
 import type { PushResponse } from '../../src/protocol/messages.ts';
 import type { PromotionDefinition } from '../../src/protocol/promotions.ts';
 import type { ConflictRecord } from '../../src/protocol/entities.ts';
 import { COUPON_REUSE_RULE } from '../../src/server/conflicts/coupon-reuse.ts';
 import { demoCredentials, withServer } from '../support/server-fixture.ts';
 import { apiRequest, PROTOCOL_HEADERS, salePayload, type ApiAnswer, type DeviceClient, type ErrorAnswer, type SaleChain, type StoreSliceSnapshot } from './helpers/device-client.ts';
+import { expectErrorAnswer } from './helpers/error-answer.ts';
 
 /**
  * HQ's promotion and price routes and what the fleet makes of them, against the real
@@ -198,13 +197,7 @@ describe('a promotion HQ must not save', () => {
 
   async function expectRefused(body: unknown, status: number, code: string, message: RegExp, headers?: Record<string, string>): Promise<ErrorAnswer['error']> {
     const before = await fingerprint();
-    const answer = await postPromotion(body, headers);
-    expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-    expect(answer.contentType).toMatch(/^application\/json/);
-    expect(v.is(ErrorBodySchema, answer.body), `error shape of ${JSON.stringify(answer.body)}`).toBe(true);
-    const { error } = answer.body as ErrorAnswer;
-    expect(error.code).toBe(code);
-    expect(error.message).toMatch(message);
+    const error = expectErrorAnswer(await postPromotion(body, headers), status, code, message);
     expect(await fingerprint()).toEqual(before);
     return error;
   }

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import type { StoreEvent } from '../../src/domain/events.ts';
-import { refundedTenders, returnableSale, returnedUnits, RETURN_CLAIM_RULE, type SaleRecord } from '../../src/domain/sale-record.ts';
-import { exchangeTenders, NOTHING_REFUNDED, refundTenders, returnFigures, type RefundCompletedPayload } from '../../src/domain/sale-return.ts';
+import { returnedUnits, RETURN_CLAIM_RULE, type SaleRecord } from '../../src/domain/sale-record.ts';
+import { exchangeTenders, NOTHING_REFUNDED, refundTenders, type RefundCompletedPayload } from '../../src/domain/sale-return.ts';
 import { voidTenders, type SaleVoidedPayload } from '../../src/domain/sale-void.ts';
 import { tillReport, type TillReport } from '../../src/domain/till-session.ts';
 import type { TaskRecord } from '../../src/domain/task.ts';
@@ -14,6 +14,7 @@ import type { Change, PushResponse } from '../../src/protocol/messages.ts';
 import { withServer } from '../support/server-fixture.ts';
 import { SaleChain, salePayload, type DeviceClient, type ErrorAnswer, type StoreSliceSnapshot } from './helpers/device-client.ts';
 import { stockLevels } from './helpers/ledger-db.ts';
+import { refundPayload } from './helpers/refund-payload.ts';
 
 /**
  * Returns and post-voids on the real server: checked against the sale as the
@@ -46,24 +47,8 @@ function stocked(count: number) {
 }
 
 /** A return of `requests` of a sale, as the till would write it from the record it has. */
-function returnOf(record: SaleRecord, requests: { line: number; quantity: number }[], options: { returnedBefore?: number[]; at?: number; approvedBy?: string | null } = {}): RefundCompletedPayload {
-  const returnedBefore = options.returnedBefore ?? returnedUnits(record, record.returns);
-  const figures = returnFigures(returnableSale(record), returnedBefore, requests);
-  if ('error' in figures) throw new Error(figures.error);
-  const { tenders, cashRounding } = refundTenders(figures.total, record.tenders, refundedTenders(record.returns), { kind: 'cash' }, slice.store.cashCoin, record.cashRounding);
-  return {
-    returnId: uuidv7(options.at ?? Date.now(), randomBytes(10)),
-    receiptNumber: `RET-${randomBytes(3).toString('hex').toUpperCase()}`,
-    currency: record.currency,
-    sale: { saleId: record.id, receiptNumber: record.receiptNumber, returnedBefore },
-    ...figures,
-    tenders,
-    cashRounding,
-    reason: 'did not fit',
-    approvedBy: options.approvedBy ?? null,
-    completedAt: options.at ?? Date.now(),
-  };
-}
+const returnOf = (record: SaleRecord, requests: { line: number; quantity: number }[], options: { returnedBefore?: number[]; at?: number; approvedBy?: string | null } = {}): RefundCompletedPayload =>
+  refundPayload(slice.store, record, requests, options);
 
 describe('a return with the receipt', () => {
   it('is applied: stock comes back and the sale’s record, synced to every till, shows what is left', async () => {

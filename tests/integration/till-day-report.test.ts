@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { StoreEvent } from '../../src/domain/events.ts';
-import { returnableSale, returnedUnits, refundedTenders, saleRecordOf } from '../../src/domain/sale-record.ts';
-import { refundTenders, returnFigures, type RefundCompletedPayload } from '../../src/domain/sale-return.ts';
+import { saleRecordOf } from '../../src/domain/sale-record.ts';
+import type { RefundCompletedPayload } from '../../src/domain/sale-return.ts';
 import { voidTenders } from '../../src/domain/sale-void.ts';
-import type { SaleCompletedPayload } from '../../src/domain/sale.ts';
+import type { TenderRecord } from '../../src/domain/tender.ts';
 import type { TillFigures, TillReport } from '../../src/domain/till-session.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 import type { StoreRecord } from '../../src/protocol/entities.ts';
 import type { PullResponse, PushResponse } from '../../src/protocol/messages.ts';
 import type { DayReport, TillSessionsPage } from '../../src/protocol/till-reports.ts';
-import { apiRequest, enrollDevice, PROTOCOL_HEADERS, readCredentials, SaleChain, salePayload, type DeviceClient, type ErrorAnswer, type StoreSliceSnapshot } from './helpers/device-client.ts';
-import { makeDataDir, removeDataDir, startServer, type ServerProcess } from './helpers/server-process.ts';
+import { withServer } from '../support/server-fixture.ts';
+import { salePayload, type DeviceClient, type ErrorAnswer, type SaleChain, type StoreSliceSnapshot } from './helpers/device-client.ts';
+import { refundPayload } from './helpers/refund-payload.ts';
 
 /**
  * HQ's till reports (issue 11) on the real server: a store's till sessions,
@@ -30,57 +31,26 @@ const HOUR = 3_600_000;
 /** Local time on DAY in Austin (hours may be negative or past 24: the days either side). */
 const austin = (hours: number) => MIDNIGHT + hours * HOUR;
 
-let server: ServerProcess;
-let dataDir: string;
+const server = withServer({ label: 'till-day-report', demoProducts: 40 });
 let slice: StoreSliceSnapshot;
-let hq: Record<string, string>;
 
 beforeAll(async () => {
-  dataDir = makeDataDir('till-day-report');
-  server = await startServer({ dataDir, demoProducts: 40 });
-  hq = { ...PROTOCOL_HEADERS, authorization: `Bearer ${readCredentials(dataDir).hqToken}` };
-  slice = await (await enrollDevice(server, { storeId: AUSTIN })).readSnapshot();
+  slice = await server.slice(AUSTIN);
 });
 
-afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
-});
-
-const get = <T>(path: string) => apiRequest<T | ErrorAnswer>(server.url, path, { headers: hq });
 const results = (answer: { body: PushResponse | ErrorAnswer }) => (answer.body as PushResponse).results.map((result) => result.status);
 
 /** A till of the store, with its journal. */
-async function till(role: 'tablet' | 'kiosk', seed: number): Promise<{ client: DeviceClient; chain: SaleChain }> {
-  const client = await enrollDevice(server, { storeId: AUSTIN, role });
-  return { client, chain: new SaleChain(client, slice, seed) };
-}
+const till = (role: 'tablet' | 'kiosk', seed: number): Promise<{ client: DeviceClient; chain: SaleChain }> => server.till(AUSTIN, seed, { role });
 
 /** A return of the sale's first line, one unit, refunded as the till would refund it (cash back for a cash sale). */
 function returnOf(sale: StoreEvent, at: number): RefundCompletedPayload {
   const record = saleRecordOf(salePayload(sale), { deviceId: sale.deviceId, hlc: sale.hlc });
-  const returnedBefore = returnedUnits(record, record.returns);
-  const figures = returnFigures(returnableSale(record), returnedBefore, [{ line: 0, quantity: 1 }]);
-  if ('error' in figures) throw new Error(figures.error);
-  const { tenders, cashRounding } = refundTenders(figures.total, record.tenders, refundedTenders(record.returns), { kind: 'cash' }, slice.store.cashCoin, record.cashRounding);
-  return {
-    returnId: uuidv7(at, randomBytes(10)),
-    receiptNumber: `RET-${randomBytes(3).toString('hex').toUpperCase()}`,
-    currency: record.currency,
-    sale: { saleId: record.id, receiptNumber: record.receiptNumber, returnedBefore },
-    ...figures,
-    tenders,
-    cashRounding,
-    reason: 'did not fit',
-    approvedBy: null,
-    completedAt: at,
-  };
+  return refundPayload(slice.store, record, [{ line: 0, quantity: 1 }], { at });
 }
 
-const byCard = (payload: SaleCompletedPayload): SaleCompletedPayload => ({
-  ...payload,
-  tenders: [{ kind: 'card', amount: payload.total, brand: 'Visa', last4: '4242', approvalCode: 'OK1', terminalRef: `T-${randomBytes(4).toString('hex')}`, offline: false }],
-});
+/** Paid in full on the card terminal. */
+const byCard = (total: number): TenderRecord[] => [{ kind: 'card', amount: total, brand: 'Visa', last4: '4242', approvalCode: 'OK1', terminalRef: `T-${randomBytes(4).toString('hex')}`, offline: false }];
 
 /** What a list of sales, returns and voids adds up to, counted here from the events themselves. */
 function counted(events: readonly StoreEvent[]) {
@@ -148,7 +118,7 @@ describe('a store’s business day at HQ', () => {
     onTheDay.push(...outsideOnTheDay, ...inSessionA);
 
     // The kiosk: card sales, no drawer, no session.
-    const cardSales = [12, 12.5].map((hour) => kiosk.chain.next({ at: austin(hour), tamper: byCard }));
+    const cardSales = [12, 12.5].map((hour) => kiosk.chain.next({ at: austin(hour), paidWith: byCard }));
     outsideOnTheDay.push(...cardSales);
     onTheDay.push(...cardSales);
 
@@ -160,7 +130,7 @@ describe('a store’s business day at HQ', () => {
   });
 
   it('lists every session that ran that day with its report, and every sale, return and void outside one, each exactly once', async () => {
-    const answer = await get<DayReport>(`/api/v1/hq/day-report?store=${AUSTIN}&day=${DAY}`);
+    const answer = await server.hq.dayReport(AUSTIN, DAY);
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     const day = answer.body as DayReport;
     expect(day).toMatchObject({ store: AUSTIN, day: DAY, timeZone: 'America/Chicago', from: MIDNIGHT, to: austin(24) });
@@ -173,7 +143,7 @@ describe('a store’s business day at HQ', () => {
     const [zB, zA] = day.sessions.map((session) => session.report) as [TillReport, TillReport];
     expect(shown(zA)).toEqual(counted(inSessionA));
     expect(shown(zB)).toEqual(counted(sessionB));
-    const tillReport = await get<{ report: TillReport }>(`/api/v1/hq/till-report?device=${a.client.deviceId}&session=${sessionA}`);
+    const tillReport = await server.hq.tillReport(a.client.deviceId, sessionA);
     expect(day.sessions[1]!.report).toEqual((tillReport.body as { report: TillReport }).report);
     expect(zA.close).toEqual({ closedBy: slice.staff[0]!.name, counted: 31_000, variance: 31_000 - zA.cash.expected });
 
@@ -201,20 +171,20 @@ describe('a store’s business day at HQ', () => {
   });
 
   it('gives the day before its own sales outside a session, and the session that ran past midnight again, whole', async () => {
-    const day = (await get<DayReport>(`/api/v1/hq/day-report?store=${AUSTIN}&day=2030-07-14`)).body as DayReport;
+    const day = (await server.hq.dayReport(AUSTIN, '2030-07-14')).body as DayReport;
     expect(day.sessions.map((session) => session.report.sessionId)).toEqual([sessionBId]);
     expect(day.outside.events.map((event) => event.deviceId)).toEqual([a.client.deviceId]);
-    const next = (await get<DayReport>(`/api/v1/hq/day-report?store=${AUSTIN}&day=2030-07-16`)).body as DayReport;
+    const next = (await server.hq.dayReport(AUSTIN, '2030-07-16')).body as DayReport;
     expect(next.sessions).toEqual([]);
     expect(next.outside.events).toHaveLength(1);
   });
 
   it('lists the store’s till sessions in a window, newest opening first, a page at a time', async () => {
-    const window = `store=${AUSTIN}&from=${austin(-24)}&to=${austin(48)}`;
-    const all = (await get<TillSessionsPage>(`/api/v1/hq/till-sessions?${window}`)).body as TillSessionsPage;
+    const window = `from=${austin(-24)}&to=${austin(48)}`;
+    const all = (await server.hq.tillSessions(AUSTIN, window)).body as TillSessionsPage;
     expect(all.sessions.map((session) => session.sessionId)).toEqual([sessionA, sessionBId]);
     const zA = (day: DayReport) => day.sessions.find((session) => session.report.sessionId === sessionA)!.report;
-    const report = zA((await get<DayReport>(`/api/v1/hq/day-report?store=${AUSTIN}&day=${DAY}`)).body as DayReport);
+    const report = zA((await server.hq.dayReport(AUSTIN, DAY)).body as DayReport);
     expect(all.sessions[0]).toEqual({
       deviceId: a.client.deviceId,
       role: 'tablet',
@@ -231,14 +201,14 @@ describe('a store’s business day at HQ', () => {
     });
     expect(all.next).toBeNull();
 
-    const first = (await get<TillSessionsPage>(`/api/v1/hq/till-sessions?${window}&limit=1`)).body as TillSessionsPage;
+    const first = (await server.hq.tillSessions(AUSTIN, `${window}&limit=1`)).body as TillSessionsPage;
     expect(first.sessions.map((session) => session.sessionId)).toEqual([sessionA]);
-    const second = (await get<TillSessionsPage>(`/api/v1/hq/till-sessions?${window}&limit=1&before=${first.next}`)).body as TillSessionsPage;
+    const second = (await server.hq.tillSessions(AUSTIN, `${window}&limit=1&before=${first.next}`)).body as TillSessionsPage;
     expect(second.sessions.map((session) => session.sessionId)).toEqual([sessionBId]);
     expect(second.next).toBeNull();
 
     // A window inside B's session, after its opening: B ran then, A did not.
-    const night = (await get<TillSessionsPage>(`/api/v1/hq/till-sessions?store=${AUSTIN}&from=${austin(0.5)}&to=${austin(1.5)}`)).body as TillSessionsPage;
+    const night = (await server.hq.tillSessions(AUSTIN, `from=${austin(0.5)}&to=${austin(1.5)}`)).body as TillSessionsPage;
     expect(night.sessions.map((session) => session.sessionId)).toEqual([sessionBId]);
   });
 
@@ -249,7 +219,7 @@ describe('a store’s business day at HQ', () => {
     chain.append({ type: 'till.opened', payload: { sessionId, staffName: slice.staff[0]!.name, float: 5_000, count: {} } }, { at: austin(80) });
     const sale = chain.next({ at: austin(81) });
     expect(results(await client.push(chain.events))).toEqual(['applied', 'applied']);
-    const page = (await get<TillSessionsPage>(`/api/v1/hq/till-sessions?store=${AUSTIN}&from=${austin(72)}&to=${austin(96)}`)).body as TillSessionsPage;
+    const page = (await server.hq.tillSessions(AUSTIN, `from=${austin(72)}&to=${austin(96)}`)).body as TillSessionsPage;
     const open = page.sessions.find((session) => session.sessionId === sessionId)!;
     expect(open).toMatchObject({ status: 'open', closedBy: null, closedAt: null, counted: null, variance: null, float: 5_000 });
     expect(open.expected).toBe(5_000 + salePayload(sale).total);
@@ -258,13 +228,13 @@ describe('a store’s business day at HQ', () => {
 
 describe('whether cash needs an open till, as HQ sets it', () => {
   it('is on the store record, reaches the tills, and null puts back the default', async () => {
-    const post = (body: unknown) => apiRequest<{ store: StoreRecord; version: number }>(server.url, '/api/v1/hq/store', { method: 'POST', headers: { ...hq, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const before = (await get<{ store: StoreRecord; version: number }>(`/api/v1/hq/store?store=${AUSTIN}`)).body as { store: StoreRecord; version: number };
+    const post = (body: unknown) => server.hq.post<{ store: StoreRecord; version: number }>('/api/v1/hq/store', body);
+    const before = (await server.hq.get<{ store: StoreRecord; version: number }>(`/api/v1/hq/store?store=${AUSTIN}`)).body;
     expect(before.store.cashTillSession).toBeUndefined();
     const saved = await post({ store: AUSTIN, version: before.version, cashTillSession: { tablet: 'optional' } });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     expect(saved.body.store).toEqual({ ...before.store, cashTillSession: { tablet: 'optional' } });
-    const tillOfStore = await enrollDevice(server, { storeId: AUSTIN });
+    const tillOfStore = await server.enroll({ storeId: AUSTIN });
     const pulled = async () => (await tillOfStore.get<PullResponse>('/api/v1/sync/pull?cursor=0&limit=5000')).body.changes.find((change) => change.entity === 'store');
     await expect(pulled()).resolves.toMatchObject({ op: 'put', value: { cashTillSession: { tablet: 'optional' } } });
     const cleared = await post({ store: AUSTIN, version: saved.body.version, cashTillSession: null });

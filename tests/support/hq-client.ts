@@ -1,5 +1,6 @@
 import type { TillReport } from '../../src/domain/till-session.ts';
 import type { AuditLogPage } from '../../src/protocol/audit.ts';
+import type { DayReport, TillSessionsPage } from '../../src/protocol/till-reports.ts';
 import type { AlarmRecord } from '../../src/server/storage/server-store.ts';
 import { apiRequest, PROTOCOL_HEADERS, type ApiAnswer, type ErrorAnswer } from '../integration/helpers/device-client.ts';
 
@@ -19,6 +20,10 @@ export type HqClient = {
   /** The store's audit log for a query such as `limit=2&before=…` (the store is added). */
   audit(storeId: string, query?: string): Promise<ApiAnswer<AuditLogPage>>;
   tillReport(deviceId: string, sessionId: string): Promise<ApiAnswer<{ report: TillReport } | ErrorAnswer>>;
+  /** The store's till sessions, newest opening first, for a query such as `from=…&to=…&limit=1&before=…` (the store is added). */
+  tillSessions(storeId: string, query?: string): Promise<ApiAnswer<TillSessionsPage | ErrorAnswer>>;
+  /** The store's business day (`YYYY-MM-DD`, in the store's time zone): its sessions, and what was sold outside one. */
+  dayReport(storeId: string, day: string): Promise<ApiAnswer<DayReport | ErrorAnswer>>;
   /** Sets a product's shelf price in one store; fails the test unless HQ accepts it. */
   setPrice(storeId: string, sku: string, price: number): Promise<void>;
 };
@@ -39,6 +44,8 @@ export function hqClient(server: { readonly url: string; hqToken(): string }): H
     },
     audit: (storeId, query) => hq.get(`/api/v1/hq/audit?store=${encodeURIComponent(storeId)}${query ? `&${query}` : ''}`),
     tillReport: (deviceId, sessionId) => hq.get(`/api/v1/hq/till-report?device=${encodeURIComponent(deviceId)}&session=${encodeURIComponent(sessionId)}`),
+    tillSessions: (storeId, query) => hq.get(`/api/v1/hq/till-sessions?store=${encodeURIComponent(storeId)}${query ? `&${query}` : ''}`),
+    dayReport: (storeId, day) => hq.get(`/api/v1/hq/day-report?store=${encodeURIComponent(storeId)}&day=${encodeURIComponent(day)}`),
     async setPrice(storeId, sku, price) {
       const answer = await hq.post('/api/v1/hq/prices', { store: storeId, sku, price });
       if (answer.status !== 200) throw new Error(`HQ could not set the price of ${sku} in ${storeId} (${answer.status}): ${JSON.stringify(answer.body)}`);

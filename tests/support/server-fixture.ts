@@ -49,8 +49,8 @@ export type SuiteServer = {
   enroll(options?: { storeId?: string; role?: 'tablet' | 'kiosk' }): Promise<DeviceClient>;
   /** The store's slice as its first snapshot showed it: products, staff, stock and the cursor after them. Read once per suite and store. */
   slice(storeId: string): Promise<StoreSliceSnapshot>;
-  /** A newly enrolled tablet of the store and the journal of sales it is about to make (see SaleChain). */
-  till(storeId: string, seed: number): Promise<{ client: DeviceClient; chain: SaleChain }>;
+  /** A newly enrolled till of the store (of `role` when given, as `enroll` takes codes) and the journal of sales it is about to make (see SaleChain). */
+  till(storeId: string, seed: number, options?: { role?: 'tablet' | 'kiosk' }): Promise<{ client: DeviceClient; chain: SaleChain }>;
   /** Reads the server's SQLite file read-only, behind its back. */
   ledger<T>(question: (db: Database.Database) => T): T;
   /** Stops (or, with `{ crash: true }`, SIGKILLs) the server and starts it again on the same data. */
@@ -113,8 +113,8 @@ export function withServer(options: SuiteServerOptions): SuiteServer {
       if (!slice) slices.set(storeId, (slice = server.enroll({ storeId }).then((device) => device.readSnapshot())));
       return slice;
     },
-    async till(storeId, seed) {
-      const client = await server.enroll({ storeId });
+    async till(storeId, seed, tillOptions = {}) {
+      const client = await server.enroll({ storeId, ...tillOptions });
       // The store's first till reads the slice itself: an enrollment code less spent on reading it.
       if (!slices.has(storeId)) slices.set(storeId, client.readSnapshot());
       return { client, chain: new SaleChain(client, await server.slice(storeId), seed) };

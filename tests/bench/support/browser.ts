@@ -1,35 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { CHROMIUM_PATH, launchChromium } from '../../e2e/support/chromium.ts';
+import type { BrowserContext } from 'playwright-core';
+import { launchPersistentChromium } from '../../e2e/support/chromium.ts';
 
 /**
  * Headless Chromium for the browser figures, with IndexedDB on disk.
  *
- * `launchChromium()` (tests/e2e/support) gives a Browser whose `newContext()` is
- * an off-the-record context: Chromium keeps its IndexedDB in memory, which no
- * till does. So the bench starts it once per run to check that the binary is
- * there, and then runs the pages in persistent contexts on temporary profile
- * directories, with the same binary and flags.
+ * A context of `launchChromium()` (tests/e2e/support) is off the record:
+ * Chromium keeps its IndexedDB in memory, which no till does. So the bench
+ * runs its pages in persistent contexts on temporary profile directories,
+ * with the e2e tests' binary, flags and missing-binary check.
  */
 export type BenchBrowser = { context: BrowserContext; close: () => Promise<void> };
 
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-
-/** The binary's check, made once per run: each launch costs seconds on a busy machine, and a run launches up to eight. */
-let chromiumChecked: Promise<void> | null = null;
-
 export async function launchBenchBrowser(): Promise<BenchBrowser> {
-  chromiumChecked ??= launchChromium().then((browser) => browser.close()); // same checks and clear error as the e2e tests
-  await chromiumChecked;
   const profile = mkdtempSync(join(tmpdir(), 'storeside-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1280, height: 800 },
-  });
+  const context = await launchPersistentChromium(profile, { viewport: { width: 1280, height: 800 } });
   // tsx compiles this file with esbuild's keepNames, which wraps named functions
   // in a `__name(fn, "name")` helper; the page functions below need it too.
   await context.addInitScript({ content: 'globalThis.__name = (fn) => fn;' });

@@ -32,8 +32,13 @@ export class Till {
     });
   }
 
+  /** Where a new device's enrollment code is typed: the first screen of a tablet not yet enrolled. */
+  get enrollmentField() {
+    return this.page.getByLabel('Enrollment code');
+  }
+
   async enroll(code: string) {
-    await this.page.getByLabel('Enrollment code').fill(code);
+    await this.enrollmentField.fill(code);
     await this.page.getByRole('button', { name: 'Enroll device' }).click();
   }
 
@@ -66,6 +71,13 @@ export class Till {
     await field.press('Enter');
   }
 
+  /** Types `query` into the scan field, presses Enter, and adds the `nth` (from 0) of the search results to the cart. */
+  async addFromSearch(query: string, nth = 0) {
+    await this.scanField.fill(query);
+    await this.scanField.press('Enter');
+    await this.page.getByRole('list', { name: 'Search results' }).getByRole('button').nth(nth).click();
+  }
+
   /** What the till's notices say now (why a scan or a sale was refused), one per line; empty when there is none. */
   async noticeText(): Promise<string> {
     return (await this.page.getByRole('alert').allTextContents()).join('\n');
@@ -73,6 +85,12 @@ export class Till {
 
   async totalText(): Promise<string> {
     return (await this.page.getByTestId('total').textContent()) ?? '';
+  }
+
+  /** The total once the cart is priced: until then it shows nothing to pay. */
+  async pricedTotal(): Promise<string> {
+    await expect.poll(() => this.totalText()).not.toMatch(/^\$0\.00$|^$/);
+    return this.totalText();
   }
 
   async payCashAndComplete(cash: string): Promise<{ receiptNumber: string; change: string }> {

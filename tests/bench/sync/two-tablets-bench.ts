@@ -86,6 +86,8 @@ async function signedInTill(browser: BenchBrowser, url: string, code: string, st
   await till.enroll(code);
   await page.getByRole('heading', { name: 'Who is signing in?' }).waitFor({ timeout: 60_000 });
   await till.signIn(staff.name, staff.pin);
+  // A tablet sells for cash only with its till open (the store's cash-till rule).
+  await till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
   return till;
 }
 

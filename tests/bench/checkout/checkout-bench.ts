@@ -161,6 +161,8 @@ async function benchCompleteToReceipt({ store, serverUrl, oneStore, browser, siz
     await page.goto(app.url);
     await till.enroll(oneStore.credentials.enrollmentCodes.tablet[1]!);
     await till.signIn(member.name, member.pin);
+    // A tablet takes cash only with its till open (the store's cash-till rule): each sale below ends in cash.
+    await till.openTill({ '$20.00 notes': '5' }, 'Open the till with $100.00');
     await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, undefined, { timeout: 30_000 });
     await browser.context.setOffline(true);
     const products = oneStore.slice.products.filter((product) => product.price > 0 && !product.serialized).slice(0, completeLines);

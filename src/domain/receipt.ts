@@ -99,8 +99,13 @@ export function receiptModel(sale: SaleCompletedPayload, store: ReceiptStore, pe
     cashRounding: sale.cashRounding,
     tenders: sale.tenders.map((tender) => ({ label: tenderLabel(tender), amount: tender.kind === 'cash' ? tender.tendered : tender.amount })),
     change: sale.tenders.reduce((sum, tender) => sum + (tender.kind === 'cash' ? tender.change : 0), 0),
-    digitalReceiptUrl: `${people.origin}/r/${sale.receiptToken}`,
+    digitalReceiptUrl: digitalReceiptUrl(people.origin, sale.receiptToken),
   };
+}
+
+/** The digital receipt's link, which the QR code on the paper holds: the server's page for the sale's token. */
+export function digitalReceiptUrl(origin: string, receiptToken: string): string {
+  return `${origin}/r/${receiptToken}`;
 }
 
 /** How a receipt names a tender: never more of a card than its brand and last four digits. */

@@ -7,9 +7,10 @@ import { completedSalePayload, formatReceiptNumber, type SaleOverride } from '..
 import { uuidv7 } from '../domain/uuid7.ts';
 import type { StoreRecord } from '../protocol/entities.ts';
 import type { StoresideDb } from './db.ts';
-import { appendEvent, type ChainPosition, type DeviceEnv } from './journal.ts';
+import type { Table } from 'dexie';
+import { appendEvent, appendEventUnless, type AppendRefusal, type ChainPosition, type DeviceEnv, type DraftedEvent } from './journal.ts';
 import { redeemedCouponsOf, type LocalSale } from './local-sale.ts';
-import { dropOpenCharges } from './open-charges.ts';
+import { dropKeptCharges } from './open-charges.ts';
 import { moveStock } from './stock-moves.ts';
 
 export type SaleDraft = {
@@ -25,6 +26,8 @@ export type SaleDraft = {
   overrides: SaleOverride[];
   staff: { id: string; name: string };
   store: StoreRecord;
+  /** the digital receipt's token, drawn ahead (`newReceiptToken`) so its QR code is ready when the sale completes; drawn here if absent */
+  receiptToken?: string;
 };
 
 /**
@@ -33,22 +36,42 @@ export type SaleDraft = {
  * sale exists and will be sent, or nothing happened.
  */
 export async function commitSale(db: StoresideDb, draft: SaleDraft, env: DeviceEnv): Promise<{ sale: LocalSale; event: StoreEvent }> {
-  return appendEvent(db, env, [db.sales, db.stock, db.cartDrafts], (position) => {
+  return appendEvent(db, env, saleTables(db), saleEvent(db, draft, env));
+}
+
+/**
+ * `commitSale`, unless `refuse` (the till's last checks: its offline limits,
+ * its open till) finds a reason not to, read in the sale's own transaction
+ * over `tables` besides the sale's: then nothing is written, and the reason is
+ * returned. One transaction for the checks and the sale, so Complete waits for
+ * one round of reads, and nothing another tab journals comes between them.
+ */
+export async function commitSaleUnless<R>(db: StoresideDb, draft: SaleDraft, env: DeviceEnv, tables: Table[], refuse: AppendRefusal<R>): Promise<{ sale: LocalSale; event: StoreEvent } | { refused: R }> {
+  const outcome = await appendEventUnless(db, env, [...saleTables(db), ...tables], saleEvent(db, draft, env), refuse);
+  return 'refused' in outcome ? outcome : outcome.result;
+}
+
+const saleTables = (db: StoresideDb) => [db.sales, db.stock, db.cartDrafts];
+
+function saleEvent(db: StoresideDb, draft: SaleDraft, env: DeviceEnv) {
+  return (position: ChainPosition): DraftedEvent<{ sale: LocalSale; event: StoreEvent }> => {
     const { sale, event, counter } = draftSale(position, draft, env);
     return {
       event,
       receiptCounter: counter,
       result: { sale, event },
-      write: async () => {
-        await db.sales.add(sale);
-        // The card payments it took are no longer open charges: in this transaction, so never both or neither.
-        await dropOpenCharges(db, sale.tenders.flatMap((tender) => (tender.kind === 'card' ? [tender.terminalRef] : [])));
-        await moveStock(db, sale.lines, -1);
-        // The cart in progress is a sale now: a reload after this must not bring it back to be rung up twice.
-        await db.cartDrafts.delete(draft.staff.id);
-      },
+      // Issued together, not one after another: each is a round trip to the database, and they touch different records.
+      write: () =>
+        Promise.all([
+          db.sales.add(sale),
+          // The card payments it took are no longer open charges: in this transaction, so never both or neither.
+          dropKeptCharges(db, sale.tenders.flatMap((tender) => (tender.kind === 'card' ? [tender.terminalRef] : []))),
+          moveStock(db, sale.lines, -1),
+          // The cart in progress is a sale now: a reload after this must not bring it back to be rung up twice.
+          db.cartDrafts.delete(draft.staff.id),
+        ]),
     };
-  });
+  };
 }
 
 /** The sale and its event as they would follow the chain at `position`; an exchange names the sale's id before it is drafted. */
@@ -65,7 +88,7 @@ export function draftSale({ enrollment, head, hlc, now, receiptCounter }: ChainP
     cashRounding: draft.cashRounding,
     customer: draft.customer,
     ...(draft.lineDetails ? { lineDetails: draft.lineDetails } : {}),
-    receiptToken: hex(env.randomBytes(16)),
+    receiptToken: draft.receiptToken ?? newReceiptToken(env),
     overrides: draft.overrides,
     completedAt: now,
   });
@@ -82,4 +105,10 @@ export function draftSale({ enrollment, head, hlc, now, receiptCounter }: ChainP
   return { sale, event, counter };
 }
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+/**
+ * A digital receipt's token: 128 random bits, the capability its link carries
+ * (DESIGN.md "Security"). A token drawn ahead goes to one commit attempt only.
+ */
+export function newReceiptToken(env: DeviceEnv): string {
+  return Array.from(env.randomBytes(16), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

@@ -22,11 +22,19 @@ export async function keepOpenCharge(db: StoresideDb, charge: OpenCharge): Promi
 /** Drops charges by terminal reference: reversed, or now paid into a sale. Joins the caller's transaction when there is one (meta in its scope). */
 export async function dropOpenCharges(db: StoresideDb, terminalRefs: readonly string[]): Promise<void> {
   if (terminalRefs.length === 0) return;
-  await db.transaction('rw', db.meta, async () => {
-    const open = (await db.getMeta('openCharges')) ?? [];
-    const left = open.filter((kept) => !terminalRefs.includes(kept.terminalRef));
-    if (left.length !== open.length) await db.setMeta('openCharges', left);
-  });
+  await db.transaction('rw', db.meta, () => dropKeptCharges(db, terminalRefs));
+}
+
+/**
+ * The same, as one of the requests of the caller's write transaction (meta in
+ * its scope), e.g. a sale's commit: no sub-transaction, which would hold the
+ * caller's other requests back until it finished.
+ */
+export async function dropKeptCharges(db: StoresideDb, terminalRefs: readonly string[]): Promise<void> {
+  if (terminalRefs.length === 0) return;
+  const open = (await db.getMeta('openCharges')) ?? [];
+  const left = open.filter((kept) => !terminalRefs.includes(kept.terminalRef));
+  if (left.length !== open.length) await db.setMeta('openCharges', left);
 }
 
 export async function openCharges(db: StoresideDb): Promise<OpenCharge[]> {

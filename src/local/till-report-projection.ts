@@ -12,18 +12,30 @@ import type { StoresideDb } from './db.ts';
  * next append computes it from the journal again, once.
  */
 
-/** Folds a just-journaled event into the kept report. Runs inside the append's transaction (meta and journal in its scope). */
-export async function advanceTillReport(db: StoresideDb, event: StoreEvent): Promise<void> {
-  if (event.type === 'till.opened') {
-    await db.setMeta('tillReport', { report: openedReport(event), throughSeq: event.seq });
-    return;
+/** The report an append keeps: the newest session's, as of journal seq `throughSeq`. */
+export type KeptTillReport = { report: TillReport | null; throughSeq: number };
+
+/**
+ * The kept report with `events` (just drafted, in seq order) folded in; null
+ * when `kept` is not the report as of the event before the first of them (a
+ * device that kept none, or a journal re-sequenced after a loss), and the
+ * append must compute it from the journal instead (`tillReportFromJournal`,
+ * once the events are in). Pure: the append reads `kept` with its chain head,
+ * in one round, and writes the result with it.
+ */
+export function foldKeptTillReport(kept: KeptTillReport | undefined, events: readonly StoreEvent[]): KeptTillReport | null {
+  let folded: KeptTillReport | null = kept ?? null;
+  for (const event of events) {
+    if (event.type === 'till.opened') folded = { report: openedReport(event), throughSeq: event.seq };
+    else if (folded?.throughSeq === event.seq - 1) folded = { report: folded.report && foldTillReport(folded.report, event), throughSeq: event.seq };
+    else folded = null;
   }
-  const kept = await db.getMeta('tillReport');
-  if (kept?.throughSeq !== event.seq - 1) {
-    await db.setMeta('tillReport', { report: await reportFromJournal(db), throughSeq: event.seq });
-    return;
-  }
-  await db.setMeta('tillReport', { report: kept.report && foldTillReport(kept.report, event), throughSeq: event.seq });
+  return folded;
+}
+
+/** The kept report computed from the journal as it is now, inside the caller's transaction (meta and journal in its scope). */
+export async function tillReportFromJournal(db: StoresideDb): Promise<KeptTillReport> {
+  return { report: await reportFromJournal(db), throughSeq: await db.journalHeadSeq() };
 }
 
 /**

@@ -25,7 +25,8 @@ describe('a sale’s receipt', () => {
     await receipt.waitFor();
     const receiptNumber = (await receipt.getByTestId('receipt-number').textContent())!;
     const qr = receipt.getByRole('img', { name: 'QR code of the digital receipt' });
-    const pageRule = () => page.evaluate(() => [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules]).find((rule) => rule instanceof CSSPageRule)?.cssText ?? '');
+    // The page is sized as it is printed: the browser fires beforeprint for window.print() and for its own Print menu.
+    const pageRule = () => page.evaluate(() => (dispatchEvent(new Event('beforeprint')), [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules]).find((rule) => rule instanceof CSSPageRule)?.cssText ?? ''));
     await expect.poll(pageRule).toMatch(/size: 80mm \d+mm/);
 
     await page.emulateMedia({ media: 'print' });

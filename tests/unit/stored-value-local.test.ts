@@ -10,7 +10,8 @@ import { uuidv7 } from '../../src/domain/uuid7.ts';
 import { StoresideDb } from '../../src/local/db.ts';
 import type { DeviceEnv } from '../../src/local/journal.ts';
 import { commitReturn, commitVoid } from '../../src/local/returns.ts';
-import { storeCreditOf, storedValueAccount, unsentTenders } from '../../src/local/stored-value.ts';
+import { storeCreditOf, storedValueAccount } from '../../src/local/stored-value.ts';
+import { unsentTenders } from '../../src/local/unsent-tenders.ts';
 import type { StoreRecord } from '../../src/protocol/entities.ts';
 
 /**

@@ -5,7 +5,8 @@ import type { Minor } from '../../domain/money.ts';
 import { storeWords } from '../words/store-words.ts';
 import type { PaymentTerminal } from '../../devices/payment-terminal.ts';
 import { createCustomer } from '../../local/customers.ts';
-import { storedValueAccount, unsentTenders } from '../../local/stored-value.ts';
+import { storedValueAccount } from '../../local/stored-value.ts';
+import { unsentSpending } from '../../local/unsent-tenders.ts';
 import { dropOpenCharges, keepOpenCharge, openCharges } from '../../local/open-charges.ts';
 import { cartDraftOf, chargesOnDrafts, keepCartDraft, type CartDraft } from '../../local/cart-draft.ts';
 import { releaseCharge } from '../../local/released-charges.ts';
@@ -50,6 +51,9 @@ export type { TakenTender } from '../sale/tenders.ts';
  * waits for the sale to be saved and goes into the next one. Nothing is lost
  * between them.
  */
+/** How long Complete runs before the screen shows it is running (the button greys out). */
+const COMPLETING_SHOWN_AFTER_MS = 150;
+
 export function createCheckoutModel(deps: {
   db: StoresideDb;
   pricing: PricingClient;
@@ -66,6 +70,9 @@ export function createCheckoutModel(deps: {
   const say = (next: Notice | null) => (notice.value = next);
   const words = storeWords(store);
   const receipt = signal<LocalSale | null>(null);
+  /** Complete is running: a second tap is ignored */
+  let completeRunning = false;
+  /** Complete has been running for longer than a glance (COMPLETING_SHOWN_AFTER_MS): the screen says so */
   const completing = signal(false);
   /** the customer the sale names */
   const customer = signal<{ id: string; name: string } | null>(null);
@@ -89,7 +96,7 @@ export function createCheckoutModel(deps: {
   const limits = createOfflineLimits({
     policy: store.offlinePolicy ?? DEFAULT_OFFLINE_POLICY,
     connectivity,
-    unsent: () => unsentTenders(db),
+    unsent: () => unsentSpending(db),
     account: (accountId) => db.storedValues.get(accountId),
     format: words.money,
     say,
@@ -102,7 +109,7 @@ export function createCheckoutModel(deps: {
     limits,
     keepCharge: (charge) => keepOpenCharge(db, charge),
     dropCharges: (refs) => dropOpenCharges(db, refs),
-    unsentSpend: async (accountId) => (await unsentTenders(db)).storedValue.get(accountId) ?? 0,
+    unsentSpend: async (accountId) => (await unsentSpending(db)).storedValue.get(accountId) ?? 0,
     release: (release) => releaseCharge(db, env, deps.staff(), { ...release, currency: store.currency }),
     words,
     say,
@@ -221,6 +228,8 @@ export function createCheckoutModel(deps: {
     staffPurchase: adjustments.staffPurchase,
     taxExemptCertificate: adjustments.taxExemptCertificate,
     tenders: tenders.taken,
+    /** the digital receipt token the next completed sale takes (its QR code is drawn ahead) */
+    nextReceiptToken: completion.nextReceiptToken,
     cashText: tenders.cashText,
     cashTendered: tenders.cashTendered,
     changeDue: tenders.changeDue,
@@ -315,7 +324,7 @@ export function createCheckoutModel(deps: {
     },
 
     async completeCashSale() {
-      if (completing.value) return;
+      if (completeRunning) return;
       const cash = tenders.cashText.value.trim();
       if (cash.length >= 8 && isScannedBarcode(cash)) {
         // The scanner typed into the cash field: that was a scan, not an amount.
@@ -326,7 +335,10 @@ export function createCheckoutModel(deps: {
         say({ tone: 'error', text: `“${cash}” is not an amount of cash. Type it like 20 or 20.50.` });
         return;
       }
-      completing.value = true;
+      completeRunning = true;
+      // Shown only if it takes a while: a change on screen at the tap would make the browser paint a frame
+      // while the sale is being saved, and the receipt, a few milliseconds later, would wait behind it.
+      const showCompleting = setTimeout(() => (completing.value = true), COMPLETING_SHOWN_AFTER_MS);
       try {
         await serially(async () => {
           // Every change tapped before Complete has run, pricing included; the totals must be this cart's.
@@ -339,16 +351,20 @@ export function createCheckoutModel(deps: {
             keeper.resume(snapshot());
             return;
           }
+          // One render: the receipt over an empty cart. Emptied synchronously (an empty cart is not priced).
           batch(() => {
             receipt.value = kept;
             clearSale();
             say(null);
+            void priced.set([]);
           });
-          keeper.resume(null);
-          void priced.set([]);
+          // The sale's transaction deleted the kept cart: nothing to write.
+          keeper.resume(undefined);
           deps.onSaleCommitted();
         });
       } finally {
+        clearTimeout(showCompleting);
+        completeRunning = false;
         completing.value = false;
       }
     },

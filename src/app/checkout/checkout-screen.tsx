@@ -3,7 +3,7 @@ import { MAX_LINE_QUANTITY, type CartLine } from '../../domain/cart-line.ts';
 import { formatMoney, type Minor } from '../../domain/money.ts';
 import { Money } from '../components/money.tsx';
 import type { CheckoutModel } from './checkout-model.ts';
-import { LazyView } from '../components/lazy-view.tsx';
+import { LazyView, preload } from '../components/lazy-view.tsx';
 import { ScanField } from './scan-field.tsx';
 import { StockLevel } from '../components/stock-level.tsx';
 import { ParkedSales } from './parked-sales.tsx';
@@ -16,6 +16,11 @@ import { isScannedBarcode } from '../sale/cart.ts';
 import { UnconfirmedCharge } from './unconfirmed-charge.tsx';
 
 const loadReceiptView = () => import('./receipt-view.tsx');
+/** Runs `work` once the next frame is painted: a task after the frame's requestAnimationFrame. */
+const afterNextPaint = (work: () => void) => requestAnimationFrame(() => setTimeout(work, 0));
+/** Work for when the till has nothing else to do (Safari has no requestIdleCallback). */
+const whenIdle = (work: () => void): number => (typeof requestIdleCallback === 'function' ? requestIdleCallback(work, { timeout: 1_000 }) : window.setTimeout(work, 100));
+const cancelIdle = (id: number) => (typeof cancelIdleCallback === 'function' ? cancelIdleCallback(id) : clearTimeout(id));
 const loadDiscountDialog = () => import('./discount-dialog.tsx');
 const loadPaymentDialog = () => import('./payment-dialog.tsx');
 const loadOverrideDialog = () => import('./offline-override-dialog.tsx');
@@ -32,6 +37,23 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
   const [overriding, setOverriding] = useState(false);
   const taken = model.tenders.value;
   // A menu of the sale's actions (customer, staff purchase) opens over the cart's lines on a tablet: a tap anywhere else shuts it, as a menu does.
+  // The receipt shows in the frame after Complete: its module is loaded, and the QR code of the next sale's receipt link
+  // drawn, while the sale is rung up, not when it completes.
+  useEffect(() => {
+    preload(loadReceiptView);
+    let waiting: number | undefined;
+    const unsubscribe = model.nextReceiptToken.subscribe((token) => {
+      if (waiting !== undefined) cancelIdle(waiting);
+      waiting = whenIdle(() => {
+        waiting = undefined;
+        void loadReceiptView().then(({ drawReceiptQrAhead }) => drawReceiptQrAhead(token));
+      });
+    });
+    return () => {
+      unsubscribe();
+      if (waiting !== undefined) cancelIdle(waiting);
+    };
+  }, [model]);
   useEffect(() => {
     const closeMenus = (event: PointerEvent) => {
       for (const menu of document.querySelectorAll<HTMLDetailsElement>('details.tool-menu[open]')) {
@@ -132,8 +154,9 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
           onSubmit={(event) => {
             event.preventDefault();
             void model.completeCashSale().then(() => {
-              // Sale done: the cash field lets go, so the next scan lands in the scan field.
-              if (model.receipt.value && document.activeElement instanceof HTMLElement) document.activeElement.blur();
+              // Sale done: the cash field lets go, so the next scan lands in the scan field; once the receipt is
+              // painted (a focus change makes the browser bring the page's styles up to date at once).
+              if (model.receipt.value) afterNextPaint(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
             });
           }}
         >

@@ -1,7 +1,7 @@
 import { Fragment } from 'preact';
-import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LocalSale } from '../../local/local-sale.ts';
-import { receiptModel, type ReceiptAmount, type ReceiptModel } from '../../domain/receipt.ts';
+import { digitalReceiptUrl, receiptModel, type ReceiptAmount, type ReceiptModel } from '../../domain/receipt.ts';
 import { encodeQr, qrSvgPath } from '../../domain/qr-code.ts';
 import type { StoreRecord } from '../../protocol/entities.ts';
 import { Money } from '../components/money.tsx';
@@ -23,18 +23,26 @@ export function ReceiptView({ sale, store, onClose }: { sale: LocalSale; store: 
   const receipt = useMemo(() => receiptModel(sale, store, { servedBy: sale.staffName, origin: location.origin }), [sale, store]);
   const [paper, setPaper] = useState<PaperWidth>(readPaperWidth);
   const paperRef = useRef<HTMLElement>(null);
-  const [lengthMm, setLengthMm] = useState(0);
+  const pageStyle = useRef<HTMLStyleElement>(null);
   // A roll has no page length: the page is as long as this receipt, so the printer cuts after it instead of feeding a blank A4.
-  useLayoutEffect(() => {
-    if (paperRef.current) setLengthMm(Math.ceil(paperRef.current.getBoundingClientRect().height / PX_PER_MM) + 2);
-  }, [paper, receipt]);
+  // Measured as it is printed (window.print() and the browser's own Print fire beforeprint), not as it is shown: measuring
+  // forces a layout, and the receipt is to show in the frame after Complete.
+  useEffect(() => {
+    const sizePage = () => {
+      if (!paperRef.current || !pageStyle.current) return;
+      const lengthMm = Math.ceil(paperRef.current.getBoundingClientRect().height / PX_PER_MM) + 2;
+      pageStyle.current.textContent = `@page { size: ${paper}mm ${lengthMm}mm; margin: 0; }`;
+    };
+    addEventListener('beforeprint', sizePage);
+    return () => removeEventListener('beforeprint', sizePage);
+  }, [paper]);
   const choosePaper = (width: PaperWidth) => {
     localStorage.setItem(PAPER_KEY, String(width));
     setPaper(width);
   };
   return (
     <div class="overlay">
-      {lengthMm > 0 && <style>{`@page { size: ${paper}mm ${lengthMm}mm; margin: 0; }`}</style>}
+      <style ref={pageStyle} />
       <div class="receipt sale-receipt" role="dialog" aria-labelledby="receipt-title">
         <div class="receipt-actions">
           <h2 id="receipt-title">Sale complete</h2>
@@ -149,9 +157,26 @@ function ReceiptPaper({ receipt, store, width, paperRef }: { receipt: ReceiptMod
   );
 }
 
+/**
+ * QR codes drawn ahead, by the text they hold: the next sale's receipt link
+ * (its token is drawn before the sale completes, complete-sale.ts), so the
+ * receipt shows without drawing one. Choosing a QR code's mask scores all
+ * eight: a few milliseconds, which the frame after Complete has no room for.
+ */
+const drawnAhead = new Map<string, ReturnType<typeof encodeQr>>();
+const DRAWN_AHEAD_KEPT = 4;
+
+/** Draws the QR code of the receipt link of `receiptToken` now (the checkout calls it while idle), for the receipt to show without drawing it. */
+export function drawReceiptQrAhead(receiptToken: string): void {
+  const text = digitalReceiptUrl(location.origin, receiptToken);
+  if (drawnAhead.has(text)) return;
+  drawnAhead.set(text, encodeQr(text));
+  for (const old of drawnAhead.keys()) if (drawnAhead.size > DRAWN_AHEAD_KEPT) drawnAhead.delete(old);
+}
+
 /** A QR code as SVG; nothing when the text is too long for one (the receipt number below still serves returns). */
 export function QrCode({ text }: { text: string }) {
-  const matrix = useMemo(() => encodeQr(text), [text]);
+  const matrix = useMemo(() => drawnAhead.get(text) ?? encodeQr(text), [text]);
   if ('error' in matrix) return null;
   const side = matrix.size + 8;
   return (

@@ -10,7 +10,8 @@
  *   pause(): drops what is pending, holds new snapshots — Complete's own
  *            transaction then decides (it deletes the draft); a write already
  *            started was created first, and IndexedDB commits it first.
- *   resume(s): writes s (the sale's new state), or nothing if it failed to change.
+ *   resume(s): writes s (the sale's new state, when it failed to complete), or
+ *            nothing (undefined: it completed, and its transaction deleted the draft).
  */
 export function createDraftKeeper<T>(save: (snapshot: T | null) => Promise<void>, onError: (error: unknown) => void) {
   /** undefined: nothing pending */
@@ -40,8 +41,10 @@ export function createDraftKeeper<T>(save: (snapshot: T | null) => Promise<void>
       paused = true;
       pending = undefined;
     },
-    resume(snapshot: T | null) {
+    /** `snapshot` is the sale's new state; undefined: the device holds it already (Complete's transaction wrote it), nothing to write. */
+    resume(snapshot: T | null | undefined) {
       paused = false;
+      if (snapshot === undefined) return;
       pending = { snapshot };
       if (!writing) writing = drain();
     },

@@ -43,8 +43,10 @@ export function createOfflineLimits(deps: {
   async function unapproved(taken: readonly NonCashTender[]): Promise<LimitReached[]> {
     // Online no offline limit applies, and reading what is unsent is not free.
     if (connectivity.online.value) return [];
-    const unsent = await deps.unsent();
-    const accounts = await Promise.all(taken.map((record) => (record.kind === 'gift_card' || record.kind === 'store_credit' ? deps.account(record.accountId) : undefined)));
+    const [unsent, accounts] = await Promise.all([
+      deps.unsent(),
+      Promise.all(taken.map((record) => (record.kind === 'gift_card' || record.kind === 'store_credit' ? deps.account(record.accountId) : undefined))),
+    ]);
     const reached = offlineLimitsReached({
       online: false,
       policy,
@@ -61,25 +63,31 @@ export function createOfflineLimits(deps: {
     return reached.filter((limit) => !overrides.value.has(limit.limit));
   }
 
+  /** Shows the limits `reached` for a manager's override and says what to do `then`; true when there were any (the step stops there). */
+  function stopAt(reached: readonly LimitReached[], then: string): boolean {
+    if (reached.length === 0) return false;
+    batch(() => {
+      limitsReached.value = [...reached];
+      deps.say({ tone: 'error', text: `Offline limit reached: ${reached.map((limit) => limit.limit).join('; ')}. ${then}` });
+    });
+    return true;
+  }
+
   return {
     policy,
     offline,
     overrides,
     limitsReached,
+    /** The offline limits a sale paid with `taken` reaches that no manager has overridden; read in the caller's transaction when it covers what is read (Complete's). */
     unapproved,
+    stopAt,
 
     /**
-     * The limits of `which` a payment or Complete reached, shown for a manager's
+     * The limits of `which` a payment reached, shown for a manager's
      * override; true when there were any (the step stops there).
      */
     async stoppedBy(taken: readonly NonCashTender[], which: (limit: LimitReached) => boolean, then: string): Promise<boolean> {
-      const reached = (await unapproved(taken)).filter(which);
-      if (reached.length === 0) return false;
-      batch(() => {
-        limitsReached.value = reached;
-        deps.say({ tone: 'error', text: `Offline limit reached: ${reached.map((limit) => limit.limit).join('; ')}. ${then}` });
-      });
-      return true;
+      return stopAt((await unapproved(taken)).filter(which), then);
     },
 
     /** A manager lets this sale pass the offline limits found; each is recorded on the sale with who approved it. */

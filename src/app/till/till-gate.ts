@@ -1,5 +1,5 @@
 import { signal, type ReadonlySignal } from '@preact/signals';
-import type { CashAction } from '../../domain/cash-till-rule.ts';
+import type { CashAction, TillSessionRefusal } from '../../domain/cash-till-rule.ts';
 import { cashTillRefusal } from '../../local/cash-till-check.ts';
 import type { StoresideDb } from '../../local/db.ts';
 import { cashTillRefusalText } from '../words/problem-text.ts';
@@ -20,6 +20,12 @@ export type TillGate = {
   readonly prompt: ReadonlySignal<string | null>;
   /** true when cash may not move now: the prompt says why, and the caller journals nothing */
   refuses(tenders: readonly { kind: string; amount: number }[], action: CashAction): Promise<boolean>;
+  /**
+   * The same for a refusal already read (`cashTillRefusal`, e.g. beside the
+   * offline limits' reads, so Complete waits for one round of reads, not two):
+   * prompts when there is one; true when cash may not move.
+   */
+  answer(refusal: TillSessionRefusal | null): boolean;
   dismiss(): void;
 };
 
@@ -33,13 +39,14 @@ export function tillGate(db: StoresideDb): TillGate {
 
 function createTillGate(db: StoresideDb): TillGate {
   const prompt = signal<string | null>(null);
+  const answer = (refusal: TillSessionRefusal | null) => {
+    prompt.value = refusal && cashTillRefusalText(refusal);
+    return refusal !== null;
+  };
   return {
     prompt,
-    async refuses(tenders, action) {
-      const refusal = await cashTillRefusal(db, tenders, action);
-      prompt.value = refusal && cashTillRefusalText(refusal);
-      return refusal !== null;
-    },
+    answer,
+    refuses: async (tenders, action) => answer(await cashTillRefusal(db, tenders, action)),
     dismiss() {
       prompt.value = null;
     },

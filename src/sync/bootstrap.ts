@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import Dexie, { RangeSet, type ObservabilitySet } from 'dexie';
 import type { BootstrapProgress, StoresideDb } from '../local/db.ts';
 import { recordSchema } from '../protocol/entities.ts';
 import { SYNCED_ENTITIES, toDeviceRow, type EntityName } from '../protocol/entity-registry.ts';
@@ -49,6 +50,7 @@ export async function bootstrap(
     if (page.next) nextPage = fetchPage(page.next);
     progress = { cursor: page.cursor, next: page.next, done: false };
     await writePage(idb, page, progress);
+    announceWritten(db, page);
     loaded += page.groups.reduce((sum, group) => sum + group.rows.length, 0);
     onProgress(loaded);
     if (progress.next === null) return catchUp(db, api, progress);
@@ -77,6 +79,22 @@ function writePage(idb: IDBDatabase, page: SnapshotPage, progress: BootstrapProg
   if (progress.next === null) meta.put({ key: 'cursor', value: progress.cursor });
   tx.commit();
   return done;
+}
+
+/**
+ * Tells Dexie's observers (live queries and the product index, in this tab
+ * and the others) that the page's tables changed: written straight to
+ * IndexedDB, they are not seen by Dexie's own change tracking. Each table is
+ * announced whole, keys and indexes, as Dexie announces a new database.
+ */
+function announceWritten(db: StoresideDb, page: SnapshotPage): void {
+  const parts: ObservabilitySet = {};
+  for (const table of new Set(page.groups.map((group) => SYNCED_ENTITIES[group.entity].table))) {
+    for (const part of ['', ':dels', ...db.table(table).schema.indexes.map((index) => index.name)]) {
+      parts[`idb://${db.name}/${table}/${part}`] = new RangeSet(-Infinity, [[]]);
+    }
+  }
+  Dexie.on('storagemutated').fire(parts);
 }
 
 function putGroup<K extends EntityName>(objectStore: IDBObjectStore, entity: K, rows: readonly unknown[]): void {

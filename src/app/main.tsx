@@ -33,6 +33,16 @@ void import('./sync-model.ts').then(
   (error: unknown) => console.error('the sync engine could not be loaded; reload the app', error),
 );
 
+// A till scans against its catalog in memory (local/product-index.ts): built from the moment the device is known to be
+// enrolled, while the associate signs in and opens the till, rather than under the first scans.
+if (route.kind === 'till') {
+  const stopWaiting = effect(() => {
+    if (!session.enrollment.value) return;
+    void import('../local/product-index.ts').then(({ productIndex }) => productIndex(db));
+    queueMicrotask(() => stopWaiting());
+  });
+}
+
 // The service worker is not needed to show the till, so workbox-window loads
 // after the page has, keeping it out of the first-load JavaScript.
 if ('serviceWorker' in navigator && import.meta.env.PROD) {

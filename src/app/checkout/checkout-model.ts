@@ -243,7 +243,6 @@ export function createCheckoutModel(deps: {
       cart.setLineDetail(sku, detail);
       persist();
     },
-    prefetch: cart.prefetch,
     allotmentsChanged: cart.allotmentsChanged,
 
     scanOrSearch: (input: string) => cartChange(() => cart.scanOrSearch(input)),

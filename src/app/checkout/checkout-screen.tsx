@@ -68,7 +68,7 @@ export function CheckoutScreen({ model, deviceId }: { model: CheckoutModel; devi
       <h1 class="visually-hidden">Checkout</h1>
       <section class="cart" aria-label="Cart">
         <OfflinePolicyLine model={model} />
-        <ScanField onSubmit={(text) => void model.scanOrSearch(text)} onInput={model.prefetch} />
+        <ScanField onSubmit={(text) => void model.scanOrSearch(text)} />
         {notice && (
           <p class={`notice ${notice.tone}`} role="alert">
             {notice.text}

@@ -9,7 +9,7 @@ const NOT_TYPED_INTO = new Set(['checkbox', 'radio', 'button', 'submit', 'reset'
  * only another text field (cash, a coupon code, a line's quantity) may hold the
  * focus, and a modal dialog while it is open.
  */
-export function ScanField({ onSubmit, onInput }: { onSubmit: (text: string) => void; onInput: (text: string) => void }) {
+export function ScanField({ onSubmit }: { onSubmit: (text: string) => void }) {
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
     const refocus = () => {
@@ -45,7 +45,6 @@ export function ScanField({ onSubmit, onInput }: { onSubmit: (text: string) => v
       autoComplete="off"
       spellcheck={false}
       enterKeyHint="search"
-      onInput={(event) => onInput(event.currentTarget.value)}
       onKeyDown={(event) => {
         if (event.key !== 'Enter') return;
         event.preventDefault();

@@ -4,7 +4,8 @@ import { cartLineFor, MAX_LINE_QUANTITY, type CartLine } from '../../domain/cart
 import type { ProductRow, StoresideDb } from '../../local/db.ts';
 import { productByBarcode, searchProducts } from '../../local/catalog.ts';
 import { unitsLeft } from '../../local/allotments.ts';
-import type { AllotmentRecord, StockRecord } from '../../protocol/entities.ts';
+import { productIndex } from '../../local/product-index.ts';
+import type { AllotmentRecord, ProductRecord, StockRecord } from '../../protocol/entities.ts';
 import type { Notice } from './notice.ts';
 import type { PricedCart } from './priced-cart.ts';
 
@@ -41,18 +42,11 @@ export function createCart(deps: {
   /** This till's allotments of scarce products, kept current by the app as they sync. */
   let allotments = new Map<string, AllotmentRecord>();
 
-  /**
-   * A scanner types the digits a few milliseconds before its Enter. Once the
-   * field holds a whole valid barcode the product is fetched already, so the
-   * Enter usually finds it waiting instead of starting a database read. Each
-   * prefetch serves one Enter only, so a later scan of the same code reads
-   * prices synced since.
-   */
-  let prefetched: { code: string; product: Promise<ProductRow | null> } | null = null;
-  function lookUpBarcode(code: string): Promise<ProductRow | null> {
-    const ready = prefetched?.code === code ? prefetched.product : null;
-    prefetched = null;
-    return ready ?? productByBarcode(db, code);
+  /** The catalog by barcode in memory, built as the till opens; until it is, and for a product just changed, the database answers. */
+  const index = productIndex(db);
+  async function lookUpBarcode(code: string): Promise<{ product: ProductRecord | null; from: 'memory' | 'database' }> {
+    const known = index.lookUp(code);
+    return known === undefined ? { product: await productByBarcode(db, code), from: 'database' } : { product: known, from: 'memory' };
   }
 
   /** Why `quantity` of a line's product cannot be sold on this till now (it is scarce and over its allotment); null when it can. */
@@ -85,7 +79,7 @@ export function createCart(deps: {
     say({ tone: 'warning', text: `${onHand === 0 ? '0' : `Only ${onHand}`} in stock at this store: ${line.name}. It sells all the same; check the shelf count later.` });
   }
 
-  async function addProduct(product: ProductRow) {
+  async function addProduct(product: ProductRecord) {
     const existing = priced.current.find((line) => line.sku === product.sku);
     if (product.serialized && existing) {
       say({ tone: 'error', text: `${product.name} has a serial number per unit: sell one per sale, with its serial number.` });
@@ -135,8 +129,8 @@ export function createCart(deps: {
       if (!text) return;
       if (BARCODE_LIKE.test(text)) {
         const lookupStart = performance.now();
-        const product = isValidGtin(text) ? await lookUpBarcode(text) : null;
-        performance.measure('storeside:barcode-lookup', { start: lookupStart, end: performance.now() });
+        const { product, from } = isValidGtin(text) ? await lookUpBarcode(text) : { product: null, from: 'memory' };
+        performance.measure('storeside:barcode-lookup', { start: lookupStart, end: performance.now(), detail: { from } });
         if (product) return addProduct(product);
         say({ tone: 'error', text: isValidGtin(text) ? `No product has barcode ${text}.` : `${text} is not a valid barcode (check digit). Scan again.` });
         return;
@@ -148,13 +142,6 @@ export function createCart(deps: {
     },
 
     addProduct,
-
-    /** The scan field's text changed: start fetching if it is a complete barcode. */
-    prefetch(input: string) {
-      const code = input.trim();
-      if (prefetched?.code === code || !isScannedBarcode(code)) return;
-      prefetched = { code, product: productByBarcode(db, code) };
-    },
 
     /** One more or one fewer: relative to the cart as it is then, so two quick taps make two. */
     changeQuantity(sku: string, by: number) {

@@ -56,7 +56,7 @@ export function createProductMap(): ProductMap {
 export type ProductIndex = {
   /** the product a scanned code names; null: none has it; undefined: not known here yet, read the database */
   lookUp(code: string): ProductRecord | null | undefined;
-  /** resolves once every product is in memory (the bench waits on it) */
+  /** the first build's end: every product in memory, or the store still being downloaded (it is built once it is in) */
   readonly built: Promise<void>;
 };
 
@@ -125,6 +125,9 @@ function createProductIndex(db: StoresideDb): ProductIndex {
             break;
           }
         }
+      } catch (error) {
+        // The database failed under it (closed, evicted): the index stays stale, and every scan reads the database.
+        console.warn('the in-memory product index could not be read; scans read the database', error);
       } finally {
         working = null;
       }

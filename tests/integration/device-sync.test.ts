@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -336,6 +337,62 @@ describe('device sync against the real server', () => {
     // The server agrees: both apply, neither breaks the chain.
     expect(await pushOutbox(db, api)).toEqual({ ok: true, sent: 2, rejected: [] });
     expect(serverCount(`SELECT COUNT(*) AS n FROM events WHERE device_id = ? AND status = 'applied'`, enrollment.deviceId)).toBe(2);
+  });
+
+  /**
+   * Every table of a till's database as the previous release (Dexie version 4)
+   * made it: a till updated mid-week opens what that release wrote.
+   */
+  const PREVIOUS_RELEASE = {
+    version: 4,
+    tables: {
+      meta: 'key',
+      journal: 'seq',
+      sales: 'id, receiptNumber, completedAt, *redeemedCoupons, eventSeq, receiptToken',
+      returns: 'id, saleId',
+      stores: 'id',
+      staff: 'id',
+      products: 'sku, barcode, *words, category',
+      stock: 'sku',
+      promotions: 'id',
+      conflicts: 'id',
+      tasks: 'id',
+      allotments: 'id, [deviceId+sku]',
+      parkedCarts: 'id',
+      storedValues: 'id, customerId',
+      customers: 'id, phone, email',
+      saleRecords: 'id, receiptNumber, receiptToken, completedAt, customer.id',
+    },
+  };
+
+  it('a till updated with unsent sales in a database the previous release wrote keeps its journal, and sends each sale once', async () => {
+    const { api, enrollment } = await enrolledDevice();
+    const sold = [await sellOne('SKU-000030', 1), await sellOne('SKU-000031', 2), await sellOne('SKU-000032', 1)];
+    expect(await pendingCount(db)).toBe(3);
+
+    // The same till's data as the previous release holds it: its tables at version 4, nothing of what came after.
+    const name = `device-${++dbCount}`;
+    const previous = new Dexie(name);
+    previous.version(PREVIOUS_RELEASE.version).stores(PREVIOUS_RELEASE.tables);
+    await previous.open();
+    for (const table of Object.keys(PREVIOUS_RELEASE.tables)) await previous.table(table).bulkPut(await db.table(table).toArray());
+    expect(previous.verno).toBe(4);
+    previous.close();
+
+    // The new release opens it: upgraded in place, the journal and the outbox as they were.
+    db = new StoresideDb(name);
+    await db.open();
+    expect(db.verno).toBeGreaterThan(4);
+    expect((await db.journal.toArray()).map((event) => event.id)).toEqual(sold.map(({ event }) => event.id));
+    expect(await pendingCount(db)).toBe(3);
+    expect(await db.cartDrafts.count()).toBe(0);
+
+    expect(await pushOutbox(db, api)).toEqual({ ok: true, sent: 3, rejected: [] });
+    expect(await pendingCount(db)).toBe(0);
+    for (const { sale } of sold) expect(serverCount(`SELECT COUNT(*) AS n FROM sales WHERE id = ?`, sale.saleId)).toBe(1);
+    expect(serverCount(`SELECT COUNT(*) AS n FROM events WHERE device_id = ? AND status = 'applied'`, enrollment.deviceId)).toBe(3);
+    // And it sells on, chained after them.
+    expect((await sellOne('SKU-000033', 1)).event.seq).toBe(4);
   });
 
   it('a device restored from an old copy of its data confirms the loss, continues past it, and keeps what it sold since; HQ hears which events are gone', async () => {

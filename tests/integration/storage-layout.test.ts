@@ -8,6 +8,10 @@ import { buildDemoSeed } from '../../src/server/demo/seed-demo.ts';
 import { openSqlite } from '../../src/server/storage/sqlite-driver.ts';
 import { createSqlStore } from '../../src/server/storage/sql-store.ts';
 import { SCHEMA_VERSION } from '../../src/server/storage/schema.ts';
+import { OLDEST_MIGRATABLE_LAYOUT } from '../../src/server/storage/migrations.ts';
+import { enrollDevice, pushJournal, SaleChain } from './helpers/device-client.ts';
+import { ledgerCounts, stockLevels } from './helpers/ledger-db.ts';
+import { startServer } from './helpers/server-process.ts';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -18,7 +22,7 @@ const scratchFile = () => {
 };
 
 describe('the server’s data file', () => {
-  it('made by an older layout is named and left as it was, not half-migrated', async () => {
+  it('made by a layout too old to upgrade is named and left as it was, not half-migrated', async () => {
     const file = scratchFile();
     // Layout 2 had conflicts keyed by sku, which today's index on `subject` cannot be built on.
     const old = new Database(file);
@@ -26,7 +30,9 @@ describe('the server’s data file', () => {
               CREATE TABLE conflicts (id TEXT PRIMARY KEY, store_id TEXT NOT NULL, kind TEXT NOT NULL, sale_id TEXT NOT NULL, sku TEXT NOT NULL, quantity INTEGER NOT NULL, record TEXT NOT NULL);`);
     old.close();
     const store = createSqlStore(openSqlite(file));
-    await expect(store.migrate()).rejects.toThrow(`the database was made by a Storeside with data layout 2; this one uses ${SCHEMA_VERSION}. Move the data directory aside to start afresh.`);
+    await expect(store.migrate()).rejects.toThrow(
+      `the database was made by a Storeside with data layout 2; this one uses ${SCHEMA_VERSION} and upgrades layouts ${OLDEST_MIGRATABLE_LAYOUT} and later. Move the data directory aside to start afresh.`,
+    );
     await store.close();
     const after = new Database(file, { readonly: true });
     expect(after.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all()).toEqual([{ name: 'conflicts' }, { name: 'meta' }]);
@@ -46,5 +52,45 @@ describe('the server’s data file', () => {
     expect(await restarted.isSeeded()).toBe(true);
     expect(await restarted.isHqToken(hashSecret(credentials.hqToken))).toBe(true);
     await restarted.close();
+  });
+
+  it('made by the previous release (layout 3), sales on it, is upgraded in place: every event, sale and count kept, and the tills sell on', async () => {
+    const server = await startServer({ demoProducts: 20 });
+    dirs.push(server.dataDir);
+    const till = await enrollDevice(server);
+    const chain = new SaleChain(till, await till.readSnapshot(), 3);
+    for (let sale = 0; sale < 6; sale++) chain.next();
+    await pushJournal(till, chain.events);
+    await server.stop();
+
+    // The file as the previous release left it: no receipt tokens, no returns, none of the indexes added since.
+    const file = join(server.dataDir, 'storeside.db');
+    const previous = new Database(file);
+    previous.exec(`DROP INDEX sales_by_receipt_token; ALTER TABLE sales DROP COLUMN receipt_token;
+                   DROP TABLE return_tenders; DROP TABLE returns;
+                   DROP INDEX events_audited; DROP INDEX events_by_store_type; DROP INDEX events_till;
+                   UPDATE meta SET value = '3' WHERE key = 'schema_version';`);
+    previous.close();
+    const before = { counts: ledgerCounts(server.dataDir), stock: stockLevels(server.dataDir, till.storeId) };
+    expect(before.counts.sales).toBe(6);
+
+    // The new release starts on it, twice at once (two servers on one file, as replicas would): upgraded once.
+    const [upgraded, alongside] = await Promise.all([server.restart(), startServer({ dataDir: server.dataDir, demoProducts: 20 })]);
+    await alongside.stop();
+    const layout = new Database(file, { readonly: true });
+    expect(layout.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get()).toEqual({ value: String(SCHEMA_VERSION) });
+    expect(layout.prepare(`SELECT COUNT(*) AS n FROM sales WHERE receipt_token IS NULL`).get()).toEqual({ n: 6 });
+    layout.close();
+    expect(ledgerCounts(server.dataDir)).toEqual(before.counts);
+    expect(stockLevels(server.dataDir, till.storeId)).toEqual(before.stock);
+
+    // The till goes on where it was: its next sales chain after the old ones, each booked once, with its receipt link.
+    for (let sale = 0; sale < 2; sale++) chain.next();
+    const { statuses } = await pushJournal(till.at(upgraded.url), chain.events, { fromSeq: 7 });
+    expect([...statuses.values()]).toEqual(['applied', 'applied']);
+    expect(ledgerCounts(server.dataDir).sales).toBe(8);
+    const token = (chain.events.at(-1)!.payload as { receiptToken: string }).receiptToken;
+    expect((await fetch(`${upgraded.url}/r/${token}`)).status).toBe(200);
+    await upgraded.stop();
   });
 });

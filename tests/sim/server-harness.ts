@@ -167,6 +167,7 @@ export class ServerHarness {
             all: <Row>(sql: string, params?: readonly SqlValue[]) => (step(sql), skipped(sql) ? Promise.resolve([]) : tx.all<Row>(sql, params)),
             get: <Row>(sql: string, params?: readonly SqlValue[]) => (step(sql), skipped(sql) ? Promise.resolve(undefined) : tx.get<Row>(sql, params)),
             run: (sql: string, params?: readonly SqlValue[]) => (step(sql), skipped(sql) ? Promise.resolve({ changes: 0 }) : tx.run(sql, params)),
+            exec: (script: string) => (step(script), tx.exec(script)),
           };
           const result = await work(guarded);
           if (armed) this.fail(armed.fault, 'before COMMIT', statements);

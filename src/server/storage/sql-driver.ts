@@ -10,6 +10,8 @@ export interface SqlExecutor {
   all<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
   get<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row | undefined>;
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+  /** Runs a script of statements (DDL, a migration step), in the transaction when it is one. */
+  exec(script: string): Promise<void>;
 }
 
 export interface SqlDriver extends SqlExecutor {
@@ -18,7 +20,5 @@ export interface SqlDriver extends SqlExecutor {
    * returned promise resolves, or rolls back and rejects.
    */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  /** Runs a script of DDL statements. */
-  exec(script: string): Promise<void>;
   close(): Promise<void>;
 }

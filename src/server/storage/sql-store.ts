@@ -12,6 +12,7 @@ import type { DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts'
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
 import type { StoreSettingsEdit } from '../../protocol/messages.ts';
 import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
+import { MIGRATIONS, OLDEST_MIGRATABLE_LAYOUT } from './migrations.ts';
 import type { EditOutcome, HeldEvent, RetailerSeed, ServerStore, SliceRow, StoreTillSession, VersionedRecord } from './server-store.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
 
@@ -528,20 +529,34 @@ export function createSqlStore(db: SqlDriver): ServerStore {
     return result;
   };
 
+  /** Throws, naming it, for a layout this server cannot bring to today's. */
+  const refuseLayout = (layout: number) => {
+    if (layout > SCHEMA_VERSION) {
+      throw new Error(`the database was made by a newer Storeside (data layout ${layout}; this one uses ${SCHEMA_VERSION}). Run that release, or a newer one.`);
+    }
+    if (layout < OLDEST_MIGRATABLE_LAYOUT) {
+      throw new Error(`the database was made by a Storeside with data layout ${layout}; this one uses ${SCHEMA_VERSION} and upgrades layouts ${OLDEST_MIGRATABLE_LAYOUT} and later. Move the data directory aside to start afresh.`);
+    }
+  };
+
   return {
     async migrate() {
-      // The layout check comes before the DDL: an older file's tables would make it fail half-way,
-      // unexplained. A table that is not there yet (a new file) reads as nothing.
+      // The layout is read before any DDL: a file too old to upgrade is named and left as it was. A table that is
+      // not there yet (a new file) reads as nothing.
       const absentAsNothing = <T>(read: Promise<T | undefined>) => read.catch(() => undefined);
       const stored = await absentAsNothing(db.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`));
       const seeded = (await absentAsNothing(db.get(`SELECT 1 AS seeded FROM stores LIMIT 1`))) !== undefined;
-      // No migrations yet: a data file from an older layout is named, not half-used.
-      const version = Number(stored?.value ?? (seeded ? 1 : SCHEMA_VERSION));
-      if (version !== SCHEMA_VERSION) {
-        throw new Error(`the database was made by a Storeside with data layout ${version}; this one uses ${SCHEMA_VERSION}. Move the data directory aside to start afresh.`);
-      }
-      await db.exec(SCHEMA);
-      await db.run(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO NOTHING`, [String(SCHEMA_VERSION)]);
+      const found = Number(stored?.value ?? (seeded ? 1 : SCHEMA_VERSION));
+      refuseLayout(found);
+      await db.transaction(async (tx) => {
+        // Read again inside the transaction: another server on this file may have upgraded it meanwhile.
+        const now = await tx.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`).catch(() => undefined);
+        const layout = Number(now?.value ?? found);
+        refuseLayout(layout);
+        for (const step of MIGRATIONS) if (step.to > layout) await tx.exec(step.sql);
+        await tx.exec(SCHEMA);
+        await tx.run(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(SCHEMA_VERSION)]);
+      });
     },
 
     async isSeeded() {

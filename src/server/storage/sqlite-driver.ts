@@ -33,6 +33,9 @@ export function openSqlite(file: string): SqlDriver {
     async run(sql: string, params: readonly SqlValue[] = []) {
       return { changes: prepare(sql).run(...params).changes };
     },
+    async exec(script: string) {
+      db.exec(script);
+    },
   };
 
   let queue: Promise<unknown> = Promise.resolve();
@@ -58,7 +61,7 @@ export function openSqlite(file: string): SqlDriver {
           throw error;
         }
       }),
-    exec: (script) => serialised(async () => void db.exec(script)),
+    exec: (script) => serialised(() => executor.exec(script)),
     close: () => serialised(async () => void db.close()),
   };
 }

@@ -549,8 +549,9 @@ export function createSqlStore(db: SqlDriver): ServerStore {
       const found = Number(stored?.value ?? (seeded ? 1 : SCHEMA_VERSION));
       refuseLayout(found);
       await db.transaction(async (tx) => {
-        // Read again inside the transaction: another server on this file may have upgraded it meanwhile.
-        const now = await tx.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`).catch(() => undefined);
+        // Read again inside the transaction: another server on this file may have upgraded it meanwhile. A new file
+        // has no meta to read (a failed statement would end a Postgres transaction): its layout is today's anyway.
+        const now = stored ? await tx.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`) : undefined;
         const layout = Number(now?.value ?? found);
         refuseLayout(layout);
         for (const step of MIGRATIONS) if (step.to > layout) await tx.exec(step.sql);

@@ -2,6 +2,7 @@ import Dexie, { RangeSet, type IntervalTree, type ObservabilitySet } from 'dexie
 import { normalizeBarcode } from '../domain/barcode.ts';
 import type { ProductRecord } from '../protocol/entities.ts';
 import type { ProductRow, StoresideDb } from './db.ts';
+import { perDatabase } from './per-database.ts';
 
 /**
  * The device's catalog in memory, by barcode: a scan finds its product without
@@ -64,17 +65,11 @@ export type ProductIndex = {
 const REREAD_WHOLE_ABOVE = 1_000;
 /** How long the products must go unwritten before the whole index is read again: a bootstrap writes page after page. */
 const QUIET_BEFORE_REBUILD_MS = 1_000;
-/** Products read per step while building: each step is one read (about 20 ms of the page's thread), then its other work goes first. */
+/** Products read per step while building: each step is one read, then the page's other work (a scan, a render) goes first. */
 const BUILD_STEP = 500;
 
-const indexes = new WeakMap<StoresideDb, ProductIndex>();
-
 /** The device database's index, built on first use. One per database: every screen that scans shares it. */
-export function productIndex(db: StoresideDb): ProductIndex {
-  let index = indexes.get(db);
-  if (!index) indexes.set(db, (index = createProductIndex(db)));
-  return index;
-}
+export const productIndex = perDatabase(createProductIndex);
 
 function createProductIndex(db: StoresideDb): ProductIndex {
   let products = createProductMap();

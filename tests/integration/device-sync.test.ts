@@ -29,6 +29,7 @@ import { pullChanges } from '../../src/sync/pull-changes.ts';
 import { pushOutbox } from '../../src/sync/push-outbox.ts';
 import { syncOnce } from '../../src/sync/sync-once.ts';
 import { hqClient } from '../support/hq-client.ts';
+import { RELEASED_DEVICE_SCHEMA } from '../support/released-device-schema.ts';
 import { readLedger } from './helpers/ledger-db.ts';
 
 /**
@@ -339,32 +340,6 @@ describe('device sync against the real server', () => {
     expect(serverCount(`SELECT COUNT(*) AS n FROM events WHERE device_id = ? AND status = 'applied'`, enrollment.deviceId)).toBe(2);
   });
 
-  /**
-   * Every table of a till's database as the previous release (Dexie version 4)
-   * made it: a till updated mid-week opens what that release wrote.
-   */
-  const PREVIOUS_RELEASE = {
-    version: 4,
-    tables: {
-      meta: 'key',
-      journal: 'seq',
-      sales: 'id, receiptNumber, completedAt, *redeemedCoupons, eventSeq, receiptToken',
-      returns: 'id, saleId',
-      stores: 'id',
-      staff: 'id',
-      products: 'sku, barcode, *words, category',
-      stock: 'sku',
-      promotions: 'id',
-      conflicts: 'id',
-      tasks: 'id',
-      allotments: 'id, [deviceId+sku]',
-      parkedCarts: 'id',
-      storedValues: 'id, customerId',
-      customers: 'id, phone, email',
-      saleRecords: 'id, receiptNumber, receiptToken, completedAt, customer.id',
-    },
-  };
-
   it('a till updated with unsent sales in a database the previous release wrote keeps its journal, and sends each sale once', async () => {
     const { api, enrollment } = await enrolledDevice();
     const sold = [await sellOne('SKU-000030', 1), await sellOne('SKU-000031', 2), await sellOne('SKU-000032', 1)];
@@ -372,17 +347,18 @@ describe('device sync against the real server', () => {
 
     // The same till's data as the previous release holds it: its tables at version 4, nothing of what came after.
     const name = `device-${++dbCount}`;
+    const tables = { ...RELEASED_DEVICE_SCHEMA.own, ...RELEASED_DEVICE_SCHEMA.synced };
     const previous = new Dexie(name);
-    previous.version(PREVIOUS_RELEASE.version).stores(PREVIOUS_RELEASE.tables);
+    previous.version(RELEASED_DEVICE_SCHEMA.version).stores(tables);
     await previous.open();
-    for (const table of Object.keys(PREVIOUS_RELEASE.tables)) await previous.table(table).bulkPut(await db.table(table).toArray());
-    expect(previous.verno).toBe(4);
+    for (const table of Object.keys(tables)) await previous.table(table).bulkPut(await db.table(table).toArray());
+    expect(previous.verno).toBe(RELEASED_DEVICE_SCHEMA.version);
     previous.close();
 
     // The new release opens it: upgraded in place, the journal and the outbox as they were.
     db = new StoresideDb(name);
     await db.open();
-    expect(db.verno).toBeGreaterThan(4);
+    expect(db.verno).toBeGreaterThan(RELEASED_DEVICE_SCHEMA.version);
     expect((await db.journal.toArray()).map((event) => event.id)).toEqual(sold.map(({ event }) => event.id));
     expect(await pendingCount(db)).toBe(3);
     expect(await db.cartDrafts.count()).toBe(0);

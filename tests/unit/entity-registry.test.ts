@@ -10,6 +10,7 @@ import type { ApiClient } from '../../src/sync/api-client.ts';
 import { bootstrap } from '../../src/sync/bootstrap.ts';
 import { pullChanges } from '../../src/sync/pull-changes.ts';
 import { deviceSlice } from '../sim/invariants.ts';
+import { RELEASED_DEVICE_SCHEMA } from '../support/released-device-schema.ts';
 
 /**
  * Every consumer of the registry of synced entities (src/protocol/entity-registry.ts)
@@ -160,30 +161,12 @@ describe('the registry of synced entities', () => {
   });
 
   /**
-   * The synced tables as Dexie version 4 made them on the devices in the field.
-   * A registry change to one (a new entity, an index) reaches a device that has
-   * version 4 only through a higher version: raise SYNCED_TABLES_VERSION in
-   * src/local/db.ts, then record the new version and its tables here.
+   * A registry change to a synced table (a new entity, an index) reaches a
+   * device at the released version only through a higher version: raise
+   * SYNCED_TABLES_VERSION in src/local/db.ts, then record the new release in
+   * tests/support/released-device-schema.ts.
    */
-  const RELEASED = {
-    version: 4,
-    tables: {
-      stores: 'id',
-      staff: 'id',
-      products: 'sku, barcode, *words, category',
-      stock: 'sku',
-      promotions: 'id',
-      conflicts: 'id',
-      tasks: 'id',
-      allotments: 'id, [deviceId+sku]',
-      parkedCarts: 'id',
-      storedValues: 'id, customerId',
-      customers: 'id, phone, email',
-      saleRecords: 'id, receiptNumber, receiptToken, completedAt, customer.id',
-    },
-  };
-
   it('changes a synced table only with a new Dexie version', () => {
-    expect({ version: SYNCED_TABLES_VERSION, tables: SYNCED_TABLE_SCHEMA }).toEqual(RELEASED);
+    expect({ version: SYNCED_TABLES_VERSION, tables: SYNCED_TABLE_SCHEMA }).toEqual({ version: RELEASED_DEVICE_SCHEMA.version, tables: RELEASED_DEVICE_SCHEMA.synced });
   });
 });

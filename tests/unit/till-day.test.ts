@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { cartLineFor } from '../../src/domain/cart-line.ts';
 import { appendToChain, EventSchema, GENESIS_HASH, type ChainHead, type NewEvent, type StoreEvent } from '../../src/domain/events.ts';
-import { createPromotionBook, priceSale, type TaxConfig } from '../../src/domain/pricing/index.ts';
+import { createPromotionBook, priceSale } from '../../src/domain/pricing/index.ts';
 import { completedSalePayload, type SaleCompletedPayload } from '../../src/domain/sale.ts';
 import { saleRecordOf } from '../../src/domain/sale-record.ts';
 import { voidTenders } from '../../src/domain/sale-void.ts';
@@ -12,16 +12,11 @@ import { dayFigures, inSession, isTillEvent, moneyEventSummary, outsideAnySessio
 import { figuresOf, outsideFigures, sumFigures, tillReport } from '../../src/domain/till-session.ts';
 import { uuidv7 } from '../../src/domain/uuid7.ts';
 import { sha256Hex } from '../../src/server/sha256.ts';
+import { testStore } from '../support/test-store.ts';
 
 const AT = Date.UTC(2026, 10, 21, 9, 0, 0);
-const TAX: TaxConfig = {
-  version: 1,
-  mode: 'exclusive',
-  rounding: 'half-up',
-  level: 'line',
-  categories: { standard: { label: 'Standard' } },
-  jurisdictions: [{ id: 'tx', label: 'Texas', rates: { standard: 62_500 } }],
-};
+/** The test store's sales tax: what the figures add up is the point here, not the rate. */
+const TAX = testStore().taxConfig;
 const MUG = { sku: 'MUG', name: 'Mug', price: 1_299, taxCategory: 'standard', category: 'home', priceVersion: 1 };
 
 /** One till's journal, built as the device builds it: opened and closed sessions, cash and card sales, voids. */

@@ -2,6 +2,7 @@ import { signal, type ReadonlySignal } from '@preact/signals';
 import type { CashAction, TillSessionRefusal } from '../../domain/cash-till-rule.ts';
 import { cashTillRefusal } from '../../local/cash-till-check.ts';
 import type { StoresideDb } from '../../local/db.ts';
+import { perDatabase } from '../../local/per-database.ts';
 import { cashTillRefusalText } from '../words/problem-text.ts';
 
 /**
@@ -29,13 +30,7 @@ export type TillGate = {
   dismiss(): void;
 };
 
-const gates = new WeakMap<StoresideDb, TillGate>();
-
-export function tillGate(db: StoresideDb): TillGate {
-  let gate = gates.get(db);
-  if (!gate) gates.set(db, (gate = createTillGate(db)));
-  return gate;
-}
+export const tillGate = perDatabase(createTillGate);
 
 function createTillGate(db: StoresideDb): TillGate {
   const prompt = signal<string | null>(null);

@@ -51,6 +51,15 @@ describe('the card-number scan the payment-rule tests use', () => {
     expect(cardNumbersInValue({ note: 'ref 23634-5639-7363' })).toEqual([{ path: '$.note', found: '23634-5639-7363' }]);
   });
 
+  it('does not take a hash or token the system made for a card number, but does the same digits typed into a note', () => {
+    // A staff member's PBKDF2 hash in a whole-shift run held "65578831598021", which passes the scheme and Luhn checks.
+    const pinHash = `9c${'65578831598021'}e${'ab'.repeat(23)}c`;
+    expect(pinHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(cardNumbersIn(pinHash)).toEqual(['65578831598021']);
+    expect(cardNumbersInValue({ staff: [{ pinHash, pinSalt: pinHash.slice(0, 32) }], receiptToken: pinHash.slice(0, 32) })).toEqual([]);
+    expect(cardNumbersInValue({ note: 'ref 65578831598021' })).toEqual([{ path: '$.note', found: '65578831598021' }]);
+  });
+
   it('finds any Luhn-valid Visa-like run of 13 to 19 digits inside other text', () => {
     fc.assert(
       fc.property(fc.integer({ min: 12, max: 18 }), fc.string({ maxLength: 10 }), fc.string({ maxLength: 10 }), (length, before, after) => {

@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/sim/**/*.test.ts', 'tests/e2e/**/*.spec.ts'],
+    // A throwaway Postgres cluster for the tests that run on it (the ServerStore contract, replicas).
+    globalSetup: ['tests/support/postgres-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // e2e and integration tests start their own servers on free ports; two cores.

@@ -5,7 +5,8 @@ export type ServerConfig = {
   port: number;
   host: string;
   dataDir: string;
-  databaseFile: string;
+  /** where the data lives: the embedded SQLite file, or a Postgres database that several server processes share */
+  database: { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string; poolSize: number };
   distDir: string;
   demoSeed: number;
   demoProducts: number;
@@ -22,11 +23,15 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+function readDatabase(env: NodeJS.ProcessEnv, dataDir: string): ServerConfig['database'] {
+  const url = env.DATABASE_URL;
+  if (url === undefined || url === '') return { engine: 'sqlite', file: join(dataDir, 'storeside.db') };
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`DATABASE_URL must be a postgres:// URL, got "${url.replace(/\/\/[^@/]*@/, '//…@')}"`);
+  return { engine: 'postgres', url, poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000) };
+}
+
 /** The server's settings, from the environment (README "Configuration"). */
 export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
-  if (env.DATABASE_URL) {
-    throw new Error('DATABASE_URL (Postgres) is not supported yet; unset it to run on the embedded SQLite file');
-  }
   const dataDir = resolve(env.DATA_DIR ?? './data');
   const distDir = resolve(env.DIST_DIR ?? './dist');
   if (!existsSync(join(distDir, 'index.html'))) {
@@ -36,7 +41,7 @@ export function readConfig(env: NodeJS.ProcessEnv): ServerConfig {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST ?? '0.0.0.0',
     dataDir,
-    databaseFile: join(dataDir, 'storeside.db'),
+    database: readDatabase(env, dataDir),
     distDir,
     demoSeed: integer(env, 'DEMO_SEED', 20261121, 0, 2 ** 31 - 1),
     demoProducts: integer(env, 'DEMO_PRODUCTS', 5000, 1, 1_000_000),

@@ -4,22 +4,31 @@ import { createStoresideServer } from './app.ts';
 import { readConfig } from './config.ts';
 import { buildDemoSeed } from './demo/seed-demo.ts';
 import { newUuid } from './ids.ts';
+import { openPostgres } from './storage/postgres-driver.ts';
 import { openSqlite } from './storage/sqlite-driver.ts';
 import { createSqlStore } from './storage/sql-store.ts';
 
 const config = readConfig(process.env);
 mkdirSync(config.dataDir, { recursive: true });
-const store = createSqlStore(openSqlite(config.databaseFile));
-await store.migrate().catch((error: Error) => {
+const { database } = config;
+const store = createSqlStore(database.engine === 'postgres' ? openPostgres(database.url, { poolSize: database.poolSize }) : openSqlite(database.file));
+await store.open().catch((error: Error) => {
   console.error(`Cannot start: ${error.message}`);
   process.exit(1);
 });
+const databaseName = database.engine === 'postgres' ? database.url.replace(/\/\/[^@/]*@/, '//') : resolve(database.file);
 
 const credentialsFile = join(config.dataDir, 'demo-credentials.json');
-if (!(await store.isSeeded())) {
+const seeded = !(await store.isSeeded()) && (await seedDemo());
+if (!seeded && existsSync(credentialsFile)) {
+  console.log(`Demo enrollment codes and staff PINs: ${resolve(credentialsFile)} (each code enrolls one device)`);
+}
+
+/** Generates the demo retailer; false when another server on the database generated it first. */
+async function seedDemo(): Promise<boolean> {
   const started = Date.now();
   const { seed, credentials } = buildDemoSeed({ seed: config.demoSeed, productCount: config.demoProducts });
-  await store.seed(seed);
+  if (!(await store.seed(seed))) return false;
   writeFileSync(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   console.log(`Generated the demo retailer (${config.demoProducts} products, seed ${config.demoSeed}) in ${Date.now() - started} ms.`);
   for (const s of credentials.stores) {
@@ -30,8 +39,7 @@ if (!(await store.isSeeded())) {
   }
   console.log(`\n  HQ token (promotions, variances): ${credentials.hqToken}`);
   console.log(`\nThese codes, PINs and the HQ token are also in ${resolve(credentialsFile)}`);
-} else if (existsSync(credentialsFile)) {
-  console.log(`Demo enrollment codes and staff PINs: ${resolve(credentialsFile)} (each code enrolls one device)`);
+  return true;
 }
 
 const server = createStoresideServer({
@@ -45,7 +53,7 @@ server.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   // Tests start the server on port 0 and read the real port from this line.
-  console.log(`\nStoreside is serving on http://localhost:${port} (database ${resolve(config.databaseFile)})`);
+  console.log(`\nStoreside is serving on http://localhost:${port} (database ${databaseName})`);
 });
 
 const shutDown = () => {

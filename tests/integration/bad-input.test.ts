@@ -43,7 +43,7 @@ function ledgerFingerprint() {
       devices: count('devices'),
       spentCodes: (db.prepare(`SELECT COUNT(*) AS n FROM enrollment_codes WHERE used_by_device IS NOT NULL`).get() as { n: number }).n,
       ackedSeqs: db.prepare(`SELECT id, acked_seq FROM devices ORDER BY id`).all(),
-      syncVersion: (db.prepare(`SELECT value FROM meta WHERE key = 'sync_version'`).get() as { value: string } | undefined)?.value,
+      syncVersions: db.prepare(`SELECT store_id, version FROM store_versions ORDER BY store_id`).all(),
     };
   });
 }

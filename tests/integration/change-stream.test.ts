@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PullResponse } from '../../src/protocol/messages.ts';
 import { createApiClient, type ApiFailure, type StreamEvent } from '../../src/sync/api-client.ts';
 import { withServer } from '../support/server-fixture.ts';
 import { SaleChain, type DeviceClient, type StoreSliceSnapshot } from './helpers/device-client.ts';
@@ -72,7 +73,8 @@ describe('the change stream', () => {
     const berlin = listen(elsewhere);
     const ready = await austin.next();
     expect(ready.event).toBe('ready');
-    expect((await berlin.next()).event).toBe('ready');
+    const berlinReady = await berlin.next();
+    expect(berlinReady.event).toBe('ready');
 
     const sale = new SaleChain(seller, austinSlice, 11).next();
     expect((await seller.push([sale])).status).toBe(200);
@@ -87,12 +89,14 @@ describe('the change stream', () => {
 
     // Berlin was not poked for Austin's sale. A poke for it would have been written to Berlin's stream
     // as the sale committed, before the Berlin price below exists; so the first thing Berlin hears
-    // must be that price, with a cursor past the sale's.
+    // must be that price: the cursor of Berlin's slice (each store counts its own) where the price is.
     const { sku, price } = (await elsewhere.readSnapshot()).products[0]!;
     await server.hq.setPrice(BERLIN, sku, price + 100);
     const berlinPoke = await berlin.next();
     expect(berlinPoke.event).toBe('changed');
-    expect(cursorOf(berlinPoke)).toBeGreaterThan(cursorOf(poke));
+    const berlinPull = await elsewhere.get<PullResponse>(`/api/v1/sync/pull?cursor=${cursorOf(berlinReady)}&limit=100`);
+    expect(berlinPull.body.changes.map((change) => `${change.entity}/${change.key}`)).toEqual([`product/${sku}`]);
+    expect(cursorOf(berlinPoke)).toBe(berlinPull.body.cursor);
     austin.close();
     berlin.close();
   });

@@ -51,7 +51,7 @@ describe('device sync against the real server', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'storeside-device-sync-'));
     store = createSqlStore(openSqlite(join(dataDir, 'storeside.db')));
-    await store.migrate();
+    await store.open();
     const { seed, credentials } = buildDemoSeed({ seed: 7, productCount: 60, pinIterations: 1000 });
     hqToken = credentials.hqToken;
     const first = seed.stores[0]!;

@@ -187,7 +187,7 @@ describe('a promotion HQ must not save', () => {
   /** What a refused promotion must leave as it was: the list, the revision counter and every sync row. */
   async function fingerprint() {
     const ledger = server.ledger((db) => ({
-      syncVersion: (db.prepare(`SELECT value FROM meta WHERE key = 'sync_version'`).get() as { value: string }).value,
+      syncVersions: db.prepare(`SELECT store_id, version FROM store_versions ORDER BY store_id`).all(),
       promotionRevision: (db.prepare(`SELECT value FROM meta WHERE key = 'promotion_revision'`).get() as { value: string }).value,
       promotionRows: (db.prepare(`SELECT COUNT(*) AS n FROM promotions`).get() as { n: number }).n,
       syncRows: (db.prepare(`SELECT COUNT(*) AS n FROM sync_rows`).get() as { n: number }).n,

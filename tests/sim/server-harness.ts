@@ -81,7 +81,7 @@ export class ServerHarness {
   static async start(retailer: RetailerSeed, clock: SimClock, rng: Rng): Promise<ServerHarness> {
     const harness = new ServerHarness(clock, rng);
     harness.store = createSqlStore(harness.faultyDriver());
-    await harness.store.migrate();
+    await harness.store.open();
     await harness.store.seed(retailer);
     harness.seeded = true;
     return harness;
@@ -136,7 +136,7 @@ export class ServerHarness {
   /** A new server process on the same database: every in-memory cache starts empty. */
   async restart(): Promise<void> {
     this.store = createSqlStore(this.faultyDriver());
-    await this.store.migrate();
+    await this.store.open();
   }
 
   async close(): Promise<void> {
@@ -148,6 +148,8 @@ export class ServerHarness {
   private faultyDriver(): SqlDriver {
     const inner = this.database;
     return {
+      dialect: inner.dialect,
+      broadcast: inner.broadcast,
       all: (sql, params) => inner.all(sql, params),
       get: (sql, params) => inner.get(sql, params),
       run: (sql, params) => inner.run(sql, params),

@@ -200,7 +200,7 @@ const snapshot: Handler = async (request, url, { store }) => {
   checkJournal(request, device);
   const { after, limit } = parseOrThrow(SnapshotQuerySchema, queryObject(url), 'invalid_query');
   const position = after === undefined ? null : decodeSnapshotToken(after);
-  const current = await store.currentCursor();
+  const current = await store.currentCursor(device.storeId);
   // A token from the future would make the device pull from past changes it never saw.
   if (position && position.cursor > current) throw new ApiError('invalid_query', 'after is not a token this server issued (its cursor is ahead of the server)');
   const cursor = position?.cursor ?? current;

@@ -36,7 +36,7 @@ export async function openChangeStream(request: IncomingMessage, response: Serve
   });
   let cursor: number;
   try {
-    cursor = await store.currentCursor();
+    cursor = await store.currentCursor(device.storeId);
   } catch (error) {
     unwatch();
     throw error;

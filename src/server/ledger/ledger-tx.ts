@@ -99,6 +99,7 @@ export type ReturnRow = {
 };
 
 export interface LedgerTx {
+  /** The device, held for this transaction with its store: a concurrent push from it, or a write to the store's slice, waits for this to commit. */
   device(deviceId: string): Promise<DeviceState | null>;
   storeRecord(storeId: string): Promise<StoreRecord | null>;
   eventAt(deviceId: string, seq: number): Promise<StoredEvent | null>;

@@ -1,17 +1,23 @@
+import { dialectSql } from './dialect.ts';
+import type { SqlDialect } from './sql-driver.ts';
+
 /**
- * The server's tables, in SQL that SQLite and Postgres both run. JSON documents
- * are TEXT so that a snapshot can splice stored JSON into a response unparsed.
+ * The server's tables, in SQL that SQLite and Postgres both run (the one
+ * surrogate key aside, dialect.ts). JSON documents are TEXT so that a snapshot
+ * can splice stored JSON into a response unparsed.
  */
 /**
  * 4: sales.receipt_token, the link of the customer's digital receipt (/r/{token});
  *    an index of the events that name an approving manager, for the audit log;
  *    returns and post-voids (returns, return_tenders).
+ * 5: a version counter per store (store_versions) in place of one for the
+ *    fleet in meta, so that concurrent writers cannot skip a change (sql-store.ts).
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 // Indexes added since (events_by_store_type, events_till) need no new layout: every start runs
-// SCHEMA, whose CREATE INDEX IF NOT EXISTS builds them on a file of this layout from its rows.
+// the schema, whose CREATE INDEX IF NOT EXISTS builds them on a file of this layout from its rows.
 
-export const SCHEMA = `
+export const schemaSql = (dialect: SqlDialect): string => `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE IF NOT EXISTS stores (id TEXT PRIMARY KEY, record TEXT NOT NULL);
@@ -257,7 +263,7 @@ CREATE TABLE IF NOT EXISTS stock (
 );
 
 CREATE TABLE IF NOT EXISTS alarms (
-  id INTEGER PRIMARY KEY,
+  id ${dialectSql(dialect).serialKey},
   kind TEXT NOT NULL,
   store_id TEXT,
   device_id TEXT,
@@ -279,4 +285,13 @@ CREATE TABLE IF NOT EXISTS sync_rows (
   PRIMARY KEY (store_id, entity, key)
 );
 CREATE INDEX IF NOT EXISTS sync_rows_by_version ON sync_rows (store_id, version);
+
+-- The newest version of each store's slice rows. A transaction that writes a
+-- store's slice first locks its row here and keeps the lock until it commits,
+-- so a store's versions commit in the order they are given out and a device
+-- pulling after version v can never later meet a row below v.
+CREATE TABLE IF NOT EXISTS store_versions (
+  store_id TEXT PRIMARY KEY REFERENCES stores(id),
+  version BIGINT NOT NULL
+);
 `;

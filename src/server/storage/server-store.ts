@@ -12,8 +12,8 @@ import type { DeviceState } from '../ledger/ledger-tx.ts';
 
 /**
  * Everything the HTTP layer asks of storage. One interface, implemented once over
- * SQL (`sql-store.ts`) on a driver (`sql-driver.ts`); only the SQLite driver
- * exists so far. Route handlers never see SQL.
+ * SQL (`sql-store.ts`) on a driver (`sql-driver.ts`): SQLite embedded, or
+ * Postgres for a fleet with several server processes. Route handlers never see SQL.
  */
 export type StoreSlice = {
   store: StoreRecord;
@@ -66,9 +66,15 @@ export type HeldEvent = { event: StoreEvent; status: 'applied' | 'rejected' };
 export type SliceRow = { entity: EntityName; key: string; version: number; deleted: boolean; value: string | null };
 
 export interface ServerStore {
-  migrate(): Promise<void>;
+  /**
+   * Brings the database to this release's layout (migrations.ts), once however
+   * many servers start on it together, and starts hearing the changes other
+   * server processes on it commit (for `watchSlice`).
+   */
+  open(): Promise<void>;
   isSeeded(): Promise<boolean>;
-  seed(retailer: RetailerSeed): Promise<void>;
+  /** Stores a new retailer; false, changing nothing, when the database holds one already (another server seeded it first). */
+  seed(retailer: RetailerSeed): Promise<boolean>;
 
   /** Spends a one-time enrollment code; null when it is unknown or already used. */
   enrollDevice(codeHash: string, device: { id: string; tokenHash: string; at: number }): Promise<{ storeId: string; role: string } | null>;
@@ -84,8 +90,8 @@ export interface ServerStore {
    */
   settleLostJournal(deviceId: string, deviceHeadSeq: number, now: number): Promise<JournalResume | null>;
 
-  /** The current cursor: the newest version of any row, in any store. */
-  currentCursor(): Promise<number>;
+  /** The store's current cursor: the newest version of its slice's rows. */
+  currentCursor(storeId: string): Promise<number>;
   /** Live rows of a store's slice in (entity, key) order, after `after`. Values are stored JSON text. */
   snapshotRows(storeId: string, after: { entity: string; key: string } | null, limit: number): Promise<SliceRow[]>;
   /** Rows of a store's slice changed after `cursor`, in version order. */
@@ -158,7 +164,8 @@ export interface ServerStore {
 
   /**
    * Calls `watcher` with the new cursor each time a committed transaction changes
-   * the store's slice (this process's writes). Returns the unsubscribe.
+   * the store's slice, in this server process or another on the same database.
+   * Returns the unsubscribe.
    */
   watchSlice(storeId: string, watcher: (cursor: number) => void): () => void;
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { StoreEvent } from '../../domain/events.ts';
 import { createPromotionBook, type Promotion, type PromotionBook, type TaxConfig } from '../../domain/pricing/index.ts';
 import { GENESIS_HASH } from '../../domain/events.ts';
@@ -11,7 +12,8 @@ import { grantAllotments } from '../conflicts/escrow.ts';
 import type { DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
 import type { StoreSettingsEdit } from '../../protocol/messages.ts';
-import { SCHEMA, SCHEMA_VERSION } from './schema.ts';
+import { schemaSql, SCHEMA_VERSION } from './schema.ts';
+import { dialectSql } from './dialect.ts';
 import { MIGRATIONS, OLDEST_MIGRATABLE_LAYOUT } from './migrations.ts';
 import type { EditOutcome, HeldEvent, RetailerSeed, ServerStore, SliceRow, StoreTillSession, VersionedRecord } from './server-store.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
@@ -29,40 +31,82 @@ const toDevice = (row: DeviceRow): DeviceState => ({
 const toSliceRow = (row: SliceRowRaw): SliceRow => ({ ...row, version: Number(row.version), deleted: row.deleted === 1 });
 
 /**
- * Versions of the sync slice come from one counter in `meta`. A transaction
- * reads it once, hands out versions from memory, and writes it back before it
- * commits. This is correct only because the SQLite driver runs one transaction
- * at a time, so versions commit in order. A driver with concurrent writers
- * (Postgres) needs an allocation that cannot skip a change committed later with
- * a lower version — the cursor-gap problem in DESIGN.md — before it can use this.
+ * Versions of the sync slice: one counter per store (store_versions). A
+ * transaction that writes a store's slice first locks the store's counter row
+ * (an upsert that changes nothing yet), keeps the lock until it commits, hands
+ * versions out from memory and writes the counter back before it commits.
+ *
+ * Why a locked counter per store, and not a commit-ordered cursor: a device
+ * pulls one store's slice, so its cursor need only be ordered within the
+ * store, and the row lock makes a store's writers commit in the order their
+ * versions run. A writer that read the counter while another held it waits
+ * and, under READ COMMITTED, reads the value the other committed; so no row is
+ * ever committed below a version a device has already pulled past (the cursor
+ * gap in DESIGN.md). The same lock orders every read-modify-write of a store's
+ * slice (stored value, tasks, carts), which SQLite gave for free by running one
+ * transaction at a time. Stores still write in parallel; a fleet-wide counter
+ * would make every store's commits wait on each other's. A cursor read below
+ * the oldest open transaction would need the engine's transaction ids, which
+ * SQLite has not.
+ *
+ * A transaction takes the store locks before other rows, or, writing to several
+ * stores, in store-id order, so that two of them rarely wait on each other
+ * round; when they do, Postgres ends one and the driver runs it again.
  */
 class SyncVersions {
-  private next: number | null = null;
-  private dirty = false;
-  /** stores whose slice this transaction changed: their devices are told once it commits */
-  readonly touched = new Set<string>();
+  private readonly next = new Map<string, number>();
+  private readonly handedOut = new Set<string>();
+  /** Stores whose record (name, tax, policies) this transaction changed: the ledger's cached copy goes, on every replica. */
+  readonly storeRecords = new Set<string>();
   constructor(private readonly tx: SqlExecutor) {}
 
-  /** The newest version handed out, once any was. */
-  get newest(): number | null {
-    return this.dirty && this.next !== null ? this.next - 1 : null;
+  /** Stores whose slice this transaction changed, with the newest version each was given: their devices are told once it commits. */
+  get newest(): Map<string, number> {
+    return new Map([...this.handedOut].map((storeId) => [storeId, this.next.get(storeId)! - 1]));
   }
 
-  async allocate(): Promise<number> {
-    if (this.next === null) {
-      const row = await this.tx.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'sync_version'`);
-      this.next = Number(row?.value ?? 0) + 1;
-    }
-    this.dirty = true;
-    return this.next++;
+  /**
+   * Takes the store's counter lock (once per transaction); the writer that holds
+   * it commits before the next may write. False for a store that does not exist.
+   */
+  async lock(storeId: string): Promise<boolean> {
+    if (this.next.has(storeId)) return true;
+    const row = await this.tx.get<{ version: number }>(`UPDATE store_versions SET version = version WHERE store_id = ? RETURNING version`, [storeId]);
+    if (!row) return false;
+    this.next.set(storeId, Number(row.version) + 1);
+    return true;
+  }
+
+  /** Locks the stores in one order, so that two writers of several stores do not each hold what the other waits for. */
+  async lockAll(storeIds: readonly string[]): Promise<void> {
+    for (const storeId of [...storeIds].sort()) await this.lock(storeId);
+  }
+
+  async allocate(storeId: string): Promise<number> {
+    if (!(await this.lock(storeId))) throw new Error(`store ${storeId} has no version counter: it does not exist`);
+    const version = this.next.get(storeId)!;
+    this.next.set(storeId, version + 1);
+    this.handedOut.add(storeId);
+    return version;
   }
 
   async flush(): Promise<void> {
-    if (!this.dirty || this.next === null) return;
-    await this.tx.run(
-      `INSERT INTO meta (key, value) VALUES ('sync_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      [String(this.next - 1)],
-    );
+    for (const [storeId, version] of this.newest) {
+      await this.tx.run(`UPDATE store_versions SET version = ? WHERE store_id = ?`, [version, storeId]);
+    }
+  }
+}
+
+/** What a server process tells the others on its database when it commits a change to a store's slice. */
+type SliceChange = { from: string; store: string; cursor: number; storeRecord?: true };
+
+function parseChange(message: string): SliceChange | null {
+  try {
+    const change = JSON.parse(message) as Partial<SliceChange>;
+    const valid = typeof change.from === 'string' && typeof change.store === 'string' && Number.isSafeInteger(change.cursor);
+    return valid ? (change as SliceChange) : null;
+  } catch {
+    return null;
   }
 }
 
@@ -79,18 +123,16 @@ function placeholders(rows: number, columns: number): string {
 }
 
 async function putSyncRow(tx: SqlExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string, json: string) {
-  versions.touched.add(storeId);
   await tx.run(
     `INSERT INTO sync_rows (store_id, entity, key, version, deleted, value) VALUES (?, ?, ?, ?, 0, ?)
      ON CONFLICT (store_id, entity, key) DO UPDATE SET version = excluded.version, deleted = 0, value = excluded.value`,
-    [storeId, entity, key, await versions.allocate(), json],
+    [storeId, entity, key, await versions.allocate(storeId), json],
   );
 }
 
 async function deleteSyncRow(tx: SqlExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string) {
-  versions.touched.add(storeId);
   await tx.run(`UPDATE sync_rows SET version = ?, deleted = 1, value = NULL WHERE store_id = ? AND entity = ? AND key = ? AND deleted = 0`, [
-    await versions.allocate(),
+    await versions.allocate(storeId),
     storeId,
     entity,
     key,
@@ -104,26 +146,18 @@ async function readVersioned<T>(tx: SqlExecutor, storeId: string, entity: Entity
 
 /**
  * Versioned last-writer-wins: the edit applies only to the version the editor
- * read, checked and written in one transaction, so of two editors of one
+ * read. The store's lock is taken before the record is read, so no other
+ * writer can change it between the check and the write; of two editors of one
  * version the second is told instead of overwriting the first.
  */
 async function editVersioned<T>(tx: SqlExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string, version: number, edit: (current: T) => T): Promise<EditOutcome<T>> {
+  if (!(await versions.lock(storeId))) return { kind: 'missing' };
   const current = await readVersioned<T>(tx, storeId, entity, key);
   if (!current) return { kind: 'missing' };
   if (current.version !== version) return { kind: 'stale', current };
   const value = edit(current.value);
-  // Compare and set in one statement, so the check holds under concurrent writers too.
-  const next = await versions.allocate();
-  const written = await tx.run(`UPDATE sync_rows SET version = ?, value = ? WHERE store_id = ? AND entity = ? AND key = ? AND version = ? AND deleted = 0`, [
-    next,
-    JSON.stringify(value),
-    storeId,
-    entity,
-    key,
-    version,
-  ]);
-  if (written.changes !== 1) return { kind: 'stale', current: (await readVersioned<T>(tx, storeId, entity, key)) ?? current };
-  versions.touched.add(storeId);
+  const next = await versions.allocate(storeId);
+  await tx.run(`UPDATE sync_rows SET version = ?, value = ? WHERE store_id = ? AND entity = ? AND key = ?`, [next, JSON.stringify(value), storeId, entity, key]);
   return { kind: 'saved', record: { value, version: next } };
 }
 
@@ -180,31 +214,48 @@ class BookCache {
  * leaves it out, so its devices stop applying it without a deletion to miss.
  */
 async function writePromotion(tx: SqlExecutor, versions: SyncVersions, storeIds: readonly string[], definition: PromotionDefinition): Promise<Promotion> {
-  const counter = await tx.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'promotion_revision'`);
-  const revision = Number(counter?.value ?? 0) + 1;
-  await tx.run(`INSERT INTO meta (key, value) VALUES ('promotion_revision', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(revision)]);
+  // Bumped in place: the row stays locked until this commits, so two HQ saves get two revisions, in commit order.
+  const counter = await tx.get<{ value: string }>(
+    `INSERT INTO meta (key, value) VALUES ('promotion_revision', '1')
+     ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT) RETURNING value`,
+  );
+  const revision = Number(counter!.value);
   const previous = await tx.get<{ body: string }>(`SELECT body FROM promotions WHERE id = ? ORDER BY revision DESC LIMIT 1`, [definition.id]);
   const promotion = { ...definition, revision } as Promotion;
   const body = JSON.stringify(promotion);
   await tx.run(`INSERT INTO promotions (id, revision, body) VALUES (?, ?, ?)`, [promotion.id, revision, body]);
   const inScope = (stores: string[] | null) => (stores === null ? storeIds : stores.filter((id) => storeIds.includes(id)));
   const reached = new Set([...inScope(promotion.stores), ...(previous ? inScope((JSON.parse(previous.body) as Promotion).stores) : [])]);
+  await versions.lockAll([...reached]);
   for (const storeId of reached) await putSyncRow(tx, versions, storeId, 'promotion', promotion.id, body);
   return promotion;
 }
 
-/** What the ledger keeps between pushes: records that never change once written (store records change only through HQ, which has no route for them yet). */
+/**
+ * What the ledger keeps between pushes: records that never change once written,
+ * and store records, which change only by `editStore`: it drops the store's
+ * entry here, and every other replica's when its broadcast arrives.
+ */
 type LedgerCaches = { stores: Map<string, StoreRecord>; books: BookCache; taxConfigs: Map<string, TaxConfig> };
 
 function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches): LedgerTx {
   const { stores, books, taxConfigs } = caches;
-  // Promotions are saved in transactions of their own, and SQLite runs one at a time: the issued revision holds for this push.
+  // Read once, at its first use: a device names a revision only after pulling it, that is after the revision's
+  // transaction committed and before this push's began, so every revision a sale of this push may name is in it.
   let issued: Promise<number> | null = null;
   const issuedRevision = () => (issued ??= issuedPromotionRevision(tx));
   return {
     async device(deviceId) {
-      const row = await tx.get<DeviceRow>(`SELECT id, store_id, role, acked_seq, head_hash FROM devices WHERE id = ?`, [deviceId]);
-      return row ? toDevice(row) : null;
+      // Locks the device's row, then its store's counter, until the push commits: a second push from the device
+      // waits, then reads the seq this one acknowledged and answers its events as duplicates; and no other write
+      // to the store's slice runs between this push's reads and writes of it (SyncVersions).
+      const row = await tx.get<DeviceRow>(
+        `UPDATE devices SET acked_seq = acked_seq WHERE id = ? RETURNING id, store_id, role, acked_seq, head_hash`,
+        [deviceId],
+      );
+      if (!row) return null;
+      await versions.lock(row.store_id);
+      return toDevice(row);
     },
     async storeRecord(storeId) {
       const cached = stores.get(storeId);
@@ -318,10 +369,14 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     },
     issuedPromotionRevision: issuedRevision,
     async pricesAt(storeId, lines) {
-      // One statement for the sale's lines, not one per line: this runs for every sale a push brings.
+      // One statement for the sale's lines, not one per line: this runs for every sale a push brings. A chain of ORs
+      // rather than `(sku, version) IN (VALUES …)`, whose untyped parameters Postgres cannot compare; both engines
+      // read each term from the primary key.
+      const wanted = [...new Map(lines.map((line) => [`${line.sku}@${line.version}`, line])).values()];
+      if (wanted.length === 0) return new Map();
       const rows = await tx.all<{ sku: string; version: number; price: number; category: string; tax_category: string }>(
-        `SELECT sku, version, price, category, tax_category FROM prices WHERE store_id = ? AND (sku, version) IN (VALUES ${placeholders(lines.length, 2)})`,
-        [storeId, ...lines.flatMap((line) => [line.sku, line.version])],
+        `SELECT sku, version, price, category, tax_category FROM prices WHERE store_id = ? AND (${wanted.map(() => '(sku = ? AND version = ?)').join(' OR ')})`,
+        [storeId, ...wanted.flatMap((line) => [line.sku, line.version])],
       );
       return new Map(rows.map((row) => [`${row.sku}@${Number(row.version)}`, { price: Number(row.price), category: row.category, taxCategory: row.tax_category }]));
     },
@@ -502,32 +557,50 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
 export function createSqlStore(db: SqlDriver): ServerStore {
   const caches: LedgerCaches = { stores: new Map(), books: new BookCache(16), taxConfigs: new Map() };
 
+  /** Names this process in its broadcasts, so it does not poke its own watchers twice. */
+  const origin = randomUUID();
   const watchers = new Map<string, Set<(cursor: number) => void>>();
+  const poke = (storeId: string, cursor: number) => {
+    for (const watcher of watchers.get(storeId) ?? []) {
+      try {
+        watcher(cursor);
+      } catch (error) {
+        // The write stands; a watcher that fails (a stream gone bad) must not turn it into an error.
+        console.error(`a watcher of store ${storeId} failed`, error);
+      }
+    }
+  };
+  /** A change committed by another server process on this database (or this one, which has heard it already). */
+  const heard = (message: string) => {
+    const change = parseChange(message);
+    if (!change || change.from === origin) return;
+    if (change.storeRecord) caches.stores.delete(change.store);
+    poke(change.store, change.cursor);
+  };
+
   const inTransaction = async <T>(work: (tx: SqlExecutor, versions: SyncVersions) => Promise<T>): Promise<T> => {
     let versions: SyncVersions | null = null;
     const result = await db.transaction(async (tx) => {
       versions = new SyncVersions(tx);
       const value = await work(tx, versions);
       await versions.flush();
+      // Delivered to the other replicas when this commits, and never if it rolls back.
+      if (db.broadcast) {
+        for (const [store, cursor] of versions.newest) {
+          const change: SliceChange = { from: origin, store, cursor, ...(versions.storeRecords.has(store) ? { storeRecord: true } : {}) };
+          await db.broadcast.publish(tx, JSON.stringify(change));
+        }
+      }
       return value;
     });
     // Committed: now, and only now, a device may pull what changed.
     const committed = versions as SyncVersions | null;
-    const cursor = committed?.newest;
-    if (committed && cursor != null) {
-      for (const storeId of committed.touched) {
-        for (const watcher of watchers.get(storeId) ?? []) {
-          try {
-            watcher(cursor);
-          } catch (error) {
-            // The write stands; a watcher that fails (a stream gone bad) must not turn it into an error.
-            console.error(`a watcher of store ${storeId} failed`, error);
-          }
-        }
-      }
-    }
+    for (const storeId of committed?.storeRecords ?? []) caches.stores.delete(storeId);
+    for (const [storeId, cursor] of committed?.newest ?? []) poke(storeId, cursor);
     return result;
   };
+
+  const { migrationLock } = dialectSql(db.dialect);
 
   /** Throws, naming it, for a layout this server cannot bring to today's. */
   const refuseLayout = (layout: number) => {
@@ -540,7 +613,7 @@ export function createSqlStore(db: SqlDriver): ServerStore {
   };
 
   return {
-    async migrate() {
+    async open() {
       // The layout is read before any DDL: a file too old to upgrade is named and left as it was. A table that is
       // not there yet (a new file) reads as nothing.
       const absentAsNothing = <T>(read: Promise<T | undefined>) => read.catch(() => undefined);
@@ -549,15 +622,17 @@ export function createSqlStore(db: SqlDriver): ServerStore {
       const found = Number(stored?.value ?? (seeded ? 1 : SCHEMA_VERSION));
       refuseLayout(found);
       await db.transaction(async (tx) => {
+        if (migrationLock) await tx.get(migrationLock);
         // Read again inside the transaction: another server on this file may have upgraded it meanwhile. A new file
         // has no meta to read (a failed statement would end a Postgres transaction): its layout is today's anyway.
         const now = stored ? await tx.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`) : undefined;
         const layout = Number(now?.value ?? found);
         refuseLayout(layout);
         for (const step of MIGRATIONS) if (step.to > layout) await tx.exec(step.sql);
-        await tx.exec(SCHEMA);
+        await tx.exec(schemaSql(db.dialect));
         await tx.run(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(SCHEMA_VERSION)]);
       });
+      await db.broadcast?.subscribe(heard);
     },
 
     async isSeeded() {
@@ -566,9 +641,14 @@ export function createSqlStore(db: SqlDriver): ServerStore {
 
     seed: (retailer: RetailerSeed) =>
       inTransaction(async (tx, versions) => {
+        // First, and kept until commit: of two servers seeding one new database at once, the second waits here,
+        // then finds the token written and leaves the retailer the first made.
+        const claimed = await tx.run(`INSERT INTO meta (key, value) VALUES ('hq_token_hash', ?) ON CONFLICT (key) DO NOTHING`, [retailer.hqTokenHash]);
+        if (claimed.changes === 0) return false;
         for (const slice of retailer.stores) {
           const storeId = slice.store.id;
           await tx.run(`INSERT INTO stores (id, record) VALUES (?, ?)`, [storeId, JSON.stringify(slice.store)]);
+          await tx.run(`INSERT INTO store_versions (store_id, version) VALUES (?, 0)`, [storeId]);
           await tx.run(`INSERT INTO tax_configs (store_id, version, config) VALUES (?, ?, ?)`, [storeId, slice.store.taxConfig.version, JSON.stringify(slice.store.taxConfig)]);
           await putSyncRow(tx, versions, storeId, 'store', storeId, JSON.stringify(slice.store));
           for (const member of slice.staff) await putSyncRow(tx, versions, storeId, 'staff', member.id, JSON.stringify(member));
@@ -589,10 +669,10 @@ export function createSqlStore(db: SqlDriver): ServerStore {
         }
         const storeIds = retailer.stores.map((slice) => slice.store.id);
         for (const definition of retailer.promotions) await writePromotion(tx, versions, storeIds, definition);
-        await tx.run(`INSERT INTO meta (key, value) VALUES ('hq_token_hash', ?)`, [retailer.hqTokenHash]);
         for (const code of retailer.enrollmentCodes) {
           await tx.run(`INSERT INTO enrollment_codes (code_hash, store_id, role) VALUES (?, ?, ?)`, [code.codeHash, code.storeId, code.role]);
         }
+        return true;
       }),
 
     async isHqToken(tokenHash) {
@@ -608,6 +688,8 @@ export function createSqlStore(db: SqlDriver): ServerStore {
 
     setPrice: (storeId, sku, price) =>
       inTransaction(async (tx, versions) => {
+        // Held before the reads: a second price change of the store waits, then reads this one's version.
+        if (!(await versions.lock(storeId))) return null;
         const row = await tx.get<{ value: string }>(`SELECT value FROM sync_rows WHERE store_id = ? AND entity = 'product' AND key = ? AND deleted = 0`, [storeId, sku]);
         if (!row) return null;
         const current = JSON.parse(row.value) as ProductRecord;
@@ -629,19 +711,19 @@ export function createSqlStore(db: SqlDriver): ServerStore {
     renameProduct: (storeId, sku, version, name) =>
       inTransaction((tx, versions) => editVersioned<ProductRecord>(tx, versions, storeId, 'product', sku, version, (product) => ({ ...product, name }))),
     storeSettings: (storeId) => readVersioned<StoreRecord>(db, storeId, 'store', storeId),
-    editStore: async (storeId, version, edit) => {
-      const outcome = await inTransaction(async (tx, versions) => {
+    editStore: (storeId, version, edit) =>
+      inTransaction(async (tx, versions) => {
         const edited = await editVersioned<StoreRecord>(tx, versions, storeId, 'store', storeId, version, (store) => withSettings(store, edit));
-        if (edited.kind === 'saved') await tx.run(`UPDATE stores SET record = ? WHERE id = ?`, [JSON.stringify(edited.record.value), storeId]);
+        if (edited.kind === 'saved') {
+          await tx.run(`UPDATE stores SET record = ? WHERE id = ?`, [JSON.stringify(edited.record.value), storeId]);
+          versions.storeRecords.add(storeId);
+        }
         return edited;
-      });
-      // The ledger keeps store records between pushes; this one changed.
-      if (outcome.kind === 'saved') caches.stores.delete(storeId);
-      return outcome;
-    },
+      }),
 
     setScarce: (storeId, sku, scarce, now) =>
       inTransaction(async (tx, versions) => {
+        if (!(await versions.lock(storeId))) return false;
         const known = await tx.get(`SELECT 1 AS known FROM sync_rows WHERE store_id = ? AND entity = 'product' AND key = ? AND deleted = 0`, [storeId, sku]);
         if (!known) return false;
         if (scarce) {
@@ -664,7 +746,13 @@ export function createSqlStore(db: SqlDriver): ServerStore {
       );
       // Most stores have nothing scarce: no write transaction for their pulls.
       if (!device) return;
-      await inTransaction((tx, versions) => grantAllotments(ledgerTx(tx, versions, caches), device.store_id, deviceId, Number(device.acked_seq), new Map(), now));
+      await inTransaction(async (tx, versions) => {
+        // The store first, as a push takes it: the grant reads the allotments it then rewrites.
+        await versions.lock(device.store_id);
+        // The seq as of now: a push of this device may have committed since the read above.
+        const ackedSeq = (await tx.get<{ acked_seq: number }>(`SELECT acked_seq FROM devices WHERE id = ?`, [deviceId]))!.acked_seq;
+        await grantAllotments(ledgerTx(tx, versions, caches), device.store_id, deviceId, Number(ackedSeq), new Map(), now);
+      });
     },
 
     async storeIds() {
@@ -889,9 +977,10 @@ export function createSqlStore(db: SqlDriver): ServerStore {
     ingestPush: (deviceId, events: readonly StoreEvent[], now, report) =>
       inTransaction((tx, versions) => ingestPush(ledgerTx(tx, versions, caches), deviceId, events, now, report)),
 
-    async currentCursor() {
-      const row = await db.get<{ value: string }>(`SELECT value FROM meta WHERE key = 'sync_version'`);
-      return Number(row?.value ?? 0);
+    async currentCursor(storeId) {
+      // The committed value: a writer holding the store's lock has not made its versions visible yet.
+      const row = await db.get<{ version: number }>(`SELECT version FROM store_versions WHERE store_id = ?`, [storeId]);
+      return Number(row?.version ?? 0);
     },
 
     async snapshotRows(storeId, after, limit) {

@@ -7,6 +7,9 @@ import type { SqlDriver, SqlExecutor, SqlValue } from './sql-driver.ts';
  * request's statements run on the same connection mid-transaction. Reads queue
  * behind open transactions for the same reason.
  *
+ * Isolation: BEGIN IMMEDIATE takes the write lock as the transaction starts,
+ * so transactions run one after another, serializable.
+ *
  * Durability: WAL with synchronous=FULL, so a commit (and therefore a push
  * acknowledgement) survives power loss, not only a process crash.
  */
@@ -46,6 +49,9 @@ export function openSqlite(file: string): SqlDriver {
   };
 
   return {
+    dialect: 'sqlite',
+    // One process owns the file: its own watchers are all there are.
+    broadcast: null,
     all: (sql, params) => serialised(() => executor.all(sql, params)),
     get: (sql, params) => serialised(() => executor.get(sql, params)),
     run: (sql, params) => serialised(() => executor.run(sql, params)),

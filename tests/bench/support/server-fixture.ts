@@ -46,7 +46,7 @@ export function scratchDir(label: string): { dir: string; file: (name: string) =
 /** The server's real SQLite store on `file`, migrated and seeded. */
 export async function openSeededStore(file: string, oneStore: OneStoreSeed): Promise<ServerStore> {
   const store = createSqlStore(openSqlite(file));
-  await store.migrate();
+  await store.open();
   await store.seed(oneStore.seed);
   return store;
 }

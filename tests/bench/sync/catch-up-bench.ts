@@ -51,9 +51,9 @@ export async function benchCatchUp(context: BrowserContext, pageDir: string, mod
     const booted = await till.call('bootstrap');
     progress(`catch-up: the till bootstrapped ${booted.products.toLocaleString()} products at cursor ${booted.cursor}; now a week passes on the server`);
 
-    const weekStart = await store.currentCursor();
+    const weekStart = await store.currentCursor(oneStore.slice.store.id);
     await busyWeek(store, oneStore, sellerCode!, size);
-    const weekEnd = await store.currentCursor();
+    const weekEnd = await store.currentCursor(oneStore.slice.store.id);
     const changes = weekEnd - weekStart;
 
     progress(`catch-up: ${changes.toLocaleString()} changes to pull; pullChanges (timed)`);

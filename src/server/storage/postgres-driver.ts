@@ -1,0 +1,148 @@
+import pg from 'pg';
+import type { SqlBroadcast, SqlDriver, SqlExecutor, SqlValue } from './sql-driver.ts';
+
+/** The channel replicas tell each other of committed changes on (sql-store.ts says what a message holds). */
+const CHANNEL = 'storeside_changes';
+
+/** SQLSTATEs after which Postgres has rolled the transaction back and running it again may succeed. */
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+const MAX_ATTEMPTS = 5;
+
+/**
+ * BIGINT (int8) and NUMERIC (what SUM of a BIGINT gives) arrive as strings by
+ * default, so that values past 2^53 are not rounded. Every number the server
+ * stores is an amount in minor units, a seq, a version or a time, all far
+ * below 2^53, and the SQL above the driver expects numbers from SQLite too.
+ */
+const INT8 = 20;
+const NUMERIC = 1700;
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8 || oid === NUMERIC) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/**
+ * Statement text in the shared dialect, with `?` placeholders, as Postgres wants
+ * it (`$1`, `$2`, …; a `?` inside a string literal stays), named so that each
+ * connection prepares it once.
+ */
+type Prepared = { name: string; text: string };
+const preparedByText = new Map<string, Prepared>();
+function prepared(sql: string): Prepared {
+  let statement = preparedByText.get(sql);
+  if (!statement) {
+    let n = 0;
+    const text = sql
+      .split("'")
+      .map((part, index) => (index % 2 === 0 ? part.replace(/\?/g, () => `$${++n}`) : part))
+      .join("'");
+    statement = { name: `storeside_${preparedByText.size}`, text };
+    preparedByText.set(sql, statement);
+  }
+  return statement;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+function executor(on: Queryable): SqlExecutor {
+  const query = async <Row>(sql: string, params: readonly SqlValue[] = []) => {
+    const { name, text } = prepared(sql);
+    return on.query<Row & pg.QueryResultRow>({ name, text, values: params as unknown[] });
+  };
+  return {
+    all: async <Row>(sql: string, params?: readonly SqlValue[]) => (await query<Row>(sql, params)).rows as Row[],
+    get: async <Row>(sql: string, params?: readonly SqlValue[]) => (await query<Row>(sql, params)).rows[0] as Row | undefined,
+    run: async (sql, params) => ({ changes: (await query(sql, params)).rowCount ?? 0 }),
+    // A script is several statements: the simple protocol runs them, with no parameters.
+    exec: async (script) => void (await on.query(script)),
+  };
+}
+
+const isRetryable = (error: unknown) => typeof error === 'object' && error !== null && RETRYABLE.has((error as { code?: string }).code ?? '');
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type PostgresOptions = {
+  /** connections in the pool: each runs one transaction or statement at a time */
+  poolSize?: number;
+};
+
+/**
+ * Postgres through node-postgres (`pg`) and its pool. Transactions run READ
+ * COMMITTED: each statement sees what was committed before it began, and
+ * sql-store.ts orders what must not interleave with row locks (a store's
+ * version counter, a device's row), which READ COMMITTED re-reads after the
+ * wait instead of failing. A deadlock or serialization failure is retried.
+ */
+export function openPostgres(url: string, options: PostgresOptions = {}): SqlDriver {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types });
+  // An idle connection the server dropped (a restart, a failover) must not end the process; the pool replaces it.
+  pool.on('error', (error) => console.error(`a pooled Postgres connection failed: ${error.message}`));
+  const direct = executor(pool);
+
+  let listener: pg.Client | null = null;
+  let closing = false;
+  const listeners: ((message: string) => void)[] = [];
+  const listen = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url, types });
+    client.on('notification', (notification) => {
+      if (notification.channel !== CHANNEL || notification.payload === undefined) return;
+      for (const deliver of listeners) deliver(notification.payload);
+    });
+    client.on('error', (error) => {
+      // Pokes are hints (a device also polls): a lost listener is reopened, and what it missed costs latency only.
+      console.error(`the Postgres change listener failed (${error.message}); reconnecting`);
+      listener = null;
+      void client.end().catch(() => undefined);
+      if (!closing) setTimeout(() => void listen().catch(() => undefined), 1_000).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    listener = client;
+  };
+
+  const broadcast: SqlBroadcast = {
+    async publish(tx, message) {
+      await tx.get(`SELECT pg_notify(?, ?)`, [CHANNEL, message]);
+    },
+    async subscribe(deliver) {
+      listeners.push(deliver);
+      if (!listener) await listen();
+    },
+  };
+
+  return {
+    dialect: 'postgres',
+    broadcast,
+    ...direct,
+    async transaction(work) {
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        let broken = false;
+        try {
+          await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+          const result = await work(executor(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          try {
+            await client.query('ROLLBACK');
+          } catch {
+            broken = true; // the connection itself failed: the pool must not hand it out again
+          }
+          if (!isRetryable(error) || attempt === MAX_ATTEMPTS) throw error;
+        } finally {
+          client.release(broken);
+        }
+        // Two transactions that deadlocked would meet again if both came back at once.
+        await pause(Math.random() * 20 * attempt);
+      }
+    },
+    async close() {
+      closing = true;
+      await listener?.end().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}

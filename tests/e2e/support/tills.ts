@@ -101,11 +101,14 @@ export type TabletOptions = {
   beforeEnroll?: (till: Till) => Promise<void>;
 };
 
+/** Where tablets load the app from, and the data directory holding the demo's enrollment codes and PINs. */
+export type ServedAt = Pick<SuiteServer, 'url' | 'dataDir'>;
+
 /**
  * A new tablet of `store` (on a new page of `chromium`), enrolled through the
  * page with an unused demo code and showing the sign-in screen.
  */
-export async function openTablet(chromium: TabletBrowser, server: SuiteServer, options: TabletOptions): Promise<Till> {
+export async function openTablet(chromium: TabletBrowser, server: ServedAt, options: TabletOptions): Promise<Till> {
   const page = await chromium.tabletPage();
   options.beforeLoad?.(page);
   const till = new Till(page);
@@ -122,7 +125,7 @@ export async function openTablet(chromium: TabletBrowser, server: SuiteServer, o
  * A tablet of `store`, enrolled and signed in by `staff` (the store's first
  * associate unless named): the till at its scan field, ready to sell.
  */
-export async function tillFor(chromium: TabletBrowser, server: SuiteServer, options: TabletOptions & { staff?: DemoStaffMember }): Promise<Till> {
+export async function tillFor(chromium: TabletBrowser, server: ServedAt, options: TabletOptions & { staff?: DemoStaffMember }): Promise<Till> {
   const staff = options.staff ?? demoStaff(server, options.store, 'associate');
   const till = await openTablet(chromium, server, options);
   await till.signIn(staff.name, staff.pin);

@@ -60,8 +60,10 @@ export function removeDataDir(dataDir: string): void {
 
 export async function startServer(options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? makeDataDir('it');
+  // The server's database is the data directory's SQLite file unless the test names one (options.env).
+  const { DATABASE_URL: _inherited, NODE_OPTIONS: _options, ...inherited } = process.env;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -70,8 +72,6 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
     DIST_DIR: join(dataDir, 'no-dist'),
     ...options.env,
   };
-  delete env.DATABASE_URL;
-  delete env.NODE_OPTIONS;
 
   const child = spawn(process.execPath, ['--import', TSX_LOADER, SERVER_ENTRY], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);

@@ -17,6 +17,9 @@
  *      the other (p95) vs 1 s; catch-up after a busy week offline vs a fresh bootstrap
  *   8. checkout (tests/bench/checkout): Z report over a 2,000-sale shift vs 200 ms, on the
  *      till and on the server
+ *   9. fleet (tests/bench/fleet): push ingest into Postgres vs raw multi-row inserts; two
+ *      server processes on one database: ingest through one and through both, and a sale
+ *      pushed to one → the poke on the other (p95) vs 1 s
  *
  * Prints progress on stderr, the table on stdout, and writes
  * bench-results/bench-<timestamp>.json and bench-results/latest.json. A group
@@ -50,6 +53,7 @@ import {
 import { benchPricing } from './pricing/pricing-bench.ts';
 import { benchSync } from './sync/sync-bench.ts';
 import { benchCheckout } from './checkout/checkout-bench.ts';
+import { benchFleet } from './fleet/fleet-bench.ts';
 import { firstLoadJs, tillLoadJs, type FirstLoadJs } from './support/first-load-js.ts';
 import { openRawLedger } from './support/raw-ledger.ts';
 import { productIndexMemory } from './support/product-map-memory.ts';
@@ -473,6 +477,7 @@ const GROUPS = {
   pricing: benchPricing,
   sync: benchSync,
   checkout: benchCheckout,
+  fleet: benchFleet,
 } satisfies Record<string, (mode: BenchMode) => Promise<BenchRow[]>>;
 type Group = keyof typeof GROUPS;
 

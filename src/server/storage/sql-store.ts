@@ -9,7 +9,7 @@ import type { EntityName } from '../../protocol/entity-registry.ts';
 import { ingestPush } from '../ledger/ingest-push.ts';
 import { settleLostJournal } from '../ledger/lost-journal.ts';
 import { grantAllotments } from '../conflicts/escrow.ts';
-import type { DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts';
+import type { CatalogueEntry, DeviceState, LedgerTx, StoredEvent } from '../ledger/ledger-tx.ts';
 import type { PromotionDefinition } from '../../protocol/promotions.ts';
 import type { StoreSettingsEdit } from '../../protocol/messages.ts';
 import { schemaSql, SCHEMA_VERSION } from './schema.ts';
@@ -236,10 +236,13 @@ async function writePromotion(tx: SqlExecutor, versions: SyncVersions, storeIds:
  * and store records, which change only by `editStore`: it drops the store's
  * entry here, and every other replica's when its broadcast arrives.
  */
-type LedgerCaches = { stores: Map<string, StoreRecord>; books: BookCache; taxConfigs: Map<string, TaxConfig> };
+type LedgerCaches = { stores: Map<string, StoreRecord>; books: BookCache; taxConfigs: Map<string, TaxConfig>; prices: Map<string, CatalogueEntry> };
+
+/** Price versions kept (about 100 bytes each): a few stores' whole catalogues. Past it the cache starts again. */
+const PRICE_CACHE_ENTRIES = 200_000;
 
 function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches): LedgerTx {
-  const { stores, books, taxConfigs } = caches;
+  const { stores, books, taxConfigs, prices } = caches;
   // Read once, at its first use: a device names a revision only after pulling it, that is after the revision's
   // transaction committed and before this push's began, so every revision a sale of this push may name is in it.
   let issued: Promise<number> | null = null;
@@ -369,16 +372,35 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     },
     issuedPromotionRevision: issuedRevision,
     async pricesAt(storeId, lines) {
-      // One statement for the sale's lines, not one per line: this runs for every sale a push brings. A chain of ORs
-      // rather than `(sku, version) IN (VALUES …)`, whose untyped parameters Postgres cannot compare; both engines
-      // read each term from the primary key.
-      const wanted = [...new Map(lines.map((line) => [`${line.sku}@${line.version}`, line])).values()];
-      if (wanted.length === 0) return new Map();
+      // A price version never changes once written: what was read stays right, on every replica. Most sales of a
+      // push name prices another sale read already, so only the rest cost a statement.
+      const found = new Map<string, CatalogueEntry>();
+      const missing = lines.filter((line) => {
+        const entry = prices.get(`${storeId}/${line.sku}@${line.version}`);
+        if (entry) found.set(`${line.sku}@${line.version}`, entry);
+        return !entry;
+      });
+      if (missing.length === 0) return found;
+      // One statement for the lines left, each SKU and version named once and the rows matched in pairs here: a
+      // range of the primary key on both engines, where `(sku, version) IN (VALUES …)` has untyped parameters
+      // Postgres cannot compare, and a chain of ORs makes SQLite scan the store's prices.
+      const skus = [...new Set(missing.map((line) => line.sku))];
+      const versions = [...new Set(missing.map((line) => line.version))];
+      const wanted = new Set(missing.map((line) => `${line.sku}@${line.version}`));
       const rows = await tx.all<{ sku: string; version: number; price: number; category: string; tax_category: string }>(
-        `SELECT sku, version, price, category, tax_category FROM prices WHERE store_id = ? AND (${wanted.map(() => '(sku = ? AND version = ?)').join(' OR ')})`,
-        [storeId, ...wanted.flatMap((line) => [line.sku, line.version])],
+        `SELECT sku, version, price, category, tax_category FROM prices
+         WHERE store_id = ? AND sku IN (${skus.map(() => '?').join(', ')}) AND version IN (${versions.map(() => '?').join(', ')})`,
+        [storeId, ...skus, ...versions],
       );
-      return new Map(rows.map((row) => [`${row.sku}@${Number(row.version)}`, { price: Number(row.price), category: row.category, taxCategory: row.tax_category }]));
+      for (const row of rows) {
+        const key = `${row.sku}@${Number(row.version)}`;
+        if (!wanted.has(key)) continue;
+        const entry = { price: Number(row.price), category: row.category, taxCategory: row.tax_category };
+        found.set(key, entry);
+        if (prices.size >= PRICE_CACHE_ENTRIES) prices.clear();
+        prices.set(`${storeId}/${key}`, entry);
+      }
+      return found;
     },
     async taxConfig(storeId, version) {
       // A version's rules never change once stored: keep what was found.
@@ -555,7 +577,7 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
 }
 
 export function createSqlStore(db: SqlDriver): ServerStore {
-  const caches: LedgerCaches = { stores: new Map(), books: new BookCache(16), taxConfigs: new Map() };
+  const caches: LedgerCaches = { stores: new Map(), books: new BookCache(16), taxConfigs: new Map(), prices: new Map() };
 
   /** Names this process in its broadcasts, so it does not poke its own watchers twice. */
   const origin = randomUUID();

@@ -19,7 +19,8 @@ export type RawLedger = {
   close(): void;
 };
 
-type Prepared = {
+/** The rows the ledger writes for a batch, as parameter lists, in the columns of the statements below. */
+export type LedgerRows = {
   events: unknown[][];
   sales: unknown[][];
   lines: unknown[][];
@@ -28,48 +29,21 @@ type Prepared = {
   syncRows: unknown[][];
   saleRecords: unknown[][];
   device: unknown[];
-  syncVersion: string;
+  store: { id: string; version: number };
 };
 
-export function openRawLedger(file: string): RawLedger {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
+export type StockLevel = { sku: string; onHand: number; aisle: string; bin: string };
 
-  const sql = {
-    event: db.prepare(
-      `INSERT INTO events (device_id, seq, id, store_id, type, hlc, hash, body, status, reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', NULL, ?)`,
-    ),
-    sale: db.prepare(
-      `INSERT INTO sales (id, event_id, store_id, device_id, staff_id, receipt_number, currency, subtotal, discount_total, tax, total,
-                          promotions_revision, tax_config_version, tax_exemption_certificate, completed_at, hlc)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    line: db.prepare(
-      `INSERT INTO sale_lines (sale_id, line_no, store_id, hlc, sku, name, quantity, unit_price, tax_category, line_total, discount, tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    tender: db.prepare(`INSERT INTO tenders (sale_id, tender_no, kind, amount, tendered, change_given) VALUES (?, ?, ?, ?, ?, ?)`),
-    stock: db.prepare(`UPDATE stock SET on_hand = on_hand + ? WHERE store_id = ? AND sku = ?`),
-    syncRow: db.prepare(
-      `INSERT INTO sync_rows (store_id, entity, key, version, deleted, value) VALUES (?, 'stock', ?, ?, 0, ?)
-       ON CONFLICT (store_id, entity, key) DO UPDATE SET version = excluded.version, deleted = 0, value = excluded.value`,
-    ),
-    saleRecord: db.prepare(`INSERT INTO sync_rows (store_id, entity, key, version, deleted, value) VALUES (?, 'sale_record', ?, ?, 0, ?)`),
-    device: db.prepare(`UPDATE devices SET acked_seq = ?, head_hash = ?, last_push_at = ? WHERE id = ?`),
-    version: db.prepare(`INSERT INTO meta (key, value) VALUES ('sync_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
-  };
-
-  // What the ledger would compute as it goes, computed up front.
-  const stock = new Map<string, { onHand: number; aisle: string; bin: string }>();
-  for (const level of db.prepare(`SELECT sku, on_hand AS onHand, aisle, bin FROM stock`).all() as { sku: string; onHand: number; aisle: string; bin: string }[]) {
-    stock.set(level.sku, level);
-  }
-  let version = Number((db.prepare(`SELECT value FROM meta WHERE key = 'sync_version'`).get() as { value: string } | undefined)?.value ?? 0);
-
-  function prepare(batch: readonly StoreEvent[]): Prepared {
+/**
+ * What the ledger computes as it goes, computed up front: from the stock levels
+ * and the store's version counter as seeded, the rows of each batch in turn.
+ */
+export function ledgerRowMaker(levels: readonly StockLevel[], startVersion: number): (batch: readonly StoreEvent[]) => LedgerRows {
+  const stock = new Map(levels.map((level) => [level.sku, { ...level }]));
+  let version = startVersion;
+  return (batch) => {
     const now = Date.now();
-    const p: Prepared = { events: [], sales: [], lines: [], tenders: [], stockUpdates: [], syncRows: [], saleRecords: [], device: [], syncVersion: '' };
+    const p: LedgerRows = { events: [], sales: [], lines: [], tenders: [], stockUpdates: [], syncRows: [], saleRecords: [], device: [], store: { id: batch[0]!.storeId, version: 0 } };
     let hash = '';
     for (const event of batch) {
       if (event.v !== 3) throw new Error('the benchmark builds payload version 3 events');
@@ -93,6 +67,7 @@ export function openRawLedger(file: string): RawLedger {
         sale.pricing.taxExemption?.certificate ?? null,
         sale.completedAt,
         event.hlc,
+        sale.receiptToken,
       ]);
       sale.lines.forEach((line, i) =>
         p.lines.push([sale.saleId, i + 1, event.storeId, event.hlc, line.sku, line.name, line.quantity, line.unitPrice, line.taxCategory, line.lineTotal, line.discount, line.tax]),
@@ -107,11 +82,45 @@ export function openRawLedger(file: string): RawLedger {
       }
     }
     p.device = [batch.at(-1)!.seq, hash, now, batch[0]!.deviceId];
-    p.syncVersion = String(version);
+    p.store.version = version;
     return p;
-  }
+  };
+}
 
-  const write = db.transaction((p: Prepared) => {
+export function openRawLedger(file: string): RawLedger {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+
+  const sql = {
+    event: db.prepare(
+      `INSERT INTO events (device_id, seq, id, store_id, type, hlc, hash, body, status, reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', NULL, ?)`,
+    ),
+    sale: db.prepare(
+      `INSERT INTO sales (id, event_id, store_id, device_id, staff_id, receipt_number, currency, subtotal, discount_total, tax, total,
+                          promotions_revision, tax_config_version, tax_exemption_certificate, completed_at, hlc, receipt_token)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    line: db.prepare(
+      `INSERT INTO sale_lines (sale_id, line_no, store_id, hlc, sku, name, quantity, unit_price, tax_category, line_total, discount, tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    tender: db.prepare(`INSERT INTO tenders (sale_id, tender_no, kind, amount, tendered, change_given) VALUES (?, ?, ?, ?, ?, ?)`),
+    stock: db.prepare(`UPDATE stock SET on_hand = on_hand + ? WHERE store_id = ? AND sku = ?`),
+    syncRow: db.prepare(
+      `INSERT INTO sync_rows (store_id, entity, key, version, deleted, value) VALUES (?, 'stock', ?, ?, 0, ?)
+       ON CONFLICT (store_id, entity, key) DO UPDATE SET version = excluded.version, deleted = 0, value = excluded.value`,
+    ),
+    saleRecord: db.prepare(`INSERT INTO sync_rows (store_id, entity, key, version, deleted, value) VALUES (?, 'sale_record', ?, ?, 0, ?)`),
+    device: db.prepare(`UPDATE devices SET acked_seq = ?, head_hash = ?, last_push_at = ? WHERE id = ?`),
+    version: db.prepare(`UPDATE store_versions SET version = ? WHERE store_id = ?`),
+  };
+
+  const levels = db.prepare(`SELECT sku, on_hand AS onHand, aisle, bin FROM stock`).all() as StockLevel[];
+  const counter = db.prepare(`SELECT version FROM store_versions`).get() as { version: number };
+  const prepare = ledgerRowMaker(levels, counter.version);
+
+  const write = db.transaction((p: LedgerRows) => {
     for (const params of p.events) sql.event.run(...params);
     for (const params of p.sales) sql.sale.run(...params);
     for (const params of p.lines) sql.line.run(...params);
@@ -122,7 +131,7 @@ export function openRawLedger(file: string): RawLedger {
       sql.syncRow.run(...p.syncRows[i]!);
     }
     sql.device.run(...p.device);
-    sql.version.run(p.syncVersion);
+    sql.version.run(p.store.version, p.store.id);
   });
 
   return {

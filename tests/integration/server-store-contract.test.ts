@@ -71,6 +71,7 @@ function holdable(inner: SqlDriver) {
           all: (sql, params) => holding(sql, tx.all(sql, params)),
           get: (sql, params) => holding(sql, tx.get(sql, params)),
           run: (sql, params) => holding(sql, tx.run(sql, params)),
+          runMany: (sql, rows) => holding(sql, tx.runMany(sql, rows)),
           exec: (script) => holding(script, tx.exec(script)),
         });
       }),

@@ -153,6 +153,7 @@ export class ServerHarness {
       all: (sql, params) => inner.all(sql, params),
       get: (sql, params) => inner.get(sql, params),
       run: (sql, params) => inner.run(sql, params),
+      runMany: (sql, rows) => inner.runMany(sql, rows),
       exec: (script) => inner.exec(script),
       close: () => inner.close(),
       transaction: (work) =>
@@ -169,6 +170,8 @@ export class ServerHarness {
             all: <Row>(sql: string, params?: readonly SqlValue[]) => (step(sql), skipped(sql) ? Promise.resolve([]) : tx.all<Row>(sql, params)),
             get: <Row>(sql: string, params?: readonly SqlValue[]) => (step(sql), skipped(sql) ? Promise.resolve(undefined) : tx.get<Row>(sql, params)),
             run: (sql: string, params?: readonly SqlValue[]) => (step(sql), skipped(sql) ? Promise.resolve({ changes: 0 }) : tx.run(sql, params)),
+            // A skipped insert of many rows claims them all written: the server must not notice the sabotage.
+            runMany: (sql: string, rows: readonly (readonly SqlValue[])[]) => (step(sql), skipped(sql) ? Promise.resolve({ changes: rows.length }) : tx.runMany(sql, rows)),
             exec: (script: string) => (step(script), tx.exec(script)),
           };
           const result = await work(guarded);

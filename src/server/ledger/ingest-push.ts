@@ -8,7 +8,8 @@ import { applyCartEvent } from './parked-carts.ts';
 import { applyCustomerEvent } from './customers.ts';
 import { applySale, type StockDeltas } from './apply-sale.ts';
 import { applyReturn, applyVoid } from './apply-return.ts';
-import type { LedgerTx } from './ledger-tx.ts';
+import type { LedgerTx, ReadAhead } from './ledger-tx.ts';
+import { currentSale } from '../../domain/sale.ts';
 import { alarmUnmanagedApprovals } from './approvals.ts';
 
 export type IngestOutcome =
@@ -36,6 +37,8 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
 
   const firstNew = events.find((event) => event.seq > device.ackedSeq);
   if (firstNew && firstNew.seq > device.ackedSeq + 1) return { kind: 'gap', expectedSeq: device.ackedSeq + 1 };
+
+  await tx.readAhead(readAheadOf(events.filter((event) => event.seq > device.ackedSeq), device.storeId));
 
   let ackedSeq = device.ackedSeq;
   let headHash = device.headHash;
@@ -97,6 +100,18 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
     await tx.recordDeviceReport(deviceId, { headSeq: report.headSeq, clockOffsetMs: now - report.time, oldestUnsentAt: drained ? null : report.oldestUnsentAt }, now);
   }
   return { kind: 'acked', ackedThroughSeq: ackedSeq, results };
+}
+
+/** What applying these events will look up: the ledger reads it for all of them at once. */
+function readAheadOf(events: readonly StoreEvent[], storeId: string): ReadAhead {
+  const sales = events.filter(isSaleEvent).map((event) => ({ event, sale: currentSale(event) }));
+  return {
+    eventIds: events.map((event) => event.id),
+    saleIds: sales.map(({ sale }) => sale.saleId),
+    // Version 1 and 2 sales carry no token of their own (apply-sale.ts).
+    receiptTokens: sales.filter(({ event }) => event.v === 3).map(({ sale }) => sale.receiptToken),
+    prices: { storeId, lines: sales.flatMap(({ sale }) => sale.lines.map((line) => ({ sku: line.sku, version: line.priceVersion }))) },
+  };
 }
 
 /**

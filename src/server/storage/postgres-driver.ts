@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { SqlBroadcast, SqlDriver, SqlExecutor, SqlValue } from './sql-driver.ts';
+import { ChangedUnderneath, type SqlBroadcast, type SqlDriver, type SqlExecutor, type SqlValue } from './sql-driver.ts';
 
 /** The channel replicas tell each other of committed changes on (sql-store.ts says what a message holds). */
 const CHANNEL = 'storeside_changes';
@@ -26,10 +26,14 @@ const types = {
 /**
  * Statement text in the shared dialect, with `?` placeholders, as Postgres wants
  * it (`$1`, `$2`, …; a `?` inside a string literal stays), named so that each
- * connection prepares it once.
+ * connection prepares it once. Statements of many parameters are lists and
+ * multi-row writes, made in as many lengths as there are batches: those stay
+ * unnamed (parsed each time, which their many rows repay) rather than pile up
+ * prepared on every connection.
  */
-type Prepared = { name: string; text: string };
+type Prepared = { name: string | undefined; text: string };
 const preparedByText = new Map<string, Prepared>();
+const NAMED_UP_TO_PARAMETERS = 32;
 function prepared(sql: string): Prepared {
   let statement = preparedByText.get(sql);
   if (!statement) {
@@ -38,8 +42,8 @@ function prepared(sql: string): Prepared {
       .split("'")
       .map((part, index) => (index % 2 === 0 ? part.replace(/\?/g, () => `$${++n}`) : part))
       .join("'");
-    statement = { name: `storeside_${preparedByText.size}`, text };
-    preparedByText.set(sql, statement);
+    statement = { name: n <= NAMED_UP_TO_PARAMETERS ? `storeside_${preparedByText.size}` : undefined, text };
+    if (statement.name) preparedByText.set(sql, statement);
   }
   return statement;
 }
@@ -55,12 +59,38 @@ function executor(on: Queryable): SqlExecutor {
     all: async <Row>(sql: string, params?: readonly SqlValue[]) => (await query<Row>(sql, params)).rows as Row[],
     get: async <Row>(sql: string, params?: readonly SqlValue[]) => (await query<Row>(sql, params)).rows[0] as Row | undefined,
     run: async (sql, params) => ({ changes: (await query(sql, params)).rowCount ?? 0 }),
+    async runMany(sql, rows) {
+      if (rows.length === 0) return { changes: 0 };
+      const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / rows[0]!.length)));
+      let changes = 0;
+      for (let start = 0; start < rows.length; start += perStatement) {
+        const chunk = rows.slice(start, start + perStatement);
+        changes += (await query(multiRow(sql, chunk.length), chunk.flat())).rowCount ?? 0;
+      }
+      return { changes };
+    },
     // A script is several statements: the simple protocol runs them, with no parameters.
     exec: async (script) => void (await on.query(script)),
   };
 }
 
-const isRetryable = (error: unknown) => typeof error === 'object' && error !== null && RETRYABLE.has((error as { code?: string }).code ?? '');
+const isRetryable = (error: unknown) =>
+  error instanceof ChangedUnderneath || (typeof error === 'object' && error !== null && RETRYABLE.has((error as { code?: string }).code ?? ''));
+
+/** Postgres takes at most 65,535 parameters a statement; a thousand rows a statement is plenty for one round trip. */
+const MAX_PARAMETERS = 65_535;
+const MAX_ROWS = 1_000;
+
+/**
+ * A one-row INSERT as the multi-row statement for `rows` rows: its `VALUES (…)`
+ * group repeated. The group must hold no parentheses of its own.
+ */
+function multiRow(sql: string, rows: number): string {
+  const group = /VALUES\s*(\([^()]*\))/.exec(sql);
+  if (!group) throw new Error(`runMany needs a one-row INSERT … VALUES (…), not: ${sql}`);
+  const values = new Array(rows).fill(group[1]).join(', ');
+  return `${sql.slice(0, group.index)}VALUES ${values}${sql.slice(group.index + group[0].length)}`;
+}
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type PostgresOptions = {

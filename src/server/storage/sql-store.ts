@@ -4,7 +4,7 @@ import { createPromotionBook, type Promotion, type PromotionBook, type TaxConfig
 import { GENESIS_HASH } from '../../domain/events.ts';
 import { AUDITED_EVENT_TYPES } from '../../domain/audit.ts';
 import { isTillEvent, spanOverlaps, tillSessionSpans, type TillEvent } from '../../domain/till-day.ts';
-import type { AllotmentRecord, ProductRecord, StaffRecord, StoreRecord } from '../../protocol/entities.ts';
+import type { AllotmentRecord, ProductRecord, StaffRecord, StockRecord, StoreRecord } from '../../protocol/entities.ts';
 import type { EntityName } from '../../protocol/entity-registry.ts';
 import { ingestPush } from '../ledger/ingest-push.ts';
 import { settleLostJournal } from '../ledger/lost-journal.ts';
@@ -16,7 +16,7 @@ import { schemaSql, SCHEMA_VERSION } from './schema.ts';
 import { dialectSql } from './dialect.ts';
 import { MIGRATIONS, OLDEST_MIGRATABLE_LAYOUT } from './migrations.ts';
 import type { EditOutcome, HeldEvent, RetailerSeed, ServerStore, SliceRow, StoreTillSession, VersionedRecord } from './server-store.ts';
-import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
+import { ChangedUnderneath, type SqlDriver, type SqlExecutor, type SqlValue } from './sql-driver.ts';
 
 type DeviceRow = { id: string; store_id: string; role: string; acked_seq: number; head_hash: string };
 type SliceRowRaw = { entity: EntityName; key: string; version: number; deleted: number; value: string | null };
@@ -110,6 +110,69 @@ function parseChange(message: string): SliceChange | null {
   }
 }
 
+/**
+ * A transaction's executor that holds back inserts nothing reads until later:
+ * a push's events, sales and their lines, and its sync rows are written
+ * together (`runMany`: on Postgres a few multi-row statements instead of a
+ * round trip per row) before the next statement of any other kind, and before
+ * commit. So every read still sees every write made before it, and the work
+ * above reads as if each insert ran at once.
+ *
+ * A deferred insert must write every row it is given: work defers only rows it
+ * checked are new (see `readAhead`). Should a concurrent transaction have
+ * committed one of them since, the insert writes fewer and the transaction is
+ * run again (ChangedUnderneath), to find the row there this time.
+ */
+type DeferringExecutor = SqlExecutor & {
+  /** Holds a one-row INSERT back; a later one with the same `key` replaces it (an upsert of the same row twice). */
+  defer(sql: string, row: readonly SqlValue[], key?: string): void;
+  /** Writes what was held back. */
+  flush(): Promise<void>;
+};
+
+function deferringExecutor(tx: SqlExecutor): DeferringExecutor {
+  const pending = new Map<string, { rows: (readonly SqlValue[])[]; byKey: Map<string, number> }>();
+  const flush = async () => {
+    for (const [sql, { rows }] of pending) {
+      pending.delete(sql);
+      const { changes } = await tx.runMany(sql, rows);
+      if (changes !== rows.length) throw new ChangedUnderneath(`${rows.length - changes} of ${rows.length} rows were written meanwhile: ${sql.slice(0, 60)}…`);
+    }
+  };
+  const afterFlush =
+    <A extends unknown[], R>(statement: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (pending.size > 0) await flush();
+      return statement(...args);
+    };
+  return {
+    all: afterFlush((sql, params) => tx.all(sql, params)),
+    get: afterFlush((sql, params) => tx.get(sql, params)),
+    run: afterFlush((sql, params) => tx.run(sql, params)),
+    runMany: afterFlush((sql, rows) => tx.runMany(sql, rows)),
+    exec: afterFlush((script) => tx.exec(script)),
+    defer(sql, row, key) {
+      let batch = pending.get(sql);
+      if (!batch) pending.set(sql, (batch = { rows: [], byKey: new Map() }));
+      const at = key === undefined ? undefined : batch.byKey.get(key);
+      if (at !== undefined) {
+        batch.rows[at] = row;
+        return;
+      }
+      if (key !== undefined) batch.byKey.set(key, batch.rows.length);
+      batch.rows.push(row);
+    },
+    flush,
+  } as DeferringExecutor;
+}
+
+/** A list in pieces short enough to name in one statement's IN (…). */
+function chunks<T>(items: readonly T[], size = 500): T[][] {
+  const pieces: T[][] = [];
+  for (let start = 0; start < items.length; start += size) pieces.push(items.slice(start, start + size));
+  return pieces;
+}
+
 /** "(?, ?), (?, ?)" for `rows` rows of `columns` values; cached, since drivers cache statements by text. */
 const placeholderCache = new Map<string, string>();
 function placeholders(rows: number, columns: number): string {
@@ -122,15 +185,18 @@ function placeholders(rows: number, columns: number): string {
   return text;
 }
 
-async function putSyncRow(tx: SqlExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string, json: string) {
-  await tx.run(
+/** Writes a row of a store's slice at the store's next version: held back with the transaction's other inserts, the newest write of a row winning. */
+async function putSyncRow(tx: DeferringExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string, json: string) {
+  const version = await versions.allocate(storeId);
+  tx.defer(
     `INSERT INTO sync_rows (store_id, entity, key, version, deleted, value) VALUES (?, ?, ?, ?, 0, ?)
      ON CONFLICT (store_id, entity, key) DO UPDATE SET version = excluded.version, deleted = 0, value = excluded.value`,
-    [storeId, entity, key, await versions.allocate(storeId), json],
+    [storeId, entity, key, version, json],
+    `${storeId}\u0000${entity}\u0000${key}`,
   );
 }
 
-async function deleteSyncRow(tx: SqlExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string) {
+async function deleteSyncRow(tx: DeferringExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string) {
   await tx.run(`UPDATE sync_rows SET version = ?, deleted = 1, value = NULL WHERE store_id = ? AND entity = ? AND key = ? AND deleted = 0`, [
     await versions.allocate(storeId),
     storeId,
@@ -150,7 +216,7 @@ async function readVersioned<T>(tx: SqlExecutor, storeId: string, entity: Entity
  * writer can change it between the check and the write; of two editors of one
  * version the second is told instead of overwriting the first.
  */
-async function editVersioned<T>(tx: SqlExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string, version: number, edit: (current: T) => T): Promise<EditOutcome<T>> {
+async function editVersioned<T>(tx: DeferringExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string, version: number, edit: (current: T) => T): Promise<EditOutcome<T>> {
   if (!(await versions.lock(storeId))) return { kind: 'missing' };
   const current = await readVersioned<T>(tx, storeId, entity, key);
   if (!current) return { kind: 'missing' };
@@ -213,7 +279,7 @@ class BookCache {
  * now is in: a store it left receives the new revision too, whose store list
  * leaves it out, so its devices stop applying it without a deletion to miss.
  */
-async function writePromotion(tx: SqlExecutor, versions: SyncVersions, storeIds: readonly string[], definition: PromotionDefinition): Promise<Promotion> {
+async function writePromotion(tx: DeferringExecutor, versions: SyncVersions, storeIds: readonly string[], definition: PromotionDefinition): Promise<Promotion> {
   // Bumped in place: the row stays locked until this commits, so two HQ saves get two revisions, in commit order.
   const counter = await tx.get<{ value: string }>(
     `INSERT INTO meta (key, value) VALUES ('promotion_revision', '1')
@@ -241,12 +307,15 @@ type LedgerCaches = { stores: Map<string, StoreRecord>; books: BookCache; taxCon
 /** Price versions kept (about 100 bytes each): a few stores' whole catalogues. Past it the cache starts again. */
 const PRICE_CACHE_ENTRIES = 200_000;
 
-function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches): LedgerTx {
+function ledgerTx(tx: DeferringExecutor, versions: SyncVersions, caches: LedgerCaches): LedgerTx {
   const { stores, books, taxConfigs, prices } = caches;
   // Read once, at its first use: a device names a revision only after pulling it, that is after the revision's
   // transaction committed and before this push's began, so every revision a sale of this push may name is in it.
   let issued: Promise<number> | null = null;
   const issuedRevision = () => (issued ??= issuedPromotionRevision(tx));
+  // What this transaction knows of rows it checked or wrote (readAhead, then each insert): ids in use, sales
+  // booked, receipt tokens held. Answers from here cost no statement, so the inserts can wait to go together.
+  const known = { appliedIds: new Map<string, boolean>(), bookedSales: new Map<string, boolean>(), tokenHolders: new Map<string, string | null>() };
   return {
     async device(deviceId) {
       // Locks the device's row, then its store's counter, until the push commits: a second push from the device
@@ -272,22 +341,46 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
     async eventAt(deviceId, seq) {
       return (await tx.get<StoredEvent>(`SELECT hash, status, reason FROM events WHERE device_id = ? AND seq = ?`, [deviceId, seq])) ?? null;
     },
+    async readAhead({ eventIds, saleIds, receiptTokens, prices: wanted }) {
+      for (const id of eventIds) known.appliedIds.set(id, false);
+      for (const chunk of chunks(eventIds)) {
+        const rows = await tx.all<{ id: string }>(`SELECT id FROM events WHERE status = 'applied' AND id IN (${chunk.map(() => '?').join(', ')})`, chunk);
+        for (const row of rows) known.appliedIds.set(row.id, true);
+      }
+      for (const id of saleIds) known.bookedSales.set(id, false);
+      for (const chunk of chunks(saleIds)) {
+        const rows = await tx.all<{ id: string }>(`SELECT id FROM sales WHERE id IN (${chunk.map(() => '?').join(', ')})`, chunk);
+        for (const row of rows) known.bookedSales.set(row.id, true);
+      }
+      for (const token of receiptTokens) known.tokenHolders.set(token, null);
+      for (const chunk of chunks(receiptTokens)) {
+        const rows = await tx.all<{ id: string; receipt_token: string }>(`SELECT id, receipt_token FROM sales WHERE receipt_token IN (${chunk.map(() => '?').join(', ')})`, chunk);
+        for (const row of rows) known.tokenHolders.set(row.receipt_token, row.id);
+      }
+      if (wanted.lines.length > 0) await this.pricesAt(wanted.storeId, wanted.lines);
+    },
     async insertAppliedEvent(e) {
-      const inserted = await tx.run(
+      const used = known.appliedIds.get(e.id) ?? (await tx.get(`SELECT 1 AS used FROM events WHERE id = ? AND status = 'applied'`, [e.id])) !== undefined;
+      if (used) return false;
+      known.appliedIds.set(e.id, true);
+      // Checked free above: a concurrent push that took the id since makes the insert write nothing, and the push runs again.
+      tx.defer(
         `INSERT INTO events (device_id, seq, id, store_id, type, hlc, hash, body, status, reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', NULL, ?)
          ON CONFLICT (id) WHERE status = 'applied' DO NOTHING`,
         [e.deviceId, e.seq, e.id, e.storeId, e.type, e.hlc, e.hash, e.body, e.receivedAt],
       );
-      return inserted.changes === 1;
+      return true;
     },
     async quarantineEvent(e, reason) {
-      await tx.run(
+      tx.defer(
         `INSERT INTO events (device_id, seq, id, store_id, type, hlc, hash, body, status, reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'rejected', ?, ?)`,
         [e.deviceId, e.seq, e.id, e.storeId, e.type, e.hlc, e.hash, e.body, reason, e.receivedAt],
       );
     },
     async markQuarantined(deviceId, seq, reason) {
-      await tx.run(`UPDATE events SET status = 'rejected', reason = ? WHERE device_id = ? AND seq = ?`, [reason, deviceId, seq]);
+      const row = await tx.get<{ id: string }>(`UPDATE events SET status = 'rejected', reason = ? WHERE device_id = ? AND seq = ? RETURNING id`, [reason, deviceId, seq]);
+      // Its id is free again for an applied event.
+      if (row) known.appliedIds.set(row.id, false);
     },
     async recordDeviceReport(deviceId, report, at) {
       await tx.run(`UPDATE devices SET reported_head_seq = ?, clock_offset_ms = ?, oldest_unsent_at = ?, reported_at = ? WHERE id = ?`, [
@@ -302,7 +395,12 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
       await tx.run(`UPDATE devices SET acked_seq = ?, head_hash = ?, last_push_at = ? WHERE id = ?`, [ackedSeq, headHash, at, deviceId]);
     },
     async insertSale(sale, lines, discounts, tenders) {
-      const booked = await tx.run(
+      const booked = known.bookedSales.get(sale.id) ?? (await tx.get(`SELECT 1 AS booked FROM sales WHERE id = ?`, [sale.id])) !== undefined;
+      if (booked) return false;
+      known.bookedSales.set(sale.id, true);
+      if (sale.receiptToken !== null) known.tokenHolders.set(sale.receiptToken, sale.id);
+      // Held back with the push's other inserts, the sale before its lines and tenders, which name it.
+      tx.defer(
         `INSERT INTO sales (id, event_id, store_id, device_id, staff_id, receipt_number, currency, subtotal, discount_total, tax, total,
                             promotions_revision, tax_config_version, tax_exemption_certificate, completed_at, hlc, receipt_token)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
@@ -326,11 +424,8 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
           sale.receiptToken,
         ],
       );
-      if (booked.changes === 0) return false;
-      // One multi-row statement for all lines: a sale's lines cost one round trip, not one each.
-      await tx.run(
-        `INSERT INTO sale_lines (sale_id, line_no, store_id, hlc, sku, name, quantity, unit_price, tax_category, line_total, discount, tax) VALUES ${placeholders(lines.length, 12)}`,
-        lines.flatMap((line) => [
+      for (const line of lines) {
+        tx.defer(`INSERT INTO sale_lines (sale_id, line_no, store_id, hlc, sku, name, quantity, unit_price, tax_category, line_total, discount, tax) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
           sale.id,
           line.lineNo,
           sale.storeId,
@@ -343,16 +438,22 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
           line.lineTotal,
           line.discount,
           line.tax,
-        ]),
-      );
-      if (discounts.length > 0) {
-        await tx.run(
-          `INSERT INTO sale_discounts (sale_id, discount_no, label, amount, promotion_id, promotion_revision, coupon, approved_by) VALUES ${placeholders(discounts.length, 8)}`,
-          discounts.flatMap((d) => [sale.id, d.discountNo, d.label, d.amount, d.promotionId, d.promotionRevision, d.coupon, d.approvedBy]),
-        );
+        ]);
+      }
+      for (const d of discounts) {
+        tx.defer(`INSERT INTO sale_discounts (sale_id, discount_no, label, amount, promotion_id, promotion_revision, coupon, approved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [
+          sale.id,
+          d.discountNo,
+          d.label,
+          d.amount,
+          d.promotionId,
+          d.promotionRevision,
+          d.coupon,
+          d.approvedBy,
+        ]);
       }
       for (const tender of tenders) {
-        await tx.run(`INSERT INTO tenders (sale_id, tender_no, kind, amount, tendered, change_given) VALUES (?, ?, ?, ?, ?, ?)`, [
+        tx.defer(`INSERT INTO tenders (sale_id, tender_no, kind, amount, tendered, change_given) VALUES (?, ?, ?, ?, ?, ?)`, [
           sale.id,
           tender.tenderNo,
           tender.kind,
@@ -364,7 +465,10 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
       return true;
     },
     async saleWithReceiptToken(token) {
-      return (await tx.get<{ id: string }>(`SELECT id FROM sales WHERE receipt_token = ?`, [token]))?.id ?? null;
+      if (known.tokenHolders.has(token)) return known.tokenHolders.get(token)!;
+      const holder = (await tx.get<{ id: string }>(`SELECT id FROM sales WHERE receipt_token = ?`, [token]))?.id ?? null;
+      known.tokenHolders.set(token, holder);
+      return holder;
     },
     async promotionBook(storeId, revision) {
       if (revision > (await issuedRevision())) return null;
@@ -462,22 +566,25 @@ function ledgerTx(tx: SqlExecutor, versions: SyncVersions, caches: LedgerCaches)
       return row ? { price: Number(row.price), version: Number(row.version), category: row.category, taxCategory: row.tax_category } : null;
     },
     async adjustStock(storeId, deltas) {
-      const unknown: string[] = [];
       const onHand = new Map<string, number>();
-      for (const [sku, delta] of deltas) {
-        const level = await tx.get<{ on_hand: number; aisle: string; bin: string }>(
-          `UPDATE stock SET on_hand = on_hand + ? WHERE store_id = ? AND sku = ? RETURNING on_hand, aisle, bin`,
-          [delta, storeId, sku],
+      const levels: StockRecord[] = [];
+      // One statement for many SKUs (a push moves hundreds), each joined to its row by the primary key. VALUES
+      // columns are column1, column2 on both engines; the casts give Postgres their types.
+      for (const chunk of chunks([...deltas])) {
+        const rows = await tx.all<{ sku: string; on_hand: number; aisle: string; bin: string }>(
+          `UPDATE stock SET on_hand = stock.on_hand + v.column2
+           FROM (VALUES ${chunk.map(() => '(CAST(? AS TEXT), CAST(? AS BIGINT))').join(', ')}) AS v
+           WHERE stock.store_id = ? AND stock.sku = v.column1
+           RETURNING stock.sku, stock.on_hand, stock.aisle, stock.bin`,
+          [...chunk.flat(), storeId],
         );
-        if (!level) {
-          unknown.push(sku);
-          continue;
+        for (const row of rows) {
+          onHand.set(row.sku, Number(row.on_hand));
+          levels.push({ sku: row.sku, onHand: Number(row.on_hand), aisle: row.aisle, bin: row.bin });
         }
-        const record = { sku, onHand: Number(level.on_hand), aisle: level.aisle, bin: level.bin };
-        onHand.set(sku, record.onHand);
-        await putSyncRow(tx, versions, storeId, 'stock', sku, JSON.stringify(record));
       }
-      return { unknown, onHand };
+      for (const level of levels) await putSyncRow(tx, versions, storeId, 'stock', level.sku, JSON.stringify(level));
+      return { unknown: [...deltas.keys()].filter((sku) => !onHand.has(sku)), onHand };
     },
     async oversoldUnits(storeId, sku) {
       const row = await tx.get<{ units: number }>(`SELECT COALESCE(SUM(quantity), 0) AS units FROM conflicts WHERE store_id = ? AND kind = 'oversell' AND subject = ?`, [storeId, sku]);
@@ -600,11 +707,13 @@ export function createSqlStore(db: SqlDriver): ServerStore {
     poke(change.store, change.cursor);
   };
 
-  const inTransaction = async <T>(work: (tx: SqlExecutor, versions: SyncVersions) => Promise<T>): Promise<T> => {
+  const inTransaction = async <T>(work: (tx: DeferringExecutor, versions: SyncVersions) => Promise<T>): Promise<T> => {
     let versions: SyncVersions | null = null;
-    const result = await db.transaction(async (tx) => {
+    const result = await db.transaction(async (driverTx) => {
+      const tx = deferringExecutor(driverTx);
       versions = new SyncVersions(tx);
       const value = await work(tx, versions);
+      await tx.flush();
       await versions.flush();
       // Delivered to the other replicas when this commits, and never if it rolls back.
       if (db.broadcast) {

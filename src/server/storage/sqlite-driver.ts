@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { SqlDriver, SqlExecutor, SqlValue } from './sql-driver.ts';
+import { ChangedUnderneath, type SqlDriver, type SqlExecutor, type SqlValue } from './sql-driver.ts';
 
 /**
  * SQLite through better-sqlite3. One connection, so transactions are serialised
@@ -36,6 +36,13 @@ export function openSqlite(file: string): SqlDriver {
     async run(sql: string, params: readonly SqlValue[] = []) {
       return { changes: prepare(sql).run(...params).changes };
     },
+    // One statement per row: better-sqlite3 binds a short parameter list faster than one long one.
+    async runMany(sql: string, rows: readonly (readonly SqlValue[])[]) {
+      const statement = prepare(sql);
+      let changes = 0;
+      for (const row of rows) changes += statement.run(...row).changes;
+      return { changes };
+    },
     async exec(script: string) {
       db.exec(script);
     },
@@ -55,16 +62,20 @@ export function openSqlite(file: string): SqlDriver {
     all: (sql, params) => serialised(() => executor.all(sql, params)),
     get: (sql, params) => serialised(() => executor.get(sql, params)),
     run: (sql, params) => serialised(() => executor.run(sql, params)),
+    runMany: (sql, rows) => serialised(() => executor.runMany(sql, rows)),
     transaction: (work) =>
       serialised(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await work(executor);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
+        // One writer at a time: nothing changes under a transaction, so a second run is a formality of the contract.
+        for (let attempt = 1; ; attempt++) {
+          db.exec('BEGIN IMMEDIATE');
+          try {
+            const result = await work(executor);
+            db.exec('COMMIT');
+            return result;
+          } catch (error) {
+            if (db.inTransaction) db.exec('ROLLBACK');
+            if (!(error instanceof ChangedUnderneath) || attempt === 3) throw error;
+          }
         }
       }),
     exec: (script) => serialised(() => executor.exec(script)),

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { StoreEvent } from '../../src/domain/events.ts';
 import type { ProductRecord, StockRecord } from '../../src/protocol/entities.ts';
@@ -23,7 +24,7 @@ import { SaleChain } from './helpers/device-client.ts';
 type Engine = {
   name: string;
   /** A new, empty database; `connect` opens it (again, for a second server process where the engine has them). */
-  create(label: string): Promise<{ connect(): SqlDriver; remove(): void }>;
+  create(label: string): Promise<{ url: string; connect(): SqlDriver; remove(): void }>;
 };
 
 const scratch: string[] = [];
@@ -34,7 +35,8 @@ const sqlite: Engine = {
   async create(label) {
     const dir = mkdtempSync(join(tmpdir(), `storeside-contract-${label}-`));
     scratch.push(dir);
-    return { connect: () => openSqlite(join(dir, 'storeside.db')), remove: () => rmSync(dir, { recursive: true, force: true }) };
+    const file = join(dir, 'storeside.db');
+    return { url: file, connect: () => openSqlite(file), remove: () => rmSync(dir, { recursive: true, force: true }) };
   },
 };
 
@@ -42,7 +44,7 @@ const postgres: Engine = {
   name: 'Postgres',
   async create(label) {
     const url = await createDatabase(inject('postgresAdminUrl'), `contract_${label}`);
-    return { connect: () => openPostgres(url), remove: () => undefined };
+    return { url, connect: () => openPostgres(url), remove: () => undefined };
   },
 };
 
@@ -301,9 +303,16 @@ describe('several server processes on one Postgres database', () => {
     expect(await a.isHqToken(winner.seed.hqTokenHash)).toBe(true);
   });
 
-  it("pokes a device's change stream on one server when another server commits a change to its store", async () => {
+  /** Two servers on the database, which holds a retailer (the first test's, or a new one when it runs alone). */
+  async function twoServers(): Promise<[ServerStore, ServerStore]> {
     const [a, b] = [connect(), connect()];
     await Promise.all([a.open(), b.open()]);
+    if (!(await a.isSeeded())) await a.seed(smallRetailer().seed);
+    return [a, b];
+  }
+
+  it("pokes a device's change stream on one server when another server commits a change to its store", async () => {
+    const [a, b] = await twoServers();
     const [storeId] = await a.storeIds();
     const slice = (await a.snapshotRows(storeId!, null, 1_000)).filter((row) => row.entity === 'product');
     const product = JSON.parse(slice[0]!.value!) as ProductRecord;
@@ -312,5 +321,28 @@ describe('several server processes on one Postgres database', () => {
     const cursor = await Promise.race([poked, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no poke within 5 s')), 5_000))]);
     expect(cursor).toBe(await a.currentCursor(storeId!));
     expect((await b.changesSince(storeId!, cursor - 1, 10)).map((row) => row.key)).toEqual([product.sku]);
+  });
+
+  it('hears the other server again after its listening connection is cut', async () => {
+    const [a, b] = await twoServers();
+    const [storeId] = await a.storeIds();
+    const product = JSON.parse((await a.snapshotRows(storeId!, null, 1_000)).find((row) => row.entity === 'product')!.value!) as ProductRecord;
+    const admin = new pg.Client({ connectionString: inject('postgresAdminUrl') });
+    await admin.connect();
+    try {
+      // Every listening connection on the database is cut, as a failover or a restarted pooler would.
+      const cut = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND datname = $1`, [new URL(database.url).pathname.slice(1)]);
+      expect(cut.rowCount).toBeGreaterThanOrEqual(2);
+    } finally {
+      await admin.end();
+    }
+    let heard = false;
+    b.watchSlice(storeId!, () => (heard = true));
+    // A change made before the listener is back is missed (a device's poll covers that); one made after is heard.
+    for (let price = product.price + 10; !heard && price < product.price + 200; price++) {
+      await a.setPrice(storeId!, product.sku, price);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(heard).toBe(true);
   });
 });

@@ -114,21 +114,44 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlDri
   let listener: pg.Client | null = null;
   let closing = false;
   const listeners: ((message: string) => void)[] = [];
+  // Pokes are hints (a device also polls): a lost listener is opened again until it is back, and what it missed
+  // costs latency only.
+  const reopen = () => {
+    if (closing) return;
+    setTimeout(() => {
+      listen().catch((error: Error) => {
+        console.error(`the Postgres change listener could not reconnect (${error.message}); trying again`);
+        reopen();
+      });
+    }, 1_000).unref();
+  };
   const listen = async (): Promise<void> => {
     const client = new pg.Client({ connectionString: url, types });
     client.on('notification', (notification) => {
       if (notification.channel !== CHANNEL || notification.payload === undefined) return;
       for (const deliver of listeners) deliver(notification.payload);
     });
-    client.on('error', (error) => {
-      // Pokes are hints (a device also polls): a lost listener is reopened, and what it missed costs latency only.
-      console.error(`the Postgres change listener failed (${error.message}); reconnecting`);
-      listener = null;
+    // Before it listens, a failure is listen()'s to report (its caller tries again); after, it is lost here, once.
+    let listening = false;
+    let lost = false;
+    const lose = (why: string) => {
+      if (!listening || lost || closing) return;
+      lost = true;
+      console.error(`the Postgres change listener was lost (${why}); reconnecting`);
+      if (listener === client) listener = null;
       void client.end().catch(() => undefined);
-      if (!closing) setTimeout(() => void listen().catch(() => undefined), 1_000).unref();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+      reopen();
+    };
+    client.on('error', (error) => lose(error.message));
+    client.on('end', () => lose('the connection ended'));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    listening = true;
     listener = client;
   };
 

@@ -173,17 +173,6 @@ function chunks<T>(items: readonly T[], size = 500): T[][] {
   return pieces;
 }
 
-/** "(?, ?), (?, ?)" for `rows` rows of `columns` values; cached, since drivers cache statements by text. */
-const placeholderCache = new Map<string, string>();
-function placeholders(rows: number, columns: number): string {
-  const key = `${rows}x${columns}`;
-  let text = placeholderCache.get(key);
-  if (!text) {
-    const row = `(${new Array(columns).fill('?').join(', ')})`;
-    placeholderCache.set(key, (text = new Array(rows).fill(row).join(', ')));
-  }
-  return text;
-}
 
 /** Writes a row of a store's slice at the store's next version: held back with the transaction's other inserts, the newest write of a row winning. */
 async function putSyncRow(tx: DeferringExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string, json: string) {
@@ -548,10 +537,9 @@ function ledgerTx(tx: DeferringExecutor, versions: SyncVersions, caches: LedgerC
         [row.id, row.eventId, row.kind, row.storeId, row.deviceId, row.staffId, row.approvedBy, row.saleId, row.receiptNumber, row.total, row.tax, row.reason, row.completedAt, row.hlc],
       );
       if (booked.changes === 0) return false;
-      await tx.run(
-        `INSERT INTO return_tenders (return_id, tender_no, kind, amount) VALUES ${placeholders(tenders.length, 4)}`,
-        tenders.flatMap((tender, index) => [row.id, index + 1, tender.kind, tender.amount]),
-      );
+      for (const [index, tender] of tenders.entries()) {
+        tx.defer(`INSERT INTO return_tenders (return_id, tender_no, kind, amount) VALUES (?, ?, ?, ?)`, [row.id, index + 1, tender.kind, tender.amount]);
+      }
       return true;
     },
     async staffRole(storeId, staffId) {
@@ -786,22 +774,25 @@ export function createSqlStore(db: SqlDriver): ServerStore {
           for (const product of slice.products) await putSyncRow(tx, versions, storeId, 'product', product.sku, JSON.stringify(product));
           for (const account of slice.storedValues ?? []) await putSyncRow(tx, versions, storeId, 'stored_value', account.id, JSON.stringify(account));
           for (const customer of slice.customers ?? []) await putSyncRow(tx, versions, storeId, 'customer', customer.id, JSON.stringify(customer));
-          for (let start = 0; start < slice.products.length; start += 500) {
-            const chunk = slice.products.slice(start, start + 500);
-            await tx.run(
-              `INSERT INTO prices (store_id, sku, version, price, category, tax_category) VALUES ${placeholders(chunk.length, 6)}`,
-              chunk.flatMap((product) => [storeId, product.sku, product.priceVersion, product.price, product.category, product.taxCategory]),
-            );
+          for (const product of slice.products) {
+            tx.defer(`INSERT INTO prices (store_id, sku, version, price, category, tax_category) VALUES (?, ?, ?, ?, ?, ?)`, [
+              storeId,
+              product.sku,
+              product.priceVersion,
+              product.price,
+              product.category,
+              product.taxCategory,
+            ]);
           }
           for (const level of slice.stock) {
-            await tx.run(`INSERT INTO stock (store_id, sku, on_hand, aisle, bin) VALUES (?, ?, ?, ?, ?)`, [storeId, level.sku, level.onHand, level.aisle, level.bin]);
+            tx.defer(`INSERT INTO stock (store_id, sku, on_hand, aisle, bin) VALUES (?, ?, ?, ?, ?)`, [storeId, level.sku, level.onHand, level.aisle, level.bin]);
             await putSyncRow(tx, versions, storeId, 'stock', level.sku, JSON.stringify(level));
           }
         }
         const storeIds = retailer.stores.map((slice) => slice.store.id);
         for (const definition of retailer.promotions) await writePromotion(tx, versions, storeIds, definition);
         for (const code of retailer.enrollmentCodes) {
-          await tx.run(`INSERT INTO enrollment_codes (code_hash, store_id, role) VALUES (?, ?, ?)`, [code.codeHash, code.storeId, code.role]);
+          tx.defer(`INSERT INTO enrollment_codes (code_hash, store_id, role) VALUES (?, ?, ?)`, [code.codeHash, code.storeId, code.role]);
         }
         return true;
       }),

@@ -33,7 +33,7 @@ const toSliceRow = (row: SliceRowRaw): SliceRow => ({ ...row, version: Number(ro
 /**
  * Versions of the sync slice: one counter per store (store_versions). A
  * transaction that writes a store's slice first locks the store's counter row
- * (an upsert that changes nothing yet), keeps the lock until it commits, hands
+ * (an UPDATE that changes nothing yet), keeps the lock until it commits, hands
  * versions out from memory and writes the counter back before it commits.
  *
  * Why a locked counter per store, and not a commit-ordered cursor: a device
@@ -172,7 +172,6 @@ function chunks<T>(items: readonly T[], size = 500): T[][] {
   for (let start = 0; start < items.length; start += size) pieces.push(items.slice(start, start + size));
   return pieces;
 }
-
 
 /** Writes a row of a store's slice at the store's next version: held back with the transaction's other inserts, the newest write of a row winning. */
 async function putSyncRow(tx: DeferringExecutor, versions: SyncVersions, storeId: string, entity: EntityName, key: string, json: string) {

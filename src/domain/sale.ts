@@ -14,6 +14,12 @@ export const PRODUCT_NAME_MAX = 200;
 export const TAX_CATEGORY_MAX = 32;
 export const RECEIPT_NUMBER_MAX = 40;
 /**
+ * Price versions, promotion revisions and tax-rule versions are counters the
+ * server issues, far below this; a sale naming more is refused by name rather
+ * than meeting a 32-bit integer column on Postgres (an error, not a refusal).
+ */
+export const MAX_VERSION = 2 ** 31 - 1;
+/**
  * Discount lines a sale may carry. The engine gives at most one per promotion
  * that applied plus one per manager discount; a 500-line cart each on its own
  * promotion, with stacking and basket ones and 50 manager discounts, stays under it.
@@ -31,7 +37,7 @@ export const SaleLineSchema = v.strictObject({
   unitPrice: nonNegativeMinor,
   taxCategory: shortText(TAX_CATEGORY_MAX),
   category: v.pipe(v.string(), v.maxLength(64)),
-  priceVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  priceVersion: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_VERSION)),
   lineTotal: minor,
   discount: nonNegativeMinor,
   net: minor,
@@ -46,7 +52,7 @@ const DiscountSourceSchema = v.variant('type', [
   v.strictObject({
     type: v.literal('promotion'),
     promotionId: shortText(64),
-    revision: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    revision: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_VERSION)),
     kind: shortText(32),
     coupon: v.optional(shortText(64)),
   }),
@@ -82,8 +88,8 @@ export const ManualDiscountSchema = v.pipe(
  */
 export const PricingRecordSchema = v.strictObject({
   at: v.pipe(v.number(), v.safeInteger()),
-  promotionsRevision: v.pipe(v.number(), v.integer(), v.minValue(0)),
-  taxConfigVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  promotionsRevision: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_VERSION)),
+  taxConfigVersion: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_VERSION)),
   coupons: v.pipe(v.array(v.strictObject({ code: shortText(64), status: v.picklist(['applied', 'no_effect', 'unknown', 'not_valid_now', 'already_used']) })), v.maxLength(20)),
   staffPurchase: v.boolean(),
   taxExemption: v.nullable(v.strictObject({ certificate: shortText(64), exemptedTax: nonNegativeMinor })),
@@ -186,7 +192,7 @@ export const SaleCompletedPayloadV1Schema = v.strictObject({
   total: minor,
   taxIncluded: v.boolean(),
   taxBreakdown: v.pipe(v.array(TaxBreakdownRowSchema), v.maxLength(50)),
-  taxConfigVersion: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  taxConfigVersion: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_VERSION)),
   tenders: v.pipe(v.array(CashTenderSchema), v.minLength(1), v.maxLength(20)),
   completedAt: v.pipe(v.number(), v.safeInteger()),
 });

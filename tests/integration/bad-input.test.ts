@@ -90,6 +90,14 @@ describe('a push body that is not a valid push', () => {
     await expectRefused(() => rawPush(pushBody([withField(valid[0]!, ['till'], 'front')])), 400, 'invalid_body', /events\.0\.till/);
   });
 
+  it('answers 400 invalid_body naming a version or revision past what a 32-bit column holds, on every engine alike', async () => {
+    // Postgres keeps these in INTEGER columns: a sale naming more would meet an out-of-range error there, not a refusal.
+    const tooBig = 2 ** 31;
+    await expectRefused(() => rawPush(pushBody([withField(valid[0]!, ['payload', 'lines', 0, 'priceVersion'], tooBig)])), 400, 'invalid_body', /events\.0\.payload\.lines\.0\.priceVersion/);
+    await expectRefused(() => rawPush(pushBody([withField(valid[0]!, ['payload', 'pricing', 'taxConfigVersion'], tooBig)])), 400, 'invalid_body', /events\.0\.payload\.pricing\.taxConfigVersion/);
+    await expectRefused(() => rawPush(pushBody([withField(valid[0]!, ['payload', 'pricing', 'promotionsRevision'], tooBig)])), 400, 'invalid_body', /events\.0\.payload\.pricing\.promotionsRevision/);
+  });
+
   it('answers 400 invalid_body for bodies of the wrong shape altogether', async () => {
     for (const body of ['null', '[]', '"push"', '7', '{}', JSON.stringify({ deviceId: device.deviceId, events: [null] }), JSON.stringify({ deviceId: device.deviceId, events: [] })]) {
       await expectRefused(() => rawPush(body), 400, 'invalid_body', /./);

@@ -14,7 +14,7 @@ export async function settleCouponRedemption(tx: LedgerTx, code: string, sale: C
   const holder = await tx.redeemCoupon(code, sale.saleId, sale.storeId);
   if (holder === null || holder.saleId === sale.saleId) return;
   const [kept, charged] = holder.hlc <= sale.hlc ? [holder, sale] : [sale, holder];
-  if (kept === sale) await tx.moveRedemption(code, sale.saleId, sale.storeId);
+  if (kept === sale) await tx.moveRedemption(code, holder.saleId, sale);
   const conflict: ConflictRecord = {
     id: `coupon/${code}/${charged.saleId}`,
     kind: 'coupon_reused',

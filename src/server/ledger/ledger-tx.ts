@@ -141,7 +141,12 @@ export interface LedgerTx {
   /** Gives a single-use code to `saleId`; returns the booked sale that had it already, if one did, with what it took off with the code. */
   redeemCoupon(code: string, saleId: string, storeId: string): Promise<CouponHolder | null>;
   /** Gives a redeemed single-use code to another sale. */
-  moveRedemption(code: string, saleId: string, storeId: string): Promise<void>;
+  /**
+   * Gives a redeemed single-use code from the sale `from` to another. Should a
+   * concurrent push of another store have moved it since it was read, the
+   * transaction is run again, to decide against the holder it finds then.
+   */
+  moveRedemption(code: string, from: string, to: { saleId: string; storeId: string }): Promise<void>;
   recordVariance(saleId: string, field: string, deviceValue: number, serverValue: number): Promise<void>;
   /** Books a return or void with the tenders it paid back; false (nothing written) when its id is already booked. */
   insertReturn(row: ReturnRow, tenders: readonly { kind: string; amount: number }[]): Promise<boolean>;

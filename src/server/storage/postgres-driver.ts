@@ -112,21 +112,27 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlDri
   const direct = executor(pool);
 
   let listener: pg.Client | null = null;
+  let opening: Promise<void> | null = null;
   let closing = false;
   const listeners: ((message: string) => void)[] = [];
+  const resumers: (() => void)[] = [];
   // Pokes are hints (a device also polls): a lost listener is opened again until it is back, and what it missed
-  // costs latency only.
+  // costs latency only; whoever keeps state from the messages is told it may have missed some (`resumed`).
   const reopen = () => {
-    if (closing) return;
     setTimeout(() => {
-      listen().catch((error: Error) => {
-        console.error(`the Postgres change listener could not reconnect (${error.message}); trying again`);
-        reopen();
-      });
+      if (closing) return;
+      listen()
+        .then(() => resumers.forEach((resumed) => resumed()))
+        .catch((error: Error) => {
+          console.error(`the Postgres change listener could not reconnect (${error.message}); trying again`);
+          reopen();
+        });
     }, 1_000).unref();
   };
-  const listen = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: url, types });
+  const listen = (): Promise<void> => (opening ??= openListener().finally(() => (opening = null)));
+  const openListener = async (): Promise<void> => {
+    // Keep-alive probes, so a connection that died without a word (a dropped route) is noticed and reopened.
+    const client = new pg.Client({ connectionString: url, types, keepAlive: true });
     client.on('notification', (notification) => {
       if (notification.channel !== CHANNEL || notification.payload === undefined) return;
       for (const deliver of listeners) deliver(notification.payload);
@@ -151,6 +157,10 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlDri
       await client.end().catch(() => undefined);
       throw error;
     }
+    if (closing) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     listening = true;
     listener = client;
   };
@@ -159,8 +169,9 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlDri
     async publish(tx, message) {
       await tx.get(`SELECT pg_notify(?, ?)`, [CHANNEL, message]);
     },
-    async subscribe(deliver) {
+    async subscribe(deliver, resumed) {
       listeners.push(deliver);
+      resumers.push(resumed);
       if (!listener) await listen();
     },
   };
@@ -194,6 +205,8 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlDri
     },
     async close() {
       closing = true;
+      // A listener opening now ends itself once it sees `closing`.
+      await opening?.catch(() => undefined);
       await listener?.end().catch(() => undefined);
       await pool.end();
     },

@@ -473,24 +473,26 @@ function ledgerTx(tx: DeferringExecutor, versions: SyncVersions, caches: LedgerC
         return !entry;
       });
       if (missing.length === 0) return found;
-      // One statement for the lines left, each SKU and version named once and the rows matched in pairs here: a
+      // A statement per 250 lines left, each SKU and version named once and the rows matched in pairs here: a
       // range of the primary key on both engines, where `(sku, version) IN (VALUES …)` has untyped parameters
       // Postgres cannot compare, and a chain of ORs makes SQLite scan the store's prices.
-      const skus = [...new Set(missing.map((line) => line.sku))];
-      const versions = [...new Set(missing.map((line) => line.version))];
       const wanted = new Set(missing.map((line) => `${line.sku}@${line.version}`));
-      const rows = await tx.all<{ sku: string; version: number; price: number; category: string; tax_category: string }>(
-        `SELECT sku, version, price, category, tax_category FROM prices
-         WHERE store_id = ? AND sku IN (${skus.map(() => '?').join(', ')}) AND version IN (${versions.map(() => '?').join(', ')})`,
-        [storeId, ...skus, ...versions],
-      );
-      for (const row of rows) {
-        const key = `${row.sku}@${Number(row.version)}`;
-        if (!wanted.has(key)) continue;
-        const entry = { price: Number(row.price), category: row.category, taxCategory: row.tax_category };
-        found.set(key, entry);
-        if (prices.size >= PRICE_CACHE_ENTRIES) prices.clear();
-        prices.set(`${storeId}/${key}`, entry);
+      for (const some of chunks(missing, 250)) {
+        const skus = [...new Set(some.map((line) => line.sku))];
+        const versions = [...new Set(some.map((line) => line.version))];
+        const rows = await tx.all<{ sku: string; version: number; price: number; category: string; tax_category: string }>(
+          `SELECT sku, version, price, category, tax_category FROM prices
+           WHERE store_id = ? AND sku IN (${skus.map(() => '?').join(', ')}) AND version IN (${versions.map(() => '?').join(', ')})`,
+          [storeId, ...skus, ...versions],
+        );
+        for (const row of rows) {
+          const key = `${row.sku}@${Number(row.version)}`;
+          if (!wanted.has(key)) continue;
+          const entry = { price: Number(row.price), category: row.category, taxCategory: row.tax_category };
+          found.set(key, entry);
+          if (prices.size >= PRICE_CACHE_ENTRIES) prices.clear();
+          prices.set(`${storeId}/${key}`, entry);
+        }
       }
       return found;
     },
@@ -517,8 +519,10 @@ function ledgerTx(tx: DeferringExecutor, versions: SyncVersions, caches: LedgerC
       if (!holder) throw new Error(`coupon ${code} is redeemed by a sale that is not booked`);
       return { saleId: holder.sale_id, storeId: holder.store_id, receiptNumber: holder.receipt_number, hlc: holder.hlc, amount: Number(holder.amount) };
     },
-    async moveRedemption(code, saleId, storeId) {
-      await tx.run(`UPDATE coupon_redemptions SET sale_id = ?, store_id = ? WHERE code = ?`, [saleId, storeId, code]);
+    async moveRedemption(code, from, to) {
+      // Only from the holder this push read: each store's pushes take turns, but two stores' may both have read it.
+      const moved = await tx.run(`UPDATE coupon_redemptions SET sale_id = ?, store_id = ? WHERE code = ? AND sale_id = ?`, [to.saleId, to.storeId, code, from]);
+      if (moved.changes !== 1) throw new ChangedUnderneath(`coupon ${code} changed hands while this push decided who keeps it`);
     },
     async recordVariance(saleId, field, deviceValue, serverValue) {
       // One variance per field: field names quote whatever the device sent, so two can only clash by repeating each other.
@@ -750,7 +754,8 @@ export function createSqlStore(db: SqlDriver): ServerStore {
         await tx.exec(schemaSql(db.dialect));
         await tx.run(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(SCHEMA_VERSION)]);
       });
-      await db.broadcast?.subscribe(heard);
+      // Store records edited while this process was not listening may be cached stale: all are read again.
+      await db.broadcast?.subscribe(heard, () => caches.stores.clear());
     },
 
     async isSeeded() {

@@ -11,6 +11,7 @@ import { applyReturn, applyVoid } from './apply-return.ts';
 import type { LedgerTx, ReadAhead } from './ledger-tx.ts';
 import { currentSale } from '../../domain/sale.ts';
 import { alarmUnmanagedApprovals } from './approvals.ts';
+import { roleRefusal } from '../auth/device-roles.ts';
 
 export type IngestOutcome =
   | { kind: 'acked'; ackedThroughSeq: number; results: PushResult[] }
@@ -24,7 +25,9 @@ export type IngestOutcome =
  *   seq ≤ acked, same hash   → duplicate (a retry; success for the device)
  *   seq ≤ acked, other hash  → rejected and alarmed; the stored event stands
  *   seq = acked + 1          → applied, or rejected into quarantine with a
- *                              reason; either way the device's seq advances
+ *                              reason (one being that the device's role may
+ *                              not journal it, auth/device-roles.ts); either
+ *                              way the device's seq advances
  *   first new seq > acked+1  → gap: nothing is applied, the device resends
  *
  * `events` must already be sorted by seq without holes (the route checks it).
@@ -66,6 +69,10 @@ export async function ingestPush(tx: LedgerTx, deviceId: string, events: readonl
     if (event.prev !== headHash) {
       reason = `event does not follow the device's previous event (hash chain broken at seq ${event.seq})`;
       await tx.raiseAlarm({ kind: 'chain_broken', storeId: device.storeId, deviceId, seq: event.seq, detail: reason, at: now });
+      await tx.quarantineEvent(row, reason);
+    } else if ((reason = roleRefusal(device.role, event)) !== null) {
+      // A kiosk's token journaling what only an associate may: a tampered or misused kiosk. Its queue goes on.
+      await tx.raiseAlarm({ kind: 'forbidden_for_role', storeId: device.storeId, deviceId, seq: event.seq, detail: `event ${event.id}: ${reason}`, at: now });
       await tx.quarantineEvent(row, reason);
     } else if (!(await tx.insertAppliedEvent(row))) {
       reason = `event id ${event.id} is already used by another event`;

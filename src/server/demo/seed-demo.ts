@@ -21,7 +21,7 @@ export type DemoCredentials = {
   }[];
 };
 
-export const DEMO_CODES_PER_ROLE = { tablet: 6, kiosk: 2 } as const;
+export const DEMO_CODES_PER_ROLE = { tablet: 10, kiosk: 2 } as const;
 
 /**
  * The demo retailer as seed rows plus the plain credentials to hand to people.

@@ -56,22 +56,23 @@ export function readCredentials(dataDir: string): DemoCredentials {
 const spentCodes = new Set<string>();
 
 /**
- * An unused enrollment code of the demo retailer: of `storeId` and `role` when
- * given, otherwise of whichever store and role still has one (tablets first).
+ * An unused enrollment code of the demo retailer: of `storeId` when given
+ * (otherwise of whichever store still has one), for a tablet unless `role`
+ * asks for a kiosk. Never a kiosk's in a tablet's place: the server holds a
+ * kiosk to what a customer's screen may do.
  */
 export function takeEnrollmentCode(dataDir: string, options: { storeId?: string; role?: 'tablet' | 'kiosk' } = {}): { code: string; storeId: string } {
   const credentials = readCredentials(dataDir);
   const stores = options.storeId ? credentials.stores.filter((s) => s.id === options.storeId) : credentials.stores;
   if (stores.length === 0) throw new Error(`no demo store ${options.storeId} in ${dataDir}`);
-  for (const role of options.role ? [options.role] : (['tablet', 'kiosk'] as const)) {
-    for (const store of stores) {
-      const code = store.enrollmentCodes[role].find((candidate) => !spentCodes.has(`${dataDir}\n${candidate}`));
-      if (!code) continue;
-      spentCodes.add(`${dataDir}\n${code}`);
-      return { code, storeId: store.id };
-    }
+  const role = options.role ?? 'tablet';
+  for (const store of stores) {
+    const code = store.enrollmentCodes[role].find((candidate) => !spentCodes.has(`${dataDir}\n${candidate}`));
+    if (!code) continue;
+    spentCodes.add(`${dataDir}\n${code}`);
+    return { code, storeId: store.id };
   }
-  throw new Error(`every ${options.role ?? ''} enrollment code of ${options.storeId ?? 'the demo retailer'} is spent`);
+  throw new Error(`every ${role} enrollment code of ${options.storeId ?? 'the demo retailer'} is spent`);
 }
 
 export type StoreSliceSnapshot = {

@@ -23,10 +23,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+/** A database URL fit to print: its user and password left out. */
+export const withoutCredentials = (url: string): string => url.replace(/\/\/[^@/]*@/, '//');
+
 function readDatabase(env: NodeJS.ProcessEnv, dataDir: string): ServerConfig['database'] {
   const url = env.DATABASE_URL;
   if (url === undefined || url === '') return { engine: 'sqlite', file: join(dataDir, 'storeside.db') };
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`DATABASE_URL must be a postgres:// URL, got "${url.replace(/\/\/[^@/]*@/, '//…@')}"`);
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error(`DATABASE_URL must be a postgres:// URL, got "${withoutCredentials(url)}"`);
   return { engine: 'postgres', url, poolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000) };
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createStoresideServer } from './app.ts';
-import { readConfig } from './config.ts';
+import { readConfig, withoutCredentials } from './config.ts';
 import { buildDemoSeed } from './demo/seed-demo.ts';
 import { newUuid } from './ids.ts';
 import { openPostgres } from './storage/postgres-driver.ts';
@@ -16,7 +16,7 @@ await store.open().catch((error: Error) => {
   console.error(`Cannot start: ${error.message}`);
   process.exit(1);
 });
-const databaseName = database.engine === 'postgres' ? database.url.replace(/\/\/[^@/]*@/, '//') : resolve(database.file);
+const databaseName = database.engine === 'postgres' ? withoutCredentials(database.url) : resolve(database.file);
 
 const credentialsFile = join(config.dataDir, 'demo-credentials.json');
 const seeded = !(await store.isSeeded()) && (await seedDemo());

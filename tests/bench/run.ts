@@ -37,11 +37,8 @@ import { cartLineFor } from '../../src/domain/cart-line.ts';
 import { formatMoney } from '../../src/domain/money.ts';
 import type { StoreEvent } from '../../src/domain/events.ts';
 import type { ProductRecord } from '../../src/protocol/entities.ts';
-import { PushResponseSchema } from '../../src/protocol/messages.ts';
-import { PROTOCOL_VERSION } from '../../src/protocol/version.ts';
 import { newUuid } from '../../src/server/ids.ts';
 import type { ServerStore } from '../../src/server/storage/server-store.ts';
-import * as v from 'valibot';
 import { Till } from '../e2e/pages/till.ts';
 import {
   installScanToTotalProbe,
@@ -61,6 +58,7 @@ import { formatNumber, percentile, printFailures, printTable, progress, row, wri
 import { seededRandom } from '../../src/server/demo/demo-retailer.ts';
 import type { BenchMode, Sized } from './support/bench-mode.ts';
 import { batches, sample, saleEvents } from './support/sale-events.ts';
+import { expectAllApplied, httpIngester } from './support/push-ingest.ts';
 import { buildOneStoreSeed, enrollDevice, openSeededStore, scratchDir, startServer, withExtraStock, type OneStoreSeed } from './support/server-fixture.ts';
 
 const DIST_DIR = 'dist';
@@ -149,23 +147,6 @@ async function benchPushIngest(mode: BenchMode): Promise<BenchRow[]> {
   ];
 }
 
-function httpIngester(url: string, token: string, deviceId: string, eventBatches: StoreEvent[][]) {
-  const bodies = eventBatches.map((events) => JSON.stringify({ deviceId, events })); // a device sends text; not timed
-  return async (batch: StoreEvent[], index: number) => {
-    const start = performance.now();
-    const response = await fetch(`${url}/api/v1/sync/push`, {
-      method: 'POST',
-      headers: { 'x-storeside-protocol': String(PROTOCOL_VERSION), authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: bodies[index]!,
-    });
-    const answer = await response.json();
-    const ms = performance.now() - start;
-    if (response.status !== 200) throw new Error(`push of batch ${index} answered ${response.status}: ${JSON.stringify(answer)}`);
-    expectAllApplied(v.parse(PushResponseSchema, answer), batch, 'HTTP');
-    return ms;
-  };
-}
-
 function directIngester(store: ServerStore, deviceId: string) {
   return async (batch: StoreEvent[]) => {
     const start = performance.now();
@@ -175,13 +156,6 @@ function directIngester(store: ServerStore, deviceId: string) {
     expectAllApplied(outcome, batch, 'direct');
     return ms;
   };
-}
-
-function expectAllApplied(answer: { ackedThroughSeq: number; results: { status: string; reason?: string | undefined }[] }, batch: StoreEvent[], label: string) {
-  const notApplied = answer.results.filter((r) => r.status !== 'applied');
-  if (answer.ackedThroughSeq !== batch.at(-1)!.seq || notApplied.length > 0) {
-    throw new Error(`${label} ingest acked ${answer.ackedThroughSeq} of ${batch.at(-1)!.seq}; not applied: ${JSON.stringify(notApplied.slice(0, 3))}`);
-  }
 }
 
 /** Each database must hold exactly `count` sales and agree on every stock level: a bench that does not check its result can lie. */

@@ -48,6 +48,21 @@ function prepared(sql: string): Prepared {
   return statement;
 }
 
+/** Postgres takes at most 65,535 parameters a statement; a thousand rows a statement is plenty for one round trip. */
+const MAX_PARAMETERS = 65_535;
+const MAX_ROWS = 1_000;
+
+/**
+ * A one-row INSERT as the multi-row statement for `rows` rows: its `VALUES (…)`
+ * group repeated. The group must hold no parentheses of its own.
+ */
+function multiRow(sql: string, rows: number): string {
+  const group = /VALUES\s*(\([^()]*\))/.exec(sql);
+  if (!group) throw new Error(`runMany needs a one-row INSERT … VALUES (…), not: ${sql}`);
+  const values = new Array(rows).fill(group[1]).join(', ');
+  return `${sql.slice(0, group.index)}VALUES ${values}${sql.slice(group.index + group[0].length)}`;
+}
+
 type Queryable = pg.Pool | pg.PoolClient;
 
 function executor(on: Queryable): SqlExecutor {
@@ -77,20 +92,6 @@ function executor(on: Queryable): SqlExecutor {
 const isRetryable = (error: unknown) =>
   error instanceof ChangedUnderneath || (typeof error === 'object' && error !== null && RETRYABLE.has((error as { code?: string }).code ?? ''));
 
-/** Postgres takes at most 65,535 parameters a statement; a thousand rows a statement is plenty for one round trip. */
-const MAX_PARAMETERS = 65_535;
-const MAX_ROWS = 1_000;
-
-/**
- * A one-row INSERT as the multi-row statement for `rows` rows: its `VALUES (…)`
- * group repeated. The group must hold no parentheses of its own.
- */
-function multiRow(sql: string, rows: number): string {
-  const group = /VALUES\s*(\([^()]*\))/.exec(sql);
-  if (!group) throw new Error(`runMany needs a one-row INSERT … VALUES (…), not: ${sql}`);
-  const values = new Array(rows).fill(group[1]).join(', ');
-  return `${sql.slice(0, group.index)}VALUES ${values}${sql.slice(group.index + group[0].length)}`;
-}
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type PostgresOptions = {
@@ -115,18 +116,15 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlDri
   let opening: Promise<void> | null = null;
   let closing = false;
   const listeners: ((message: string) => void)[] = [];
-  const resumers: (() => void)[] = [];
   // Pokes are hints (a device also polls): a lost listener is opened again until it is back, and what it missed
-  // costs latency only; whoever keeps state from the messages is told it may have missed some (`resumed`).
+  // costs latency only.
   const reopen = () => {
     setTimeout(() => {
       if (closing) return;
-      listen()
-        .then(() => resumers.forEach((resumed) => resumed()))
-        .catch((error: Error) => {
-          console.error(`the Postgres change listener could not reconnect (${error.message}); trying again`);
-          reopen();
-        });
+      listen().catch((error: Error) => {
+        console.error(`the Postgres change listener could not reconnect (${error.message}); trying again`);
+        reopen();
+      });
     }, 1_000).unref();
   };
   const listen = (): Promise<void> => (opening ??= openListener().finally(() => (opening = null)));
@@ -169,9 +167,8 @@ export function openPostgres(url: string, options: PostgresOptions = {}): SqlDri
     async publish(tx, message) {
       await tx.get(`SELECT pg_notify(?, ?)`, [CHANNEL, message]);
     },
-    async subscribe(deliver, resumed) {
+    async subscribe(deliver) {
       listeners.push(deliver);
-      resumers.push(resumed);
       if (!listener) await listen();
     },
   };

@@ -31,12 +31,8 @@ export interface SqlExecutor {
 export interface SqlBroadcast {
   /** Sends `message` to every listener once `tx` commits; nothing if it rolls back. */
   publish(tx: SqlExecutor, message: string): Promise<void>;
-  /**
-   * Calls `listener` with every message published, this process's own included,
-   * and `resumed` after listening was lost and is back: messages sent meanwhile
-   * never arrive. Resolves once listening.
-   */
-  subscribe(listener: (message: string) => void, resumed: () => void): Promise<void>;
+  /** Calls `listener` with every message published, this process's own included. Resolves once listening. */
+  subscribe(listener: (message: string) => void): Promise<void>;
 }
 
 /**

@@ -56,8 +56,6 @@ const toSliceRow = (row: SliceRowRaw): SliceRow => ({ ...row, version: Number(ro
 class SyncVersions {
   private readonly next = new Map<string, number>();
   private readonly handedOut = new Set<string>();
-  /** Stores whose record (name, tax, policies) this transaction changed: the ledger's cached copy goes, on every replica. */
-  readonly storeRecords = new Set<string>();
   constructor(private readonly tx: SqlExecutor) {}
 
   /** Stores whose slice this transaction changed, with the newest version each was given: their devices are told once it commits. */
@@ -98,7 +96,7 @@ class SyncVersions {
 }
 
 /** What a server process tells the others on its database when it commits a change to a store's slice. */
-type SliceChange = { from: string; store: string; cursor: number; storeRecord?: true };
+type SliceChange = { from: string; store: string; cursor: number };
 
 function parseChange(message: string): SliceChange | null {
   try {
@@ -285,18 +283,14 @@ async function writePromotion(tx: DeferringExecutor, versions: SyncVersions, sto
   return promotion;
 }
 
-/**
- * What the ledger keeps between pushes: records that never change once written,
- * and store records, which change only by `editStore`: it drops the store's
- * entry here, and every other replica's when its broadcast arrives.
- */
-type LedgerCaches = { stores: Map<string, StoreRecord>; books: BookCache; taxConfigs: Map<string, TaxConfig>; prices: Map<string, CatalogueEntry> };
+/** What the ledger keeps between pushes: only what never changes once written, so it is right on every replica. */
+type LedgerCaches = { books: BookCache; taxConfigs: Map<string, TaxConfig>; prices: Map<string, CatalogueEntry> };
 
 /** Price versions kept (about 100 bytes each): a few stores' whole catalogues. Past it the cache starts again. */
 const PRICE_CACHE_ENTRIES = 200_000;
 
 function ledgerTx(tx: DeferringExecutor, versions: SyncVersions, caches: LedgerCaches): LedgerTx {
-  const { stores, books, taxConfigs, prices } = caches;
+  const { books, taxConfigs, prices } = caches;
   // Read once, at its first use: a device names a revision only after pulling it, that is after the revision's
   // transaction committed and before this push's began, so every revision a sale of this push may name is in it.
   let issued: Promise<number> | null = null;
@@ -318,13 +312,10 @@ function ledgerTx(tx: DeferringExecutor, versions: SyncVersions, caches: LedgerC
       return toDevice(row);
     },
     async storeRecord(storeId) {
-      const cached = stores.get(storeId);
-      if (cached) return cached;
+      // Read, not cached: HQ edits it, and under the store's lock (taken with the device) this read is current,
+      // on every replica; one indexed row a push.
       const row = await tx.get<{ record: string }>(`SELECT record FROM stores WHERE id = ?`, [storeId]);
-      if (!row) return null;
-      const record = JSON.parse(row.record) as StoreRecord;
-      stores.set(storeId, record);
-      return record;
+      return row ? (JSON.parse(row.record) as StoreRecord) : null;
     },
     async eventAt(deviceId, seq) {
       return (await tx.get<StoredEvent>(`SELECT hash, status, reason FROM events WHERE device_id = ? AND seq = ?`, [deviceId, seq])) ?? null;
@@ -675,7 +666,7 @@ function ledgerTx(tx: DeferringExecutor, versions: SyncVersions, caches: LedgerC
 }
 
 export function createSqlStore(db: SqlDriver): ServerStore {
-  const caches: LedgerCaches = { stores: new Map(), books: new BookCache(16), taxConfigs: new Map(), prices: new Map() };
+  const caches: LedgerCaches = { books: new BookCache(16), taxConfigs: new Map(), prices: new Map() };
 
   /** Names this process in its broadcasts, so it does not poke its own watchers twice. */
   const origin = randomUUID();
@@ -694,7 +685,6 @@ export function createSqlStore(db: SqlDriver): ServerStore {
   const heard = (message: string) => {
     const change = parseChange(message);
     if (!change || change.from === origin) return;
-    if (change.storeRecord) caches.stores.delete(change.store);
     poke(change.store, change.cursor);
   };
 
@@ -709,7 +699,7 @@ export function createSqlStore(db: SqlDriver): ServerStore {
       // Delivered to the other replicas when this commits, and never if it rolls back.
       if (db.broadcast) {
         for (const [store, cursor] of versions.newest) {
-          const change: SliceChange = { from: origin, store, cursor, ...(versions.storeRecords.has(store) ? { storeRecord: true } : {}) };
+          const change: SliceChange = { from: origin, store, cursor };
           await db.broadcast.publish(tx, JSON.stringify(change));
         }
       }
@@ -717,7 +707,6 @@ export function createSqlStore(db: SqlDriver): ServerStore {
     });
     // Committed: now, and only now, a device may pull what changed.
     const committed = versions as SyncVersions | null;
-    for (const storeId of committed?.storeRecords ?? []) caches.stores.delete(storeId);
     for (const [storeId, cursor] of committed?.newest ?? []) poke(storeId, cursor);
     return result;
   };
@@ -754,8 +743,7 @@ export function createSqlStore(db: SqlDriver): ServerStore {
         await tx.exec(schemaSql(db.dialect));
         await tx.run(`INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [String(SCHEMA_VERSION)]);
       });
-      // Store records edited while this process was not listening may be cached stale: all are read again.
-      await db.broadcast?.subscribe(heard, () => caches.stores.clear());
+      await db.broadcast?.subscribe(heard);
     },
 
     async isSeeded() {
@@ -840,10 +828,7 @@ export function createSqlStore(db: SqlDriver): ServerStore {
     editStore: (storeId, version, edit) =>
       inTransaction(async (tx, versions) => {
         const edited = await editVersioned<StoreRecord>(tx, versions, storeId, 'store', storeId, version, (store) => withSettings(store, edit));
-        if (edited.kind === 'saved') {
-          await tx.run(`UPDATE stores SET record = ? WHERE id = ?`, [JSON.stringify(edited.record.value), storeId]);
-          versions.storeRecords.add(storeId);
-        }
+        if (edited.kind === 'saved') await tx.run(`UPDATE stores SET record = ? WHERE id = ?`, [JSON.stringify(edited.record.value), storeId]);
         return edited;
       }),
 

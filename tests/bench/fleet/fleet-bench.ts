@@ -1,7 +1,6 @@
 import pg from 'pg';
 import type { StoreEvent } from '../../../src/domain/events.ts';
 import { PushResponseSchema } from '../../../src/protocol/messages.ts';
-import { PROTOCOL_VERSION } from '../../../src/protocol/version.ts';
 import { newUuid } from '../../../src/server/ids.ts';
 import { openPostgres } from '../../../src/server/storage/postgres-driver.ts';
 import { createSqlStore } from '../../../src/server/storage/sql-store.ts';
@@ -13,6 +12,7 @@ import { makeDataDir, removeDataDir, startServer as startServerProcess, type Ser
 import { createDatabase, startPostgresCluster, type PostgresCluster } from '../../support/postgres-cluster.ts';
 import type { BenchMode, Sized } from '../support/bench-mode.ts';
 import { openRawPostgresLedger } from '../support/raw-postgres-ledger.ts';
+import { expectAllApplied, httpIngester } from '../support/push-ingest.ts';
 import { percentile, progress, row, type BenchRow } from '../support/report.ts';
 import { batches, saleEvents } from '../support/sale-events.ts';
 import { buildOneStoreSeed, enrollDevice, startServer, withExtraStock, type OneStoreSeed } from '../support/server-fixture.ts';
@@ -73,12 +73,13 @@ async function benchPostgresIngest(mode: BenchMode, cluster: PostgresCluster): P
   await rawSeed.close();
   const raw = await openRawPostgresLedger(urls.raw);
   const server = await startServer(store, 'dist');
+  const http = httpIngester(server.url, token, deviceId, eventBatches);
   const ms = { http: 0, raw: 0 };
   try {
     // Batch by batch, in turns, so noise lands on both alike.
     for (const [index, events] of eventBatches.entries()) {
       const order = index % 2 === 0 ? (['http', 'raw'] as const) : (['raw', 'http'] as const);
-      for (const which of order) ms[which] += which === 'raw' ? await raw.writeBatch(events) : await pushTimed(server.url, token, deviceId, events);
+      for (const which of order) ms[which] += which === 'raw' ? await raw.writeBatch(events) : await http(events, index);
     }
   } finally {
     await server.close();
@@ -103,23 +104,6 @@ async function benchPostgresIngest(mode: BenchMode, cluster: PostgresCluster): P
       details: { events: eventCount, batch, checks },
     }),
   ];
-}
-
-async function pushTimed(url: string, token: string, deviceId: string, events: readonly StoreEvent[]): Promise<number> {
-  const body = JSON.stringify({ deviceId, events }); // a device sends text; not timed
-  const start = performance.now();
-  const response = await fetch(`${url}/api/v1/sync/push`, {
-    method: 'POST',
-    headers: { 'x-storeside-protocol': String(PROTOCOL_VERSION), authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body,
-  });
-  const answer = await response.json();
-  const ms = performance.now() - start;
-  if (response.status !== 200) throw new Error(`push answered ${response.status}: ${JSON.stringify(answer)}`);
-  const { results } = v.parse(PushResponseSchema, answer);
-  const notApplied = results.filter((result) => result.status !== 'applied');
-  if (notApplied.length > 0) throw new Error(`push: not applied: ${JSON.stringify(notApplied.slice(0, 3))}`);
-  return ms;
 }
 
 async function ledgerTotals(url: string): Promise<{ sales: number; lines: number; onHand: number; variances: number }> {
@@ -201,10 +185,8 @@ async function pushAll(device: DeviceClient, eventBatches: StoreEvent[][]): Prom
   const { ms } = await timed(async () => {
     for (const events of eventBatches) {
       const answer = await device.push(events);
-      const results = answer.status === 200 ? v.parse(PushResponseSchema, answer.body).results : [];
-      if (results.length !== events.length || results.some((result) => result.status !== 'applied')) {
-        throw new Error(`push answered ${answer.status}, not every event applied: ${JSON.stringify(answer.body).slice(0, 300)}`);
-      }
+      if (answer.status !== 200) throw new Error(`push answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
+      expectAllApplied(v.parse(PushResponseSchema, answer.body), events, 'replica');
     }
   });
   return ms;
